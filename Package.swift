@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+// svclab — a terminal lab for Kubernetes Services. Module map: ../shared/DESIGN.md §2.
+import PackageDescription
+
+let package = Package(
+    name: "svclab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "svclab", targets: ["svclab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // Kubernetes types, labels and selectors, validation, YAML/JSON codec. No cluster state.
+        .target(
+            name: "ClusterModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Store + watch, virtual clock, seeded RNG, controllers, allocators.
+        .target(
+            name: "ClusterEngine",
+            dependencies: [
+                "ClusterModel",
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        // The shell language: kubectl (exact 1.33 text) and sleep.
+        .target(
+            name: "Kubectl",
+            dependencies: [
+                "ClusterModel", "ClusterEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "svclab",
+            dependencies: [
+                "ClusterEngine", "Kubectl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
+        .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "ClusterModel"]),
+        .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"]),
+    ]
+)

@@ -1,0 +1,128 @@
+/// apps/v1 and discovery.k8s.io/v1 kinds.
+
+public struct DeploymentStrategy: Equatable, Sendable {
+    public var type: String = "RollingUpdate"
+    public var maxSurge: IntOrString? = .string("25%")
+    public var maxUnavailable: IntOrString? = .string("25%")
+    public init() {}
+}
+
+public struct DeploymentCondition: Equatable, Sendable {
+    public var type: String
+    public var status: String
+    public var reason: String
+    public var message: String
+    public var lastUpdateTime: Millis
+    public var lastTransitionTime: Millis
+    public init(type: String, status: String, reason: String, message: String, at time: Millis) {
+        self.type = type; self.status = status; self.reason = reason; self.message = message
+        self.lastUpdateTime = time; self.lastTransitionTime = time
+    }
+}
+
+public struct DeploymentSpec: Equatable, Sendable {
+    /// nil when the manifest leaves it out (defaulted to 1 on create; kept on apply).
+    public var replicas: Int? = nil
+    public var selector: LabelSelector? = nil
+    public var template = PodTemplateSpec()
+    public var strategy = DeploymentStrategy()
+    public var minReadySeconds = 0
+    public var revisionHistoryLimit = 10
+    public var progressDeadlineSeconds = 600
+    public var paused = false
+    public init() {}
+}
+
+public struct DeploymentStatus: Equatable, Sendable {
+    public var observedGeneration: Int64 = 0
+    public var replicas = 0
+    public var updatedReplicas = 0
+    public var readyReplicas = 0
+    public var availableReplicas = 0
+    public var unavailableReplicas = 0
+    public var conditions: [DeploymentCondition] = []
+    public var collisionCount: Int? = nil
+    public init() {}
+}
+
+public struct Deployment: KubeResource {
+    public static let kind = "Deployment"
+    public static let apiVersion = "apps/v1"
+    public static let resource = "deployments"
+    public static let group = "apps"
+    public var metadata = ObjectMeta()
+    public var spec = DeploymentSpec()
+    public var status = DeploymentStatus()
+    public init() {}
+    public var desiredReplicas: Int { spec.replicas ?? 1 }
+}
+
+public struct ReplicaSetSpec: Equatable, Sendable {
+    public var replicas: Int? = nil
+    public var selector: LabelSelector? = nil
+    public var template = PodTemplateSpec()
+    public var minReadySeconds = 0
+    public init() {}
+}
+
+public struct ReplicaSetStatus: Equatable, Sendable {
+    public var replicas = 0
+    public var fullyLabeledReplicas = 0
+    public var readyReplicas = 0
+    public var availableReplicas = 0
+    public var observedGeneration: Int64 = 0
+    public init() {}
+}
+
+public struct ReplicaSet: KubeResource {
+    public static let kind = "ReplicaSet"
+    public static let apiVersion = "apps/v1"
+    public static let resource = "replicasets"
+    public static let group = "apps"
+    public var metadata = ObjectMeta()
+    public var spec = ReplicaSetSpec()
+    public var status = ReplicaSetStatus()
+    public init() {}
+    public var desiredReplicas: Int { spec.replicas ?? 1 }
+}
+
+public struct EndpointConditions: Equatable, Hashable, Sendable {
+    public var ready: Bool?
+    public var serving: Bool?
+    public var terminating: Bool?
+    public init(ready: Bool?, serving: Bool?, terminating: Bool?) { self.ready = ready; self.serving = serving; self.terminating = terminating }
+}
+
+public struct SliceEndpoint: Equatable, Hashable, Sendable {
+    public var addresses: [String]
+    public var conditions: EndpointConditions
+    public var hostname: String?
+    public var targetRef: ObjectReference?
+    public var nodeName: String?
+    public var zone: String?
+    public init(addresses: [String], conditions: EndpointConditions, hostname: String? = nil, targetRef: ObjectReference? = nil, nodeName: String? = nil, zone: String? = nil) {
+        self.addresses = addresses; self.conditions = conditions; self.hostname = hostname; self.targetRef = targetRef; self.nodeName = nodeName; self.zone = zone
+    }
+}
+
+public struct SlicePort: Equatable, Hashable, Sendable {
+    public var name: String?
+    public var port: Int?
+    public var proto: String?
+    public var appProtocol: String?
+    public init(name: String?, port: Int?, proto: String?, appProtocol: String? = nil) {
+        self.name = name; self.port = port; self.proto = proto; self.appProtocol = appProtocol
+    }
+}
+
+public struct EndpointSlice: KubeResource {
+    public static let kind = "EndpointSlice"
+    public static let apiVersion = "discovery.k8s.io/v1"
+    public static let resource = "endpointslices"
+    public static let group = "discovery.k8s.io"
+    public var metadata = ObjectMeta()
+    public var addressType = "IPv4"
+    public var endpoints: [SliceEndpoint] = []
+    public var ports: [SlicePort] = []
+    public init() {}
+}

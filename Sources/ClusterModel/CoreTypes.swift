@@ -1,0 +1,331 @@
+/// Core v1 kinds, with the fields the simulator models. Fields kubectl users write but the
+/// simulation does not act on (resources, volumes, securityContext, …) are kept verbatim in
+/// `extra` so they survive a round trip.
+
+public struct Namespace: KubeResource {
+    public static let kind = "Namespace"
+    public static let apiVersion = "v1"
+    public static let resource = "namespaces"
+    public static let namespaced = false
+    public var metadata = ObjectMeta()
+    public var phase = "Active"
+    public init() {}
+    public init(name: String) { metadata.name = name }
+}
+
+public struct Taint: Equatable, Hashable, Sendable {
+    public var key: String
+    public var value: String?
+    public var effect: String
+    public init(key: String, value: String? = nil, effect: String) { self.key = key; self.value = value; self.effect = effect }
+}
+
+public struct Toleration: Equatable, Hashable, Sendable {
+    public var key: String?
+    public var op: String?
+    public var value: String?
+    public var effect: String?
+    public var tolerationSeconds: Int64?
+    public init(key: String? = nil, op: String? = nil, value: String? = nil, effect: String? = nil, tolerationSeconds: Int64? = nil) {
+        self.key = key; self.op = op; self.value = value; self.effect = effect; self.tolerationSeconds = tolerationSeconds
+    }
+    /// v1helper.TolerationsTolerateTaint for one pair.
+    public func tolerates(_ taint: Taint) -> Bool {
+        if let effect, !effect.isEmpty, effect != taint.effect { return false }
+        if let key, !key.isEmpty, key != taint.key { return false }
+        switch op ?? "Equal" {
+        case "Exists": return true
+        default:
+            if key == nil || key!.isEmpty { return false }
+            return (value ?? "") == (taint.value ?? "")
+        }
+    }
+}
+
+public struct Node: KubeResource {
+    public static let kind = "Node"
+    public static let apiVersion = "v1"
+    public static let resource = "nodes"
+    public static let namespaced = false
+    public var metadata = ObjectMeta()
+    public var podCIDR: String = ""
+    public var unschedulable = false
+    public var taints: [Taint] = []
+    public var ready = true
+    public var internalIP: String = ""
+    public var kubeletVersion = "v1.33.1"
+    public var osImage = "Debian GNU/Linux 12 (bookworm)"
+    public var kernelVersion = "6.8.0-60-generic"
+    public var containerRuntime = "containerd://2.1.1"
+    public var podCapacity = 110
+    public init() {}
+}
+
+public struct ContainerPort: Equatable, Hashable, Sendable {
+    public var name: String?
+    public var containerPort: Int
+    public var proto: String = "TCP"
+    public var hostPort: Int?
+    public init(name: String? = nil, containerPort: Int, proto: String = "TCP", hostPort: Int? = nil) {
+        self.name = name; self.containerPort = containerPort; self.proto = proto; self.hostPort = hostPort
+    }
+}
+
+public struct EnvVar: Equatable, Sendable {
+    public var name: String
+    public var value: String?
+    public var valueFrom: Value?
+    public init(name: String, value: String? = nil, valueFrom: Value? = nil) { self.name = name; self.value = value; self.valueFrom = valueFrom }
+}
+
+public struct Probe: Equatable, Sendable {
+    public enum Handler: Equatable, Sendable {
+        case httpGet(path: String, port: IntOrString, scheme: String)
+        case tcpSocket(port: IntOrString)
+        case exec(command: [String])
+        case grpc(port: Int)
+        case none
+    }
+    public var handler: Handler = .none
+    public var initialDelaySeconds = 0
+    public var timeoutSeconds = 1
+    public var periodSeconds = 10
+    public var successThreshold = 1
+    public var failureThreshold = 3
+    public init() {}
+}
+
+public struct Container: Equatable, Sendable {
+    public var name: String = ""
+    public var image: String = ""
+    public var command: [String]? = nil
+    public var args: [String]? = nil
+    public var ports: [ContainerPort] = []
+    public var env: [EnvVar] = []
+    public var readinessProbe: Probe? = nil
+    public var livenessProbe: Probe? = nil
+    public var startupProbe: Probe? = nil
+    public var imagePullPolicy: String = ""
+    /// Known fields the simulation does not interpret (resources, volumeMounts, …).
+    public var extra: [String: Value] = [:]
+    public init() {}
+    public init(name: String, image: String, ports: [ContainerPort] = []) { self.name = name; self.image = image; self.ports = ports }
+}
+
+public struct PodSpec: Equatable, Sendable {
+    public var containers: [Container] = []
+    public var initContainers: [Container] = []
+    public var nodeName: String = ""
+    public var nodeSelector: [String: String] = [:]
+    public var tolerations: [Toleration] = []
+    public var hostname: String = ""
+    public var subdomain: String = ""
+    public var restartPolicy: String = "Always"
+    public var terminationGracePeriodSeconds: Int64 = 30
+    public var activeDeadlineSeconds: Int64? = nil
+    public var dnsPolicy: String = "ClusterFirst"
+    public var enableServiceLinks: Bool = true
+    public var hostNetwork: Bool = false
+    public var serviceAccountName: String = "default"
+    public var schedulerName: String = "default-scheduler"
+    public var extra: [String: Value] = [:]
+    public init() {}
+}
+
+public struct PodTemplateSpec: Equatable, Sendable {
+    public var metadata = ObjectMeta()
+    public var spec = PodSpec()
+    public init() {}
+}
+
+public struct ContainerStatus: Equatable, Sendable {
+    public enum State: Equatable, Sendable {
+        case waiting(reason: String)
+        case running(startedAt: Millis)
+        case terminated(reason: String, exitCode: Int, finishedAt: Millis)
+    }
+    public var name: String
+    public var image: String
+    public var ready: Bool
+    public var started: Bool
+    public var restartCount: Int
+    public var state: State
+    public init(name: String, image: String, ready: Bool = false, started: Bool = false, restartCount: Int = 0, state: State) {
+        self.name = name; self.image = image; self.ready = ready; self.started = started; self.restartCount = restartCount; self.state = state
+    }
+}
+
+public struct PodCondition: Equatable, Sendable {
+    public var type: String
+    public var status: String
+    public var lastTransitionTime: Millis?
+    public var reason: String?
+    public var message: String?
+    public init(type: String, status: String, lastTransitionTime: Millis? = nil, reason: String? = nil, message: String? = nil) {
+        self.type = type; self.status = status; self.lastTransitionTime = lastTransitionTime; self.reason = reason; self.message = message
+    }
+}
+
+public struct PodStatus: Equatable, Sendable {
+    public var phase: String = "Pending"
+    public var conditions: [PodCondition] = []
+    public var podIP: String = ""
+    public var hostIP: String = ""
+    public var startTime: Millis? = nil
+    public var containerStatuses: [ContainerStatus] = []
+    public var reason: String = ""
+    public var message: String = ""
+    public var nominatedNodeName: String = ""
+    public var qosClass: String = "BestEffort"
+    public init() {}
+
+    public func condition(_ type: String) -> PodCondition? { conditions.first { $0.type == type } }
+    public var isReady: Bool { condition("Ready")?.status == "True" }
+}
+
+public struct Pod: KubeResource {
+    public static let kind = "Pod"
+    public static let apiVersion = "v1"
+    public static let resource = "pods"
+    public var metadata = ObjectMeta()
+    public var spec = PodSpec()
+    public var status = PodStatus()
+    public init() {}
+
+    public var isTerminal: Bool { status.phase == "Succeeded" || status.phase == "Failed" }
+    public var isTerminating: Bool { metadata.deletionTimestamp != nil }
+}
+
+public struct ServicePort: Equatable, Hashable, Sendable {
+    public var name: String = ""
+    public var proto: String = "TCP"
+    public var appProtocol: String? = nil
+    public var port: Int = 0
+    public var targetPort: IntOrString = .int(0)
+    public var nodePort: Int = 0
+    public init() {}
+    public init(name: String = "", proto: String = "TCP", port: Int, targetPort: IntOrString? = nil, nodePort: Int = 0) {
+        self.name = name; self.proto = proto; self.port = port; self.targetPort = targetPort ?? .int(port); self.nodePort = nodePort
+    }
+}
+
+public struct LoadBalancerIngress: Equatable, Hashable, Sendable {
+    public var ip: String?
+    public var hostname: String?
+    public init(ip: String? = nil, hostname: String? = nil) { self.ip = ip; self.hostname = hostname }
+}
+
+public struct ServiceSpec: Equatable, Sendable {
+    public var type: String = "ClusterIP"
+    /// nil and empty both mean "no selector": the controllers leave such Services alone.
+    public var selector: [String: String]? = nil
+    public var ports: [ServicePort] = []
+    public var clusterIP: String = ""
+    public var clusterIPs: [String] = []
+    public var externalIPs: [String] = []
+    public var externalName: String = ""
+    public var sessionAffinity: String = "None"
+    /// `sessionAffinityConfig.clientIP.timeoutSeconds`; nil when no config is set.
+    public var sessionAffinityTimeout: Int? = nil
+    public var sessionAffinityConfigSet: Bool = false
+    public var ipFamilies: [String] = []
+    public var ipFamilyPolicy: String? = nil
+    public var internalTrafficPolicy: String? = nil
+    public var externalTrafficPolicy: String? = nil
+    public var loadBalancerIP: String = ""
+    public var loadBalancerSourceRanges: [String] = []
+    public var loadBalancerClass: String? = nil
+    public var allocateLoadBalancerNodePorts: Bool? = nil
+    public var healthCheckNodePort: Int = 0
+    public var publishNotReadyAddresses: Bool = false
+    public var trafficDistribution: String? = nil
+    public init() {}
+
+    public var isHeadless: Bool { clusterIP == "None" }
+    public var hasSelector: Bool { !(selector?.isEmpty ?? true) }
+}
+
+public struct Service: KubeResource {
+    public static let kind = "Service"
+    public static let apiVersion = "v1"
+    public static let resource = "services"
+    public var metadata = ObjectMeta()
+    public var spec = ServiceSpec()
+    public var loadBalancerIngress: [LoadBalancerIngress] = []
+    public init() {}
+}
+
+public struct ObjectReference: Equatable, Hashable, Sendable {
+    public var kind: String
+    public var namespace: String
+    public var name: String
+    public var uid: String
+    public var apiVersion: String = ""
+    public var fieldPath: String = ""
+    public init(kind: String, namespace: String, name: String, uid: String, apiVersion: String = "", fieldPath: String = "") {
+        self.kind = kind; self.namespace = namespace; self.name = name; self.uid = uid; self.apiVersion = apiVersion; self.fieldPath = fieldPath
+    }
+}
+
+public struct EndpointAddress: Equatable, Hashable, Sendable {
+    public var ip: String
+    public var hostname: String = ""
+    public var nodeName: String? = nil
+    public var targetRef: ObjectReference? = nil
+    public init(ip: String, hostname: String = "", nodeName: String? = nil, targetRef: ObjectReference? = nil) {
+        self.ip = ip; self.hostname = hostname; self.nodeName = nodeName; self.targetRef = targetRef
+    }
+}
+
+public struct EndpointPort: Equatable, Hashable, Sendable {
+    public var name: String
+    public var port: Int
+    public var proto: String
+    public var appProtocol: String?
+    public init(name: String, port: Int, proto: String, appProtocol: String? = nil) {
+        self.name = name; self.port = port; self.proto = proto; self.appProtocol = appProtocol
+    }
+}
+
+public struct EndpointSubset: Equatable, Sendable {
+    public var addresses: [EndpointAddress] = []
+    public var notReadyAddresses: [EndpointAddress] = []
+    public var ports: [EndpointPort] = []
+    public init(addresses: [EndpointAddress] = [], notReadyAddresses: [EndpointAddress] = [], ports: [EndpointPort] = []) {
+        self.addresses = addresses; self.notReadyAddresses = notReadyAddresses; self.ports = ports
+    }
+}
+
+public struct Endpoints: KubeResource {
+    public static let kind = "Endpoints"
+    public static let apiVersion = "v1"
+    public static let resource = "endpoints"
+    public var metadata = ObjectMeta()
+    public var subsets: [EndpointSubset] = []
+    public init() {}
+}
+
+public struct EventSource: Equatable, Sendable {
+    public var component: String
+    public var host: String
+    public init(component: String, host: String = "") { self.component = component; self.host = host }
+}
+
+public struct Event: KubeResource {
+    public static let kind = "Event"
+    public static let apiVersion = "v1"
+    public static let resource = "events"
+    public var metadata = ObjectMeta()
+    public var involvedObject: ObjectReference
+    public var reason: String
+    public var message: String
+    public var type: String
+    public var source: EventSource
+    public var firstTimestamp: Millis
+    public var lastTimestamp: Millis
+    public var count: Int
+    public init(involvedObject: ObjectReference, reason: String, message: String, type: String, source: EventSource, at time: Millis) {
+        self.involvedObject = involvedObject; self.reason = reason; self.message = message; self.type = type
+        self.source = source; self.firstTimestamp = time; self.lastTimestamp = time; self.count = 1
+    }
+}

@@ -1,0 +1,585 @@
+/// Turns manifest values into typed objects the way the API server's strict decoder does:
+/// a wrong JSON type stops decoding with Go's encoding/json message; unknown fields are
+/// collected and reported together (`strict decoding error: unknown field "spec.selectr"`).
+/// The same walk that reads a field also records it as known, so the schema lives in one place.
+
+public struct DecodeError: Error, Equatable, Sendable {
+    /// Text after `<Kind> in version "v1" cannot be handled as a <Kind>: `.
+    public var detail: String
+}
+
+final class DecodeState {
+    var unknown: [String] = []
+    var typeError: String?
+}
+
+/// A JSON object at a path, read field by field.
+struct ObjectReader {
+    let pairs: [(String, Value)]
+    let path: String      // with indexes: spec.ports[0]
+    let goPath: String    // without: spec.ports
+    let goStruct: String  // ServicePort
+    let state: DecodeState
+    private var known: Set<String> = []
+
+    init(_ value: Value?, path: String, goPath: String, goStruct: String, state: DecodeState) {
+        self.path = path; self.goPath = goPath; self.goStruct = goStruct; self.state = state
+        if case let .object(p)? = value { pairs = p } else { pairs = [] }
+    }
+
+    private func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "." + b }
+
+    private func typeMismatch(_ key: String, _ v: Value, _ goType: String) {
+        guard state.typeError == nil else { return }
+        var jsonType = v.jsonTypeName
+        if case let .double(d) = v { jsonType = "number \(d)" }
+        state.typeError = "json: cannot unmarshal \(jsonType) into Go struct field \(goStruct).\(join(goPath, key)) of type \(goType)"
+    }
+
+    mutating func raw(_ key: String) -> Value? {
+        known.insert(key)
+        guard let v = pairs.first(where: { $0.0 == key })?.1, !v.isNull else { return nil }
+        return v
+    }
+
+    mutating func string(_ key: String) -> String? {
+        guard let v = raw(key) else { return nil }
+        if case let .string(s) = v { return s }
+        typeMismatch(key, v, "string"); return nil
+    }
+
+    mutating func int(_ key: String, goType: String = "int32") -> Int? {
+        guard let v = raw(key) else { return nil }
+        if let i = v.intValue, (goType != "int32" || (Int64(Int32.min)...Int64(Int32.max)).contains(i)) { return Int(i) }
+        typeMismatch(key, v, goType); return nil
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard let v = raw(key) else { return nil }
+        if case let .bool(b) = v { return b }
+        typeMismatch(key, v, "bool"); return nil
+    }
+
+    mutating func intOrString(_ key: String) -> IntOrString? {
+        guard let v = raw(key) else { return nil }
+        switch v {
+        case let .string(s): return .string(s)
+        case .int, .double:
+            if let i = v.intValue, (Int64(Int32.min)...Int64(Int32.max)).contains(i) { return .int(Int(i)) }
+            typeMismatch(key, v, "int32"); return nil
+        default:
+            typeMismatch(key, v, "intstr.IntOrString"); return nil
+        }
+    }
+
+    mutating func stringMap(_ key: String) -> [String: String]? {
+        guard let v = raw(key) else { return nil }
+        guard case let .object(p) = v else { typeMismatch(key, v, "map[string]string"); return nil }
+        var m: [String: String] = [:]
+        for (k, x) in p {
+            if case let .string(s) = x { m[k] = s }
+            else if x.isNull { m[k] = "" }
+            else { typeMismatch(key, x, "string"); return nil }
+        }
+        return m
+    }
+
+    mutating func stringList(_ key: String) -> [String]? {
+        guard let v = raw(key) else { return nil }
+        guard case let .array(items) = v else { typeMismatch(key, v, "[]string"); return nil }
+        var out: [String] = []
+        for x in items {
+            if case let .string(s) = x { out.append(s) } else { typeMismatch(key, x, "string"); return nil }
+        }
+        return out
+    }
+
+    mutating func object(_ key: String, _ goStruct: String) -> ObjectReader? {
+        guard let v = raw(key) else { return nil }
+        guard case .object = v else { typeMismatch(key, v, goStructTypeName(goStruct)); return nil }
+        return ObjectReader(v, path: join(path, key), goPath: join(goPath, key), goStruct: goStruct, state: state)
+    }
+
+    mutating func objects(_ key: String, _ goStruct: String) -> [ObjectReader]? {
+        guard let v = raw(key) else { return nil }
+        guard case let .array(items) = v else { typeMismatch(key, v, "[]" + goStructTypeName(goStruct)); return nil }
+        var out: [ObjectReader] = []
+        for (i, item) in items.enumerated() {
+            if item.isNull { continue }
+            guard case .object = item else { typeMismatch(key, item, goStructTypeName(goStruct)); return nil }
+            out.append(ObjectReader(item, path: join(path, key) + "[\(i)]", goPath: join(goPath, key), goStruct: goStruct, state: state))
+        }
+        return out
+    }
+
+    /// Known fields the simulation keeps but does not interpret.
+    mutating func opaque(_ keys: [String], into extra: inout [String: Value]) {
+        for k in keys { if let v = raw(k) { extra[k] = v } }
+    }
+    mutating func ignore(_ keys: [String]) { for k in keys { known.insert(k) } }
+
+    /// Records every field not read as unknown.
+    func finish() {
+        for (k, _) in pairs where !known.contains(k) {
+            state.unknown.append(join(path, k))
+        }
+    }
+
+    private func goStructTypeName(_ s: String) -> String {
+        s.contains(".") ? s : "v1." + s
+    }
+}
+
+public enum ManifestDecoder {
+    /// Decodes the object of `kind`; metadata, spec and the kind-specific top-level fields.
+    static func decode<T>(_ value: Value, _ body: (inout ObjectReader) -> T) throws(DecodeError) -> T {
+        let state = DecodeState()
+        var root = ObjectReader(value, path: "", goPath: "", goStruct: "", state: state)
+        _ = root.raw("apiVersion"); _ = root.raw("kind")
+        let result = body(&root)
+        root.finish()
+        if let t = state.typeError { throw DecodeError(detail: t) }
+        if !state.unknown.isEmpty {
+            throw DecodeError(detail: "strict decoding error: " + state.unknown.map { "unknown field \(goQuote($0))" }.joined(separator: ", "))
+        }
+        return result
+    }
+
+    static func metadata(_ r: inout ObjectReader, key: String = "metadata") -> ObjectMeta {
+        var m = ObjectMeta()
+        guard var o = r.object(key, "ObjectMeta") else { return m }
+        m.name = o.string("name") ?? ""
+        m.generateName = o.string("generateName") ?? ""
+        m.namespace = o.string("namespace") ?? ""
+        m.labels = o.stringMap("labels") ?? [:]
+        m.annotations = o.stringMap("annotations") ?? [:]
+        m.finalizers = o.stringList("finalizers") ?? []
+        // Server-owned fields are accepted and then ignored on create, as the API server does.
+        o.ignore(["uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
+                  "deletionGracePeriodSeconds", "ownerReferences", "managedFields", "selfLink"])
+        o.finish()
+        return m
+    }
+
+    // MARK: Pod spec
+
+    static func probe(_ o: inout ObjectReader) -> Probe {
+        var p = Probe()
+        if var h = o.object("httpGet", "HTTPGetAction") {
+            p.handler = .httpGet(path: h.string("path") ?? "/", port: h.intOrString("port") ?? .int(0), scheme: h.string("scheme") ?? "HTTP")
+            var extra: [String: Value] = [:]
+            h.opaque(["host", "httpHeaders"], into: &extra)
+            h.finish()
+        } else if var t = o.object("tcpSocket", "TCPSocketAction") {
+            p.handler = .tcpSocket(port: t.intOrString("port") ?? .int(0))
+            _ = t.string("host")
+            t.finish()
+        } else if var e = o.object("exec", "ExecAction") {
+            p.handler = .exec(command: e.stringList("command") ?? [])
+            e.finish()
+        } else if var g = o.object("grpc", "GRPCAction") {
+            p.handler = .grpc(port: g.int("port") ?? 0)
+            _ = g.string("service")
+            g.finish()
+        }
+        p.initialDelaySeconds = o.int("initialDelaySeconds") ?? 0
+        p.timeoutSeconds = o.int("timeoutSeconds") ?? 1
+        p.periodSeconds = o.int("periodSeconds") ?? 10
+        p.successThreshold = o.int("successThreshold") ?? 1
+        p.failureThreshold = o.int("failureThreshold") ?? 3
+        _ = o.int("terminationGracePeriodSeconds", goType: "int64")
+        o.finish()
+        return p
+    }
+
+    static func container(_ o: inout ObjectReader) -> Container {
+        var c = Container()
+        c.name = o.string("name") ?? ""
+        c.image = o.string("image") ?? ""
+        c.command = o.stringList("command")
+        c.args = o.stringList("args")
+        for var p in o.objects("ports", "ContainerPort") ?? [] {
+            var cp = ContainerPort(containerPort: 0)
+            cp.name = p.string("name")
+            cp.containerPort = p.int("containerPort") ?? 0
+            cp.proto = p.string("protocol") ?? "TCP"
+            cp.hostPort = p.int("hostPort")
+            _ = p.string("hostIP")
+            p.finish()
+            c.ports.append(cp)
+        }
+        for var e in o.objects("env", "EnvVar") ?? [] {
+            let name = e.string("name") ?? ""
+            let value = e.string("value")
+            let from = e.raw("valueFrom")
+            e.finish()
+            c.env.append(EnvVar(name: name, value: value, valueFrom: from))
+        }
+        if var p = o.object("readinessProbe", "Probe") { c.readinessProbe = probe(&p) }
+        if var p = o.object("livenessProbe", "Probe") { c.livenessProbe = probe(&p) }
+        if var p = o.object("startupProbe", "Probe") { c.startupProbe = probe(&p) }
+        c.imagePullPolicy = o.string("imagePullPolicy") ?? ""
+        o.opaque(["workingDir", "envFrom", "resources", "resizePolicy", "restartPolicy", "volumeMounts",
+                  "volumeDevices", "lifecycle", "terminationMessagePath", "terminationMessagePolicy",
+                  "securityContext", "stdin", "stdinOnce", "tty"], into: &c.extra)
+        o.finish()
+        return c
+    }
+
+    static func podSpec(_ o: inout ObjectReader) -> PodSpec {
+        var s = PodSpec()
+        for var c in o.objects("containers", "Container") ?? [] { s.containers.append(container(&c)) }
+        for var c in o.objects("initContainers", "Container") ?? [] { s.initContainers.append(container(&c)) }
+        s.nodeName = o.string("nodeName") ?? ""
+        s.nodeSelector = o.stringMap("nodeSelector") ?? [:]
+        for var t in o.objects("tolerations", "Toleration") ?? [] {
+            let tol = Toleration(key: t.string("key"), op: t.string("operator"), value: t.string("value"),
+                                 effect: t.string("effect"), tolerationSeconds: t.int("tolerationSeconds", goType: "int64").map(Int64.init))
+            t.finish()
+            s.tolerations.append(tol)
+        }
+        s.hostname = o.string("hostname") ?? ""
+        s.subdomain = o.string("subdomain") ?? ""
+        s.restartPolicy = o.string("restartPolicy") ?? "Always"
+        s.terminationGracePeriodSeconds = Int64(o.int("terminationGracePeriodSeconds", goType: "int64") ?? 30)
+        s.activeDeadlineSeconds = o.int("activeDeadlineSeconds", goType: "int64").map(Int64.init)
+        s.dnsPolicy = o.string("dnsPolicy") ?? "ClusterFirst"
+        s.enableServiceLinks = o.bool("enableServiceLinks") ?? true
+        s.hostNetwork = o.bool("hostNetwork") ?? false
+        let sa = o.string("serviceAccountName") ?? o.string("serviceAccount")
+        s.serviceAccountName = sa ?? "default"
+        s.schedulerName = o.string("schedulerName") ?? "default-scheduler"
+        o.opaque(["volumes", "ephemeralContainers", "automountServiceAccountToken", "hostPID", "hostIPC",
+                  "shareProcessNamespace", "securityContext", "imagePullSecrets", "affinity", "hostAliases",
+                  "priorityClassName", "priority", "dnsConfig", "readinessGates", "runtimeClassName",
+                  "preemptionPolicy", "overhead", "topologySpreadConstraints", "setHostnameAsFQDN", "os",
+                  "hostUsers", "schedulingGates", "resourceClaims", "resources"], into: &s.extra)
+        o.finish()
+        return s
+    }
+
+    static func podTemplate(_ o: inout ObjectReader) -> PodTemplateSpec {
+        var t = PodTemplateSpec()
+        t.metadata = metadata(&o)
+        if var s = o.object("spec", "PodSpec") { t.spec = podSpec(&s) }
+        o.finish()
+        return t
+    }
+
+    static func labelSelector(_ o: inout ObjectReader) -> LabelSelector {
+        var sel = LabelSelector()
+        sel.matchLabels = o.stringMap("matchLabels")
+        if let exprs = o.objects("matchExpressions", "LabelSelectorRequirement") {
+            sel.matchExpressions = exprs.map { e in
+                var e = e
+                let x = LabelSelector.Expression(key: e.string("key") ?? "", op: e.string("operator") ?? "", values: e.stringList("values"))
+                e.finish()
+                return x
+            }
+        }
+        o.finish()
+        return sel
+    }
+
+    // MARK: Kinds
+
+    public static func pod(_ v: Value) throws(DecodeError) -> Pod {
+        try decode(v) { r in
+            var p = Pod()
+            p.metadata = metadata(&r)
+            if var s = r.object("spec", "PodSpec") { p.spec = podSpec(&s) }
+            _ = r.raw("status")
+            return p
+        }
+    }
+
+    public static func service(_ v: Value) throws(DecodeError) -> Service {
+        try decode(v) { r in
+            var svc = Service()
+            svc.metadata = metadata(&r)
+            if var s = r.object("spec", "ServiceSpec") {
+                var spec = ServiceSpec()
+                spec.type = s.string("type") ?? ""
+                spec.selector = s.stringMap("selector")
+                for var p in s.objects("ports", "ServicePort") ?? [] {
+                    var sp = ServicePort()
+                    sp.name = p.string("name") ?? ""
+                    sp.proto = p.string("protocol") ?? ""
+                    sp.appProtocol = p.string("appProtocol")
+                    sp.port = p.int("port") ?? 0
+                    sp.targetPort = p.intOrString("targetPort") ?? .int(0)
+                    sp.nodePort = p.int("nodePort") ?? 0
+                    p.finish()
+                    spec.ports.append(sp)
+                }
+                spec.clusterIP = s.string("clusterIP") ?? ""
+                spec.clusterIPs = s.stringList("clusterIPs") ?? []
+                spec.externalIPs = s.stringList("externalIPs") ?? []
+                spec.externalName = s.string("externalName") ?? ""
+                spec.sessionAffinity = s.string("sessionAffinity") ?? ""
+                if var c = s.object("sessionAffinityConfig", "SessionAffinityConfig") {
+                    spec.sessionAffinityConfigSet = true
+                    if var ip = c.object("clientIP", "ClientIPConfig") {
+                        spec.sessionAffinityTimeout = ip.int("timeoutSeconds") ?? -1
+                        ip.finish()
+                    } else {
+                        spec.sessionAffinityTimeout = nil
+                    }
+                    c.finish()
+                }
+                spec.ipFamilies = s.stringList("ipFamilies") ?? []
+                spec.ipFamilyPolicy = s.string("ipFamilyPolicy")
+                spec.internalTrafficPolicy = s.string("internalTrafficPolicy")
+                spec.externalTrafficPolicy = s.string("externalTrafficPolicy")
+                spec.loadBalancerIP = s.string("loadBalancerIP") ?? ""
+                spec.loadBalancerSourceRanges = s.stringList("loadBalancerSourceRanges") ?? []
+                spec.loadBalancerClass = s.string("loadBalancerClass")
+                spec.allocateLoadBalancerNodePorts = s.bool("allocateLoadBalancerNodePorts")
+                spec.healthCheckNodePort = s.int("healthCheckNodePort") ?? 0
+                spec.publishNotReadyAddresses = s.bool("publishNotReadyAddresses") ?? false
+                spec.trafficDistribution = s.string("trafficDistribution")
+                s.finish()
+                svc.spec = spec
+            }
+            _ = r.raw("status")
+            return svc
+        }
+    }
+
+    public static func deployment(_ v: Value) throws(DecodeError) -> Deployment {
+        try decode(v) { r in
+            var d = Deployment()
+            d.metadata = metadata(&r)
+            if var s = r.object("spec", "DeploymentSpec") {
+                d.spec.replicas = s.int("replicas")
+                if var sel = s.object("selector", "LabelSelector") { d.spec.selector = labelSelector(&sel) }
+                if var t = s.object("template", "PodTemplateSpec") { d.spec.template = podTemplate(&t) }
+                if var st = s.object("strategy", "DeploymentStrategy") {
+                    d.spec.strategy.type = st.string("type") ?? "RollingUpdate"
+                    if var ru = st.object("rollingUpdate", "RollingUpdateDeployment") {
+                        d.spec.strategy.maxSurge = ru.intOrString("maxSurge") ?? .string("25%")
+                        d.spec.strategy.maxUnavailable = ru.intOrString("maxUnavailable") ?? .string("25%")
+                        ru.finish()
+                    }
+                    if d.spec.strategy.type == "Recreate" { d.spec.strategy.maxSurge = nil; d.spec.strategy.maxUnavailable = nil }
+                    st.finish()
+                }
+                d.spec.minReadySeconds = s.int("minReadySeconds") ?? 0
+                d.spec.revisionHistoryLimit = s.int("revisionHistoryLimit") ?? 10
+                d.spec.progressDeadlineSeconds = s.int("progressDeadlineSeconds") ?? 600
+                d.spec.paused = s.bool("paused") ?? false
+                s.finish()
+            }
+            _ = r.raw("status")
+            return d
+        }
+    }
+
+    public static func replicaSet(_ v: Value) throws(DecodeError) -> ReplicaSet {
+        try decode(v) { r in
+            var rs = ReplicaSet()
+            rs.metadata = metadata(&r)
+            if var s = r.object("spec", "ReplicaSetSpec") {
+                rs.spec.replicas = s.int("replicas")
+                if var sel = s.object("selector", "LabelSelector") { rs.spec.selector = labelSelector(&sel) }
+                if var t = s.object("template", "PodTemplateSpec") { rs.spec.template = podTemplate(&t) }
+                rs.spec.minReadySeconds = s.int("minReadySeconds") ?? 0
+                s.finish()
+            }
+            _ = r.raw("status")
+            return rs
+        }
+    }
+
+    public static func namespace(_ v: Value) throws(DecodeError) -> Namespace {
+        try decode(v) { r in
+            var ns = Namespace()
+            ns.metadata = metadata(&r)
+            if var s = r.object("spec", "NamespaceSpec") { _ = s.stringList("finalizers"); s.finish() }
+            _ = r.raw("status")
+            return ns
+        }
+    }
+
+    static func objectReference(_ o: inout ObjectReader) -> ObjectReference {
+        let ref = ObjectReference(kind: o.string("kind") ?? "", namespace: o.string("namespace") ?? "",
+                                  name: o.string("name") ?? "", uid: o.string("uid") ?? "",
+                                  apiVersion: o.string("apiVersion") ?? "", fieldPath: o.string("fieldPath") ?? "")
+        _ = o.string("resourceVersion")
+        o.finish()
+        return ref
+    }
+
+    public static func endpoints(_ v: Value) throws(DecodeError) -> Endpoints {
+        try decode(v) { r in
+            var ep = Endpoints()
+            ep.metadata = metadata(&r)
+            func addresses(_ list: [ObjectReader]?) -> [EndpointAddress] {
+                (list ?? []).map { a in
+                    var a = a
+                    var addr = EndpointAddress(ip: a.string("ip") ?? "")
+                    addr.hostname = a.string("hostname") ?? ""
+                    addr.nodeName = a.string("nodeName")
+                    if var t = a.object("targetRef", "ObjectReference") { addr.targetRef = objectReference(&t) }
+                    a.finish()
+                    return addr
+                }
+            }
+            for var s in r.objects("subsets", "EndpointSubset") ?? [] {
+                var subset = EndpointSubset()
+                subset.addresses = addresses(s.objects("addresses", "EndpointAddress"))
+                subset.notReadyAddresses = addresses(s.objects("notReadyAddresses", "EndpointAddress"))
+                for var p in s.objects("ports", "EndpointPort") ?? [] {
+                    subset.ports.append(EndpointPort(name: p.string("name") ?? "", port: p.int("port") ?? 0,
+                                                     proto: p.string("protocol") ?? "TCP", appProtocol: p.string("appProtocol")))
+                    p.finish()
+                }
+                s.finish()
+                ep.subsets.append(subset)
+            }
+            return ep
+        }
+    }
+}
+
+/// A manifest document decoded into one of the kinds svclab knows.
+public enum KubeObject: Equatable, Sendable {
+    case namespace(Namespace)
+    case pod(Pod)
+    case service(Service)
+    case deployment(Deployment)
+    case replicaSet(ReplicaSet)
+    case endpoints(Endpoints)
+
+    public var kind: String {
+        switch self {
+        case .namespace: return Namespace.kind
+        case .pod: return Pod.kind
+        case .service: return Service.kind
+        case .deployment: return Deployment.kind
+        case .replicaSet: return ReplicaSet.kind
+        case .endpoints: return Endpoints.kind
+        }
+    }
+    public var metadata: ObjectMeta {
+        get {
+            switch self {
+            case let .namespace(o): return o.metadata
+            case let .pod(o): return o.metadata
+            case let .service(o): return o.metadata
+            case let .deployment(o): return o.metadata
+            case let .replicaSet(o): return o.metadata
+            case let .endpoints(o): return o.metadata
+            }
+        }
+        set {
+            switch self {
+            case var .namespace(o): o.metadata = newValue; self = .namespace(o)
+            case var .pod(o): o.metadata = newValue; self = .pod(o)
+            case var .service(o): o.metadata = newValue; self = .service(o)
+            case var .deployment(o): o.metadata = newValue; self = .deployment(o)
+            case var .replicaSet(o): o.metadata = newValue; self = .replicaSet(o)
+            case var .endpoints(o): o.metadata = newValue; self = .endpoints(o)
+            }
+        }
+    }
+    public var typePrefix: String {
+        switch self {
+        case .namespace: return Namespace.typePrefix
+        case .pod: return Pod.typePrefix
+        case .service: return Service.typePrefix
+        case .deployment: return Deployment.typePrefix
+        case .replicaSet: return ReplicaSet.typePrefix
+        case .endpoints: return Endpoints.typePrefix
+        }
+    }
+    public var qualifiedResource: String {
+        switch self {
+        case .namespace: return Namespace.qualifiedResource
+        case .pod: return Pod.qualifiedResource
+        case .service: return Service.qualifiedResource
+        case .deployment: return Deployment.qualifiedResource
+        case .replicaSet: return ReplicaSet.qualifiedResource
+        case .endpoints: return Endpoints.qualifiedResource
+        }
+    }
+    public var namespaced: Bool { if case .namespace = self { return false }; return true }
+}
+
+/// Why a manifest document could not become an object; each case knows kubectl's wording.
+public enum ManifestError: Error, Equatable, Sendable {
+    /// YAML/JSON syntax: `error: error parsing FILE: <message>`.
+    case syntax(source: String, message: String)
+    /// `kind` missing: client-side check.
+    case kindNotSet(source: String)
+    case apiVersionNotSet(source: String)
+    /// kind/version unknown to the server.
+    case noMatch(name: String, namespace: String, source: String, kind: String, version: String)
+    /// Strict decoding or type error from the server (400 BadRequest).
+    case badRequest(source: String, kind: String, version: String, detail: String)
+
+    public var kubectlMessage: String {
+        switch self {
+        case let .syntax(source, message): return "error: error parsing \(source): \(message)"
+        case let .kindNotSet(source):
+            return "error: error validating \(goQuote(source)): error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false"
+        case let .apiVersionNotSet(source):
+            return "error: error validating \(goQuote(source)): error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false"
+        case let .noMatch(name, namespace, source, kind, version):
+            return "error: resource mapping not found for name: \(goQuote(name)) namespace: \(goQuote(namespace)) from \(goQuote(source)): no matches for kind \(goQuote(kind)) in version \(goQuote(version))\nensure CRDs are installed first"
+        case let .badRequest(source, kind, version, detail):
+            return "Error from server (BadRequest): error when creating \(goQuote(source)): \(kind) in version \(goQuote(version.split(separator: "/").last.map(String.init) ?? version)) cannot be handled as a \(kind): \(detail)"
+        }
+    }
+}
+
+public enum Manifest {
+    static let supported: [String: (group: String, version: String)] = [
+        "Namespace": ("", "v1"), "Pod": ("", "v1"), "Service": ("", "v1"), "Endpoints": ("", "v1"),
+        "Deployment": ("apps", "v1"), "ReplicaSet": ("apps", "v1"),
+    ]
+
+    /// Reads every document of a file (`source` is the name kubectl would print) into objects,
+    /// one result per document, so a bad document does not stop the good ones.
+    public static func load(_ text: String, source: String) -> [Result<KubeObject, ManifestError>] {
+        let docs: [Value]
+        do { docs = try ValueLoader.documents(from: text) } catch {
+            return [.failure(.syntax(source: source, message: error.message))]
+        }
+        var out: [Result<KubeObject, ManifestError>] = []
+        for doc in docs {
+            if case let .array(items)? = doc["items"], doc["kind"]?.stringValue?.hasSuffix("List") == true {
+                for item in items { out.append(decodeDocument(item, source: source)) }
+            } else {
+                out.append(decodeDocument(doc, source: source))
+            }
+        }
+        return out
+    }
+
+    public static func decodeDocument(_ doc: Value, source: String) -> Result<KubeObject, ManifestError> {
+        guard case .object = doc else {
+            return .failure(.syntax(source: source, message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal \(doc.jsonTypeName) into Go value of type map[string]interface {}"))
+        }
+        guard let kind = doc["kind"]?.stringValue, !kind.isEmpty else { return .failure(.kindNotSet(source: source)) }
+        guard let apiVersion = doc["apiVersion"]?.stringValue, !apiVersion.isEmpty else { return .failure(.apiVersionNotSet(source: source)) }
+        let name = doc["metadata"]?["name"]?.stringValue ?? ""
+        let namespace = doc["metadata"]?["namespace"]?.stringValue ?? ""
+        guard let gv = supported[kind], apiVersion == (gv.group.isEmpty ? gv.version : "\(gv.group)/\(gv.version)") else {
+            return .failure(.noMatch(name: name, namespace: namespace, source: source, kind: kind, version: apiVersion))
+        }
+        do {
+            switch kind {
+            case "Namespace": return .success(.namespace(try ManifestDecoder.namespace(doc)))
+            case "Pod": return .success(.pod(try ManifestDecoder.pod(doc)))
+            case "Service": return .success(.service(try ManifestDecoder.service(doc)))
+            case "Deployment": return .success(.deployment(try ManifestDecoder.deployment(doc)))
+            case "ReplicaSet": return .success(.replicaSet(try ManifestDecoder.replicaSet(doc)))
+            case "Endpoints": return .success(.endpoints(try ManifestDecoder.endpoints(doc)))
+            default: return .failure(.noMatch(name: name, namespace: namespace, source: source, kind: kind, version: apiVersion))
+            }
+        } catch {
+            return .failure(.badRequest(source: source, kind: kind, version: apiVersion, detail: error.detail))
+        }
+    }
+}

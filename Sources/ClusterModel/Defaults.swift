@@ -1,0 +1,77 @@
+/// The API server's defaulting (SetDefaults_* in pkg/apis/*/v1/defaults.go), applied after
+/// decoding and before validation, exactly where the server applies it.
+public enum Defaults {
+    public static func apply(_ svc: inout Service) {
+        var s = svc.spec
+        if s.type.isEmpty { s.type = "ClusterIP" }
+        if s.sessionAffinity.isEmpty { s.sessionAffinity = "None" }
+        if s.sessionAffinity == "ClientIP" {
+            if !s.sessionAffinityConfigSet || s.sessionAffinityTimeout == nil {
+                if !s.sessionAffinityConfigSet {
+                    s.sessionAffinityConfigSet = true
+                    s.sessionAffinityTimeout = 10800
+                }
+            }
+        }
+        for i in s.ports.indices {
+            if s.ports[i].proto.isEmpty { s.ports[i].proto = "TCP" }
+            if s.ports[i].targetPort == .int(0) || s.ports[i].targetPort == .string("") {
+                s.ports[i].targetPort = .int(s.ports[i].port)
+            }
+        }
+        if s.type != "ExternalName" {
+            if s.internalTrafficPolicy == nil { s.internalTrafficPolicy = "Cluster" }
+        }
+        if s.type == "NodePort" || s.type == "LoadBalancer" || !s.externalIPs.isEmpty {
+            if s.externalTrafficPolicy == nil { s.externalTrafficPolicy = "Cluster" }
+        }
+        if s.type == "LoadBalancer", s.allocateLoadBalancerNodePorts == nil { s.allocateLoadBalancerNodePorts = true }
+        if !s.clusterIP.isEmpty && s.clusterIPs.isEmpty { s.clusterIPs = [s.clusterIP] }
+        if s.clusterIP.isEmpty && !s.clusterIPs.isEmpty { s.clusterIP = s.clusterIPs[0] }
+        svc.spec = s
+    }
+
+    public static func apply(_ spec: inout PodSpec) {
+        for i in spec.containers.indices { apply(&spec.containers[i]) }
+        for i in spec.initContainers.indices { apply(&spec.initContainers[i]) }
+    }
+
+    static func apply(_ c: inout Container) {
+        for j in c.ports.indices where c.ports[j].proto.isEmpty { c.ports[j].proto = "TCP" }
+        if c.imagePullPolicy.isEmpty {
+            let tag = imageTag(c.image)
+            c.imagePullPolicy = (tag == nil || tag == "latest") ? "Always" : "IfNotPresent"
+        }
+    }
+
+    /// The tag of an image reference (`nginx:1.27` → `1.27`), nil when untagged or pinned by digest.
+    public static func imageTag(_ image: String) -> String? {
+        if image.contains("@") { return "digest" }
+        let lastComponent = image.split(separator: "/").last.map(String.init) ?? image
+        guard let colon = lastComponent.lastIndex(of: ":") else { return nil }
+        return String(lastComponent[lastComponent.index(after: colon)...])
+    }
+
+    public static func apply(_ pod: inout Pod) { apply(&pod.spec) }
+
+    public static func apply(_ d: inout Deployment) {
+        if d.spec.replicas == nil { d.spec.replicas = 1 }
+        apply(&d.spec.template.spec)
+        // apps/v1 defaulting copies nothing from the template: labels and selector are the user's.
+    }
+
+    public static func apply(_ rs: inout ReplicaSet) {
+        if rs.spec.replicas == nil { rs.spec.replicas = 1 }
+        apply(&rs.spec.template.spec)
+    }
+
+    public static func apply(_ object: inout KubeObject) {
+        switch object {
+        case var .service(s): apply(&s); object = .service(s)
+        case var .pod(p): apply(&p); object = .pod(p)
+        case var .deployment(d): apply(&d); object = .deployment(d)
+        case var .replicaSet(r): apply(&r); object = .replicaSet(r)
+        case .namespace, .endpoints: break
+        }
+    }
+}
