@@ -84,7 +84,7 @@ public struct Requirement: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-func goStringSlice(_ v: [String]) -> String {
+public func goStringSlice(_ v: [String]) -> String {
     "[]string{" + v.map(goQuote).joined(separator: ", ") + "}"
 }
 

@@ -1,0 +1,309 @@
+import ClusterModel
+
+/// What the API server answers instead of an object. `kubectlMessage` is how kubectl prints it.
+public enum APIError: Error, Equatable, Sendable {
+    case notFound(resource: String, name: String)
+    case alreadyExists(resource: String, name: String)
+    case invalid(InvalidObjectError)
+    case badRequest(String)
+    case forbidden(String)
+    case internalError(String)
+
+    public var reason: String {
+        switch self {
+        case .notFound: return "NotFound"
+        case .alreadyExists: return "AlreadyExists"
+        case .invalid: return "Invalid"
+        case .badRequest: return "BadRequest"
+        case .forbidden: return "Forbidden"
+        case .internalError: return "InternalError"
+        }
+    }
+
+    /// The Status message: `services "x" not found`.
+    public var message: String {
+        switch self {
+        case let .notFound(r, n): return "\(r) \(goQuote(n)) not found"
+        case let .alreadyExists(r, n): return "\(r) \(goQuote(n)) already exists"
+        case let .invalid(e): return e.serverMessage
+        case let .badRequest(m), let .forbidden(m): return m
+        case let .internalError(m): return "Internal error occurred: \(m)"
+        }
+    }
+
+    /// kubectl's CheckErr rendering; `source` adds `error when creating "FILE": ` as apply does.
+    public func kubectlMessage(verb: String? = nil, source: String? = nil) -> String {
+        if case let .invalid(e) = self { return e.kubectlMessage }
+        var m = message
+        if let verb, let source { m = "error when \(verb) \(goQuote(source)): " + m }
+        return "Error from server (\(reason)): " + m
+    }
+}
+
+/// The API surface the shell, the TUI and scenarios use. Objects arrive decoded and defaulted;
+/// these run validation and admission (allocation) and then store.
+extension Cluster {
+    func requireNamespace(_ ns: String) throws(APIError) {
+        guard namespaces.get("", ns) != nil else { throw .notFound(resource: "namespaces", name: ns) }
+        if namespaces.get("", ns)?.phase == "Terminating" {
+            throw .forbidden("unable to create new content in namespace \(ns) because it is being terminated")
+        }
+    }
+
+    func validated(_ object: KubeObject) throws(APIError) {
+        let causes = Validation.validate(object)
+        if !causes.isEmpty {
+            throw .invalid(InvalidObjectError(kind: object.kind, name: object.metadata.name, causes: causes))
+        }
+    }
+
+    /// Looks an object up by kind.
+    public func get(kind: String, namespace: String, name: String) -> KubeObject? {
+        switch kind {
+        case Namespace.kind: return namespaces.get("", name).map(KubeObject.namespace)
+        case Pod.kind: return pods.get(namespace, name).map(KubeObject.pod)
+        case Service.kind: return services.get(namespace, name).map(KubeObject.service)
+        case Deployment.kind: return deployments.get(namespace, name).map(KubeObject.deployment)
+        case ReplicaSet.kind: return replicaSets.get(namespace, name).map(KubeObject.replicaSet)
+        case Endpoints.kind: return endpoints.get(namespace, name).map(KubeObject.endpoints)
+        default: return nil
+        }
+    }
+
+    /// POST: creates the object (namespace already filled in for namespaced kinds).
+    @discardableResult
+    public func create(_ object: KubeObject) throws(APIError) -> KubeObject {
+        var object = object
+        Defaults.apply(&object)
+        var meta = object.metadata
+        if object.namespaced {
+            if meta.namespace.isEmpty { meta.namespace = "default" }
+            object.metadata = meta
+        } else {
+            meta.namespace = ""
+            object.metadata = meta
+        }
+        if meta.name.isEmpty && !meta.generateName.isEmpty {
+            meta.name = String(meta.generateName.prefix(58)) + rng.nameSuffix()
+            object.metadata = meta
+        }
+        try validated(object)
+        if get(kind: object.kind, namespace: meta.namespace, name: meta.name) != nil {
+            throw .alreadyExists(resource: object.qualifiedResource, name: meta.name)
+        }
+        if object.namespaced { try requireNamespace(meta.namespace) }
+        stampNew(&meta)
+        object.metadata = meta
+        defer { settle() }
+        switch object {
+        case var .namespace(ns):
+            ns.phase = "Active"
+            putNamespace(ns)
+            return .namespace(namespaces.get("", ns.metadata.name)!)
+        case var .pod(pod):
+            pod.status = PodStatus()
+            pod.status.qosClass = qosClass(pod.spec)
+            pod.metadata.generation = 1
+            return .pod(putPod(pod))
+        case var .service(svc):
+            try allocate(for: &svc, previous: nil)
+            return .service(putService(svc))
+        case var .deployment(d):
+            d.status = DeploymentStatus()
+            return .deployment(putDeployment(d))
+        case var .replicaSet(rs):
+            rs.status = ReplicaSetStatus()
+            return .replicaSet(putReplicaSet(rs))
+        case let .endpoints(ep):
+            putEndpoints(ep)
+            return .endpoints(endpoints.get(ep.metadata.namespace, ep.metadata.name)!)
+        }
+    }
+
+    /// PUT: replaces what the user owns (metadata labels/annotations, spec), keeping what the
+    /// server owns (uid, creation time, status, allocations). Bumps generation on spec change.
+    @discardableResult
+    public func update(_ object: KubeObject) throws(APIError) -> KubeObject {
+        var object = object
+        Defaults.apply(&object)
+        let ns = object.namespaced ? (object.metadata.namespace.isEmpty ? "default" : object.metadata.namespace) : ""
+        var meta = object.metadata
+        meta.namespace = ns
+        object.metadata = meta
+        guard let current = get(kind: object.kind, namespace: ns, name: meta.name) else {
+            throw .notFound(resource: object.qualifiedResource, name: meta.name)
+        }
+        try validated(object)
+        var merged = current.metadata
+        merged.labels = meta.labels
+        merged.annotations = meta.annotations
+        defer { settle() }
+        switch (object, current) {
+        case let (.service(new), .service(old)):
+            var svc = old
+            svc.metadata = merged
+            svc.spec = new.spec
+            try allocate(for: &svc, previous: old)
+            if svc == old { return .service(old) }
+            return .service(putService(svc))
+        case let (.deployment(new), .deployment(old)):
+            var d = old
+            d.metadata = merged
+            d.spec = new.spec
+            if d.spec != old.spec { d.metadata.generation += 1 }
+            if d == old { return .deployment(old) }
+            return .deployment(putDeployment(d))
+        case let (.replicaSet(new), .replicaSet(old)):
+            var rs = old
+            rs.metadata = merged
+            rs.spec = new.spec
+            if rs.spec != old.spec { rs.metadata.generation += 1 }
+            if rs == old { return .replicaSet(old) }
+            return .replicaSet(putReplicaSet(rs))
+        case let (.pod(new), .pod(old)):
+            var pod = old
+            pod.metadata = merged
+            // Pod spec is immutable except for a few fields (image, activeDeadlineSeconds, tolerations).
+            var allowed = old.spec
+            for i in allowed.containers.indices where i < new.spec.containers.count {
+                allowed.containers[i].image = new.spec.containers[i].image
+            }
+            allowed.tolerations = new.spec.tolerations
+            allowed.activeDeadlineSeconds = new.spec.activeDeadlineSeconds
+            var normalizedNew = new.spec
+            normalizedNew.nodeName = old.spec.nodeName
+            if normalizedNew != allowed {
+                throw .invalid(InvalidObjectError(kind: "Pod", name: meta.name, causes: [
+                    .forbidden(FieldPath("spec"), "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"),
+                ]))
+            }
+            pod.spec = allowed
+            if pod == old { return .pod(old) }
+            return .pod(putPod(pod))
+        case let (.namespace(new), .namespace(old)):
+            var n = old
+            n.metadata = merged
+            _ = new
+            if n != old { putNamespace(n) }
+            return .namespace(namespaces.get("", n.metadata.name)!)
+        case let (.endpoints(new), .endpoints(old)):
+            var e = old
+            e.metadata = merged
+            e.subsets = new.subsets
+            if e != old { putEndpoints(e) }
+            return .endpoints(endpoints.get(ns, meta.name)!)
+        default:
+            throw .badRequest("kind mismatch")
+        }
+    }
+
+    /// DELETE with kubectl's default (background) propagation. Pods terminate gracefully unless
+    /// `gracePeriodSeconds` is 0.
+    public func delete(kind: String, namespace: String, name: String, gracePeriodSeconds: Int64? = nil) throws(APIError) {
+        defer { settle() }
+        switch kind {
+        case Pod.kind:
+            guard let pod = pods.get(namespace, name) else { throw .notFound(resource: "pods", name: name) }
+            deletePod(pod, gracePeriodSeconds: gracePeriodSeconds)
+        case Service.kind:
+            guard services.get(namespace, name) != nil else { throw .notFound(resource: "services", name: name) }
+            removeService(ObjectKey(namespace, name))
+        case Deployment.kind:
+            guard let d = deployments.get(namespace, name) else { throw .notFound(resource: "deployments.apps", name: name) }
+            removeDeployment(ObjectKey(namespace, name))
+            for rsKey in replicaSetsByOwner.get(d.metadata.uid).sorted() {
+                try? delete(kind: ReplicaSet.kind, namespace: rsKey.namespace, name: rsKey.name)
+            }
+        case ReplicaSet.kind:
+            guard let rs = replicaSets.get(namespace, name) else { throw .notFound(resource: "replicasets.apps", name: name) }
+            removeReplicaSet(ObjectKey(namespace, name))
+            for podKey in podsByOwner.get(rs.metadata.uid).sorted() {
+                if let pod = pods.get(podKey) { deletePod(pod, gracePeriodSeconds: nil) }
+            }
+        case Endpoints.kind:
+            guard endpoints.get(namespace, name) != nil else { throw .notFound(resource: "endpoints", name: name) }
+            removeEndpoints(ObjectKey(namespace, name))
+        case Namespace.kind:
+            guard var ns = namespaces.get("", name) else { throw .notFound(resource: "namespaces", name: name) }
+            if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(name) {
+                throw .forbidden("namespaces \(goQuote(name)) is forbidden: this namespace may not be deleted")
+            }
+            ns.phase = "Terminating"
+            ns.metadata.deletionTimestamp = clock.now
+            putNamespace(ns)
+            for d in deployments.list(namespace: name) { try? delete(kind: Deployment.kind, namespace: name, name: d.metadata.name) }
+            for r in replicaSets.list(namespace: name) { try? delete(kind: ReplicaSet.kind, namespace: name, name: r.metadata.name) }
+            for s in services.list(namespace: name) { removeService(ObjectKey(name, s.metadata.name)) }
+            for p in pods.list(namespace: name) { deletePod(p, gracePeriodSeconds: nil) }
+            for e in endpoints.list(namespace: name) { removeEndpoints(ObjectKey(name, e.metadata.name)) }
+            finishNamespaceDeletionIfEmpty(name)
+        default:
+            throw .badRequest("unsupported kind \(kind)")
+        }
+    }
+
+    func finishNamespaceDeletionIfEmpty(_ name: String) {
+        guard let ns = namespaces.get("", name), ns.phase == "Terminating", pods.count(in: name) == 0 else { return }
+        _ = namespaces.remove(ObjectKey("", name))
+        for e in events.list(namespace: name) { _ = events.remove(ObjectKey(name, e.metadata.name)) }
+        resourceVersion += 1
+        notify(.deleted, Namespace.kind, ObjectKey("", name))
+    }
+
+    /// Sets `spec.replicas` through the scale subresource.
+    public func scale(kind: String, namespace: String, name: String, replicas: Int) throws(APIError) {
+        defer { settle() }
+        switch kind {
+        case Deployment.kind:
+            guard var d = deployments.get(namespace, name) else { throw .notFound(resource: "deployments.apps", name: name) }
+            if d.spec.replicas != replicas { d.spec.replicas = replicas; d.metadata.generation += 1; putDeployment(d) }
+        case ReplicaSet.kind:
+            guard var rs = replicaSets.get(namespace, name) else { throw .notFound(resource: "replicasets.apps", name: name) }
+            if rs.spec.replicas != replicas { rs.spec.replicas = replicas; rs.metadata.generation += 1; putReplicaSet(rs) }
+        default:
+            throw .badRequest("scale is not supported for \(kind)")
+        }
+    }
+
+    /// Replaces an object's labels (kubectl label), keeping everything else.
+    public func setLabels(kind: String, namespace: String, name: String, labels: [String: String]) throws(APIError) {
+        guard var object = get(kind: kind, namespace: namespace, name: name) else {
+            throw .notFound(resource: KubeObjectKinds.qualifiedResource(kind), name: name)
+        }
+        var meta = object.metadata
+        meta.labels = labels
+        object.metadata = meta
+        let causes = Validation.labels(labels, at: FieldPath("metadata.labels"))
+        if !causes.isEmpty { throw .invalid(InvalidObjectError(kind: kind, name: name, causes: causes)) }
+        defer { settle() }
+        switch object {
+        case let .pod(p): putPod(p)
+        case let .service(s): putService(s)
+        case let .deployment(d): putDeployment(d)
+        case let .replicaSet(r): putReplicaSet(r)
+        case let .namespace(n): putNamespace(n)
+        case let .endpoints(e): putEndpoints(e)
+        }
+    }
+
+    func qosClass(_ spec: PodSpec) -> String {
+        spec.containers.contains { $0.extra["resources"] != nil } ? "Burstable" : "BestEffort"
+    }
+}
+
+public enum KubeObjectKinds {
+    public static func qualifiedResource(_ kind: String) -> String {
+        switch kind {
+        case Namespace.kind: return Namespace.qualifiedResource
+        case Pod.kind: return Pod.qualifiedResource
+        case Service.kind: return Service.qualifiedResource
+        case Deployment.kind: return Deployment.qualifiedResource
+        case ReplicaSet.kind: return ReplicaSet.qualifiedResource
+        case Endpoints.kind: return Endpoints.qualifiedResource
+        case EndpointSlice.kind: return EndpointSlice.qualifiedResource
+        case Node.kind: return Node.qualifiedResource
+        case Event.kind: return Event.qualifiedResource
+        default: return kind.lowercased() + "s"
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import ClusterModel
+import HeapModule
+import OrderedCollections
+
+/// The simulated cluster: an in-process API server (store, admission, allocation) with the
+/// controllers that react to it. Every mutation goes through `put`/`remove`, which maintain the
+/// indexes, notify the controllers (they enqueue keys, like informers feeding work queues) and
+/// the watchers. `settle()` drains the queues; `advance(to:)` fires timers in time order.
+public final class Cluster {
+    public struct Config: Sendable {
+        public var seed: UInt64 = 1
+        public var workerNodes = 3
+        public var clusterName = "svclab"
+        public var start: Millis = VirtualClock.defaultStart
+        public init(seed: UInt64 = 1, workerNodes: Int = 3) { self.seed = seed; self.workerNodes = workerNodes }
+    }
+
+    public let config: Config
+    public internal(set) var clock: VirtualClock
+    var rng: SeededRandom
+    public internal(set) var resourceVersion: Int64 = 0
+
+    public internal(set) var namespaces = TypedStore<Namespace>()
+    public internal(set) var nodes = TypedStore<Node>()
+    public internal(set) var pods = TypedStore<Pod>()
+    public internal(set) var services = TypedStore<Service>()
+    public internal(set) var deployments = TypedStore<Deployment>()
+    public internal(set) var replicaSets = TypedStore<ReplicaSet>()
+    public internal(set) var endpoints = TypedStore<Endpoints>()
+    public internal(set) var endpointSlices = TypedStore<EndpointSlice>()
+    public internal(set) var events = TypedStore<Event>()
+
+    // Secondary indexes: every lookup a controller makes per event goes through one of these.
+    var podsByLabel = SetIndex()        // "ns\0key=value" → pods
+    var podsByNode = SetIndex()         // node name → pods
+    var podsByOwner = SetIndex()        // controller uid → pods
+    var replicaSetsByOwner = SetIndex() // deployment uid → replica sets
+    var servicesBySelector = SetIndex() // "ns\0key=value" → services whose selector has that term
+    var slicesByService = SetIndex()    // "ns/name" → endpoint slices
+    var nodeOrder: [String] = []        // node names in creation order (scheduler rotation)
+
+    // Work queues (ordered sets: FIFO without duplicates, deterministic).
+    var deploymentQueue = OrderedSet<ObjectKey>()
+    var replicaSetQueue = OrderedSet<ObjectKey>()
+    var schedulingQueue = OrderedSet<ObjectKey>()
+    var serviceQueue = OrderedSet<ObjectKey>()
+    /// Pods the scheduler could not place; retried when nodes or capacity change.
+    var unschedulable = OrderedSet<ObjectKey>()
+
+    var timers = Heap<Timer>()
+    var timerSequence: UInt64 = 0
+
+    var clusterIPAllocator = ClusterIPAllocator()
+    var nodePortAllocator = NodePortAllocator()
+    var podNetworks: [String: NodePodNetwork] = [:]
+    var runtime: [ObjectKey: PodRuntime] = [:]
+    var schedulerCursor = 0
+    var eventIndex: [String: ObjectKey] = [:]
+
+    private var watchers: [Int: (ClusterChange) -> Void] = [:]
+    private var nextWatcher = 0
+
+    public init(config: Config = Config()) {
+        self.config = config
+        clock = VirtualClock(start: config.start)
+        rng = SeededRandom(seed: config.seed)
+    }
+
+    public var now: Millis { clock.now }
+
+    // MARK: Watch
+
+    @discardableResult
+    public func watch(_ handler: @escaping (ClusterChange) -> Void) -> Int {
+        nextWatcher += 1
+        watchers[nextWatcher] = handler
+        return nextWatcher
+    }
+    public func unwatch(_ id: Int) { watchers[id] = nil }
+
+    func notify(_ type: ClusterChange.ChangeType, _ kind: String, _ key: ObjectKey) {
+        guard !watchers.isEmpty else { return }
+        let change = ClusterChange(type: type, kind: kind, key: key, resourceVersion: resourceVersion)
+        for id in watchers.keys.sorted() { watchers[id]?(change) }
+    }
+
+    func nextResourceVersion() -> String {
+        resourceVersion += 1
+        return String(resourceVersion)
+    }
+
+    func newUID() -> String { rng.uuid() }
+
+    // MARK: Time
+
+    /// Runs every timer due up to `time` (in order), letting controllers settle after each.
+    public func advance(to time: Millis) {
+        settle()
+        while let next = timers.min, next.due <= time {
+            _ = timers.removeMin()
+            clock.set(max(clock.now, next.due))
+            fire(next.action)
+            settle()
+        }
+        clock.set(max(clock.now, time))
+        settle()
+    }
+
+    public func advance(byMillis ms: Millis) { advance(to: clock.now + ms) }
+    public func advance(bySeconds s: Double) { advance(to: clock.now + Millis((s * 1000).rounded())) }
+
+    /// When the next timer is due, if any (lets `kubectl wait` and watches jump ahead).
+    public var nextTimerDue: Millis? { timers.min?.due }
+
+    func schedule(after ms: Millis, _ action: TimerAction) {
+        timerSequence += 1
+        timers.insert(Timer(due: clock.now + max(0, ms), sequence: timerSequence, action: action))
+    }
+
+    /// Drains the controllers' work queues until nothing is left to do.
+    public func settle() {
+        var rounds = 0
+        while true {
+            rounds += 1
+            if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
+            if let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key); continue }
+            if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
+            if let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key); continue }
+            break
+        }
+    }
+}
+
+struct Timer: Comparable {
+    var due: Millis
+    var sequence: UInt64
+    var action: TimerAction
+    static func < (a: Timer, b: Timer) -> Bool { (a.due, a.sequence) < (b.due, b.sequence) }
+    static func == (a: Timer, b: Timer) -> Bool { a.due == b.due && a.sequence == b.sequence }
+}
+
+enum TimerAction {
+    case kubelet(ObjectKey, uid: String, step: KubeletStep)
+}

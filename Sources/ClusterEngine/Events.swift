@@ -1,0 +1,44 @@
+import ClusterModel
+
+/// client-go's event recorder, simplified: identical events (same object, reason, message and
+/// source) are aggregated into one Event whose count and lastTimestamp grow. Names are
+/// `<object>.<hex UnixNano>`, which is why `kubectl get events` lists them grouped by object.
+extension Cluster {
+    public func reference(_ kind: String, _ meta: ObjectMeta, apiVersion: String = "v1", fieldPath: String = "") -> ObjectReference {
+        ObjectReference(kind: kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: apiVersion, fieldPath: fieldPath)
+    }
+
+    func recordEvent(_ object: ObjectReference, type: String = "Normal", reason: String, message: String, component: String, host: String = "") {
+        let namespace = object.namespace.isEmpty ? "default" : object.namespace
+        let aggregateKey = "\(object.kind)\u{0}\(namespace)\u{0}\(object.name)\u{0}\(object.uid)\u{0}\(object.fieldPath)\u{0}\(reason)\u{0}\(message)\u{0}\(component)\u{0}\(host)"
+        if let key = eventIndex[aggregateKey], var existing = events.get(key) {
+            existing.count += 1
+            existing.lastTimestamp = (clock.now / 1000) * 1000
+            existing.metadata.resourceVersion = nextResourceVersion()
+            _ = events.put(existing)
+            notify(.modified, Event.kind, key)
+            return
+        }
+        let stamp = (clock.now / 1000) * 1000
+        var event = Event(involvedObject: object, reason: reason, message: message, type: type,
+                          source: EventSource(component: component, host: host), at: stamp)
+        // UnixNano with a sequence in the low digits keeps names unique within one millisecond.
+        let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
+        event.metadata.name = "\(object.name).\(String(nanos, radix: 16))"
+        event.metadata.namespace = namespace
+        event.metadata.uid = newUID()
+        event.metadata.creationTimestamp = stamp
+        event.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(namespace, event.metadata.name)
+        _ = events.put(event)
+        eventIndex[aggregateKey] = key
+        notify(.added, Event.kind, key)
+    }
+
+    /// Events about one object, oldest first (what `kubectl describe` shows).
+    public func events(for ref: ObjectReference) -> [Event] {
+        events.list(namespace: ref.namespace.isEmpty ? "default" : ref.namespace)
+            .filter { $0.involvedObject.name == ref.name && $0.involvedObject.kind == ref.kind && (ref.uid.isEmpty || $0.involvedObject.uid == ref.uid) }
+            .sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }
+    }
+}

@@ -1,0 +1,244 @@
+import ClusterModel
+
+/// What the kubelets on all nodes do with their pods, driven by timers on the virtual clock:
+/// Pending → ContainerCreating → Running, readiness probes, graceful termination.
+enum KubeletStep: Equatable {
+    case createSandbox, startContainers, probe, stopContainers, removePod
+}
+
+/// Per-pod runtime state that is not part of the API object.
+struct PodRuntime {
+    var uid: String
+    /// The simulated app answers its readiness probe (a lab knob: "break readiness").
+    var probeHealthy = true
+    var consecutiveSuccesses = 0
+    var consecutiveFailures = 0
+    var probing = false
+    var terminationScheduled = false
+}
+
+extension Cluster {
+    /// Seeded, human-looking durations for the container lifecycle.
+    private func jitter(_ range: ClosedRange<Int64>) -> Millis { rng.int64(in: range) }
+
+    func kubeletAdmit(_ pod: Pod) {
+        let key = ObjectKey(pod.metadata.namespace, pod.metadata.name)
+        runtime[key] = PodRuntime(uid: pod.metadata.uid)
+        schedule(after: jitter(100...400), .kubelet(key, uid: pod.metadata.uid, step: .createSandbox))
+    }
+
+    func fire(_ action: TimerAction) {
+        switch action {
+        case let .kubelet(key, uid, step):
+            guard var pod = pods.get(key), pod.metadata.uid == uid else { return }
+            switch step {
+            case .createSandbox: createSandbox(&pod, key)
+            case .startContainers: startContainers(&pod, key)
+            case .probe: runReadinessProbe(&pod, key)
+            case .stopContainers: stopContainers(&pod, key)
+            case .removePod: removeTerminatedPod(pod, key)
+            }
+        }
+    }
+
+    private func containerNames(_ pod: Pod) -> String { "[" + pod.spec.containers.map(\.name).joined(separator: " ") + "]" }
+
+    private func createSandbox(_ pod: inout Pod, _ key: ObjectKey) {
+        guard !pod.isTerminating else { return }
+        let now = (clock.now / 1000) * 1000
+        let node = nodes.get("", pod.spec.nodeName)
+        pod.status.hostIP = node?.internalIP ?? ""
+        pod.status.startTime = now
+        pod.status.conditions = [
+            PodCondition(type: "PodReadyToStartContainers", status: "False", lastTransitionTime: now),
+            PodCondition(type: "Initialized", status: "True", lastTransitionTime: now),
+            PodCondition(type: "Ready", status: "False", lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
+            PodCondition(type: "ContainersReady", status: "False", lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
+        ] + pod.status.conditions.filter { $0.type == "PodScheduled" }
+        pod.status.containerStatuses = pod.spec.containers.map {
+            ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating"))
+        }
+        putPod(pod)
+        let ref = reference(Pod.kind, pod.metadata)
+        for c in pod.spec.containers {
+            let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
+            recordEvent(cref, reason: "Pulling", message: "Pulling image \(goQuote(c.image))", component: "kubelet", host: pod.spec.nodeName)
+        }
+        schedule(after: jitter(800...2500), .kubelet(key, uid: pod.metadata.uid, step: .startContainers))
+    }
+
+    private func startContainers(_ pod: inout Pod, _ key: ObjectKey) {
+        guard !pod.isTerminating else { return }
+        let now = (clock.now / 1000) * 1000
+        if pod.spec.hostNetwork {
+            pod.status.podIP = pod.status.hostIP
+        } else if pod.status.podIP.isEmpty, let ip = podNetworks[pod.spec.nodeName]?.allocate() {
+            pod.status.podIP = ip
+        }
+        let pullMillis = Int64(pod.status.startTime.map { clock.now - $0 } ?? 1000)
+        let ref = reference(Pod.kind, pod.metadata)
+        var allReady = true
+        pod.status.containerStatuses = pod.spec.containers.map { c in
+            let ready = c.readinessProbe == nil
+            if !ready { allReady = false }
+            return ContainerStatus(name: c.name, image: c.image, ready: ready, started: true, state: .running(startedAt: now))
+        }
+        pod.status.phase = "Running"
+        setPodCondition(&pod, "PodReadyToStartContainers", "True")
+        if allReady { markReady(&pod, true) }
+        putPod(pod)
+        for c in pod.spec.containers {
+            let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
+            let secs = String(format: "%.3fs", Double(pullMillis) / 1000)
+            recordEvent(cref, reason: "Pulled", message: "Successfully pulled image \(goQuote(c.image)) in \(secs) (\(secs) including waiting). Image size: \(ImageSizes.bytes(for: c.image)) bytes.", component: "kubelet", host: pod.spec.nodeName)
+            recordEvent(cref, reason: "Created", message: "Created container: \(c.name)", component: "kubelet", host: pod.spec.nodeName)
+            recordEvent(cref, reason: "Started", message: "Started container \(c.name)", component: "kubelet", host: pod.spec.nodeName)
+        }
+        if let probe = pod.spec.containers.compactMap(\.readinessProbe).first {
+            runtime[key]?.probing = true
+            schedule(after: Millis(probe.initialDelaySeconds) * 1000 + jitter(0...900), .kubelet(key, uid: pod.metadata.uid, step: .probe))
+        }
+    }
+
+    private func setPodCondition(_ pod: inout Pod, _ type: String, _ status: String, reason: String? = nil, message: String? = nil) {
+        let now = (clock.now / 1000) * 1000
+        if let i = pod.status.conditions.firstIndex(where: { $0.type == type }) {
+            if pod.status.conditions[i].status != status { pod.status.conditions[i].lastTransitionTime = now }
+            pod.status.conditions[i].status = status
+            pod.status.conditions[i].reason = reason
+            pod.status.conditions[i].message = message
+        } else {
+            pod.status.conditions.append(PodCondition(type: type, status: status, lastTransitionTime: now, reason: reason, message: message))
+        }
+    }
+
+    private func markReady(_ pod: inout Pod, _ ready: Bool) {
+        for i in pod.status.containerStatuses.indices {
+            if case .running = pod.status.containerStatuses[i].state { pod.status.containerStatuses[i].ready = ready }
+        }
+        if ready {
+            setPodCondition(&pod, "ContainersReady", "True")
+            setPodCondition(&pod, "Ready", "True")
+        } else {
+            let msg = "containers with unready status: \(containerNames(pod))"
+            setPodCondition(&pod, "ContainersReady", "False", reason: "ContainersNotReady", message: msg)
+            setPodCondition(&pod, "Ready", "False", reason: "ContainersNotReady", message: msg)
+        }
+    }
+
+    /// One readiness probe round. Probing continues every period while the outcome can still change
+    /// the pod's readiness, and stops once it is stable (restarted by `setReadinessProbeHealthy`).
+    private func runReadinessProbe(_ pod: inout Pod, _ key: ObjectKey) {
+        guard var rt = runtime[key], let probe = pod.spec.containers.compactMap(\.readinessProbe).first else { return }
+        guard case .running = pod.status.containerStatuses.first?.state else { return }
+        let healthy = rt.probeHealthy
+        if healthy {
+            rt.consecutiveSuccesses += 1; rt.consecutiveFailures = 0
+        } else {
+            rt.consecutiveFailures += 1; rt.consecutiveSuccesses = 0
+            let container = pod.spec.containers.first { $0.readinessProbe != nil }!
+            let ref = ObjectReference(kind: Pod.kind, namespace: key.namespace, name: key.name, uid: pod.metadata.uid, apiVersion: "v1", fieldPath: "spec.containers{\(container.name)}")
+            recordEvent(ref, type: "Warning", reason: "Unhealthy", message: "Readiness probe failed: \(probeFailureText(probe, pod))", component: "kubelet", host: pod.spec.nodeName)
+        }
+        let ready = pod.status.isReady
+        if healthy && !ready && rt.consecutiveSuccesses >= probe.successThreshold {
+            markReady(&pod, true); putPod(pod)
+        } else if !healthy && ready && rt.consecutiveFailures >= probe.failureThreshold {
+            markReady(&pod, false); putPod(pod)
+        }
+        let settled = healthy && pod.status.isReady
+        rt.probing = !settled
+        runtime[key] = rt
+        if rt.probing { schedule(after: Millis(probe.periodSeconds) * 1000, .kubelet(key, uid: pod.metadata.uid, step: .probe)) }
+    }
+
+    private func probeFailureText(_ probe: Probe, _ pod: Pod) -> String {
+        switch probe.handler {
+        case .httpGet: return "HTTP probe failed with statuscode: 503"
+        case let .tcpSocket(port): return "dial tcp \(pod.status.podIP):\(port): connect: connection refused"
+        case .exec: return "command terminated with exit code 1"
+        case .grpc: return "timeout: failed to connect service within 1s"
+        case .none: return ""
+        }
+    }
+
+    /// Lab control: make a pod's readiness probe pass or fail from now on.
+    public func setReadinessProbeHealthy(namespace: String, name: String, healthy: Bool) {
+        let key = ObjectKey(namespace, name)
+        guard let pod = pods.get(key), var rt = runtime[key] else { return }
+        rt.probeHealthy = healthy
+        let wasProbing = rt.probing
+        rt.probing = true
+        runtime[key] = rt
+        if !wasProbing, let probe = pod.spec.containers.compactMap(\.readinessProbe).first {
+            schedule(after: Millis(probe.periodSeconds) * 1000, .kubelet(key, uid: pod.metadata.uid, step: .probe))
+        }
+    }
+
+    // MARK: Termination
+
+    /// Graceful delete: set deletionTimestamp; the kubelet stops the containers within the grace
+    /// period and then the pod object goes away. Unscheduled pods and grace 0 vanish at once.
+    func deletePod(_ pod: Pod, gracePeriodSeconds: Int64?) {
+        let key = ObjectKey(pod.metadata.namespace, pod.metadata.name)
+        let grace = gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds
+        if pod.spec.nodeName.isEmpty || grace == 0 || pod.isTerminal {
+            removeTerminatedPod(pod, key)
+            return
+        }
+        if pod.isTerminating { return }
+        var p = pod
+        p.metadata.deletionTimestamp = (clock.now / 1000) * 1000 + grace * 1000
+        p.metadata.deletionGracePeriodSeconds = grace
+        putPod(p)
+        let ref = reference(Pod.kind, p.metadata)
+        for c in p.spec.containers where { if case .running = p.status.containerStatuses.first(where: { $0.name == c.name })?.state { return true }; return false }() {
+            let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
+            recordEvent(cref, reason: "Killing", message: "Stopping container \(c.name)", component: "kubelet", host: p.spec.nodeName)
+        }
+        let shutdown = min(grace * 1000, ImageSizes.shutdownMillis(for: p.spec.containers.first?.image ?? "", command: p.spec.containers.first?.command) + jitter(0...700))
+        schedule(after: shutdown, .kubelet(key, uid: p.metadata.uid, step: .stopContainers))
+    }
+
+    private func stopContainers(_ pod: inout Pod, _ key: ObjectKey) {
+        let now = (clock.now / 1000) * 1000
+        pod.status.containerStatuses = pod.status.containerStatuses.map {
+            var s = $0
+            s.ready = false; s.started = false
+            s.state = .terminated(reason: "Completed", exitCode: 0, finishedAt: now)
+            return s
+        }
+        markReady(&pod, false)
+        setPodCondition(&pod, "PodReadyToStartContainers", "False")
+        putPod(pod)
+        schedule(after: jitter(150...400), .kubelet(key, uid: pod.metadata.uid, step: .removePod))
+    }
+
+    private func removeTerminatedPod(_ pod: Pod, _ key: ObjectKey) {
+        if !pod.status.podIP.isEmpty, !pod.spec.hostNetwork { podNetworks[pod.spec.nodeName]?.release(pod.status.podIP) }
+        runtime[key] = nil
+        removePod(key)
+        finishNamespaceDeletionIfEmpty(key.namespace)
+    }
+}
+
+/// Plausible image sizes and shutdown times, so events and Terminating rows look like a real
+/// cluster's. Deterministic per image.
+enum ImageSizes {
+    static func bytes(for image: String) -> Int {
+        let known: [String: Int] = ["nginx": 72_223_946, "httpd": 58_341_022, "redis": 45_118_334, "postgres": 158_337_612,
+                                    "busybox": 2_155_538, "curl": 12_404_531, "coredns": 20_934_553, "jessie-dnsutils": 133_437_416]
+        let base = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? "") } ?? image
+        if let k = known[base] { return k }
+        var h: UInt32 = 2_166_136_261
+        for b in image.utf8 { h ^= UInt32(b); h = h &* 16_777_619 }
+        return 20_000_000 + Int(h % 60_000_000)
+    }
+
+    /// How long the app takes to exit after SIGTERM. `sleep` as PID 1 ignores SIGTERM and runs
+    /// into the grace period, which is what learners see with busybox/dnsutils pods.
+    static func shutdownMillis(for image: String, command: [String]?) -> Millis {
+        if let command, command.contains(where: { $0.contains("sleep") }) { return 30_000 }
+        return 300
+    }
+}

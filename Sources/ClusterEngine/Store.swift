@@ -1,0 +1,72 @@
+import ClusterModel
+
+public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var namespace: String
+    public var name: String
+    public init(_ namespace: String, _ name: String) { self.namespace = namespace; self.name = name }
+    public static func < (a: ObjectKey, b: ObjectKey) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+    public var description: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+}
+
+/// Objects of one kind, by namespace then name. Lists come back in API order (namespace, name),
+/// which is what etcd's key order gives a real API server.
+public struct TypedStore<T: KubeResource>: Sendable {
+    private var byNamespace: [String: [String: T]] = [:]
+    public private(set) var count = 0
+
+    public func get(_ key: ObjectKey) -> T? { byNamespace[key.namespace]?[key.name] }
+    public func get(_ namespace: String, _ name: String) -> T? { byNamespace[namespace]?[name] }
+
+    mutating func put(_ object: T) -> T? {
+        let ns = object.metadata.namespace
+        let old = byNamespace[ns, default: [:]].updateValue(object, forKey: object.metadata.name)
+        if old == nil { count += 1 }
+        return old
+    }
+
+    mutating func remove(_ key: ObjectKey) -> T? {
+        guard let old = byNamespace[key.namespace]?.removeValue(forKey: key.name) else { return nil }
+        count -= 1
+        if byNamespace[key.namespace]?.isEmpty == true { byNamespace[key.namespace] = nil }
+        return old
+    }
+
+    /// One namespace (or all when nil), sorted by namespace then name.
+    public func list(namespace: String? = nil) -> [T] {
+        if let namespace {
+            guard let m = byNamespace[namespace] else { return [] }
+            return m.keys.sorted().map { m[$0]! }
+        }
+        return byNamespace.keys.sorted().flatMap { ns in
+            let m = byNamespace[ns]!
+            return m.keys.sorted().map { m[$0]! }
+        }
+    }
+
+    public func count(in namespace: String) -> Int { byNamespace[namespace]?.count ?? 0 }
+}
+
+/// What a watcher sees: a change of one object (kubectl `get -w`, the TUI, scenario checks).
+public struct ClusterChange: Sendable, Equatable {
+    public enum ChangeType: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED" }
+    public var type: ChangeType
+    public var kind: String
+    public var key: ObjectKey
+    public var resourceVersion: Int64
+}
+
+/// An index from a string term to the set of object keys that carry it
+/// (`pods by "app=my-app"`, `pods by node`, `services by selector term`).
+struct SetIndex: Sendable {
+    private var map: [String: Set<ObjectKey>] = [:]
+    mutating func insert(_ term: String, _ key: ObjectKey) { map[term, default: []].insert(key) }
+    mutating func remove(_ term: String, _ key: ObjectKey) {
+        guard var set = map[term] else { return }
+        set.remove(key)
+        map[term] = set.isEmpty ? nil : set
+    }
+    func get(_ term: String) -> Set<ObjectKey> { map[term] ?? [] }
+    func count(_ term: String) -> Int { map[term]?.count ?? 0 }
+}
+
+func labelTerm(_ namespace: String, _ key: String, _ value: String) -> String { "\(namespace)\u{0}\(key)=\(value)" }

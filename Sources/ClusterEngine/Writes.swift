@@ -1,0 +1,232 @@
+import ClusterModel
+
+/// The store's write path: stamp metadata, maintain indexes, tell controllers and watchers.
+/// Controllers never touch the typed stores directly; they call these.
+extension Cluster {
+    // MARK: Pods
+
+    @discardableResult
+    func putPod(_ pod: Pod) -> Pod {
+        var pod = pod
+        pod.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(pod.metadata.namespace, pod.metadata.name)
+        let old = pods.put(pod)
+        if let old { unindexPod(old, key) }
+        indexPod(pod, key)
+        podChanged(old: old, new: pod)
+        notify(old == nil ? .added : .modified, Pod.kind, key)
+        return pod
+    }
+
+    func removePod(_ key: ObjectKey) {
+        guard let old = pods.remove(key) else { return }
+        resourceVersion += 1
+        unindexPod(old, key)
+        podChanged(old: old, new: nil)
+        notify(.deleted, Pod.kind, key)
+    }
+
+    private func indexPod(_ pod: Pod, _ key: ObjectKey) {
+        for (k, v) in pod.metadata.labels { podsByLabel.insert(labelTerm(key.namespace, k, v), key) }
+        if !pod.spec.nodeName.isEmpty { podsByNode.insert(pod.spec.nodeName, key) }
+        if let owner = pod.metadata.controllerRef { podsByOwner.insert(owner.uid, key) }
+    }
+
+    private func unindexPod(_ pod: Pod, _ key: ObjectKey) {
+        for (k, v) in pod.metadata.labels { podsByLabel.remove(labelTerm(key.namespace, k, v), key) }
+        if !pod.spec.nodeName.isEmpty { podsByNode.remove(pod.spec.nodeName, key) }
+        if let owner = pod.metadata.controllerRef { podsByOwner.remove(owner.uid, key) }
+    }
+
+    /// Pod event handlers of every controller that watches pods.
+    private func podChanged(old: Pod?, new: Pod?) {
+        let key = ObjectKey((new ?? old)!.metadata.namespace, (new ?? old)!.metadata.name)
+        // ReplicaSet controller: the owner's counts may change.
+        for p in [old, new].compactMap({ $0 }) {
+            if let ref = p.metadata.controllerRef, ref.kind == ReplicaSet.kind {
+                replicaSetQueue.append(ObjectKey(p.metadata.namespace, ref.name))
+            }
+        }
+        // Scheduler: new unbound pods.
+        if let new, new.spec.nodeName.isEmpty, !new.isTerminating, old == nil || old!.spec.nodeName.isEmpty {
+            schedulingQueue.append(key)
+        }
+        if new == nil || new!.isTerminal { unschedulable.remove(key); requeueUnschedulable() }
+        // Endpoints/EndpointSlice controllers: only when something they read changed.
+        if let old, let new, !endpointRelevantChange(old, new) { return }
+        for svc in servicesSelecting(old).union(servicesSelecting(new)).sorted() {
+            serviceQueue.append(svc)
+        }
+    }
+
+    private func endpointRelevantChange(_ a: Pod, _ b: Pod) -> Bool {
+        a.metadata.labels != b.metadata.labels || a.status.podIP != b.status.podIP
+            || a.status.isReady != b.status.isReady || a.metadata.deletionTimestamp != b.metadata.deletionTimestamp
+            || a.status.phase != b.status.phase || a.spec.nodeName != b.spec.nodeName
+            || a.spec.hostname != b.spec.hostname || a.spec.subdomain != b.spec.subdomain
+    }
+
+    /// Services in the pod's namespace whose selector matches the pod's labels, found through the
+    /// selector-term index: cost depends on the pod's labels and the Services that share them.
+    func servicesSelecting(_ pod: Pod?) -> Set<ObjectKey> {
+        guard let pod else { return [] }
+        let ns = pod.metadata.namespace
+        var out = Set<ObjectKey>()
+        for (k, v) in pod.metadata.labels {
+            for key in servicesBySelector.get(labelTerm(ns, k, v)) where !out.contains(key) {
+                if let svc = services.get(key), let sel = svc.spec.selector, !sel.isEmpty,
+                   sel.allSatisfy({ pod.metadata.labels[$0.key] == $0.value }) {
+                    out.insert(key)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Pods in `namespace` whose labels include every term of `selector`, via the smallest index set.
+    func podsMatching(_ selector: [String: String], in namespace: String) -> [ObjectKey] {
+        guard !selector.isEmpty else { return [] }
+        let terms = selector.map { labelTerm(namespace, $0.key, $0.value) }
+        guard let smallest = terms.min(by: { podsByLabel.count($0) < podsByLabel.count($1) }) else { return [] }
+        return podsByLabel.get(smallest).filter { key in
+            guard let pod = pods.get(key) else { return false }
+            return selector.allSatisfy { pod.metadata.labels[$0.key] == $0.value }
+        }.sorted()
+    }
+
+    // MARK: Services
+
+    @discardableResult
+    func putService(_ svc: Service) -> Service {
+        var svc = svc
+        svc.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
+        let old = services.put(svc)
+        if let sel = old?.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
+        if let sel = svc.spec.selector { for (k, v) in sel { servicesBySelector.insert(labelTerm(key.namespace, k, v), key) } }
+        serviceQueue.append(key)
+        notify(old == nil ? .added : .modified, Service.kind, key)
+        return svc
+    }
+
+    func removeService(_ key: ObjectKey) {
+        guard let old = services.remove(key) else { return }
+        resourceVersion += 1
+        if let sel = old.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
+        releaseAllocations(of: old)
+        serviceQueue.append(key)
+        notify(.deleted, Service.kind, key)
+    }
+
+    // MARK: Workloads
+
+    @discardableResult
+    func putDeployment(_ d: Deployment) -> Deployment {
+        var d = d
+        d.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(d.metadata.namespace, d.metadata.name)
+        let old = deployments.put(d)
+        deploymentQueue.append(key)
+        notify(old == nil ? .added : .modified, Deployment.kind, key)
+        return d
+    }
+
+    func removeDeployment(_ key: ObjectKey) {
+        guard deployments.remove(key) != nil else { return }
+        resourceVersion += 1
+        notify(.deleted, Deployment.kind, key)
+    }
+
+    @discardableResult
+    func putReplicaSet(_ rs: ReplicaSet) -> ReplicaSet {
+        var rs = rs
+        rs.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(rs.metadata.namespace, rs.metadata.name)
+        let old = replicaSets.put(rs)
+        if let o = old?.metadata.controllerRef { replicaSetsByOwner.remove(o.uid, key) }
+        if let o = rs.metadata.controllerRef {
+            replicaSetsByOwner.insert(o.uid, key)
+            deploymentQueue.append(ObjectKey(key.namespace, o.name))
+        }
+        replicaSetQueue.append(key)
+        notify(old == nil ? .added : .modified, ReplicaSet.kind, key)
+        return rs
+    }
+
+    func removeReplicaSet(_ key: ObjectKey) {
+        guard let old = replicaSets.remove(key) else { return }
+        resourceVersion += 1
+        if let o = old.metadata.controllerRef {
+            replicaSetsByOwner.remove(o.uid, key)
+            deploymentQueue.append(ObjectKey(key.namespace, o.name))
+        }
+        notify(.deleted, ReplicaSet.kind, key)
+    }
+
+    // MARK: Endpoints and slices
+
+    func putEndpoints(_ ep: Endpoints) {
+        var ep = ep
+        ep.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(ep.metadata.namespace, ep.metadata.name)
+        let old = endpoints.put(ep)
+        notify(old == nil ? .added : .modified, Endpoints.kind, key)
+    }
+
+    func removeEndpoints(_ key: ObjectKey) {
+        guard endpoints.remove(key) != nil else { return }
+        resourceVersion += 1
+        notify(.deleted, Endpoints.kind, key)
+    }
+
+    func putSlice(_ slice: EndpointSlice, service: String) {
+        var slice = slice
+        slice.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(slice.metadata.namespace, slice.metadata.name)
+        let old = endpointSlices.put(slice)
+        slicesByService.insert("\(key.namespace)/\(service)", key)
+        notify(old == nil ? .added : .modified, EndpointSlice.kind, key)
+    }
+
+    func removeSlice(_ key: ObjectKey, service: String) {
+        guard endpointSlices.remove(key) != nil else { return }
+        resourceVersion += 1
+        slicesByService.remove("\(key.namespace)/\(service)", key)
+        notify(.deleted, EndpointSlice.kind, key)
+    }
+
+    public func slices(ofService key: ObjectKey) -> [EndpointSlice] {
+        slicesByService.get("\(key.namespace)/\(key.name)").sorted().compactMap { endpointSlices.get($0) }
+    }
+
+    // MARK: Cluster-scoped
+
+    func putNamespace(_ ns: Namespace) {
+        var ns = ns
+        ns.metadata.resourceVersion = nextResourceVersion()
+        let old = namespaces.put(ns)
+        notify(old == nil ? .added : .modified, Namespace.kind, ObjectKey("", ns.metadata.name))
+    }
+
+    func putNode(_ node: Node) {
+        var node = node
+        node.metadata.resourceVersion = nextResourceVersion()
+        let old = nodes.put(node)
+        if old == nil { nodeOrder.append(node.metadata.name) }
+        requeueUnschedulable()
+        notify(old == nil ? .added : .modified, Node.kind, ObjectKey("", node.metadata.name))
+    }
+
+    func requeueUnschedulable() {
+        guard !unschedulable.isEmpty else { return }
+        for key in unschedulable { schedulingQueue.append(key) }
+        unschedulable.removeAll()
+    }
+
+    /// A fresh metadata block as the API server fills it on create.
+    func stampNew(_ meta: inout ObjectMeta) {
+        meta.uid = newUID()
+        meta.creationTimestamp = (clock.now / 1000) * 1000
+        meta.generation = 1
+    }
+}
