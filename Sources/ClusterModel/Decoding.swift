@@ -542,16 +542,21 @@ public enum Manifest {
     /// Reads every document of a file (`source` is the name kubectl would print) into objects,
     /// one result per document, so a bad document does not stop the good ones.
     public static func load(_ text: String, source: String) -> [Result<KubeObject, ManifestError>] {
+        documents(text, source: source).map(\.result)
+    }
+
+    /// Like `load`, keeping each document's value (kubectl stores it as last-applied-configuration).
+    public static func documents(_ text: String, source: String) -> [ManifestDocument] {
         let docs: [Value]
         do { docs = try ValueLoader.documents(from: text) } catch {
-            return [.failure(.syntax(source: source, message: error.message))]
+            return [ManifestDocument(value: nil, result: .failure(.syntax(source: source, message: error.message)))]
         }
-        var out: [Result<KubeObject, ManifestError>] = []
+        var out: [ManifestDocument] = []
         for doc in docs {
             if case let .array(items)? = doc["items"], doc["kind"]?.stringValue?.hasSuffix("List") == true {
-                for item in items { out.append(decodeDocument(item, source: source)) }
+                for item in items { out.append(ManifestDocument(value: item, result: decodeDocument(item, source: source))) }
             } else {
-                out.append(decodeDocument(doc, source: source))
+                out.append(ManifestDocument(value: doc, result: decodeDocument(doc, source: source)))
             }
         }
         return out
@@ -582,4 +587,9 @@ public enum Manifest {
             return .failure(.badRequest(source: source, kind: kind, version: apiVersion, detail: error.detail))
         }
     }
+}
+
+public struct ManifestDocument: Sendable {
+    public var value: Value?
+    public var result: Result<KubeObject, ManifestError>
 }

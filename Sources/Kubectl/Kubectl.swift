@@ -1,0 +1,234 @@
+import ArgumentParser
+import ClusterModel
+import ClusterEngine
+
+/// A kubectl subcommand: parsed by swift-argument-parser, executed against a session.
+protocol KubectlCommand: ParsableCommand {
+    /// Flags kubectl declares required (checked before the command runs, no "See" line).
+    static var requiredFlags: [String] { get }
+    /// Words the parser left as positional arguments (flags kubectl does not know end up here).
+    var positionals: [String] { get }
+    func execute(_ ctx: KubectlContext) -> CommandOutput
+}
+
+extension KubectlCommand {
+    static var requiredFlags: [String] { [] }
+    var positionals: [String] { [] }
+    mutating func run() throws {}
+}
+
+/// What every command gets: the session, the effective namespace and stdin (heredoc).
+struct KubectlContext {
+    let session: Session
+    let namespace: String
+    let explicitNamespace: String?
+    let stdin: String?
+    var cluster: Cluster { session.cluster }
+}
+
+/// Flags every kubectl command accepts (kubectl's persistent flags).
+struct GlobalOptions: ParsableArguments {
+    @Option(name: [.customShort("n", allowingJoined: true), .customLong("namespace")], help: "The namespace scope for this CLI request")
+    var namespace: String?
+    @Option(name: .customLong("request-timeout"), help: "The length of time to wait before giving up on a single server request.")
+    var requestTimeout: String?
+    @Option(name: .customLong("context")) var kubeContext: String?
+    @Option(name: [.customShort("v", allowingJoined: true), .customLong("v")]) var verbosity: Int?
+}
+
+public enum Kubectl {
+    static let commands: [String: any KubectlCommand.Type] = [
+        "get": GetCommand.self,
+        "apply": ApplyCommand.self,
+        "scale": ScaleCommand.self,
+        "version": VersionCommand.self,
+    ]
+    /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
+    static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
+                               "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
+                               "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events",
+                               "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate", "completion",
+                               "alpha", "api-resources", "api-versions", "config", "plugin", "version", "options"]
+
+    /// Flags whose value is the next word (so `-n kube-system get pods` finds `get`).
+    static let globalValueFlags: Set<String> = ["-n", "--namespace", "--request-timeout", "--context", "-v", "--v", "--kubeconfig", "--cluster", "--user"]
+
+    public static func run(_ args: [String], session: Session, stdin: String? = nil) -> CommandOutput {
+        var out = CommandOutput()
+        // Find the subcommand: the first word that is not a global flag or its value.
+        var i = 0
+        var rest = args
+        while i < args.count {
+            let a = args[i]
+            if a.hasPrefix("-") {
+                if globalValueFlags.contains(a) { i += 2 } else { i += 1 }
+                continue
+            }
+            break
+        }
+        guard i < args.count else {
+            out.out(topLevelHelp)
+            return out
+        }
+        let name = args[i]
+        rest = Array(args[..<i]) + Array(args[(i + 1)...])
+        guard let type = commands[name] else {
+            if commandOrder.contains(name) {
+                out.fail("error: svclab does not model \"kubectl \(name)\" yet (supported: \(commands.keys.sorted().joined(separator: ", ")))")
+            } else {
+                var msg = "error: unknown command \"\(name)\" for \"kubectl\""
+                let suggestions = commandOrder.filter { levenshtein($0, name) <= 2 || $0.hasPrefix(name) }
+                if !suggestions.isEmpty { msg += "\n\nDid you mean this?\n" + suggestions.map { "\t\($0)" }.joined(separator: "\n") }
+                out.fail(msg)
+            }
+            return out
+        }
+        return invoke(type, name: name, args: normalize(rest), session: session, stdin: stdin)
+    }
+
+    /// pflag accepts `-o=wide` and `-owide`; swift-argument-parser takes `-o wide`. Rewrite the
+    /// `=` form of single-letter options so both spellings reach the parser the same way.
+    static func normalize(_ args: [String]) -> [String] {
+        var out: [String] = []
+        var afterTerminator = false
+        for a in args {
+            if afterTerminator { out.append(a); continue }
+            if a == "--" { afterTerminator = true; out.append(a); continue }
+            if a.count > 2, a.hasPrefix("-"), !a.hasPrefix("--"), a.dropFirst(2).first == "=" {
+                out.append(String(a.prefix(2)))
+                out.append(String(a.dropFirst(3)))
+            } else {
+                out.append(a)
+            }
+        }
+        return out
+    }
+
+    static func invoke(_ type: any KubectlCommand.Type, name: String, args: [String], session: Session, stdin: String?) -> CommandOutput {
+        var out = CommandOutput()
+        if args.contains("-h") || args.contains("--help") {
+            out.outRaw(type.helpMessage(columns: 100) + "\n")
+            return out
+        }
+        let parsed: any KubectlCommand
+        do {
+            parsed = try type.parse(args) as! any KubectlCommand
+        } catch {
+            out.fail(translateParseError(type, name: name, error: error, args: args))
+            return out
+        }
+        // pflag rejects unknown flags before cobra checks required ones.
+        if let bad = parsed.positionals.first(where: { $0.hasPrefix("-") && $0 != "-" }) {
+            let see = "\nSee 'kubectl \(name) --help' for usage."
+            if bad.hasPrefix("--") { out.fail("error: unknown flag: \(bad.split(separator: "=").first!)" + see) }
+            else { out.fail("error: unknown shorthand flag: '\(bad.dropFirst().prefix(1))' in \(bad)" + see) }
+            return out
+        }
+        // Required flags are reported before anything else, like cobra.
+        for flag in type.requiredFlags where !args.contains(where: { $0 == "--\(flag)" || $0.hasPrefix("--\(flag)=") }) {
+            out.fail("error: required flag(s) \"\(flag)\" not set")
+            return out
+        }
+        let global = (try? GlobalOptions.parse(args.filter { _ in true }.globalFlagsOnly())) ?? GlobalOptions()
+        let ns = global.namespace ?? session.namespace
+        let ctx = KubectlContext(session: session, namespace: ns, explicitNamespace: global.namespace, stdin: stdin)
+        return parsed.execute(ctx)
+    }
+
+    /// Maps swift-argument-parser's messages onto pflag/cobra's wording.
+    static func translateParseError(_ type: any KubectlCommand.Type, name: String, error: Error, args: [String]) -> String {
+        let message = type.message(for: error)
+        let see = "\nSee 'kubectl \(name) --help' for usage."
+        func quoted(_ m: String) -> String? {
+            guard let a = m.firstIndex(of: "'"), let b = m[m.index(after: a)...].firstIndex(of: "'") else { return nil }
+            return String(m[m.index(after: a)..<b])
+        }
+        if message.hasPrefix("Unknown option"), let flag = quoted(message) {
+            if flag.hasPrefix("--") { return "error: unknown flag: \(flag)" + see }
+            let letter = flag.dropFirst().first.map(String.init) ?? ""
+            return "error: unknown shorthand flag: '\(letter)' in \(args.first { $0.hasPrefix(flag) } ?? flag)" + see
+        }
+        if message.hasPrefix("Missing value for"), let spec = quoted(message) {
+            let flag = String(spec.split(separator: " ").first ?? "")
+            if flag.hasPrefix("--") { return "error: flag needs an argument: \(flag)" + see }
+            return "error: flag needs an argument: '\(flag.dropFirst())' in \(flag)" + see
+        }
+        if message.hasPrefix("The value"), let value = quoted(message) {
+            let rest = message.dropFirst(message.distance(from: message.startIndex, to: message.range(of: "for ")?.upperBound ?? message.startIndex))
+            let flag = quoted(String(rest)).map { String($0.split(separator: " ").first ?? "") } ?? ""
+            return "error: invalid argument \"\(value)\" for \"\(flag)\" flag: strconv.ParseInt: parsing \"\(value)\": invalid syntax" + see
+        }
+        if message.hasPrefix("Unexpected argument") {
+            return "error: \(message.prefix(1).lowercased() + message.dropFirst())" + see
+        }
+        return "error: \(message)" + see
+    }
+
+    static let topLevelHelp = """
+    kubectl controls the Kubernetes cluster manager.
+
+     Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+    Basic Commands (Intermediate):
+      get             Display one or many resources
+      scale           Set a new size for a deployment, replica set, or replication controller
+
+    Advanced Commands:
+      apply           Apply a configuration to a resource by file name or stdin
+
+    Other Commands:
+      version         Print the client and server version information
+
+    Usage:
+      kubectl [flags] [options]
+
+    Use "kubectl <command> --help" for more information about a given command.
+    """
+}
+
+extension Array where Element == String {
+    /// Only the global flags (and their values), for a second, lenient parse.
+    func globalFlagsOnly() -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < count {
+            let a = self[i]
+            if a == "--" { break }
+            if Kubectl.globalValueFlags.contains(a), i + 1 < count { out += [a, self[i + 1]]; i += 2; continue }
+            if let eq = a.firstIndex(of: "="), Kubectl.globalValueFlags.contains(String(a[..<eq])) { out.append(a) }
+            else if a.hasPrefix("-n"), a.count > 2, !a.hasPrefix("--") { out.append(a) }
+            i += 1
+        }
+        return out
+    }
+}
+
+func levenshtein(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    for i in 1...a.count {
+        var cur = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        prev = cur
+    }
+    return prev[b.count]
+}
+
+struct VersionCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the client and server version information.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .customLong("client")) var client = false
+    @Option(name: [.short, .customLong("output")]) var output: String?
+
+    func execute(_ ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        out.out("Client Version: v1.33.1")
+        out.out("Kustomize Version: v5.6.0")
+        if !client { out.out("Server Version: v1.33.1") }
+        return out
+    }
+}

@@ -1,0 +1,214 @@
+import ClusterModel
+import ClusterEngine
+
+/// The table columns of pkg/printers/internalversion/printers.go, one function per kind.
+/// Each returns the header cells and the rows; `wide` adds the priority-1 columns.
+struct TablePrinter {
+    let cluster: Cluster
+    var now: Millis { cluster.now }
+
+    func age(_ t: Millis?) -> String {
+        guard let t else { return "<unknown>" }
+        return humanDuration(millis: now - t)
+    }
+
+    // MARK: Pods
+
+    static func podStatus(_ pod: Pod) -> String {
+        var reason = pod.status.phase
+        if !pod.status.reason.isEmpty { reason = pod.status.reason }
+        if let c = pod.status.condition("PodScheduled"), c.reason == "SchedulingGated" { reason = "SchedulingGated" }
+        var hasRunning = false
+        for cs in pod.status.containerStatuses.reversed() {
+            switch cs.state {
+            case let .waiting(r) where !r.isEmpty: reason = r
+            case let .terminated(r, code, _):
+                reason = r.isEmpty ? "ExitCode:\(code)" : r
+            case .running:
+                if cs.ready { hasRunning = true }
+                hasRunning = true
+            default: break
+            }
+        }
+        if reason == "Completed" && hasRunning { reason = pod.status.isReady ? "Running" : "NotReady" }
+        if pod.metadata.deletionTimestamp != nil {
+            if pod.status.reason == "NodeLost" { reason = "Unknown" }
+            else if !pod.isTerminal { reason = "Terminating" }
+        }
+        return reason
+    }
+
+    static func podReady(_ pod: Pod) -> String {
+        let ready = pod.status.containerStatuses.filter { cs in
+            if case .running = cs.state { return cs.ready }
+            return false
+        }.count
+        return "\(ready)/\(pod.spec.containers.count)"
+    }
+
+    func podRow(_ pod: Pod, wide: Bool) -> [String] {
+        let restarts = pod.status.containerStatuses.reduce(0) { $0 + $1.restartCount }
+        var row = [pod.metadata.name, Self.podReady(pod), Self.podStatus(pod), String(restarts), age(pod.metadata.creationTimestamp)]
+        if wide {
+            row += [pod.status.podIP.isEmpty ? "<none>" : pod.status.podIP,
+                    pod.spec.nodeName.isEmpty ? "<none>" : pod.spec.nodeName,
+                    pod.status.nominatedNodeName.isEmpty ? "<none>" : pod.status.nominatedNodeName,
+                    "<none>"]
+        }
+        return row
+    }
+    static let podHeader = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    static let podWide = ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]
+
+    // MARK: Services
+
+    static func servicePorts(_ svc: Service) -> String {
+        if svc.spec.ports.isEmpty { return "<none>" }
+        return svc.spec.ports.map { p in
+            p.nodePort > 0 ? "\(p.port):\(p.nodePort)/\(p.proto)" : "\(p.port)/\(p.proto)"
+        }.joined(separator: ",")
+    }
+
+    static func externalIP(_ svc: Service, wide: Bool) -> String {
+        switch svc.spec.type {
+        case "ClusterIP", "NodePort":
+            return svc.spec.externalIPs.isEmpty ? "<none>" : svc.spec.externalIPs.joined(separator: ",")
+        case "LoadBalancer":
+            var ips = Array(Set(svc.loadBalancerIngress.compactMap { $0.ip ?? $0.hostname })).sorted()
+            ips += svc.spec.externalIPs
+            if ips.isEmpty { return "<pending>" }
+            let joined = ips.joined(separator: ",")
+            if !wide && joined.count > 16 { return String(joined.prefix(13)) + "..." }
+            return joined
+        case "ExternalName":
+            return svc.spec.externalName
+        default:
+            return "<unknown>"
+        }
+    }
+
+    func serviceRow(_ svc: Service, wide: Bool) -> [String] {
+        let clusterIP = svc.spec.clusterIPs.first ?? (svc.spec.clusterIP.isEmpty ? "<none>" : svc.spec.clusterIP)
+        var row = [svc.metadata.name, svc.spec.type, clusterIP.isEmpty ? "<none>" : clusterIP,
+                   Self.externalIP(svc, wide: wide), Self.servicePorts(svc), age(svc.metadata.creationTimestamp)]
+        if wide { row.append(svc.spec.selector.map { formatLabels($0) } ?? "<none>") }
+        return row
+    }
+    static let serviceHeader = ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+
+    // MARK: Endpoints and slices
+
+    static func formatEndpoints(_ ep: Endpoints) -> String {
+        if ep.subsets.isEmpty { return "<none>" }
+        var entries: [String] = []
+        var count = 0
+        for s in ep.subsets {
+            if s.ports.isEmpty {
+                for a in s.addresses { count += 1; if entries.count < 3 { entries.append(a.ip) } }
+            } else {
+                for p in s.ports {
+                    for a in s.addresses { count += 1; if entries.count < 3 { entries.append("\(a.ip):\(p.port)") } }
+                }
+            }
+        }
+        var out = entries.joined(separator: ",")
+        if count > 3 { out += " + \(count - 3) more..." }
+        return out
+    }
+
+    func endpointsRow(_ ep: Endpoints) -> [String] {
+        [ep.metadata.name, Self.formatEndpoints(ep), age(ep.metadata.creationTimestamp)]
+    }
+
+    static func slicePorts(_ s: EndpointSlice) -> String {
+        if s.ports.isEmpty { return "<unset>" }
+        let parts = s.ports.map { p -> String in
+            if let n = p.port { return String(n) }
+            if let name = p.name { return name }
+            return "*"
+        }
+        return parts.prefix(3).joined(separator: ",") + (parts.count > 3 ? " + \(parts.count - 3) more..." : "")
+    }
+
+    static func sliceEndpoints(_ s: EndpointSlice) -> String {
+        let all = s.endpoints.flatMap(\.addresses)
+        if all.isEmpty { return "<unset>" }
+        return all.prefix(3).joined(separator: ",") + (all.count > 3 ? " + \(all.count - 3) more..." : "")
+    }
+
+    func sliceRow(_ s: EndpointSlice) -> [String] {
+        [s.metadata.name, s.addressType, Self.slicePorts(s), Self.sliceEndpoints(s), age(s.metadata.creationTimestamp)]
+    }
+
+    // MARK: Workloads
+
+    static func containersAndImages(_ spec: PodSpec) -> (String, String) {
+        (spec.containers.map(\.name).joined(separator: ","), spec.containers.map(\.image).joined(separator: ","))
+    }
+
+    func deploymentRow(_ d: Deployment, wide: Bool) -> [String] {
+        var row = [d.metadata.name, "\(d.status.readyReplicas)/\(d.desiredReplicas)", String(d.status.updatedReplicas),
+                   String(d.status.availableReplicas), age(d.metadata.creationTimestamp)]
+        if wide {
+            let (c, i) = Self.containersAndImages(d.spec.template.spec)
+            let sel = (try? (d.spec.selector ?? LabelSelector()).expression().description) ?? "<invalid>"
+            row += [c, i, sel]
+        }
+        return row
+    }
+
+    func replicaSetRow(_ rs: ReplicaSet, wide: Bool) -> [String] {
+        var row = [rs.metadata.name, String(rs.desiredReplicas), String(rs.status.replicas), String(rs.status.readyReplicas), age(rs.metadata.creationTimestamp)]
+        if wide {
+            let (c, i) = Self.containersAndImages(rs.spec.template.spec)
+            row += [c, i, (rs.spec.selector ?? LabelSelector()).formatted]
+        }
+        return row
+    }
+
+    // MARK: Cluster-scoped
+
+    func nodeRow(_ n: Node, wide: Bool) -> [String] {
+        var status = n.ready ? "Ready" : "NotReady"
+        if n.unschedulable { status += ",SchedulingDisabled" }
+        var roles = n.metadata.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }
+        if let r = n.metadata.labels["kubernetes.io/role"], !r.isEmpty { roles.append(r) }
+        var row = [n.metadata.name, status, roles.isEmpty ? "<none>" : roles.sorted().joined(separator: ","), age(n.metadata.creationTimestamp), n.kubeletVersion]
+        if wide { row += [n.internalIP.isEmpty ? "<none>" : n.internalIP, "<none>", n.osImage, n.kernelVersion, n.containerRuntime] }
+        return row
+    }
+
+    func namespaceRow(_ ns: Namespace) -> [String] {
+        [ns.metadata.name, ns.phase, age(ns.metadata.creationTimestamp)]
+    }
+
+    func eventRow(_ e: Event, wide: Bool) -> [String] {
+        let last = age(e.lastTimestamp)
+        let object = "\(e.involvedObject.kind.lowercased())/\(e.involvedObject.name)"
+        let message = e.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if wide {
+            let source = e.source.host.isEmpty ? e.source.component : "\(e.source.component), \(e.source.host)"
+            return [last, e.type, e.reason, object, e.involvedObject.fieldPath, source, message, age(e.firstTimestamp), String(max(1, e.count)), e.metadata.name]
+        }
+        return [last, e.type, e.reason, object, message]
+    }
+
+    static func header(for type: ResourceType, wide: Bool) -> [String] {
+        switch type.kind {
+        case "Pod": return podHeader + (wide ? podWide : [])
+        case "Service": return serviceHeader + (wide ? ["SELECTOR"] : [])
+        case "Endpoints": return ["NAME", "ENDPOINTS", "AGE"]
+        case "EndpointSlice": return ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"]
+        case "Deployment": return ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
+        case "ReplicaSet": return ["NAME", "DESIRED", "CURRENT", "READY", "AGE"] + (wide ? ["CONTAINERS", "IMAGES", "SELECTOR"] : [])
+        case "Node": return ["NAME", "STATUS", "ROLES", "AGE", "VERSION"] + (wide ? ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"] : [])
+        case "Namespace": return ["NAME", "STATUS", "AGE"]
+        case "Event":
+            return wide ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
+                        : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+        default: return ["NAME", "AGE"]
+        }
+    }
+}
+
+import Foundation

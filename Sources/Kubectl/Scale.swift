@@ -1,0 +1,69 @@
+import ArgumentParser
+import ClusterModel
+import ClusterEngine
+
+/// `kubectl scale deployment my-app --replicas=5` (also `deployment/my-app`, several names,
+/// `--current-replicas` precondition).
+struct ScaleCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "scale", abstract: "Set a new size for a deployment, replica set, or replication controller.")
+    static let requiredFlags = ["replicas"]
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("replicas")) var replicas: Int = -1
+    @Option(name: .customLong("current-replicas")) var currentReplicas: Int = -1
+    @Argument(parsing: .allUnrecognized) var args: [String] = []
+    var positionals: [String] { args }
+
+    func execute(_ ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        if replicas < 0 {
+            out.fail("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+            return out
+        }
+        var targets: [(ResourceType, String)] = []
+        if args.isEmpty {
+            out.fail("""
+            error: You must provide one or more resources by argument or filename.
+            Example resource specifications include:
+               '-f rsrc.yaml'
+               '--filename=rsrc.json'
+               '<resource> <name>'
+               '<resource>'
+            """)
+            return out
+        }
+        if args[0].contains("/") {
+            for a in args {
+                let parts = a.split(separator: "/", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let t = ResourceType.resolve(parts[0]) else {
+                    out.fail("error: the server doesn't have a resource type \"\(parts.first ?? a)\""); return out
+                }
+                targets.append((t, parts[1]))
+            }
+        } else {
+            guard let t = ResourceType.resolve(args[0]) else {
+                out.fail("error: the server doesn't have a resource type \"\(args[0])\""); return out
+            }
+            if args.count == 1 { out.fail("error: resource(s) were provided, but no name was specified"); return out }
+            targets = args.dropFirst().map { (t, $0) }
+        }
+        for (t, name) in targets {
+            guard t.kind == "Deployment" || t.kind == "ReplicaSet" else {
+                out.fail("error: no scaler has been implemented for {\"\(t.group)\" \"\(t.kind)\"}")
+                continue
+            }
+            let existing: Int? = t.kind == "Deployment" ? ctx.cluster.deployments.get(ctx.namespace, name)?.desiredReplicas
+                                                         : ctx.cluster.replicaSets.get(ctx.namespace, name)?.desiredReplicas
+            if currentReplicas >= 0, let existing, existing != currentReplicas {
+                out.fail("error: Expected replicas to be \(currentReplicas), was \(existing)")
+                continue
+            }
+            do {
+                try ctx.cluster.scale(kind: t.kind, namespace: ctx.namespace, name: name, replicas: replicas)
+                out.out("\(t.prefix)/\(name) scaled")
+            } catch {
+                out.fail(error.kubectlMessage())
+            }
+        }
+        return out
+    }
+}

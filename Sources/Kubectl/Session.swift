@@ -1,0 +1,259 @@
+import ClusterModel
+import ClusterEngine
+import Foundation
+
+/// Where a shell session reads its command lines from.
+public protocol LineSource {
+    mutating func nextLine() -> String?
+}
+
+/// Lines of a script held in memory (scenario `run:` steps, tests, piped stdin read whole).
+public struct ScriptLines: LineSource {
+    private var lines: [Substring]
+    private var index = 0
+    public init(_ text: String) {
+        var l = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if l.last == "" { l.removeLast() }
+        lines = l
+    }
+    public mutating func nextLine() -> String? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        return String(lines[index])
+    }
+}
+
+/// One `svclab shell` session: a cluster, the current namespace and the files it may read.
+/// Runs the shell language (kubectl, sleep, comments, pipes into a few filters).
+public final class Session {
+    public let cluster: Cluster
+    public var namespace = "default"
+    public var workingDirectory: String
+    /// Reads a file for `apply -f`; injectable so tests and scenarios control what is readable.
+    public var readFile: (String) throws -> String = { path in try String(contentsOfFile: path, encoding: .utf8) }
+    public var listDirectory: (String) -> [String]? = { path in
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return nil }
+        return (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted()
+    }
+    public var fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+
+    public init(cluster: Cluster, workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.cluster = cluster
+        self.workingDirectory = workingDirectory
+    }
+
+    /// A session on the demo cluster (`svclab`, `svclab shell`): the demo manifests are applied
+    /// with `kubectl apply` 10 minutes into the cluster's life and run for 5 minutes.
+    public static func demo(seed: UInt64 = 1, nodes: Int = 3) -> Session {
+        let session = Session(cluster: Cluster.bootstrapped(config: Cluster.Config(seed: seed, workerNodes: nodes), settleSeconds: 600))
+        let out = session.apply(text: DemoCluster.manifests, source: "demo.yaml", explicitNamespace: nil)
+        precondition(out.exitCode == 0, "demo manifests failed: \(out.stderr)")
+        session.cluster.advance(bySeconds: 300)
+        return session
+    }
+
+    /// A bare cluster (`--empty`): namespaces, nodes, `kubernetes` and `kube-dns`.
+    public static func empty(seed: UInt64 = 1, nodes: Int = 3) -> Session {
+        Session(cluster: Cluster.bootstrapped(config: Cluster.Config(seed: seed, workerNodes: nodes), settleSeconds: 600))
+    }
+
+    func resolvePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
+    }
+
+    // MARK: Running lines
+
+    /// Reads one command (with its heredoc body, if any) from `source` and runs it.
+    /// Returns nil at end of input. `echo` receives the text as typed (for transcripts), with
+    /// `true` for a command line and `false` for heredoc or stdin body lines.
+    public func runNext<S: LineSource>(from source: inout S, echo: ((String, Bool) -> Void)? = nil) -> CommandOutput? {
+        guard let line = source.nextLine() else { return nil }
+        echo?(line, true)
+        let parsed: ShellLine
+        do { parsed = try ShellLine.parse(line) } catch {
+            var out = CommandOutput()
+            out.fail("svclab: \(error.message)", code: 2)
+            return out
+        }
+        var stdin: String?
+        if let terminator = parsed.heredoc {
+            var body: [String] = []
+            while let l = source.nextLine() {
+                echo?(l, false)
+                if l == terminator || l.trimmingCharacters(in: .whitespaces) == terminator { break }
+                body.append(l)
+            }
+            stdin = body.joined(separator: "\n") + "\n"
+        } else if parsed.stages.first?.contains("-") == true || parsed.stages.first?.contains("--filename=-") == true {
+            var rest: [String] = []
+            while let l = source.nextLine() { echo?(l, false); rest.append(l) }
+            stdin = rest.joined(separator: "\n") + "\n"
+        }
+        return run(parsed, stdin: stdin)
+    }
+
+    /// Runs a whole script and returns every command's output concatenated.
+    public func runScript(_ text: String) -> CommandOutput {
+        var source = ScriptLines(text)
+        var all = CommandOutput()
+        while let out = runNext(from: &source) {
+            all.chunks.append(contentsOf: out.chunks)
+            all.exitCode = out.exitCode
+        }
+        return all
+    }
+
+    /// Runs one already-split line.
+    public func run(_ line: ShellLine, stdin: String? = nil) -> CommandOutput {
+        guard let first = line.stages.first, !first.isEmpty else { return CommandOutput() }
+        var out = runCommand(first, stdin: stdin)
+        for stage in line.stages.dropFirst() {
+            out = Filters.run(stage, input: out)
+        }
+        return out
+    }
+
+    func runCommand(_ words: [String], stdin: String?) -> CommandOutput {
+        var out = CommandOutput()
+        switch words[0] {
+        case "kubectl", "k":
+            return Kubectl.run(Array(words.dropFirst()), session: self, stdin: stdin)
+        case "sleep":
+            return runSleep(Array(words.dropFirst()))
+        case "echo":
+            out.out(words.dropFirst().joined(separator: " "))
+        case "true", ":":
+            break
+        case "false":
+            out.exitCode = 1
+        default:
+            out.fail("svclab: \(words[0]): command not found", code: 127)
+        }
+        return out
+    }
+
+    func runSleep(_ args: [String]) -> CommandOutput {
+        var out = CommandOutput()
+        guard !args.isEmpty else {
+            out.fail("sleep: missing operand\nTry 'sleep --help' for more information.")
+            return out
+        }
+        var total: Double = 0
+        for a in args {
+            guard let s = Durations.parseSleep(a) else {
+                out.fail("sleep: invalid time interval '\(a)'\nTry 'sleep --help' for more information.")
+                return out
+            }
+            total += s
+        }
+        cluster.advance(bySeconds: total)
+        return out
+    }
+}
+
+enum Durations {
+    /// GNU `sleep` operands (`5`, `0.5`, `2m`, `1h`, `1d`) and Go durations (`1m30s`, `500ms`).
+    static func parseSleep(_ text: String) -> Double? {
+        if let v = Double(text), v >= 0 { return v }
+        if let last = text.last, "smhd".contains(last), let v = Double(text.dropLast()), v >= 0, !text.hasSuffix("ms") {
+            return v * ["s": 1, "m": 60, "h": 3600, "d": 86400][String(last)]!
+        }
+        return parseGo(text)
+    }
+
+    /// Go's time.ParseDuration for the units kubectl flags use.
+    static func parseGo(_ text: String) -> Double? {
+        var s = Substring(text)
+        guard !s.isEmpty else { return nil }
+        if s == "0" { return 0 }
+        var total: Double = 0
+        while !s.isEmpty {
+            let num = s.prefix { $0.isNumber || $0 == "." }
+            guard !num.isEmpty, let v = Double(num) else { return nil }
+            s = s.dropFirst(num.count)
+            let unit = s.prefix { $0.isLetter || $0 == "µ" }
+            s = s.dropFirst(unit.count)
+            let factor: Double
+            switch unit {
+            case "ns": factor = 1e-9
+            case "us", "µs": factor = 1e-6
+            case "ms": factor = 1e-3
+            case "s": factor = 1
+            case "m": factor = 60
+            case "h": factor = 3600
+            default: return nil
+            }
+            total += v * factor
+        }
+        return total
+    }
+}
+
+/// The text filters people pipe kubectl into.
+enum Filters {
+    static func run(_ words: [String], input: CommandOutput) -> CommandOutput {
+        var out = CommandOutput()
+        // stderr of the producer still reaches the terminal.
+        for chunk in input.chunks where chunk.0 == .stderr { out.chunks.append(chunk) }
+        var lines = input.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let args = Array(words.dropFirst())
+        switch words[0] {
+        case "grep":
+            var invert = false, ignoreCase = false, count = false, wordMatch = false
+            var pattern: String?
+            for a in args {
+                if a.hasPrefix("-") && pattern == nil && a.count > 1 {
+                    for f in a.dropFirst() {
+                        switch f {
+                        case "v": invert = true
+                        case "i": ignoreCase = true
+                        case "c": count = true
+                        case "w": wordMatch = true
+                        case "E", "F": break
+                        default:
+                            out.fail("grep: invalid option -- '\(f)'\nUsage: grep [OPTION]... PATTERNS [FILE]...", code: 2); return out
+                        }
+                    }
+                } else if pattern == nil { pattern = a }
+            }
+            guard let pattern else { out.fail("Usage: grep [OPTION]... PATTERNS [FILE]...", code: 2); return out }
+            var regexText = pattern
+            if wordMatch { regexText = "\\b(?:" + pattern + ")\\b" }
+            let regex = try? NSRegularExpression(pattern: regexText, options: ignoreCase ? [.caseInsensitive] : [])
+            func matches(_ l: String) -> Bool {
+                if let regex { return regex.firstMatch(in: l, range: NSRange(l.startIndex..., in: l)) != nil }
+                return ignoreCase ? l.lowercased().contains(pattern.lowercased()) : l.contains(pattern)
+            }
+            let kept = lines.filter { matches($0) != invert }
+            if count { out.out(String(kept.count)) } else { kept.forEach { out.out($0) } }
+            out.exitCode = kept.isEmpty ? 1 : 0
+        case "head", "tail":
+            var n = 10
+            var i = 0
+            while i < args.count {
+                let a = args[i]
+                if a == "-n", i + 1 < args.count, let v = Int(args[i + 1]) { n = v; i += 1 }
+                else if a.hasPrefix("-n"), let v = Int(a.dropFirst(2)) { n = v }
+                else if a.hasPrefix("-"), let v = Int(a.dropFirst()) { n = v }
+                else { out.fail("\(words[0]): invalid number of lines: '\(a)'"); return out }
+                i += 1
+            }
+            let kept = words[0] == "head" ? Array(lines.prefix(n)) : Array(lines.suffix(n))
+            kept.forEach { out.out($0) }
+        case "wc":
+            if args == ["-l"] { out.out(String(lines.count)) }
+            else { out.out("\(lines.count) \(input.stdout.split(whereSeparator: \.isWhitespace).count) \(input.stdout.utf8.count)") }
+        case "sort":
+            var sorted = lines.sorted()
+            if args.contains("-r") { sorted.reverse() }
+            sorted.forEach { out.out($0) }
+        case "cat":
+            out.outRaw(input.stdout)
+        default:
+            out.fail("svclab: \(words[0]): command not found (pipes accept grep, head, tail, wc, sort)", code: 127)
+        }
+        return out
+    }
+}
