@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Kubernetes types, labels and selectors, validation, YAML/JSON codec. No cluster state.
@@ -43,8 +44,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
-        .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "ClusterModel"]),
+        .testTarget(name: "ClusterModelTests", dependencies: [
+            "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "ClusterEngineTests", dependencies: [
+            "ClusterEngine", "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"]),
     ]
 )

@@ -132,10 +132,14 @@ public enum ValueLoader {
     public static func documents(from text: String) throws(DocumentSyntaxError) -> [Value] {
         var result: [Value] = []
         do {
-            for node in try Yams.compose_all(yaml: text) {
+            let nodes = try Yams.compose_all(yaml: text)
+            var iterator = nodes.makeIterator()
+            while let node = iterator.next() {
                 let value = try convert(node)
                 if !value.isNull { result.append(value) }
             }
+            // The sequence stops at a syntax error and keeps it; surface it.
+            if let error = iterator.error { throw error }
         } catch let error as DocumentSyntaxError {
             throw error
         } catch let error as YamlError {
