@@ -128,6 +128,7 @@ extension Cluster {
 
     func syncReplicaSet(_ key: ObjectKey) {
         guard var rs = replicaSets.get(key) else { return }
+        claimPods(rs)
         let owned = podsByOwner.get(rs.metadata.uid).sorted().compactMap { pods.get($0) }
         let active = owned.filter { !$0.isTerminal && !$0.isTerminating }
         let diff = active.count - rs.desiredReplicas
@@ -151,6 +152,24 @@ extension Cluster {
         if st != rs.status {
             rs.status = st
             putReplicaSet(rs)
+        }
+    }
+
+    /// ControllerRefManager.ClaimPods: release owned pods whose labels no longer match the
+    /// selector (a relabelled pod is orphaned and replaced) and adopt matching orphans.
+    private func claimPods(_ rs: ReplicaSet) {
+        guard let selector = try? (rs.spec.selector ?? LabelSelector()).expression(), !selector.isEmpty else { return }
+        for key in podsByOwner.get(rs.metadata.uid).sorted() {
+            guard var pod = pods.get(key), !selector.matches(pod.metadata.labels) else { continue }
+            pod.metadata.ownerReferences.removeAll { $0.uid == rs.metadata.uid }
+            putPod(pod)
+        }
+        guard let matchLabels = rs.spec.selector?.matchLabels, !matchLabels.isEmpty else { return }
+        for key in podsMatching(matchLabels, in: rs.metadata.namespace) {
+            guard var pod = pods.get(key), pod.metadata.controllerRef == nil, !pod.isTerminating, !pod.isTerminal,
+                  selector.matches(pod.metadata.labels) else { continue }
+            pod.metadata.ownerReferences.append(OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid))
+            putPod(pod)
         }
     }
 

@@ -41,11 +41,14 @@ extension Cluster {
     /// Pod event handlers of every controller that watches pods.
     private func podChanged(old: Pod?, new: Pod?) {
         let key = ObjectKey((new ?? old)!.metadata.namespace, (new ?? old)!.metadata.name)
-        // ReplicaSet controller: the owner's counts may change.
+        // ReplicaSet controller: the owner's counts may change; an orphan may be adopted.
         for p in [old, new].compactMap({ $0 }) {
             if let ref = p.metadata.controllerRef, ref.kind == ReplicaSet.kind {
                 replicaSetQueue.append(ObjectKey(p.metadata.namespace, ref.name))
             }
+        }
+        if let new, new.metadata.controllerRef == nil, old?.metadata.labels != new.metadata.labels || old?.metadata.controllerRef != nil {
+            for rs in replicaSetsSelecting(new) { replicaSetQueue.append(rs) }
         }
         // Scheduler: new unbound pods.
         if let new, new.spec.nodeName.isEmpty, !new.isTerminating, old == nil || old!.spec.nodeName.isEmpty {
@@ -81,6 +84,15 @@ extension Cluster {
             }
         }
         return out
+    }
+
+    /// ReplicaSets whose selector matches an orphan pod (candidates for adoption). ReplicaSets are
+    /// few per namespace compared with pods, so a scan of the namespace is acceptable here.
+    func replicaSetsSelecting(_ pod: Pod) -> [ObjectKey] {
+        replicaSets.list(namespace: pod.metadata.namespace).filter { rs in
+            guard let sel = try? (rs.spec.selector ?? LabelSelector()).expression(), !sel.isEmpty else { return false }
+            return sel.matches(pod.metadata.labels)
+        }.map { ObjectKey($0.metadata.namespace, $0.metadata.name) }
     }
 
     /// Pods in `namespace` whose labels include every term of `selector`, via the smallest index set.
