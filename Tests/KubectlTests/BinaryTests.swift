@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// Drives the real `svclab` binary: from a pipe, and at a terminal through tmux.
+struct BinaryTests {
+    static var binary: URL {
+        // The test bundle lives in the build folder next to the executable.
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("svclab").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("svclab")
+    }
+
+    /// Runs without capturing output: for commands that leave a daemon holding the pipes (tmux).
+    static func launch(_ executable: String, _ args: [String]) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice; p.standardInput = FileHandle.nullDevice
+        try? p.run()
+        p.waitUntilExit()
+    }
+
+    static func run(_ executable: String, _ args: [String], stdin: String? = nil) -> (String, String, Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out; p.standardError = err; p.standardInput = input
+        try! p.run()
+        if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8)!) }
+        try? input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), p.terminationStatus)
+    }
+
+    static var hasTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+
+    @Test func pipedShellEchoesAndExitsWithTheLastStatus() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "svclab binary not built at \(Self.binary.path)")
+        let (out, err, code) = Self.run(Self.binary.path, ["shell"], stdin: "kubectl get svc my-app\n# done\nkubectl get svc nope\n")
+        #expect(out == """
+        $ kubectl get svc my-app
+        NAME     TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)   AGE
+        my-app   ClusterIP   10.96.0.100   <none>        80/TCP    5m
+        # done
+        $ kubectl get svc nope
+
+        """)
+        #expect(err == "Error from server (NotFound): services \"nope\" not found\n")
+        #expect(code == 1)
+        let (quiet, _, ok) = Self.run(Self.binary.path, ["shell", "--empty", "--no-echo", "--seed", "9"], stdin: "kubectl get ns default --no-headers\n")
+        #expect(quiet == "default   Active   10m\n")
+        #expect(ok == 0)
+        let (_, usage, bad) = Self.run(Self.binary.path, ["shell", "--nodes", "-3"])
+        #expect(bad != 0)
+        #expect(usage.contains("--nodes"))
+    }
+
+    @Test(.enabled(if: BinaryTests.hasTmux))
+    func interactiveShellInTmux() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path))
+        let name = "svclab-test-\(getpid())"
+        let tmux = "/usr/bin/tmux"
+        Self.launch(tmux, ["new-session", "-d", "-s", name, "-x", "80", "-y", "24", "env LANG=C.UTF-8 TERM=xterm-256color \(Self.binary.path) shell; echo EXITED=$?; sleep 5"])
+        defer { Self.launch(tmux, ["kill-session", "-t", name]) }
+        func screen() -> String { Self.run(tmux, ["capture-pane", "-p", "-t", name]).0 }
+        func waitFor(_ text: String) -> Bool {
+            for _ in 0..<100 { if screen().contains(text) { return true }; usleep(100_000) }
+            return false
+        }
+        // capture-pane trims trailing blanks, so the prompt shows without its final space.
+        #expect(waitFor("svclab:default$"))
+        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get deploy my-app", "Enter"])
+        #expect(waitFor("my-app   3/3     3            3"))
+        #expect(screen().contains("NAME     READY   UP-TO-DATE   AVAILABLE   AGE"))
+        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get nope", "Enter"])
+        #expect(waitFor("error: the server doesn't have a resource type \"nope\""))
+        // End of input (Ctrl-D) leaves the shell with status 0.
+        Self.launch(tmux, ["send-keys", "-t", name, "C-d"])
+        #expect(waitFor("EXITED=0"))
+    }
+}
