@@ -244,10 +244,8 @@ extension Cluster {
 
     func finishNamespaceDeletionIfEmpty(_ name: String) {
         guard let ns = namespaces.get("", name), ns.phase == "Terminating", pods.count(in: name) == 0 else { return }
-        _ = namespaces.remove(ObjectKey("", name))
-        for e in events.list(namespace: name) { _ = events.remove(ObjectKey(name, e.metadata.name)) }
-        resourceVersion += 1
-        notify(.deleted, Namespace.kind, ObjectKey("", name))
+        for e in events.list(namespace: name) { erase(ObjectKey(name, e.metadata.name), from: \.events) }
+        erase(ObjectKey("", name), from: \.namespaces)
     }
 
     /// Sets `spec.replicas` through the scale subresource.

@@ -14,9 +14,7 @@ extension Cluster {
         if let key = eventIndex[aggregateKey], var existing = events.get(key) {
             existing.count += 1
             existing.lastTimestamp = (clock.now / 1000) * 1000
-            existing.metadata.resourceVersion = nextResourceVersion()
-            _ = events.put(existing)
-            notify(.modified, Event.kind, key)
+            write(existing, into: \.events)
             return
         }
         let stamp = (clock.now / 1000) * 1000
@@ -28,11 +26,7 @@ extension Cluster {
         event.metadata.namespace = namespace
         event.metadata.uid = newUID()
         event.metadata.creationTimestamp = stamp
-        event.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(namespace, event.metadata.name)
-        _ = events.put(event)
-        eventIndex[aggregateKey] = key
-        notify(.added, Event.kind, key)
+        write(event, into: \.events) { _, key in eventIndex[aggregateKey] = key }
     }
 
     /// Events about one object, oldest first (what `kubectl describe` shows).

@@ -3,27 +3,47 @@ import ClusterModel
 /// The store's write path: stamp metadata, maintain indexes, tell controllers and watchers.
 /// Controllers never touch the typed stores directly; they call these.
 extension Cluster {
+    /// The one write path: stamps a new resourceVersion, stores, lets the caller maintain its
+    /// indexes and wake controllers (`react`), then tells watchers. Returns what was stored.
+    @discardableResult
+    func write<T: KubeResource>(_ object: T, into store: ReferenceWritableKeyPath<Cluster, TypedStore<T>>,
+                                react: (_ old: T?, _ key: ObjectKey) -> Void = { _, _ in }) -> T {
+        var object = object
+        object.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(object.metadata.namespace, object.metadata.name)
+        let old = self[keyPath: store].put(object)
+        react(old, key)
+        notify(old == nil ? .added : .modified, T.kind, key)
+        return object
+    }
+
+    /// Deletes from a store (nil if absent), with the same react-then-notify order as `write`.
+    @discardableResult
+    func erase<T: KubeResource>(_ key: ObjectKey, from store: ReferenceWritableKeyPath<Cluster, TypedStore<T>>,
+                                react: (_ old: T) -> Void = { _ in }) -> T? {
+        guard let old = self[keyPath: store].remove(key) else { return nil }
+        resourceVersion += 1
+        react(old)
+        notify(.deleted, T.kind, key)
+        return old
+    }
+
     // MARK: Pods
 
     @discardableResult
     func putPod(_ pod: Pod) -> Pod {
-        var pod = pod
-        pod.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(pod.metadata.namespace, pod.metadata.name)
-        let old = pods.put(pod)
-        if let old { unindexPod(old, key) }
-        indexPod(pod, key)
-        podChanged(old: old, new: pod)
-        notify(old == nil ? .added : .modified, Pod.kind, key)
-        return pod
+        write(pod, into: \.pods) { old, key in
+            if let old { unindexPod(old, key) }
+            indexPod(pod, key)
+            podChanged(old: old, new: pods.get(key))
+        }
     }
 
     func removePod(_ key: ObjectKey) {
-        guard let old = pods.remove(key) else { return }
-        resourceVersion += 1
-        unindexPod(old, key)
-        podChanged(old: old, new: nil)
-        notify(.deleted, Pod.kind, key)
+        erase(key, from: \.pods) { old in
+            unindexPod(old, key)
+            podChanged(old: old, new: nil)
+        }
     }
 
     private func indexPod(_ pod: Pod, _ key: ObjectKey) {
@@ -110,101 +130,69 @@ extension Cluster {
 
     @discardableResult
     func putService(_ svc: Service) -> Service {
-        var svc = svc
-        svc.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
-        let old = services.put(svc)
-        if let sel = old?.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
-        if let sel = svc.spec.selector { for (k, v) in sel { servicesBySelector.insert(labelTerm(key.namespace, k, v), key) } }
-        serviceQueue.append(key)
-        notify(old == nil ? .added : .modified, Service.kind, key)
-        return svc
+        write(svc, into: \.services) { old, key in
+            if let sel = old?.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
+            if let sel = svc.spec.selector { for (k, v) in sel { servicesBySelector.insert(labelTerm(key.namespace, k, v), key) } }
+            serviceQueue.append(key)
+        }
     }
 
     func removeService(_ key: ObjectKey) {
-        guard let old = services.remove(key) else { return }
-        resourceVersion += 1
-        if let sel = old.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
-        releaseAllocations(of: old)
-        serviceQueue.append(key)
-        notify(.deleted, Service.kind, key)
+        erase(key, from: \.services) { old in
+            if let sel = old.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
+            releaseAllocations(of: old)
+            serviceQueue.append(key)
+        }
     }
 
     // MARK: Workloads
 
     @discardableResult
     func putDeployment(_ d: Deployment) -> Deployment {
-        var d = d
-        d.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(d.metadata.namespace, d.metadata.name)
-        let old = deployments.put(d)
-        deploymentQueue.append(key)
-        notify(old == nil ? .added : .modified, Deployment.kind, key)
-        return d
+        write(d, into: \.deployments) { _, key in deploymentQueue.append(key) }
     }
 
     func removeDeployment(_ key: ObjectKey) {
-        guard deployments.remove(key) != nil else { return }
-        resourceVersion += 1
-        notify(.deleted, Deployment.kind, key)
+        erase(key, from: \.deployments)
     }
 
     @discardableResult
     func putReplicaSet(_ rs: ReplicaSet) -> ReplicaSet {
-        var rs = rs
-        rs.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(rs.metadata.namespace, rs.metadata.name)
-        let old = replicaSets.put(rs)
-        if let o = old?.metadata.controllerRef { replicaSetsByOwner.remove(o.uid, key) }
-        if let o = rs.metadata.controllerRef {
-            replicaSetsByOwner.insert(o.uid, key)
-            deploymentQueue.append(ObjectKey(key.namespace, o.name))
+        write(rs, into: \.replicaSets) { old, key in
+            if let o = old?.metadata.controllerRef { replicaSetsByOwner.remove(o.uid, key) }
+            if let o = rs.metadata.controllerRef {
+                replicaSetsByOwner.insert(o.uid, key)
+                deploymentQueue.append(ObjectKey(key.namespace, o.name))
+            }
+            replicaSetQueue.append(key)
         }
-        replicaSetQueue.append(key)
-        notify(old == nil ? .added : .modified, ReplicaSet.kind, key)
-        return rs
     }
 
     func removeReplicaSet(_ key: ObjectKey) {
-        guard let old = replicaSets.remove(key) else { return }
-        resourceVersion += 1
-        if let o = old.metadata.controllerRef {
-            replicaSetsByOwner.remove(o.uid, key)
-            deploymentQueue.append(ObjectKey(key.namespace, o.name))
+        erase(key, from: \.replicaSets) { old in
+            if let o = old.metadata.controllerRef {
+                replicaSetsByOwner.remove(o.uid, key)
+                deploymentQueue.append(ObjectKey(key.namespace, o.name))
+            }
         }
-        notify(.deleted, ReplicaSet.kind, key)
     }
 
     // MARK: Endpoints and slices
 
     func putEndpoints(_ ep: Endpoints) {
-        var ep = ep
-        ep.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(ep.metadata.namespace, ep.metadata.name)
-        let old = endpoints.put(ep)
-        notify(old == nil ? .added : .modified, Endpoints.kind, key)
+        write(ep, into: \.endpoints)
     }
 
     func removeEndpoints(_ key: ObjectKey) {
-        guard endpoints.remove(key) != nil else { return }
-        resourceVersion += 1
-        notify(.deleted, Endpoints.kind, key)
+        erase(key, from: \.endpoints)
     }
 
     func putSlice(_ slice: EndpointSlice, service: String) {
-        var slice = slice
-        slice.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(slice.metadata.namespace, slice.metadata.name)
-        let old = endpointSlices.put(slice)
-        slicesByService.insert("\(key.namespace)/\(service)", key)
-        notify(old == nil ? .added : .modified, EndpointSlice.kind, key)
+        write(slice, into: \.endpointSlices) { _, key in slicesByService.insert("\(key.namespace)/\(service)", key) }
     }
 
     func removeSlice(_ key: ObjectKey, service: String) {
-        guard endpointSlices.remove(key) != nil else { return }
-        resourceVersion += 1
-        slicesByService.remove("\(key.namespace)/\(service)", key)
-        notify(.deleted, EndpointSlice.kind, key)
+        erase(key, from: \.endpointSlices) { _ in slicesByService.remove("\(key.namespace)/\(service)", key) }
     }
 
     public func slices(ofService key: ObjectKey) -> [EndpointSlice] {
@@ -214,19 +202,14 @@ extension Cluster {
     // MARK: Cluster-scoped
 
     func putNamespace(_ ns: Namespace) {
-        var ns = ns
-        ns.metadata.resourceVersion = nextResourceVersion()
-        let old = namespaces.put(ns)
-        notify(old == nil ? .added : .modified, Namespace.kind, ObjectKey("", ns.metadata.name))
+        write(ns, into: \.namespaces)
     }
 
     func putNode(_ node: Node) {
-        var node = node
-        node.metadata.resourceVersion = nextResourceVersion()
-        let old = nodes.put(node)
-        if old == nil { nodeOrder.append(node.metadata.name) }
-        requeueUnschedulable()
-        notify(old == nil ? .added : .modified, Node.kind, ObjectKey("", node.metadata.name))
+        write(node, into: \.nodes) { old, _ in
+            if old == nil { nodeOrder.append(node.metadata.name) }
+            requeueUnschedulable()
+        }
     }
 
     func requeueUnschedulable() {
