@@ -210,6 +210,9 @@ extension Cluster {
         }
         markReady(&pod, false)
         setPodCondition(&pod, "PodReadyToStartContainers", "False")
+        // Since 1.27 the kubelet moves a deleted pod to a terminal phase before it goes away
+        // (exit 0 → Succeeded), which `kubectl get pods -w` shows as `Completed`.
+        pod.status.phase = "Succeeded"
         putPod(pod)
         schedule(after: jitter(150...400), .kubelet(key, uid: pod.metadata.uid, step: .removePod))
     }

@@ -13,6 +13,8 @@ struct GetCommand: KubectlCommand {
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
     @Flag(name: .customLong("show-labels")) var showLabels = false
     @Flag(name: [.customShort("w"), .customLong("watch")]) var watch = false
+    @Flag(name: .customLong("watch-only")) var watchOnly = false
+    @Flag(name: .customLong("output-watch-events")) var outputWatchEvents = false
     @Flag(name: .customLong("no-headers")) var noHeaders = false
 
     static let endpointsWarning = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
@@ -44,10 +46,6 @@ struct GetCommand: KubectlCommand {
             } else {
                 out.fail("error: unable to match a printer suitable for the output format \"\(o)\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
             }
-            return out
-        }
-        if watch {
-            out.fail("error: svclab does not model \"kubectl get --watch\" yet")
             return out
         }
 
@@ -92,6 +90,12 @@ struct GetCommand: KubectlCommand {
             }
         }
         if requests.contains(where: { $0.type.kind == "Endpoints" }) { out.err(Self.endpointsWarning) }
+        if watch || watchOnly {
+            guard requests.count == 1 else {
+                out.fail("error: you may only specify a single resource type"); return out
+            }
+            return runWatch(requests[0], selector: parsedSelector, ctx: ctx, wide: wide, namesOnly: namesOnly, output: out)
+        }
 
         let multi = requests.count > 1
         let printer = TablePrinter(cluster: ctx.cluster)

@@ -37,6 +37,8 @@ public final class Session {
         return (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted()
     }
     public var fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    /// Set at an interactive terminal: watches follow the wall clock until Ctrl-C.
+    public var live: LiveClock?
 
     public init(cluster: Cluster, workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.cluster = cluster

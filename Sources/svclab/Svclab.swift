@@ -57,34 +57,77 @@ struct Shell: ParsableCommand {
             let shown = !isCommand || line.isEmpty || line.hasPrefix("#") ? line : "$ \(line)"
             FileHandle.standardOutput.write((shown + "\n").data(using: .utf8)!)
         }
-        // At a terminal the simulated clock follows the wall clock (the only place that reads it).
+        // At a terminal the simulated clock follows the wall clock (the only place that reads it),
+        // and Ctrl-C ends a running watch instead of the shell.
         let wallStart = Date()
         let virtualStart = session.cluster.now
-        var lastExit: Int32 = 0
+        if interactive {
+            signal(SIGINT) { _ in interruptRequested = 1 }
+            // A parent may have left SIGINT blocked (the mask survives exec); unblock it.
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGINT)
+            sigprocmask(SIG_UNBLOCK, &set, nil)
+            session.live = LiveClock(
+                now: { virtualStart + Int64(Date().timeIntervalSince(wallStart) * 1000) },
+                interrupted: { interruptRequested != 0 },
+                pause: { usleep(100_000) },
+                emit: { stream, text in
+                    (stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError).write(text.data(using: .utf8)!)
+                })
+        }
+        var anyFailed = false
         while true {
             if interactive {
                 let elapsed = Int64(Date().timeIntervalSince(wallStart) * 1000)
                 session.cluster.advance(to: max(session.cluster.now, virtualStart + elapsed))
             }
+            interruptRequested = 0
             guard let out = session.runNext(from: &source, echo: echo) else { break }
             for (stream, text) in out.chunks {
                 let handle = stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError
                 handle.write(text.data(using: .utf8)!)
             }
-            lastExit = out.exitCode
+            if out.exitCode != 0 { anyFailed = true }
         }
         if interactive { FileHandle.standardOutput.write("\n".data(using: .utf8)!) }
-        if lastExit != 0 && !interactive { throw ExitCode(lastExit) }
+        // Like a script run with `set -e` off: every line runs; the status says whether any failed.
+        if anyFailed && !interactive { throw ExitCode(1) }
     }
 }
+
+/// Set by the SIGINT handler; read by the live watch loop.
+nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 
 /// Lines from standard input, with an optional prompt at a terminal.
 struct StdinLines: LineSource {
     var prompt: (() -> String)?
+    init(prompt: (() -> String)?) { self.prompt = prompt }
+    /// Bytes read past the last newline (a pipe delivers many lines per read).
+    private var pending: [UInt8] = []
+    private var atEnd = false
+
     mutating func nextLine() -> String? {
         if let prompt {
             FileHandle.standardOutput.write(prompt().data(using: .utf8)!)
         }
-        return readLine(strippingNewline: true)
+        // read(2) directly: stdio's stdin keeps EOF/error state across the SIGINT of a live watch.
+        while true {
+            if let nl = pending.firstIndex(of: 10) {
+                let line = String(decoding: pending[..<nl], as: UTF8.self)
+                pending.removeSubrange(...nl)
+                return line
+            }
+            if atEnd {
+                guard !pending.isEmpty else { return nil }
+                defer { pending.removeAll() }
+                return String(decoding: pending, as: UTF8.self)
+            }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let n = read(STDIN_FILENO, &buffer, buffer.count)
+            if n > 0 { pending.append(contentsOf: buffer[..<n]) }
+            else if n < 0 && errno == EINTR { continue }
+            else { atEnd = true }
+        }
     }
 }

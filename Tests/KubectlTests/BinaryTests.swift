@@ -78,8 +78,20 @@ struct BinaryTests {
         #expect(screen().contains("NAME     READY   UP-TO-DATE   AVAILABLE   AGE"))
         Self.launch(tmux, ["send-keys", "-t", name, "kubectl get nope", "Enter"])
         #expect(waitFor("error: the server doesn't have a resource type \"nope\""))
+        // A watch follows the live clock until Ctrl-C, which ends the watch, not the shell.
+        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get endpoints my-app -w", "Enter"])
+        #expect(waitFor("NAME     ENDPOINTS"))
+        Self.launch(tmux, ["send-keys", "-t", name, "C-c"])
+        // ^C flushes the terminal's input queue: type the next line only once the prompt is back.
+        func atPrompt() -> Bool {
+            screen().split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } == "svclab:default$"
+        }
+        for _ in 0..<50 where !atPrompt() { usleep(100_000) }
+        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get svc kubernetes --no-headers", "Enter"])
+        #expect(waitFor("kubernetes   ClusterIP   10.96.0.1"), "screen:\n\(screen())")
         // End of input (Ctrl-D) leaves the shell with status 0.
+        for _ in 0..<50 where !atPrompt() { usleep(100_000) }
         Self.launch(tmux, ["send-keys", "-t", name, "C-d"])
-        #expect(waitFor("EXITED=0"))
+        #expect(waitFor("EXITED=0"), "screen:\n\(screen())")
     }
 }
