@@ -130,7 +130,7 @@ public final class Session {
         case "false":
             out.exitCode = 1
         default:
-            out.fail("svclab: \(words[0]): command not found", code: 127)
+            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, echo, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
         }
         return out
     }
