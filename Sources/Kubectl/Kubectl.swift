@@ -42,6 +42,7 @@ public enum Kubectl {
         "apply": ApplyCommand.self,
         "scale": ScaleCommand.self,
         "version": VersionCommand.self,
+        "describe": DescribeCommand.self,
     ]
     /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
     static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",

@@ -1,0 +1,597 @@
+import ArgumentParser
+import ClusterEngine
+import ClusterModel
+import Foundation
+
+/// describe.go's PrefixWriter over a Go tabwriter (minwidth 0, padding 2). `flush()` ends the
+/// current alignment blocks, as DescribeEvents does before a non-empty events table.
+struct DescribeWriter {
+    private var pending = ""
+    private(set) var text = ""
+
+    mutating func write(_ level: Int, _ s: String) { pending += String(repeating: "  ", count: level) + s }
+    mutating func line(_ level: Int, _ s: String) { write(level, s + "\n") }
+    mutating func flush() {
+        var tw = TabWriter(minWidth: 0, padding: 2)
+        text += tw.format(pending)
+        pending = ""
+    }
+    mutating func finish() -> String { flush(); return text }
+}
+
+/// `kubectl describe`: the layouts of kubectl 1.33's describe.go (reference §6.8, kubectl-output §3).
+struct DescribeCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show details of a specific resource or group of resources.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(parsing: .allUnrecognized) var args: [String] = []
+    @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
+    @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
+    @Option(name: .customLong("show-events")) var showEvents: Bool = true
+    var positionals: [String] { args }
+
+    func execute(_ ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        guard !args.isEmpty else {
+            out.fail("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.")
+            return out
+        }
+        var targets: [(ResourceType, String?)] = []
+        if args[0].contains("/") {
+            for a in args {
+                let parts = a.split(separator: "/", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let t = ResourceType.resolve(parts[0]) else {
+                    out.fail("error: the server doesn't have a resource type \"\(parts.first ?? a)\""); return out
+                }
+                targets.append((t, parts[1]))
+            }
+        } else {
+            guard let t = ResourceType.resolve(args[0]) else {
+                out.fail("error: the server doesn't have a resource type \"\(args[0])\""); return out
+            }
+            targets = args.count == 1 ? [(t, nil)] : args.dropFirst().map { (t, $0) }
+        }
+        var sel = LabelSelectorExpression.everything
+        if let selector {
+            do { sel = try LabelSelectorExpression.parse(selector) } catch {
+                out.fail("Error from server (BadRequest): Unable to find \(goQuote(targets[0].0.gvr)) that match label selector \(goQuote(selector)), field selector \"\": \(error.message)")
+                return out
+            }
+        }
+        let d = Describer(cluster: ctx.cluster)
+        var blocks: [String] = []
+        var errors: [String] = []
+        for (t, name) in targets {
+            let ns = t.namespaced ? ctx.namespace : ""
+            if let name {
+                if let text = d.describe(t, namespace: ns, name: name) { blocks.append(text) }
+                else { errors.append("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found") }
+            } else {
+                let names = d.names(t, namespace: allNamespaces ? nil : ns, selector: sel)
+                if names.isEmpty {
+                    errors.append(allNamespaces || !t.namespaced ? "No resources found" : "No resources found in \(ns) namespace.")
+                }
+                for (n, nm) in names { if let text = d.describe(t, namespace: n, name: nm) { blocks.append(text) } }
+            }
+        }
+        // kubectl separates several descriptions with a blank line.
+        out.outRaw(blocks.joined(separator: "\n\n"))
+        if !blocks.isEmpty && !(blocks.last!.hasSuffix("\n")) { out.outRaw("\n") }
+        for e in errors { out.err(e) }
+        if errors.contains(where: { $0.hasPrefix("Error") }) { out.exitCode = 1 }
+        return out
+    }
+}
+
+struct Describer {
+    let cluster: Cluster
+
+    func names(_ t: ResourceType, namespace: String?, selector: LabelSelectorExpression) -> [(String, String)] {
+        func pick<T: KubeResource>(_ s: TypedStore<T>) -> [(String, String)] {
+            s.list(namespace: namespace).filter { selector.matches($0.metadata.labels) }.map { ($0.metadata.namespace, $0.metadata.name) }
+        }
+        switch t.kind {
+        case "Service": return pick(cluster.services)
+        case "Pod": return pick(cluster.pods)
+        case "Deployment": return pick(cluster.deployments)
+        case "ReplicaSet": return pick(cluster.replicaSets)
+        case "Endpoints": return pick(cluster.endpoints)
+        case "EndpointSlice": return pick(cluster.endpointSlices)
+        case "Node": return pick(cluster.nodes)
+        case "Namespace": return pick(cluster.namespaces)
+        default: return []
+        }
+    }
+
+    func describe(_ t: ResourceType, namespace: String, name: String) -> String? {
+        switch t.kind {
+        case "Service": return cluster.services.get(namespace, name).map(service)
+        case "Endpoints": return cluster.endpoints.get(namespace, name).map(endpoints)
+        case "EndpointSlice": return cluster.endpointSlices.get(namespace, name).map(endpointSlice)
+        case "Pod": return cluster.pods.get(namespace, name).map(pod)
+        case "Deployment": return cluster.deployments.get(namespace, name).map(deployment)
+        case "ReplicaSet": return cluster.replicaSets.get(namespace, name).map(replicaSet)
+        case "Node": return cluster.nodes.get("", name).map(node)
+        case "Namespace": return cluster.namespaces.get("", name).map(namespaceText)
+        default: return nil
+        }
+    }
+
+    // MARK: Shared pieces
+
+    static func rfc1123(_ ms: Millis) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return f.string(from: Date(timeIntervalSince1970: Double(ms / 1000)))
+    }
+
+    func labels(_ w: inout DescribeWriter, _ title: String, _ labels: [String: String], indent: String = "") {
+        w.write(0, "\(indent)\(title):\t")
+        if labels.isEmpty { w.write(0, "<none>\n"); return }
+        for (i, k) in labels.keys.sorted().enumerated() {
+            if i > 0 { w.write(0, "\(indent)\t") }
+            w.write(0, "\(k)=\(labels[k]!)\n")
+        }
+    }
+
+    func annotations(_ w: inout DescribeWriter, _ annotations: [String: String], indent: String = "") {
+        let shown = annotations.filter { $0.key != "kubectl.kubernetes.io/last-applied-configuration" }
+        w.write(0, "\(indent)Annotations:\t")
+        if shown.isEmpty { w.write(0, "<none>\n"); return }
+        for (i, k) in shown.keys.sorted().enumerated() {
+            if i > 0 { w.write(0, "\(indent)\t") }
+            let v = shown[k]!
+            if k.count + v.count + 2 > 140 || v.contains("\n") {
+                w.write(0, "\(k):\n")
+                for l in v.split(separator: "\n", omittingEmptySubsequences: false) {
+                    w.write(0, "\(indent)\t  " + (l.count > 140 ? String(l.prefix(138)) + "..." : String(l)) + "\n")
+                }
+            } else {
+                w.write(0, "\(k): \(v)\n")
+            }
+        }
+    }
+
+    /// DescribeEvents: `Events:  <none>` joins the current block; a table is aligned on its own.
+    func events(_ w: inout DescribeWriter, for ref: ObjectReference) {
+        let list = cluster.events(for: ref)
+        if list.isEmpty { w.line(0, "Events:\t<none>"); return }
+        w.flush()
+        w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
+        w.line(1, "----\t------\t----\t----\t-------")
+        for e in list {
+            let first = humanDuration(millis: cluster.now - e.firstTimestamp)
+            let interval = e.count > 1 ? "\(humanDuration(millis: cluster.now - e.lastTimestamp)) (x\(e.count) over \(first))" : first
+            w.line(1, "\(e.type)\t\(e.reason)\t\(interval)\t\(e.source.component)\t\(e.message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+
+    // MARK: Service
+
+    /// formatEndpointSlices: ready endpoints (ready nil counts) of slice ports named `portName`.
+    static func formatEndpointSlices(_ slices: [EndpointSlice], portName: String) -> String {
+        if slices.isEmpty { return "<none>" }
+        var list: [String] = []
+        var count = 0
+        for s in slices {
+            if s.ports.isEmpty {
+                for e in s.endpoints where e.conditions.ready ?? true {
+                    if list.count < 3 { list.append(e.addresses[0]) }
+                    count += 1
+                }
+            } else {
+                for p in s.ports where (p.name ?? "") == portName {
+                    for e in s.endpoints where e.conditions.ready ?? true {
+                        if list.count < 3 { list.append("\(e.addresses[0]):\(p.port ?? 0)") }
+                        count += 1
+                    }
+                }
+            }
+        }
+        let joined = list.joined(separator: ",")
+        return count > 3 ? "\(joined) + \(count - 3) more..." : joined
+    }
+
+    func service(_ svc: Service) -> String {
+        var w = DescribeWriter()
+        let s = svc.spec
+        w.line(0, "Name:\t\(svc.metadata.name)")
+        w.line(0, "Namespace:\t\(svc.metadata.namespace)")
+        labels(&w, "Labels", svc.metadata.labels)
+        annotations(&w, svc.metadata.annotations)
+        w.line(0, "Selector:\t\(formatLabels(s.selector))")
+        w.line(0, "Type:\t\(s.type)")
+        if let p = s.ipFamilyPolicy { w.line(0, "IP Family Policy:\t\(p)") }
+        w.line(0, "IP Families:\t\(s.ipFamilies.isEmpty ? "<none>" : s.ipFamilies.joined(separator: ","))")
+        w.line(0, "IP:\t\(s.clusterIP)")
+        w.line(0, "IPs:\t\(s.clusterIPs.isEmpty ? "<none>" : s.clusterIPs.joined(separator: ","))")
+        if !s.externalIPs.isEmpty { w.line(0, "External IPs:\t\(s.externalIPs.joined(separator: ","))") }
+        if !s.loadBalancerIP.isEmpty { w.line(0, "Desired LoadBalancer IP:\t\(s.loadBalancerIP)") }
+        if !s.externalName.isEmpty { w.line(0, "External Name:\t\(s.externalName)") }
+        if !svc.loadBalancerIngress.isEmpty {
+            w.line(0, "LoadBalancer Ingress:\t\(svc.loadBalancerIngress.map { $0.ip ?? $0.hostname ?? "" }.joined(separator: ", "))")
+        }
+        let slices = cluster.slices(ofService: ObjectKey(svc.metadata.namespace, svc.metadata.name))
+        for p in s.ports {
+            let name = p.name.isEmpty ? "<unset>" : p.name
+            w.line(0, "Port:\t\(name)\t\(p.port)/\(p.proto)")
+            w.line(0, "TargetPort:\t\(p.targetPort)/\(p.proto)")
+            if let ap = p.appProtocol { w.line(0, "AppProtocol:\t\(ap)") }
+            if p.nodePort != 0 { w.line(0, "NodePort:\t\(name)\t\(p.nodePort)/\(p.proto)") }
+            w.line(0, "Endpoints:\t\(Self.formatEndpointSlices(slices, portName: p.name))")
+        }
+        w.line(0, "Session Affinity:\t\(s.sessionAffinity)")
+        if let e = s.externalTrafficPolicy { w.line(0, "External Traffic Policy:\t\(e)") }
+        if let i = s.internalTrafficPolicy { w.line(0, "Internal Traffic Policy:\t\(i)") }
+        if s.healthCheckNodePort != 0 { w.line(0, "HealthCheck NodePort:\t\(s.healthCheckNodePort)") }
+        if !s.loadBalancerSourceRanges.isEmpty { w.line(0, "LoadBalancer Source Ranges:\t\(s.loadBalancerSourceRanges.joined(separator: ","))") }
+        if let td = s.trafficDistribution { w.line(0, "Traffic Distribution:\t\(td)") }
+        events(&w, for: cluster.reference("Service", svc.metadata))
+        return w.finish()
+    }
+
+    // MARK: Endpoints and slices
+
+    func endpoints(_ ep: Endpoints) -> String {
+        var w = DescribeWriter()
+        w.line(0, "Name:\t\(ep.metadata.name)")
+        w.line(0, "Namespace:\t\(ep.metadata.namespace)")
+        labels(&w, "Labels", ep.metadata.labels)
+        annotations(&w, ep.metadata.annotations)
+        w.line(0, "Subsets:")
+        for s in ep.subsets {
+            let ready = s.addresses.map(\.ip).joined(separator: ",")
+            let notReady = s.notReadyAddresses.map(\.ip).joined(separator: ",")
+            w.line(1, "Addresses:\t\(ready.isEmpty ? "<none>" : ready)")
+            w.line(1, "NotReadyAddresses:\t\(notReady.isEmpty ? "<none>" : notReady)")
+            if !s.ports.isEmpty {
+                w.line(1, "Ports:")
+                w.line(2, "Name\tPort\tProtocol")
+                w.line(2, "----\t----\t--------")
+                for p in s.ports { w.line(2, "\(p.name.isEmpty ? "<unset>" : p.name)\t\(p.port)\t\(p.proto)") }
+            }
+            w.line(0, "")
+        }
+        events(&w, for: cluster.reference("Endpoints", ep.metadata))
+        return w.finish()
+    }
+
+    func endpointSlice(_ s: EndpointSlice) -> String {
+        var w = DescribeWriter()
+        w.line(0, "Name:\t\(s.metadata.name)")
+        w.line(0, "Namespace:\t\(s.metadata.namespace)")
+        labels(&w, "Labels", s.metadata.labels)
+        annotations(&w, s.metadata.annotations)
+        w.line(0, "AddressType:\t\(s.addressType)")
+        if s.ports.isEmpty {
+            w.line(0, "Ports: <unset>")
+        } else {
+            w.line(0, "Ports:")
+            w.line(1, "Name\tPort\tProtocol")
+            w.line(1, "----\t----\t--------")
+            for p in s.ports {
+                let name = (p.name ?? "").isEmpty ? "<unset>" : p.name!
+                w.line(1, "\(name)\t\(p.port.map(String.init) ?? "<unset>")\t\(p.proto ?? "TCP")")
+            }
+        }
+        if s.endpoints.isEmpty {
+            w.line(0, "Endpoints: <none>")
+        } else {
+            w.line(0, "Endpoints:")
+            for e in s.endpoints {
+                w.line(1, "- Addresses:\t\(e.addresses.isEmpty ? "<none>" : e.addresses.joined(separator: ","))")
+                w.line(2, "Conditions:")
+                w.line(3, "Ready:\t\(e.conditions.ready.map { $0 ? "true" : "false" } ?? "<unset>")")
+                w.line(2, "Hostname:\t\(e.hostname ?? "<unset>")")
+                if let t = e.targetRef { w.line(2, "TargetRef:\t\(t.kind)/\(t.name)") }
+                w.line(2, "NodeName:\t\(e.nodeName ?? "<unset>")")
+                w.line(2, "Zone:\t\(e.zone ?? "<unset>")")
+            }
+        }
+        events(&w, for: cluster.reference("EndpointSlice", s.metadata))
+        return w.finish()
+    }
+
+    // MARK: Pods
+
+    static func probeText(_ p: Probe) -> String {
+        let handler: String
+        switch p.handler {
+        case let .httpGet(path, port, scheme): handler = "http-get \(scheme.lowercased())://:\(port)\(path)"
+        case let .tcpSocket(port): handler = "tcp-socket :\(port)"
+        case let .exec(command): handler = "exec [\(command.joined(separator: " "))]"
+        case let .grpc(port): handler = "grpc <pod>:\(port) "
+        case .none: handler = "unknown"
+        }
+        return "\(handler) delay=\(p.initialDelaySeconds)s timeout=\(p.timeoutSeconds)s period=\(p.periodSeconds)s #success=\(p.successThreshold) #failure=\(p.failureThreshold)"
+    }
+
+    /// describeContainers: name at level 1 (plus one space in a pod template), fields at level 2;
+    /// `template` drops the runtime lines (Container ID, State, Ready, …).
+    func containers(_ w: inout DescribeWriter, _ list: [Container], statuses: [ContainerStatus], template: Bool, space: String) {
+        for c in list {
+            w.write(1, "\(space)\(c.name):\n")
+            let status = statuses.first { $0.name == c.name }
+            if !template, status != nil { w.write(2, "Container ID:\t\(status.map { _ in "containerd://" + String(repeating: "0", count: 0) + cid(c.name) } ?? "")\n") }
+            w.write(2, "Image:\t\(c.image)\n")
+            if !template, status != nil { w.write(2, "Image ID:\t\(imageID(c.image))\n") }
+            if c.ports.isEmpty {
+                w.write(2, "Port:\t<none>\n")
+                w.write(2, "Host Port:\t<none>\n")
+            } else if c.ports.count == 1 {
+                w.write(2, "Port:\t\(c.ports[0].containerPort)/\(c.ports[0].proto)\n")
+                w.write(2, "Host Port:\t\(c.ports[0].hostPort ?? 0)/\(c.ports[0].proto)\n")
+            } else {
+                w.write(2, "Ports:\t\(c.ports.map { "\($0.containerPort)/\($0.proto)" }.joined(separator: ", "))\n")
+                w.write(2, "Host Ports:\t\(c.ports.map { "\($0.hostPort ?? 0)/\($0.proto)" }.joined(separator: ", "))\n")
+            }
+            if let cmd = c.command, !cmd.isEmpty {
+                w.write(2, "Command:\n")
+                for part in cmd { w.write(3, "\(part)\n") }
+            }
+            if let args = c.args, !args.isEmpty {
+                w.write(2, "Args:\n")
+                for part in args { w.write(3, "\(part)\n") }
+            }
+            if !template, let st = status {
+                switch st.state {
+                case let .running(started):
+                    w.write(2, "State:\tRunning\n")
+                    w.write(3, "Started:\t\(Self.rfc1123(started))\n")
+                case let .waiting(reason):
+                    w.write(2, "State:\tWaiting\n")
+                    w.write(3, "Reason:\t\(reason)\n")
+                case let .terminated(reason, code, finished):
+                    w.write(2, "State:\tTerminated\n")
+                    w.write(3, "Reason:\t\(reason)\n")
+                    w.write(3, "Exit Code:\t\(code)\n")
+                    w.write(3, "Finished:\t\(Self.rfc1123(finished))\n")
+                }
+                w.write(2, "Ready:\t\(st.ready ? "True" : "False")\n")
+                w.write(2, "Restart Count:\t\(st.restartCount)\n")
+            }
+            if let p = c.livenessProbe { w.write(2, "Liveness:\t\(Self.probeText(p))\n") }
+            if let p = c.readinessProbe { w.write(2, "Readiness:\t\(Self.probeText(p))\n") }
+            if let p = c.startupProbe { w.write(2, "Startup:\t\(Self.probeText(p))\n") }
+            if c.env.isEmpty {
+                w.write(2, "Environment:\t<none>\n")
+            } else {
+                w.write(2, "Environment:\n")
+                for e in c.env { w.write(3, "\(e.name):\t\(e.value ?? "<set to the key of a reference>")\n") }
+            }
+            if template {
+                w.write(2, "Mounts:\t<none>\n")
+            } else {
+                w.write(2, "Mounts:\n")
+                w.write(3, "/var/run/secrets/kubernetes.io/serviceaccount from \(apiAccessVolume(c.name)) (ro)\n")
+            }
+        }
+    }
+
+    private func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 14_695_981_039_346_656_037
+        for b in s.utf8 { h ^= UInt64(b); h = h &* 1_099_511_628_211 }
+        return h
+    }
+    private func cid(_ s: String) -> String {
+        (0..<4).map { String(hash(s + String($0)), radix: 16).leftPadded(16) }.joined()
+    }
+    private func imageID(_ image: String) -> String {
+        let repo = image.split(separator: ":").first.map(String.init) ?? image
+        let full = repo.contains("/") ? (repo.split(separator: "/").first!.contains(".") ? repo : "docker.io/" + repo) : "docker.io/library/" + repo
+        return "\(full)@sha256:" + (0..<4).map { String(hash(image + String($0)), radix: 16).leftPadded(16) }.joined()
+    }
+    private func apiAccessVolume(_ seed: String) -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        var h = hash("vol" + seed)
+        return "kube-api-access-" + String((0..<5).map { _ in let c = alphabet[Int(h % 27)]; h /= 27; return c })
+    }
+
+    func pod(_ p: Pod) -> String {
+        var w = DescribeWriter()
+        w.line(0, "Name:\t\(p.metadata.name)")
+        w.line(0, "Namespace:\t\(p.metadata.namespace)")
+        w.line(0, "Priority:\t0")
+        w.line(0, "Service Account:\t\(p.spec.serviceAccountName)")
+        w.line(0, "Node:\t\(p.spec.nodeName.isEmpty ? "<none>" : "\(p.spec.nodeName)/\(p.status.hostIP)")")
+        if let t = p.status.startTime { w.line(0, "Start Time:\t\(Self.rfc1123(t))") }
+        labels(&w, "Labels", p.metadata.labels)
+        annotations(&w, p.metadata.annotations)
+        if let del = p.metadata.deletionTimestamp {
+            w.line(0, "Status:\tTerminating (lasts \(humanDuration(millis: cluster.now - (del - (p.metadata.deletionGracePeriodSeconds ?? 0) * 1000))))")
+            w.line(0, "Termination Grace Period:\t\(p.metadata.deletionGracePeriodSeconds ?? 0)s")
+        } else {
+            w.line(0, "Status:\t\(p.status.phase)")
+        }
+        w.line(0, "IP:\t\(p.status.podIP)")
+        if p.status.podIP.isEmpty { w.line(0, "IPs:\t<none>") } else {
+            w.line(0, "IPs:")
+            w.line(1, "IP:\t\(p.status.podIP)")
+        }
+        if let owner = p.metadata.controllerRef { w.line(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
+        w.line(0, "Containers:")
+        containers(&w, p.spec.containers, statuses: p.status.containerStatuses, template: false, space: "")
+        if !p.status.conditions.isEmpty {
+            w.line(0, "Conditions:")
+            w.line(1, "Type\tStatus")
+            for c in p.status.conditions { w.line(1, "\(c.type) \t\(c.status) ") }
+        }
+        w.line(0, "Volumes:")
+        w.line(1, "\(apiAccessVolume(p.spec.containers.first?.name ?? "")):")
+        w.line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)")
+        w.line(2, "TokenExpirationSeconds:\t3607")
+        w.line(2, "ConfigMapName:\tkube-root-ca.crt")
+        w.line(2, "Optional:\tfalse")
+        w.line(2, "DownwardAPI:\ttrue")
+        w.line(0, "QoS Class:\t\(p.status.qosClass)")
+        w.line(0, "Node-Selectors:\t\(p.spec.nodeSelector.isEmpty ? "<none>" : p.spec.nodeSelector.keys.sorted().map { "\($0)=\(p.spec.nodeSelector[$0]!)" }.joined(separator: "\n\t"))")
+        var tolerations = p.spec.tolerations.map { t -> String in
+            var s = t.key ?? ""
+            if let v = t.value, !v.isEmpty { s += "=\(v)" }
+            if let e = t.effect, !e.isEmpty { s += ":\(e)" }
+            if t.op == "Exists" { s += " op=Exists" }
+            if let secs = t.tolerationSeconds { s += " for \(secs)s" }
+            return s
+        }
+        tolerations += ["node.kubernetes.io/not-ready:NoExecute op=Exists for 300s", "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"]
+        w.line(0, "Tolerations:\t" + tolerations.joined(separator: "\n\t"))
+        events(&w, for: cluster.reference("Pod", p.metadata))
+        return w.finish()
+    }
+
+    // MARK: Workloads
+
+    func podTemplate(_ w: inout DescribeWriter, _ t: PodTemplateSpec) {
+        w.write(0, "Pod Template:\n")
+        labels(&w, "Labels", t.metadata.labels, indent: "  ")
+        if !t.metadata.annotations.isEmpty { annotations(&w, t.metadata.annotations, indent: "  ") }
+        w.write(0, "  Containers:\n")
+        containers(&w, t.spec.containers, statuses: [], template: true, space: " ")
+        w.write(0, "  Volumes:\t<none>\n")
+        w.write(0, "  Node-Selectors:\t\(t.spec.nodeSelector.isEmpty ? "<none>" : t.spec.nodeSelector.keys.sorted().map { "\($0)=\(t.spec.nodeSelector[$0]!)" }.joined(separator: ","))\n")
+        let tol = t.spec.tolerations.map { ($0.key ?? "") + ($0.effect.map { ":\($0)" } ?? "") + ($0.op == "Exists" ? " op=Exists" : "") }
+        w.write(0, "  Tolerations:\t\(tol.isEmpty ? "<none>" : tol.joined(separator: "\n\t"))\n")
+    }
+
+    func deployment(_ d: Deployment) -> String {
+        var w = DescribeWriter()
+        w.line(0, "Name:\t\(d.metadata.name)")
+        w.line(0, "Namespace:\t\(d.metadata.namespace)")
+        w.line(0, "CreationTimestamp:\t\(Self.rfc1123(d.metadata.creationTimestamp ?? 0))")
+        labels(&w, "Labels", d.metadata.labels)
+        annotations(&w, d.metadata.annotations)
+        w.line(0, "Selector:\t\((try? (d.spec.selector ?? LabelSelector()).expression().description) ?? "<invalid>")")
+        let st = d.status
+        w.line(0, "Replicas:\t\(d.desiredReplicas) desired | \(st.updatedReplicas) updated | \(st.replicas) total | \(st.availableReplicas) available | \(st.unavailableReplicas) unavailable")
+        w.line(0, "StrategyType:\t\(d.spec.strategy.type)")
+        w.line(0, "MinReadySeconds:\t\(d.spec.minReadySeconds)")
+        if d.spec.strategy.type == "RollingUpdate" {
+            w.line(0, "RollingUpdateStrategy:\t\(d.spec.strategy.maxUnavailable?.description ?? "25%") max unavailable, \(d.spec.strategy.maxSurge?.description ?? "25%") max surge")
+        }
+        podTemplate(&w, d.spec.template)
+        if !st.conditions.isEmpty {
+            w.line(0, "Conditions:")
+            w.line(1, "Type\tStatus\tReason")
+            w.line(1, "----\t------\t------")
+            for c in st.conditions { w.line(1, "\(c.type) \t\(c.status)\t\(c.reason)") }
+        }
+        let owned = cluster.replicaSets.list(namespace: d.metadata.namespace).filter { $0.metadata.controllerRef?.uid == d.metadata.uid }
+        let hash = owned.first { rs in rs.spec.template.metadata.labels.filter { $0.key != "pod-template-hash" } == d.spec.template.metadata.labels && rs.spec.template.spec == d.spec.template.spec }
+        func created(_ rs: ReplicaSet) -> String { "\(rs.metadata.name) (\(rs.status.replicas)/\(rs.desiredReplicas) replicas created)" }
+        let old = owned.filter { $0.metadata.name != hash?.metadata.name && $0.status.replicas > 0 }
+        w.line(0, "OldReplicaSets:\t\(old.isEmpty ? "<none>" : old.map(created).joined(separator: ", "))")
+        w.line(0, "NewReplicaSet:\t\(hash.map(created) ?? "<none>")")
+        events(&w, for: cluster.reference("Deployment", d.metadata, apiVersion: "apps/v1"))
+        return w.finish()
+    }
+
+    func replicaSet(_ rs: ReplicaSet) -> String {
+        var w = DescribeWriter()
+        w.line(0, "Name:\t\(rs.metadata.name)")
+        w.line(0, "Namespace:\t\(rs.metadata.namespace)")
+        w.line(0, "Selector:\t\((rs.spec.selector ?? LabelSelector()).formatted)")
+        labels(&w, "Labels", rs.metadata.labels)
+        annotations(&w, rs.metadata.annotations)
+        if let owner = rs.metadata.controllerRef { w.line(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
+        w.line(0, "Replicas:\t\(rs.status.replicas) current / \(rs.desiredReplicas) desired")
+        let pods = cluster.pods.list(namespace: rs.metadata.namespace).filter { $0.metadata.controllerRef?.uid == rs.metadata.uid }
+        let counts = ["Running", "Pending", "Succeeded", "Failed"].map { phase in pods.filter { $0.status.phase == phase }.count }
+        w.line(0, "Pods Status:\t\(counts[0]) Running / \(counts[1]) Waiting / \(counts[2]) Succeeded / \(counts[3]) Failed")
+        podTemplate(&w, rs.spec.template)
+        events(&w, for: cluster.reference("ReplicaSet", rs.metadata, apiVersion: "apps/v1"))
+        return w.finish()
+    }
+
+    // MARK: Cluster-scoped
+
+    func node(_ n: Node) -> String {
+        var w = DescribeWriter()
+        let roles = n.metadata.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }.sorted()
+        w.line(0, "Name:\t\(n.metadata.name)")
+        w.line(0, "Roles:\t\(roles.isEmpty ? "<none>" : roles.joined(separator: ","))")
+        labels(&w, "Labels", n.metadata.labels)
+        annotations(&w, ["kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
+                         "node.alpha.kubernetes.io/ttl": "0",
+                         "volumes.kubernetes.io/controller-managed-attach-detach": "true"])
+        let created = n.metadata.creationTimestamp ?? 0
+        w.line(0, "CreationTimestamp:\t\(Self.rfc1123(created))")
+        let taints = n.taints.sorted { ($0.effect, $0.key) < ($1.effect, $1.key) }.map { "\($0.key)\($0.value.map { "=\($0)" } ?? ""):\($0.effect)" }
+        w.line(0, "Taints:\t\(taints.isEmpty ? "<none>" : taints.joined(separator: "\n\t"))")
+        w.line(0, "Unschedulable:\t\(n.unschedulable)")
+        w.line(0, "Lease:")
+        w.line(1, "HolderIdentity:\t\(n.metadata.name)")
+        w.line(1, "AcquireTime:\t<unset>")
+        w.line(1, "RenewTime:\t\(Self.rfc1123(cluster.now - 7000))")
+        w.line(0, "Conditions:")
+        w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage")
+        w.line(1, "----\t------\t-----------------\t------------------\t------\t-------")
+        let beat = Self.rfc1123(cluster.now - 30_000), since = Self.rfc1123(created)
+        for (type, status, reason, message) in [
+            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            ("Ready", n.ready ? "True" : "False", n.ready ? "KubeletReady" : "KubeletNotReady", n.ready ? "kubelet is posting ready status" : "container runtime network not ready"),
+        ] {
+            w.line(1, "\(type) \t\(status) \t\(beat) \t\(since) \t\(reason) \t\(message)")
+        }
+        w.line(0, "Addresses:")
+        w.line(1, "InternalIP:\t\(n.internalIP)")
+        w.line(1, "Hostname:\t\(n.metadata.name)")
+        for title in ["Capacity", "Allocatable"] {
+            w.line(0, "\(title):")
+            for (k, v) in [("cpu", "8"), ("ephemeral-storage", "102626232Ki"), ("hugepages-1Gi", "0"), ("hugepages-2Mi", "0"), ("memory", "16314508Ki"), ("pods", String(n.podCapacity))] {
+                w.line(1, "\(k):\t\(v)")
+            }
+        }
+        w.line(0, "System Info:")
+        w.line(1, "Machine ID:\t\(String(hash(n.metadata.name + "m"), radix: 16).leftPadded(16))\(String(hash(n.metadata.name + "n"), radix: 16).leftPadded(16))")
+        w.line(1, "Kernel Version:\t\(n.kernelVersion)")
+        w.line(1, "OS Image:\t\(n.osImage)")
+        w.line(1, "Operating System:\tlinux")
+        w.line(1, "Architecture:\tamd64")
+        w.line(1, "Container Runtime Version:\t\(n.containerRuntime)")
+        w.line(1, "Kubelet Version:\t\(n.kubeletVersion)")
+        w.line(1, "Kube-Proxy Version:\t")
+        w.line(0, "PodCIDR:\t\(n.podCIDR)")
+        w.line(0, "PodCIDRs:\t\(n.podCIDR)")
+        w.line(0, "ProviderID:\tkind://docker/\(cluster.config.clusterName)/\(n.metadata.name)")
+        let pods = cluster.pods.list().filter { $0.spec.nodeName == n.metadata.name && !$0.isTerminal }
+        w.line(0, "Non-terminated Pods:\t(\(pods.count) in total)")
+        w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge")
+        w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---")
+        for p in pods {
+            let coredns = p.spec.containers.first?.extra["resources"] != nil
+            w.line(1, "\(p.metadata.namespace)\t\(p.metadata.name)\t\t\(coredns ? "100m (1%)" : "0 (0%)")\t0 (0%)\t\(coredns ? "70Mi (0%)" : "0 (0%)")\t\(coredns ? "170Mi (1%)" : "0 (0%)")\t\(humanDuration(millis: cluster.now - (p.metadata.creationTimestamp ?? 0)))")
+        }
+        w.line(0, "Allocated resources:")
+        w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)")
+        let dns = pods.filter { $0.spec.containers.first?.extra["resources"] != nil }.count
+        w.line(1, "Resource\tRequests\tLimits")
+        w.line(1, "--------\t--------\t------")
+        w.line(1, "cpu\t\(dns * 100 == 0 ? "0 (0%)" : "\(dns * 100)m (\(dns * 100 / 80)%)")\t0 (0%)")
+        w.line(1, "memory\t\(dns == 0 ? "0 (0%)" : "\(dns * 70)Mi (0%)")\t\(dns == 0 ? "0 (0%)" : "\(dns * 170)Mi (\(dns * 170 * 1024 * 100 / 16_314_508)%)")")
+        w.line(1, "ephemeral-storage\t0 (0%)\t0 (0%)")
+        w.line(1, "hugepages-1Gi\t0 (0%)\t0 (0%)")
+        w.line(1, "hugepages-2Mi\t0 (0%)\t0 (0%)")
+        events(&w, for: ObjectReference(kind: "Node", namespace: "", name: n.metadata.name, uid: ""))
+        return w.finish()
+    }
+
+    func namespaceText(_ ns: Namespace) -> String {
+        var w = DescribeWriter()
+        w.line(0, "Name:\t\(ns.metadata.name)")
+        labels(&w, "Labels", ns.metadata.labels)
+        annotations(&w, ns.metadata.annotations)
+        w.line(0, "Status:\t\(ns.phase)")
+        w.line(0, "")
+        w.line(0, "No resource quota.")
+        w.line(0, "")
+        w.line(0, "No LimitRange resource.")
+        return w.finish()
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}
