@@ -265,14 +265,23 @@ extension Cluster {
 
     /// Replaces an object's labels (kubectl label), keeping everything else.
     public func setLabels(kind: String, namespace: String, name: String, labels: [String: String]) throws(APIError) {
+        try setMetadata(kind: kind, namespace: namespace, name: name, labels: labels, annotations: nil)
+    }
+
+    /// Replaces labels and/or annotations (kubectl label / annotate), validating them as the API
+    /// server does; the object is unchanged if they are invalid.
+    public func setMetadata(kind: String, namespace: String, name: String, labels: [String: String]?, annotations: [String: String]?) throws(APIError) {
         guard var object = get(kind: kind, namespace: namespace, name: name) else {
             throw .notFound(resource: KubeObjectKinds.qualifiedResource(kind), name: name)
         }
         var meta = object.metadata
-        meta.labels = labels
-        object.metadata = meta
-        let causes = Validation.labels(labels, at: FieldPath("metadata.labels"))
+        if let labels { meta.labels = labels }
+        if let annotations { meta.annotations = annotations }
+        var causes = Validation.labels(meta.labels, at: FieldPath("metadata.labels"))
+        causes += Validation.annotations(meta.annotations, at: FieldPath("metadata.annotations"))
         if !causes.isEmpty { throw .invalid(InvalidObjectError(kind: kind, name: name, causes: causes)) }
+        if meta == object.metadata { return }
+        object.metadata = meta
         defer { settle() }
         switch object {
         case let .pod(p): putPod(p)
@@ -282,6 +291,23 @@ extension Cluster {
         case let .namespace(n): putNamespace(n)
         case let .endpoints(e): putEndpoints(e)
         }
+    }
+
+    /// Labels and annotations of any kind kubectl label/annotate can address (nodes included).
+    public func metadata(kind: String, namespace: String, name: String) -> ObjectMeta? {
+        if kind == Node.kind { return nodes.get("", name)?.metadata }
+        return get(kind: kind, namespace: namespace, name: name)?.metadata
+    }
+
+    /// Node labels (kubectl label node …): validated, then the scheduler reconsiders pending pods.
+    public func setNodeMetadata(name: String, labels: [String: String]?, annotations: [String: String]?) throws(APIError) {
+        guard var node = nodes.get("", name) else { throw .notFound(resource: "nodes", name: name) }
+        if let labels { node.metadata.labels = labels }
+        if let annotations { node.metadata.annotations = annotations }
+        let causes = Validation.labels(node.metadata.labels, at: FieldPath("metadata.labels"))
+        if !causes.isEmpty { throw .invalid(InvalidObjectError(kind: "Node", name: name, causes: causes)) }
+        defer { settle() }
+        putNode(node)
     }
 
     func qosClass(_ spec: PodSpec) -> String {

@@ -43,6 +43,11 @@ public enum Kubectl {
         "scale": ScaleCommand.self,
         "version": VersionCommand.self,
         "describe": DescribeCommand.self,
+        "label": LabelCommand.self,
+        "delete": DeleteCommand.self,
+        "create": CreateCommand.self,
+        "expose": ExposeCommand.self,
+        "annotate": AnnotateCommand.self,
     ]
     /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
     static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",

@@ -1,0 +1,195 @@
+import ArgumentParser
+import ClusterEngine
+import ClusterModel
+
+/// `kubectl create -f`, `create deployment|service|namespace` and `kubectl expose`
+/// (kubectl-output §7 generators).
+struct CreateCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a resource from a file or from stdin.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.customShort("f", allowingJoined: true), .customLong("filename")]) var filenames: [String] = []
+    @Option(name: .customLong("image")) var images: [String] = []
+    @Option(name: [.customShort("r", allowingJoined: true), .customLong("replicas")]) var replicas: Int = 1
+    @Option(name: .customLong("port")) var port: Int = -1
+    @Option(name: .customLong("tcp")) var tcp: [String] = []
+    @Option(name: .customLong("node-port")) var nodePort: Int = 0
+    @Option(name: .customLong("clusterip")) var clusterIP: String?
+    @Option(name: .customLong("external-name")) var externalName: String?
+    @Argument(parsing: .allUnrecognized) var args: [String] = []
+    var positionals: [String] { args }
+
+    func execute(_ ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        if !filenames.isEmpty {
+            for f in filenames {
+                let text: String
+                if f == "-" { text = ctx.stdin ?? "" } else {
+                    let path = ctx.session.resolvePath(f)
+                    guard ctx.session.fileExists(path), let t = try? ctx.session.readFile(path) else {
+                        out.fail("error: the path \"\(f)\" does not exist"); return out
+                    }
+                    text = t
+                }
+                for r in Manifest.load(text, source: f == "-" ? "STDIN" : f) {
+                    switch r {
+                    case let .failure(e): out.fail(e.kubectlMessage)
+                    case var .success(o):
+                        if o.namespaced && o.metadata.namespace.isEmpty { var m = o.metadata; m.namespace = ctx.namespace; o.metadata = m }
+                        do { try ctx.cluster.create(o); out.out("\(o.typePrefix)/\(o.metadata.name) created") }
+                        catch { out.fail(error.kubectlMessage(verb: "creating", source: f == "-" ? "STDIN" : f)) }
+                    }
+                }
+            }
+            return out
+        }
+        guard let what = args.first else {
+            out.fail("error: must specify one of -f and -k"); return out
+        }
+        let rest = Array(args.dropFirst())
+        switch what {
+        case "deployment", "deploy":
+            guard rest.count == 1 else {
+                out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create deployment -h' for help and examples"); return out
+            }
+            guard !images.isEmpty else { out.fail("error: required flag(s) \"image\" not set"); return out }
+            let name = rest[0]
+            var d = Deployment()
+            d.metadata = ObjectMeta(name: name, namespace: ctx.namespace, labels: ["app": name])
+            d.spec.replicas = replicas
+            d.spec.selector = LabelSelector(matchLabels: ["app": name])
+            d.spec.template.metadata.labels = ["app": name]
+            d.spec.template.spec.containers = images.map { image in
+                var c = Container(name: Self.containerName(image), image: image)
+                if port > 0 && image == images[0] { c.ports = [ContainerPort(containerPort: port)] }
+                return c
+            }
+            do { try ctx.cluster.create(.deployment(d)); out.out("deployment.apps/\(name) created") }
+            catch {
+                if case .alreadyExists = error { out.fail("error: failed to create deployment: \(error.message)") }
+                else { out.fail("error: failed to create deployment: \(error.message)") }
+            }
+        case "namespace", "ns":
+            guard rest.count == 1 else {
+                out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create namespace -h' for help and examples"); return out
+            }
+            do { try ctx.cluster.create(.namespace(Namespace(name: rest[0]))); out.out("namespace/\(rest[0]) created") }
+            catch { out.fail(error.kubectlMessage()) }
+        case "service", "svc":
+            guard let kind = rest.first, ["clusterip", "nodeport", "loadbalancer", "externalname"].contains(kind) else {
+                out.fail("error: Unexpected args: \(rest)\nSee 'kubectl create service -h' for help and examples"); return out
+            }
+            guard rest.count == 2 else {
+                out.fail("error: exactly one NAME is required, got \(rest.count - 1)\nSee 'kubectl create service \(kind) -h' for help and examples"); return out
+            }
+            let name = rest[1]
+            var svc = Service()
+            svc.metadata = ObjectMeta(name: name, namespace: ctx.namespace, labels: ["app": name])
+            svc.spec.selector = ["app": name]
+            let typeName = ["clusterip": "ClusterIP", "nodeport": "NodePort", "loadbalancer": "LoadBalancer", "externalname": "ExternalName"][kind]!
+            svc.spec.type = typeName
+            if kind == "externalname" {
+                guard let ext = externalName else { out.fail("error: required flag(s) \"external-name\" not set"); return out }
+                svc.spec.externalName = ext
+            } else if clusterIP == "None" {
+                svc.spec.clusterIP = "None"
+            } else {
+                guard !tcp.isEmpty else { out.fail("error: at least one tcp port specifier must be provided"); return out }
+                if let ip = clusterIP { svc.spec.clusterIP = ip }
+            }
+            for spec in tcp {
+                let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+                guard let p = Int(parts[0]) else { out.fail("error: invalid port: \(spec)"); return out }
+                var sp = ServicePort(name: spec.replacingOccurrences(of: ":", with: "-"), port: p)
+                if parts.count == 2 { sp.targetPort = Int(parts[1]).map(IntOrString.int) ?? .string(parts[1]) }
+                if nodePort > 0 { sp.nodePort = nodePort }
+                svc.spec.ports.append(sp)
+            }
+            do { try ctx.cluster.create(.service(svc)); out.out("service/\(name) created") }
+            catch { out.fail("error: failed to create \(typeName) service: \(error.message)") }
+        default:
+            out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: deployment, service, namespace, -f)")
+        }
+        return out
+    }
+
+    /// kubectl create deployment: the container is named after the image, without registry, path, tag or digest.
+    static func containerName(_ image: String) -> String {
+        var base = image.split(separator: "/").last.map(String.init) ?? image
+        if let at = base.firstIndex(of: "@") { base = String(base[..<at]) }
+        if let colon = base.firstIndex(of: ":") { base = String(base[..<colon]) }
+        return base
+    }
+}
+
+struct ExposeCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "expose", abstract: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("port")) var port: Int = -1
+    @Option(name: .customLong("target-port")) var targetPort: String?
+    @Option(name: .customLong("name")) var name: String?
+    @Option(name: .customLong("type")) var type: String?
+    @Option(name: .customLong("protocol")) var proto: String = "TCP"
+    @Option(name: .customLong("selector")) var selector: String?
+    @Argument(parsing: .allUnrecognized) var args: [String] = []
+    var positionals: [String] { args }
+
+    func execute(_ ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        let targets: TargetSet
+        switch TargetSet.resolve(args, selector: nil, all: false, ctx: ctx) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(t): targets = t
+        }
+        for (t, ns, objName) in targets.items {
+            var sel: [String: String] = [:]
+            var labels: [String: String] = [:]
+            var ports: [ContainerPort] = []
+            let c = ctx.cluster
+            switch t.kind {
+            case "Deployment":
+                guard let d = c.deployments.get(ns, objName) else { out.fail("Error from server (NotFound): deployments.apps \(goQuote(objName)) not found"); continue }
+                if let exprs = d.spec.selector?.matchExpressions, !exprs.isEmpty {
+                    out.fail("error: couldn't convert expressions - \"\((try? d.spec.selector!.expression().description) ?? "")\" to map-based selector format"); continue
+                }
+                sel = d.spec.selector?.matchLabels ?? [:]; labels = d.metadata.labels
+                ports = d.spec.template.spec.containers.flatMap(\.ports)
+            case "ReplicaSet":
+                guard let rs = c.replicaSets.get(ns, objName) else { out.fail("Error from server (NotFound): replicasets.apps \(goQuote(objName)) not found"); continue }
+                sel = rs.spec.selector?.matchLabels ?? [:]; labels = rs.metadata.labels
+                ports = rs.spec.template.spec.containers.flatMap(\.ports)
+            case "Pod":
+                guard let p = c.pods.get(ns, objName) else { out.fail("Error from server (NotFound): pods \(goQuote(objName)) not found"); continue }
+                sel = p.metadata.labels; labels = p.metadata.labels
+                ports = p.spec.containers.flatMap(\.ports)
+            case "Service":
+                guard let s = c.services.get(ns, objName) else { out.fail("Error from server (NotFound): services \(goQuote(objName)) not found"); continue }
+                sel = s.spec.selector ?? [:]; labels = s.metadata.labels
+                ports = s.spec.ports.map { ContainerPort(name: $0.name.isEmpty ? nil : $0.name, containerPort: $0.port) }
+            default:
+                out.fail("error: cannot expose a \(t.kind)"); continue
+            }
+            if let selector { sel = Dictionary(uniqueKeysWithValues: selector.split(separator: ",").compactMap { kv in
+                let p = kv.split(separator: "=", maxSplits: 1).map(String.init); return p.count == 2 ? (p[0], p[1]) : nil }) }
+            var svc = Service()
+            svc.metadata = ObjectMeta(name: name ?? objName, namespace: ns, labels: labels)
+            svc.spec.selector = sel
+            if let type { svc.spec.type = type }
+            if port > 0 {
+                var sp = ServicePort(proto: proto, port: port)
+                if let tp = targetPort { sp.targetPort = Int(tp).map(IntOrString.int) ?? .string(tp) }
+                svc.spec.ports = [sp]
+            } else if !ports.isEmpty {
+                svc.spec.ports = ports.enumerated().map { i, p in
+                    var sp = ServicePort(name: ports.count > 1 ? "port-\(i + 1)" : "", proto: p.proto, port: p.containerPort)
+                    if let tp = targetPort { sp.targetPort = Int(tp).map(IntOrString.int) ?? .string(tp) }
+                    return sp
+                }
+            } else {
+                out.fail("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples"); continue
+            }
+            do { try c.create(.service(svc)); out.out("service/\(svc.metadata.name) exposed") }
+            catch { out.fail(error.kubectlMessage()) }
+        }
+        return out
+    }
+}

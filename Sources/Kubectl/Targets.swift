@@ -1,0 +1,67 @@
+import ClusterEngine
+import ClusterModel
+
+/// Resolving `TYPE NAME…`, `TYPE/NAME…`, `TYPE -l SELECTOR` and `TYPE --all` into objects, the way
+/// kubectl's resource builder does for label, annotate and delete.
+struct TargetSet {
+    var items: [(type: ResourceType, namespace: String, name: String)] = []
+    var errors: [String] = []
+
+    /// `args` are the positional words that name resources (flags and label specs removed).
+    static func resolve(_ args: [String], selector: String?, all: Bool, ctx: KubectlContext, allNamespaces: Bool = false) -> Result<TargetSet, KubectlFailure> {
+        var set = TargetSet()
+        guard let first = args.first else {
+            return .failure(KubectlFailure("""
+            error: You must provide one or more resources by argument or filename.
+            Example resource specifications include:
+               '-f rsrc.yaml'
+               '--filename=rsrc.json'
+               '<resource> <name>'
+               '<resource>'
+            """))
+        }
+        func ns(_ t: ResourceType) -> String { t.namespaced ? ctx.namespace : "" }
+        if first.contains("/") {
+            for a in args {
+                let parts = a.split(separator: "/", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let t = ResourceType.resolve(parts[0]) else {
+                    return .failure(KubectlFailure("error: the server doesn't have a resource type \"\(a.split(separator: "/").first ?? "")\""))
+                }
+                set.items.append((t, ns(t), parts[1]))
+            }
+            return .success(set)
+        }
+        var types: [ResourceType] = []
+        for name in first.split(separator: ",").map(String.init) {
+            guard let t = ResourceType.resolve(name) else { return .failure(KubectlFailure("error: the server doesn't have a resource type \"\(name)\"")) }
+            types.append(t)
+        }
+        let names = Array(args.dropFirst())
+        if names.isEmpty {
+            guard selector != nil || all else {
+                return .failure(KubectlFailure("error: resource(s) were provided, but no name was specified"))
+            }
+            var sel = LabelSelectorExpression.everything
+            if let selector {
+                do { sel = try LabelSelectorExpression.parse(selector) } catch {
+                    return .failure(KubectlFailure("Error from server (BadRequest): Unable to find \(goQuote(types[0].gvr)) that match label selector \(goQuote(selector)), field selector \"\": \(error.message)"))
+                }
+            }
+            let d = Describer(cluster: ctx.cluster)
+            for t in types {
+                for (n, name) in d.names(t, namespace: allNamespaces || !t.namespaced ? nil : ns(t), selector: sel) {
+                    set.items.append((t, n, name))
+                }
+            }
+            return .success(set)
+        }
+        if selector != nil { return .failure(KubectlFailure("error: name cannot be provided when a selector is specified")) }
+        for t in types { for n in names { set.items.append((t, ns(t), n)) } }
+        return .success(set)
+    }
+}
+
+struct KubectlFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
