@@ -12,6 +12,7 @@ struct GetCommand: KubectlCommand {
     @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
     @Flag(name: .customLong("show-labels")) var showLabels = false
+    @Option(name: [.customShort("L", allowingJoined: true), .customLong("label-columns")]) var labelColumns: [String] = []
     @Flag(name: [.customShort("w"), .customLong("watch")]) var watch = false
     @Flag(name: .customLong("watch-only")) var watchOnly = false
     @Flag(name: .customLong("output-watch-events")) var outputWatchEvents = false
@@ -123,12 +124,16 @@ struct GetCommand: KubectlCommand {
             let withNamespace = allNamespaces && t.namespaced && req.names.isEmpty
             var header = TablePrinter.header(for: t, wide: wide)
             if withNamespace { header.insert("NAMESPACE", at: 0) }
+            let extraKeys = labelColumns.flatMap { $0.split(separator: ",").map(String.init) }
+            // -L KEY adds a column named after the key's last path segment, upper-cased.
+            header += extraKeys.map { ($0.split(separator: "/").last.map(String.init) ?? $0).uppercased() }
             if showLabels { header.append("LABELS") }
             var lines: [String] = noHeaders ? [] : [header.joined(separator: "\t")]
             for o in items {
                 var row = o.row
                 if multi && t.kind != "Event" { row[0] = "\(t.prefix)/\(row[0])" }
                 if withNamespace { row.insert(o.namespace, at: 0) }
+                row += extraKeys.map { o.labels[$0] ?? "" }
                 if showLabels { row.append(formatLabels(o.labels)) }
                 lines.append(row.joined(separator: "\t"))
             }

@@ -72,7 +72,7 @@ public enum Kubectl {
             }
             break
         }
-        guard i < args.count else {
+        guard i < args.count, !["--help", "-h", "help"].contains(args[i]) else {
             out.out(topLevelHelp)
             return out
         }
@@ -171,16 +171,30 @@ public enum Kubectl {
     }
 
     static let topLevelHelp = """
-    kubectl controls the Kubernetes cluster manager.
+    kubectl controls the Kubernetes cluster manager (svclab's simulated cluster).
 
      Find more information at: https://kubernetes.io/docs/reference/kubectl/
 
+    Basic Commands (Beginner):
+      create          Create a resource from a file or from stdin
+      expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
+
     Basic Commands (Intermediate):
       get             Display one or many resources
+      delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+    Deploy Commands:
       scale           Set a new size for a deployment, replica set, or replication controller
+
+    Troubleshooting and Debugging Commands:
+      describe        Show details of a specific resource or group of resources
 
     Advanced Commands:
       apply           Apply a configuration to a resource by file name or stdin
+
+    Settings Commands:
+      label           Update the labels on a resource
+      annotate        Update the annotations on a resource
 
     Other Commands:
       version         Print the client and server version information
