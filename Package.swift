@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "ClusterEngineTests", dependencies: [
             "ClusterEngine", "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"]),
+        // Transcripts/ holds the transcript files, read from the source tree by TranscriptTests.
+        .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"], exclude: ["Transcripts"]),
     ]
 )

@@ -129,6 +129,8 @@ extension Session {
             if object.namespaced, case var .object(pairs) = doc {
                 if let i = pairs.firstIndex(where: { $0.0 == "metadata" }), case var .object(m) = pairs[i].1 {
                     if !m.contains(where: { $0.0 == "namespace" }) { m.append(("namespace", .string(meta.namespace))) }
+                    // kubectl sets the annotation before serialising, so an empty map remains.
+                    if !m.contains(where: { $0.0 == "annotations" }) { m.append(("annotations", .object([]))) }
                     pairs[i].1 = .object(m)
                 }
                 doc = .object(pairs)

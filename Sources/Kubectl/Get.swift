@@ -37,13 +37,15 @@ struct GetCommand: KubectlCommand {
         }
         let wide: Bool
         let namesOnly: Bool
+        var structured: String?
         switch output {
         case nil, "": wide = false; namesOnly = false
         case "wide": wide = true; namesOnly = false
         case "name": wide = false; namesOnly = true
+        case "yaml", "json": wide = false; namesOnly = false; structured = output
         case let o?:
-            if ["yaml", "json"].contains(o) || o.hasPrefix("jsonpath") || o.hasPrefix("custom-columns") || o.hasPrefix("go-template") {
-                out.fail("error: svclab does not model \"-o \(o.split(separator: "=").first!)\" yet (supported: wide, name)")
+            if o.hasPrefix("jsonpath") || o.hasPrefix("custom-columns") || o.hasPrefix("go-template") {
+                out.fail("error: svclab does not model \"-o \(o.split(separator: "=").first!)\" yet (supported: wide, name, yaml, json)")
             } else {
                 out.fail("error: unable to match a printer suitable for the output format \"\(o)\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
             }
@@ -100,6 +102,9 @@ struct GetCommand: KubectlCommand {
 
         let multi = requests.count > 1
         let printer = TablePrinter(cluster: ctx.cluster)
+        if let structured, !(watch || watchOnly) {
+            return printStructured(structured, requests: requests, selector: parsedSelector, ctx: ctx, printer: printer, output: out)
+        }
         var printedTables = 0
         var errors: [String] = []
         for req in requests {
@@ -156,26 +161,59 @@ struct GetCommand: KubectlCommand {
         var name: String
         var labels: [String: String]
         var row: [String]
+        var value: () -> Value = { .null }
+    }
+
+    /// `-o yaml|json`: one object as itself; several (or a list request) as a `List`.
+    func printStructured(_ format: String, requests: [Request], selector: LabelSelectorExpression, ctx: KubectlContext, printer: TablePrinter, output: CommandOutput) -> CommandOutput {
+        var out = output
+        var values: [Value] = []
+        var errors: [String] = []
+        var singleName = requests.count == 1 && requests[0].names.count == 1
+        for req in requests {
+            let t = req.type
+            let ns: String? = (allNamespaces || !t.namespaced) && req.names.isEmpty ? nil : (t.namespaced ? ctx.namespace : "")
+            if req.names.isEmpty {
+                values += list(t, namespace: ns, ctx: ctx, printer: printer, wide: false).filter { selector.matches($0.labels) }.map { $0.value() }
+            } else {
+                for name in req.names {
+                    if let o = list(t, namespace: ns, ctx: ctx, printer: printer, wide: false, name: name).first { values.append(o.value()) }
+                    else { errors.append("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found"); singleName = false }
+                }
+            }
+        }
+        if !(singleName && values.count == 1) && values.isEmpty && !errors.isEmpty {
+            for e in errors { out.err(e) }
+            out.exitCode = 1
+            return out
+        }
+        let doc: Value = singleName && values.count == 1 ? values[0]
+            : .object([("apiVersion", .string("v1")), ("items", .array(values)), ("kind", .string("List")),
+                       ("metadata", .object([("resourceVersion", .string(""))]))])
+        out.outRaw(format == "json" ? StructuredPrinter.json(doc) : StructuredPrinter.yaml(doc))
+        for e in errors { out.err(e) }
+        if !errors.isEmpty { out.exitCode = 1 }
+        return out
     }
 
     func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer: TablePrinter, wide: Bool, name: String? = nil) -> [ListedObject] {
         let c = ctx.cluster
-        func pick<T: KubeResource>(_ store: TypedStore<T>, _ row: (T) -> [String]) -> [ListedObject] {
+        func pick<T: KubeResource>(_ store: TypedStore<T>, _ row: (T) -> [String], _ encode: @escaping (T) -> Value) -> [ListedObject] {
             let objects: [T]
             if let name { objects = store.get(namespace ?? "", name).map { [$0] } ?? [] }
             else { objects = store.list(namespace: namespace) }
-            return objects.map { ListedObject(namespace: $0.metadata.namespace, name: $0.metadata.name, labels: $0.metadata.labels, row: row($0)) }
+            return objects.map { o in ListedObject(namespace: o.metadata.namespace, name: o.metadata.name, labels: o.metadata.labels, row: row(o), value: { encode(o) }) }
         }
         switch t.kind {
-        case "Pod": return pick(c.pods) { printer.podRow($0, wide: wide) }
-        case "Service": return pick(c.services) { printer.serviceRow($0, wide: wide) }
-        case "Endpoints": return pick(c.endpoints) { printer.endpointsRow($0) }
-        case "EndpointSlice": return pick(c.endpointSlices) { printer.sliceRow($0) }
-        case "Deployment": return pick(c.deployments) { printer.deploymentRow($0, wide: wide) }
-        case "ReplicaSet": return pick(c.replicaSets) { printer.replicaSetRow($0, wide: wide) }
-        case "Node": return pick(c.nodes) { printer.nodeRow($0, wide: wide) }
-        case "Namespace": return pick(c.namespaces) { printer.namespaceRow($0) }
-        case "Event": return pick(c.events) { printer.eventRow($0, wide: wide) }
+        case "Pod": return pick(c.pods, { printer.podRow($0, wide: wide) }, ObjectEncoder.pod)
+        case "Service": return pick(c.services, { printer.serviceRow($0, wide: wide) }, ObjectEncoder.service)
+        case "Endpoints": return pick(c.endpoints, { printer.endpointsRow($0) }, ObjectEncoder.endpoints)
+        case "EndpointSlice": return pick(c.endpointSlices, { printer.sliceRow($0) }, ObjectEncoder.endpointSlice)
+        case "Deployment": return pick(c.deployments, { printer.deploymentRow($0, wide: wide) }, ObjectEncoder.deployment)
+        case "ReplicaSet": return pick(c.replicaSets, { printer.replicaSetRow($0, wide: wide) }, ObjectEncoder.replicaSet)
+        case "Node": return pick(c.nodes, { printer.nodeRow($0, wide: wide) }, ObjectEncoder.node)
+        case "Namespace": return pick(c.namespaces, { printer.namespaceRow($0) }, ObjectEncoder.namespace)
+        case "Event": return pick(c.events, { printer.eventRow($0, wide: wide) }, ObjectEncoder.event)
         default: return []
         }
     }
