@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Kubernetes types, labels and selectors, validation, YAML/JSON codec. No cluster state.
@@ -43,6 +44,13 @@ let package = Package(
                 "ClusterEngine", "Kubectl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // `swift package --disable-sandbox benchmark`: per-change cost at 3 pods vs. a large cluster.
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: ["ClusterEngine", "ClusterModel", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/Engine",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(name: "ClusterModelTests", dependencies: [
             "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),

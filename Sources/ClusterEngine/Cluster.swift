@@ -36,6 +36,7 @@ public final class Cluster {
     var podsByOwner = SetIndex()        // controller uid → pods
     var replicaSetsByOwner = SetIndex() // deployment uid → replica sets
     var servicesBySelector = SetIndex() // "ns\0key=value" → services whose selector has that term
+    var replicaSetsBySelector = SetIndex() // "ns\0key=value" → replica sets whose matchLabels has it
     var slicesByService = SetIndex()    // "ns/name" → endpoint slices
     var nodeOrder: [String] = []        // node names in creation order (scheduler rotation)
 
@@ -44,6 +45,7 @@ public final class Cluster {
     var replicaSetQueue = OrderedSet<ObjectKey>()
     var schedulingQueue = OrderedSet<ObjectKey>()
     var serviceQueue = OrderedSet<ObjectKey>()
+    var claimQueue = OrderedSet<ObjectKey>()   // pods whose owner may change
     /// Pods the scheduler could not place; retried when nodes or capacity change.
     var unschedulable = OrderedSet<ObjectKey>()
 
@@ -123,6 +125,7 @@ public final class Cluster {
         while true {
             rounds += 1
             if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
+            if let key = claimQueue.first { claimQueue.removeFirst(); syncClaim(key); continue }
             if let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key); continue }
             if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
             if let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key); continue }

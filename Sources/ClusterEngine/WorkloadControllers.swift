@@ -128,7 +128,6 @@ extension Cluster {
 
     func syncReplicaSet(_ key: ObjectKey) {
         guard var rs = replicaSets.get(key) else { return }
-        claimPods(rs)
         let owned = podsByOwner.get(rs.metadata.uid).sorted().compactMap { pods.get($0) }
         let active = owned.filter { !$0.isTerminal && !$0.isTerminating }
         let diff = active.count - rs.desiredReplicas
@@ -155,19 +154,18 @@ extension Cluster {
         }
     }
 
-    /// ControllerRefManager.ClaimPods: release owned pods whose labels no longer match the
-    /// selector (a relabelled pod is orphaned and replaced) and adopt matching orphans.
-    private func claimPods(_ rs: ReplicaSet) {
-        guard let selector = try? (rs.spec.selector ?? LabelSelector()).expression(), !selector.isEmpty else { return }
-        for key in podsByOwner.get(rs.metadata.uid).sorted() {
-            guard var pod = pods.get(key), !selector.matches(pod.metadata.labels) else { continue }
-            pod.metadata.ownerReferences.removeAll { $0.uid == rs.metadata.uid }
+    /// ControllerRefManager's claim, decided per changed pod (upstream re-claims every pod on each
+    /// sync; deciding for the one pod that changed keeps the cost per event constant): an owned pod
+    /// whose labels left the selector is released (and replaced); a matching orphan is adopted.
+    func syncClaim(_ key: ObjectKey) {
+        guard var pod = pods.get(key), !pod.isTerminating, !pod.isTerminal else { return }
+        if let ref = pod.metadata.controllerRef, ref.kind == ReplicaSet.kind {
+            guard let rs = replicaSets.get(key.namespace, ref.name), rs.metadata.uid == ref.uid,
+                  let selector = try? (rs.spec.selector ?? LabelSelector()).expression(), !selector.isEmpty,
+                  !selector.matches(pod.metadata.labels) else { return }
+            pod.metadata.ownerReferences.removeAll { $0.uid == ref.uid }
             putPod(pod)
-        }
-        guard let matchLabels = rs.spec.selector?.matchLabels, !matchLabels.isEmpty else { return }
-        for key in podsMatching(matchLabels, in: rs.metadata.namespace) {
-            guard var pod = pods.get(key), pod.metadata.controllerRef == nil, !pod.isTerminating, !pod.isTerminal,
-                  selector.matches(pod.metadata.labels) else { continue }
+        } else if pod.metadata.controllerRef == nil, let rsKey = replicaSetsSelecting(pod).first, let rs = replicaSets.get(rsKey) {
             pod.metadata.ownerReferences.append(OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid))
             putPod(pod)
         }

@@ -67,8 +67,9 @@ extension Cluster {
                 replicaSetQueue.append(ObjectKey(p.metadata.namespace, ref.name))
             }
         }
-        if let new, new.metadata.controllerRef == nil, old?.metadata.labels != new.metadata.labels || old?.metadata.controllerRef != nil {
-            for rs in replicaSetsSelecting(new) { replicaSetQueue.append(rs) }
+        // Ownership may change when labels do (release or adoption), decided for this pod only.
+        if let new, old?.metadata.labels != new.metadata.labels || (old?.metadata.controllerRef != nil && new.metadata.controllerRef == nil) {
+            claimQueue.append(key)
         }
         // Scheduler: new unbound pods.
         if let new, new.spec.nodeName.isEmpty, !new.isTerminating, old == nil || old!.spec.nodeName.isEmpty {
@@ -106,13 +107,15 @@ extension Cluster {
         return out
     }
 
-    /// ReplicaSets whose selector matches an orphan pod (candidates for adoption). ReplicaSets are
-    /// few per namespace compared with pods, so a scan of the namespace is acceptable here.
+    /// ReplicaSets whose selector matches a pod (candidates for adopting an orphan), found through
+    /// the index of their matchLabels terms.
     func replicaSetsSelecting(_ pod: Pod) -> [ObjectKey] {
-        replicaSets.list(namespace: pod.metadata.namespace).filter { rs in
-            guard let sel = try? (rs.spec.selector ?? LabelSelector()).expression(), !sel.isEmpty else { return false }
+        var candidates = Set<ObjectKey>()
+        for (k, v) in pod.metadata.labels { candidates.formUnion(replicaSetsBySelector.get(labelTerm(pod.metadata.namespace, k, v))) }
+        return candidates.sorted().filter { key in
+            guard let rs = replicaSets.get(key), let sel = try? (rs.spec.selector ?? LabelSelector()).expression(), !sel.isEmpty else { return false }
             return sel.matches(pod.metadata.labels)
-        }.map { ObjectKey($0.metadata.namespace, $0.metadata.name) }
+        }
     }
 
     /// Pods in `namespace` whose labels include every term of `selector`, via the smallest index set.
@@ -159,6 +162,8 @@ extension Cluster {
     @discardableResult
     func putReplicaSet(_ rs: ReplicaSet) -> ReplicaSet {
         write(rs, into: \.replicaSets) { old, key in
+            for (k, v) in old?.spec.selector?.matchLabels ?? [:] { replicaSetsBySelector.remove(labelTerm(key.namespace, k, v), key) }
+            for (k, v) in rs.spec.selector?.matchLabels ?? [:] { replicaSetsBySelector.insert(labelTerm(key.namespace, k, v), key) }
             if let o = old?.metadata.controllerRef { replicaSetsByOwner.remove(o.uid, key) }
             if let o = rs.metadata.controllerRef {
                 replicaSetsByOwner.insert(o.uid, key)
@@ -170,6 +175,7 @@ extension Cluster {
 
     func removeReplicaSet(_ key: ObjectKey) {
         erase(key, from: \.replicaSets) { old in
+            for (k, v) in old.spec.selector?.matchLabels ?? [:] { replicaSetsBySelector.remove(labelTerm(key.namespace, k, v), key) }
             if let o = old.metadata.controllerRef {
                 replicaSetsByOwner.remove(o.uid, key)
                 deploymentQueue.append(ObjectKey(key.namespace, o.name))

@@ -1,0 +1,73 @@
+import Benchmark
+import ClusterEngine
+import ClusterModel
+
+/// The engine's scale property: one pod change costs the same whether the cluster holds a
+/// handful of pods or a hundred thousand. Each benchmark flips one pod back and forth; the
+/// small and large variants must stay within a small factor of each other.
+
+/// A cluster with `deployments` Deployments of `replicas` pods, each behind `servicesPer`
+/// Services selecting it, all pods running and ready.
+func makeCluster(nodes: Int, deployments: Int, replicas: Int, servicesPer: Int) -> Cluster {
+    let cluster = Cluster.bootstrapped(config: Cluster.Config(seed: 1, workerNodes: nodes), settleSeconds: 1)
+    for d in 0..<deployments {
+        var dep = Deployment()
+        dep.metadata = ObjectMeta(name: "app-\(d)", namespace: "default")
+        dep.spec.replicas = replicas
+        dep.spec.selector = LabelSelector(matchLabels: ["app": "app-\(d)"])
+        dep.spec.template.metadata.labels = ["app": "app-\(d)", "tier": "web"]
+        var container = Container(name: "web", image: "nginx:1.27", ports: [ContainerPort(name: "http", containerPort: 8080)])
+        var probe = Probe()
+        probe.handler = .httpGet(path: "/healthz", port: .string("http"), scheme: "HTTP")
+        probe.periodSeconds = 1
+        probe.failureThreshold = 1
+        container.readinessProbe = probe
+        dep.spec.template.spec.containers = [container]
+        _ = try? cluster.create(.deployment(dep))
+        for s in 0..<servicesPer {
+            var svc = Service()
+            svc.metadata = ObjectMeta(name: "svc-\(d)-\(s)", namespace: "default")
+            svc.spec.selector = ["app": "app-\(d)"]
+            svc.spec.ports = [ServicePort(name: "http", port: 80, targetPort: .string("http"))]
+            _ = try? cluster.create(.service(svc))
+        }
+    }
+    cluster.advance(bySeconds: 30)
+    return cluster
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 2_000)
+
+    for (label, nodes, deployments) in [("3 pods", 3, 1), ("30000 pods", 300, 200)] {
+        let replicas = label == "3 pods" ? 3 : 150
+        // Built once per benchmark (setup is not measured).
+        nonisolated(unsafe) var cluster: Cluster!
+        nonisolated(unsafe) var pod = ""
+        nonisolated(unsafe) var flip = false
+
+        Benchmark("Relabel one pod out of and back into its Services (\(label))",
+                  configuration: .init(setup: {
+                      cluster = makeCluster(nodes: nodes, deployments: deployments, replicas: replicas, servicesPer: 3)
+                      pod = cluster.pods.list(namespace: "default").first { $0.metadata.name.hasPrefix("app-0-") }!.metadata.name
+                  }, teardown: { cluster = nil })) { benchmark in
+            for _ in benchmark.scaledIterations {
+                flip.toggle()
+                let labels = flip ? ["app": "app-0-moved", "tier": "web"] : ["app": "app-0", "tier": "web"]
+                try? cluster.setLabels(kind: "Pod", namespace: "default", name: pod, labels: labels)
+            }
+        }
+
+        Benchmark("Readiness flip of one pod through Endpoints and slices (\(label))",
+                  configuration: .init(setup: {
+                      cluster = makeCluster(nodes: nodes, deployments: deployments, replicas: replicas, servicesPer: 3)
+                      pod = cluster.pods.list(namespace: "default").first { $0.metadata.name.hasPrefix("app-0-") }!.metadata.name
+                  }, teardown: { cluster = nil })) { benchmark in
+            for _ in benchmark.scaledIterations {
+                flip.toggle()
+                cluster.setReadinessProbeHealthy(namespace: "default", name: pod, healthy: !flip)
+                cluster.advance(bySeconds: 2)
+            }
+        }
+    }
+}
