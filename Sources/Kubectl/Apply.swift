@@ -28,30 +28,11 @@ struct ApplyCommand: KubectlCommand {
             out.fail("error: Unexpected args: [\(extra.joined(separator: " "))]\nSee 'kubectl apply -h' for help and examples")
             return out
         }
-        var inputs: [(text: String, source: String)] = []
         var errors: [ApplyFailure] = []
-        for f in filenames {
-            if f == "-" {
-                inputs.append((ctx.stdin ?? "", "STDIN"))
-                continue
-            }
-            if f.hasPrefix("http://") || f.hasPrefix("https://") {
-                errors.append(ApplyFailure("error: unable to read URL \"\(f)\", server reported: svclab has no network access to fetch manifests"))
-                continue
-            }
-            let path = ctx.session.resolvePath(f)
-            if let entries = ctx.session.listDirectory(path) {
-                for e in entries where e.hasSuffix(".yaml") || e.hasSuffix(".yml") || e.hasSuffix(".json") {
-                    let full = (path as NSString).appendingPathComponent(e)
-                    if let text = try? ctx.session.readFile(full) { inputs.append((text, (f as NSString).appendingPathComponent(e))) }
-                }
-                continue
-            }
-            guard ctx.session.fileExists(path), let text = try? ctx.session.readFile(path) else {
-                out.fail("error: the path \"\(f)\" does not exist")
-                return out
-            }
-            inputs.append((text, f))
+        let inputs: [(text: String, source: String)]
+        switch ManifestInputs.read(filenames, ctx: ctx) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(i): inputs = i
         }
         var applied = 0
         for input in inputs {

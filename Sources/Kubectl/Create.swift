@@ -21,22 +21,19 @@ struct CreateCommand: KubectlCommand {
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
         if !filenames.isEmpty {
-            for f in filenames {
-                let text: String
-                if f == "-" { text = ctx.stdin ?? "" } else {
-                    let path = ctx.session.resolvePath(f)
-                    guard ctx.session.fileExists(path), let t = try? ctx.session.readFile(path) else {
-                        out.fail("error: the path \"\(f)\" does not exist"); return out
-                    }
-                    text = t
-                }
-                for r in Manifest.load(text, source: f == "-" ? "STDIN" : f) {
+            let inputs: [(text: String, source: String)]
+            switch ManifestInputs.read(filenames, ctx: ctx) {
+            case let .failure(f): out.fail(f.message); return out
+            case let .success(i): inputs = i
+            }
+            for (text, source) in inputs {
+                for r in Manifest.load(text, source: source) {
                     switch r {
                     case let .failure(e): out.fail(e.kubectlMessage)
                     case var .success(o):
                         if o.namespaced && o.metadata.namespace.isEmpty { var m = o.metadata; m.namespace = ctx.namespace; o.metadata = m }
                         do { try ctx.cluster.create(o); out.out("\(o.typePrefix)/\(o.metadata.name) created") }
-                        catch { out.fail(error.kubectlMessage(verb: "creating", source: f == "-" ? "STDIN" : f)) }
+                        catch { out.fail(error.kubectlMessage(verb: "creating", source: source)) }
                     }
                 }
             }

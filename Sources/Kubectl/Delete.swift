@@ -30,16 +30,13 @@ struct DeleteCommand: KubectlCommand {
         }
         var items: [(ResourceType, String, String)] = []
         if !filenames.isEmpty {
-            for f in filenames {
-                let text: String
-                if f == "-" { text = ctx.stdin ?? "" } else {
-                    let path = ctx.session.resolvePath(f)
-                    guard ctx.session.fileExists(path), let t = try? ctx.session.readFile(path) else {
-                        out.fail("error: the path \"\(f)\" does not exist"); return out
-                    }
-                    text = t
-                }
-                for r in Manifest.load(text, source: f) {
+            let inputs: [(text: String, source: String)]
+            switch ManifestInputs.read(filenames, ctx: ctx) {
+            case let .failure(f): out.fail(f.message); return out
+            case let .success(i): inputs = i
+            }
+            for (text, source) in inputs {
+                for r in Manifest.load(text, source: source) {
                     switch r {
                     case let .failure(e): out.fail(e.kubectlMessage)
                     case let .success(o):

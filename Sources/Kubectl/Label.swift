@@ -115,32 +115,34 @@ struct MetadataEdit {
     }
 }
 
-struct LabelCommand: KubectlCommand {
-    static let configuration = CommandConfiguration(commandName: "label", abstract: "Update the labels on a resource.")
-    @OptionGroup var global: GlobalOptions
+/// Flags and words that `label` and `annotate` share.
+struct MetadataOptions: ParsableArguments {
     @Flag(name: .customLong("overwrite")) var overwrite = false
     @Flag(name: .customLong("all")) var all = false
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
     @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
+
+    /// `key-` specs end in a dash; only words that look like flags are unknown flags.
     var positionals: [String] { args.filter { !$0.hasSuffix("-") || $0.hasPrefix("--") } }
 
-    func execute(_ ctx: KubectlContext) -> CommandOutput {
-        MetadataEdit(field: .labels, overwrite: overwrite).run(args, selector: selector, all: all, allNamespaces: allNamespaces, ctx: ctx)
+    func run(_ field: MetadataEdit.Field, _ ctx: KubectlContext) -> CommandOutput {
+        MetadataEdit(field: field, overwrite: overwrite).run(args, selector: selector, all: all, allNamespaces: allNamespaces, ctx: ctx)
     }
+}
+
+struct LabelCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "label", abstract: "Update the labels on a resource.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var options: MetadataOptions
+    var positionals: [String] { options.positionals }
+    func execute(_ ctx: KubectlContext) -> CommandOutput { options.run(.labels, ctx) }
 }
 
 struct AnnotateCommand: KubectlCommand {
     static let configuration = CommandConfiguration(commandName: "annotate", abstract: "Update the annotations on a resource.")
     @OptionGroup var global: GlobalOptions
-    @Flag(name: .customLong("overwrite")) var overwrite = false
-    @Flag(name: .customLong("all")) var all = false
-    @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
-    @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
-    @Argument(parsing: .allUnrecognized) var args: [String] = []
-    var positionals: [String] { args.filter { !$0.hasSuffix("-") || $0.hasPrefix("--") } }
-
-    func execute(_ ctx: KubectlContext) -> CommandOutput {
-        MetadataEdit(field: .annotations, overwrite: overwrite).run(args, selector: selector, all: all, allNamespaces: allNamespaces, ctx: ctx)
-    }
+    @OptionGroup var options: MetadataOptions
+    var positionals: [String] { options.positionals }
+    func execute(_ ctx: KubectlContext) -> CommandOutput { options.run(.annotations, ctx) }
 }

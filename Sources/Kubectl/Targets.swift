@@ -65,3 +65,32 @@ struct KubectlFailure: Error {
     var message: String
     init(_ message: String) { self.message = message }
 }
+
+/// `-f FILE|DIR|-` as kubectl's builder reads it: stdin (heredoc), a directory's .yaml/.yml/.json
+/// files in name order, or one file; paths are relative to the session's folder.
+enum ManifestInputs {
+    static func read(_ filenames: [String], ctx: KubectlContext) -> Result<[(text: String, source: String)], KubectlFailure> {
+        var inputs: [(text: String, source: String)] = []
+        for f in filenames {
+            if f == "-" { inputs.append((ctx.stdin ?? "", "STDIN")); continue }
+            if f.hasPrefix("http://") || f.hasPrefix("https://") {
+                return .failure(KubectlFailure("error: unable to read URL \"\(f)\", server reported: svclab has no network access to fetch manifests"))
+            }
+            let path = ctx.session.resolvePath(f)
+            if let entries = ctx.session.listDirectory(path) {
+                for e in entries where e.hasSuffix(".yaml") || e.hasSuffix(".yml") || e.hasSuffix(".json") {
+                    let full = (path as NSString).appendingPathComponent(e)
+                    if let text = try? ctx.session.readFile(full) { inputs.append((text, (f as NSString).appendingPathComponent(e))) }
+                }
+                continue
+            }
+            guard ctx.session.fileExists(path), let text = try? ctx.session.readFile(path) else {
+                return .failure(KubectlFailure("error: the path \"\(f)\" does not exist"))
+            }
+            inputs.append((text, f))
+        }
+        return .success(inputs)
+    }
+}
+
+import Foundation
