@@ -35,43 +35,22 @@ struct DescribeCommand: KubectlCommand {
             out.fail("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.")
             return out
         }
-        var targets: [(ResourceType, String?)] = []
-        if args[0].contains("/") {
-            for a in args {
-                let parts = a.split(separator: "/", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let t = ResourceType.resolve(parts[0]) else {
-                    out.fail("error: the server doesn't have a resource type \"\(parts.first ?? a)\""); return out
-                }
-                targets.append((t, parts[1]))
-            }
-        } else {
-            guard let t = ResourceType.resolve(args[0]) else {
-                out.fail("error: the server doesn't have a resource type \"\(args[0])\""); return out
-            }
-            targets = args.count == 1 ? [(t, nil)] : args.dropFirst().map { (t, $0) }
-        }
-        var sel = LabelSelectorExpression.everything
-        if let selector {
-            do { sel = try LabelSelectorExpression.parse(selector) } catch {
-                out.fail("Error from server (BadRequest): Unable to find \(goQuote(targets[0].0.gvr)) that match label selector \(goQuote(selector)), field selector \"\": \(error.message)")
-                return out
-            }
+        // `describe TYPE` alone means every object of that type (kubectl's builder with --all).
+        let targets: TargetSet
+        switch TargetSet.resolve(args, selector: selector, all: true, ctx: ctx, allNamespaces: allNamespaces) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(t): targets = t
         }
         let d = Describer(cluster: ctx.cluster)
         var blocks: [String] = []
         var errors: [String] = []
-        for (t, name) in targets {
-            let ns = t.namespaced ? ctx.namespace : ""
-            if let name {
-                if let text = d.describe(t, namespace: ns, name: name) { blocks.append(text) }
-                else { errors.append("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found") }
-            } else {
-                let names = d.names(t, namespace: allNamespaces ? nil : ns, selector: sel)
-                if names.isEmpty {
-                    errors.append(allNamespaces || !t.namespaced ? "No resources found" : "No resources found in \(ns) namespace.")
-                }
-                for (n, nm) in names { if let text = d.describe(t, namespace: n, name: nm) { blocks.append(text) } }
-            }
+        for (t, ns, name) in targets.items {
+            if let text = d.describe(t, namespace: ns, name: name) { blocks.append(text) }
+            else { errors.append("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found") }
+        }
+        if targets.items.isEmpty {
+            let scoped = !allNamespaces && ResourceType.resolve(args[0].split(separator: "/").first.map(String.init) ?? "")?.namespaced == true
+            errors.append(scoped ? "No resources found in \(ctx.namespace) namespace." : "No resources found")
         }
         // kubectl separates several descriptions with a blank line.
         out.outRaw(blocks.joined(separator: "\n\n"))
