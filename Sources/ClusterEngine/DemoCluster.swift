@@ -152,16 +152,4 @@ public enum DemoCluster {
           port: 5432
           targetPort: postgres
     """
-
-    /// The demo: system objects, then the manifests above applied 10 minutes after cluster
-    /// creation and left to run for 5 minutes (so `kubectl get svc` shows AGE 5m like the seed).
-    public static func make(config: Cluster.Config = Cluster.Config()) -> Cluster {
-        let cluster = Cluster.bootstrapped(config: config, settleSeconds: 600)
-        for result in Manifest.load(manifests, source: "demo.yaml") {
-            guard case let .success(object) = result else { preconditionFailure("demo manifest is invalid") }
-            do { try cluster.create(object) } catch { preconditionFailure("demo manifest rejected: \(error)") }
-        }
-        cluster.advance(bySeconds: 300)
-        return cluster
-    }
 }

@@ -29,11 +29,6 @@ public enum Validation {
 
     public static func objectMeta(_ meta: ObjectMeta, kind: String, namespaced: Bool, at path: FieldPath = FieldPath("metadata")) -> [FieldError] {
         var errs: [FieldError] = []
-        if !meta.generateName.isEmpty {
-            for m in NameRules.objectName(meta.generateName, kind: kind) where meta.name.isEmpty {
-                _ = m // generateName is validated as a prefix: checked on the generated name instead
-            }
-        }
         if meta.name.isEmpty && meta.generateName.isEmpty {
             errs.append(.required(path.child("name"), "name or generateName is required"))
         } else if !meta.name.isEmpty {

@@ -28,30 +28,10 @@ struct ApplyCommand: KubectlCommand {
             out.fail("error: Unexpected args: [\(extra.joined(separator: " "))]\nSee 'kubectl apply -h' for help and examples")
             return out
         }
-        var errors: [ApplyFailure] = []
-        let inputs: [(text: String, source: String)]
         switch ManifestInputs.read(filenames, ctx: ctx) {
         case let .failure(f): out.fail(f.message); return out
-        case let .success(i): inputs = i
+        case let .success(inputs): return ctx.session.apply(inputs, explicitNamespace: ctx.explicitNamespace, defaultNamespace: ctx.namespace)
         }
-        var applied = 0
-        for input in inputs {
-            for doc in Manifest.documents(input.text, source: input.source) {
-                switch doc.result {
-                case let .failure(e):
-                    errors.append(ApplyFailure(e.kubectlMessage))
-                case let .success(object):
-                    switch ctx.session.applyOne(object, document: doc.value, source: input.source, explicitNamespace: ctx.explicitNamespace, defaultNamespace: ctx.namespace) {
-                    case let .success(line): out.out(line); applied += 1
-                    case let .failure(e): errors.append(e)
-                    }
-                }
-            }
-        }
-        if applied == 0 && errors.isEmpty { errors.append(ApplyFailure("error: no objects passed to apply")) }
-        for e in renderApplyErrors(errors) { out.err(e) }
-        if !errors.isEmpty { out.exitCode = 1 }
-        return out
     }
 }
 
@@ -74,20 +54,26 @@ func renderApplyErrors(_ errors: [ApplyFailure]) -> [String] {
 }
 
 extension Session {
-    /// Applies manifest text as `kubectl apply -f` would (used by the demo setup too).
-    public func apply(text: String, source: String, explicitNamespace: String?) -> CommandOutput {
+    /// Applies manifest texts as `kubectl apply -f` does: every document that decodes is applied,
+    /// success lines first, then the collected errors in kubectl's single/aggregate form.
+    /// Used by `kubectl apply` and by the demo setup.
+    func apply(_ inputs: [(text: String, source: String)], explicitNamespace: String?, defaultNamespace: String) -> CommandOutput {
         var out = CommandOutput()
         var errors: [ApplyFailure] = []
-        for doc in Manifest.documents(text, source: source) {
-            switch doc.result {
-            case let .failure(e): errors.append(ApplyFailure(e.kubectlMessage))
-            case let .success(object):
-                switch applyOne(object, document: doc.value, source: source, explicitNamespace: explicitNamespace, defaultNamespace: explicitNamespace ?? namespace) {
-                case let .success(line): out.out(line)
-                case let .failure(e): errors.append(e)
+        var applied = 0
+        for input in inputs {
+            for doc in Manifest.documents(input.text, source: input.source) {
+                switch doc.result {
+                case let .failure(e): errors.append(ApplyFailure(e.kubectlMessage))
+                case let .success(object):
+                    switch applyOne(object, document: doc.value, source: input.source, explicitNamespace: explicitNamespace, defaultNamespace: defaultNamespace) {
+                    case let .success(line): out.out(line); applied += 1
+                    case let .failure(e): errors.append(e)
+                    }
                 }
             }
         }
+        if applied == 0 && errors.isEmpty { errors.append(ApplyFailure("error: no objects passed to apply")) }
         for e in renderApplyErrors(errors) { out.err(e) }
         if !errors.isEmpty { out.exitCode = 1 }
         return out

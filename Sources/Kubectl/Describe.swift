@@ -292,7 +292,7 @@ struct Describer {
         for c in list {
             w.write(1, "\(space)\(c.name):\n")
             let status = statuses.first { $0.name == c.name }
-            if !template, status != nil { w.write(2, "Container ID:\t\(status.map { _ in "containerd://" + String(repeating: "0", count: 0) + cid(c.name) } ?? "")\n") }
+            if !template, status != nil { w.write(2, "Container ID:\tcontainerd://\(cid(c.name))\n") }
             w.write(2, "Image:\t\(c.image)\n")
             if !template, status != nil { w.write(2, "Image ID:\t\(imageID(c.image))\n") }
             if c.ports.isEmpty {

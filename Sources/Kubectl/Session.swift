@@ -49,7 +49,7 @@ public final class Session {
     /// with `kubectl apply` 10 minutes into the cluster's life and run for 5 minutes.
     public static func demo(seed: UInt64 = 1, nodes: Int = 3) -> Session {
         let session = Session(cluster: Cluster.bootstrapped(config: Cluster.Config(seed: seed, workerNodes: nodes), settleSeconds: 600))
-        let out = session.apply(text: DemoCluster.manifests, source: "demo.yaml", explicitNamespace: nil)
+        let out = session.apply([(DemoCluster.manifests, "demo.yaml")], explicitNamespace: nil, defaultNamespace: session.namespace)
         precondition(out.exitCode == 0, "demo manifests failed: \(out.stderr)")
         session.cluster.advance(bySeconds: 300)
         return session
