@@ -2,38 +2,25 @@ import Foundation
 import Testing
 
 /// Drives the real `svclab` binary: from a pipe, and at a terminal through tmux.
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct BinaryTests {
     static var binary: URL {
         // The test bundle lives in the build folder next to the executable.
         var dir = Bundle.main.bundleURL
-        for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("svclab").path) {
+        func isProgram(_ url: URL) -> Bool {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+                && FileManager.default.isExecutableFile(atPath: url.path)
+        }
+        for _ in 0..<3 where !isProgram(dir.appendingPathComponent("svclab")) {
             dir = dir.deletingLastPathComponent()
         }
         return dir.appendingPathComponent("svclab")
     }
 
-    /// Runs without capturing output: for commands that leave a daemon holding the pipes (tmux).
-    static func launch(_ executable: String, _ args: [String]) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice; p.standardInput = FileHandle.nullDevice
-        try? p.run()
-        p.waitUntilExit()
-    }
-
     static func run(_ executable: String, _ args: [String], stdin: String? = nil) -> (String, String, Int32) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = input
-        try! p.run()
-        if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8)!) }
-        try? input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), p.terminationStatus)
+        let r = Subprocess.run(executable, args, stdin: stdin, timeout: 60)
+        return (r.stdout, r.stderr + (r.timedOut ? "[timed out after 60 s]" : ""), r.status)
     }
 
     static var hasTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
@@ -63,35 +50,36 @@ struct BinaryTests {
     func interactiveShellInTmux() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path))
         let name = "svclab-test-\(getpid())"
-        let tmux = "/usr/bin/tmux"
-        Self.launch(tmux, ["new-session", "-d", "-s", name, "-x", "80", "-y", "24", "env LANG=C.UTF-8 TERM=xterm-256color \(Self.binary.path) shell; echo EXITED=$?; sleep 5"])
-        defer { Self.launch(tmux, ["kill-session", "-t", name]) }
-        func screen() -> String { Self.run(tmux, ["capture-pane", "-p", "-t", name]).0 }
+        // A private server (-L) so the test neither sees nor disturbs the user's tmux.
+        func tmux(_ args: String...) -> String { Subprocess.run("/usr/bin/tmux", ["-L", name] + args, timeout: 10).stdout }
+        _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", "env LANG=C.UTF-8 TERM=xterm-256color \(Self.binary.path) shell; echo EXITED=$?; sleep 5")
+        defer { _ = tmux("kill-server") }
+        func screen() -> String { tmux("capture-pane", "-p", "-t", name) }
         func waitFor(_ text: String) -> Bool {
             for _ in 0..<100 { if screen().contains(text) { return true }; usleep(100_000) }
             return false
         }
         // capture-pane trims trailing blanks, so the prompt shows without its final space.
         #expect(waitFor("svclab:default$"))
-        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get deploy my-app", "Enter"])
+        _ = tmux("send-keys", "-t", name, "kubectl get deploy my-app", "Enter")
         #expect(waitFor("my-app   3/3     3            3"))
         #expect(screen().contains("NAME     READY   UP-TO-DATE   AVAILABLE   AGE"))
-        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get nope", "Enter"])
+        _ = tmux("send-keys", "-t", name, "kubectl get nope", "Enter")
         #expect(waitFor("error: the server doesn't have a resource type \"nope\""))
         // A watch follows the live clock until Ctrl-C, which ends the watch, not the shell.
-        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get endpoints my-app -w", "Enter"])
+        _ = tmux("send-keys", "-t", name, "kubectl get endpoints my-app -w", "Enter")
         #expect(waitFor("NAME     ENDPOINTS"))
-        Self.launch(tmux, ["send-keys", "-t", name, "C-c"])
+        _ = tmux("send-keys", "-t", name, "C-c")
         // ^C flushes the terminal's input queue: type the next line only once the prompt is back.
         func atPrompt() -> Bool {
             screen().split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } == "svclab:default$"
         }
         for _ in 0..<50 where !atPrompt() { usleep(100_000) }
-        Self.launch(tmux, ["send-keys", "-t", name, "kubectl get svc kubernetes --no-headers", "Enter"])
+        _ = tmux("send-keys", "-t", name, "kubectl get svc kubernetes --no-headers", "Enter")
         #expect(waitFor("kubernetes   ClusterIP   10.96.0.1"), "screen:\n\(screen())")
         // End of input (Ctrl-D) leaves the shell with status 0.
         for _ in 0..<50 where !atPrompt() { usleep(100_000) }
-        Self.launch(tmux, ["send-keys", "-t", name, "C-d"])
+        _ = tmux("send-keys", "-t", name, "C-d")
         #expect(waitFor("EXITED=0"), "screen:\n\(screen())")
     }
 }
