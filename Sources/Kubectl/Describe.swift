@@ -8,10 +8,13 @@ import Foundation
 struct DescribeWriter {
     private var pending = ""
     private(set) var text = ""
+    /// Raw: tabs stay tabs (`rollout history --revision` prints its template without a tabwriter).
+    var raw = false
 
     mutating func write(_ level: Int, _ s: String) { pending += String(repeating: "  ", count: level) + s }
     mutating func line(_ level: Int, _ s: String) { write(level, s + "\n") }
     mutating func flush() {
+        if raw { text += pending; pending = ""; return }
         var tw = TabWriter(minWidth: 0, padding: 2)
         text += tw.format(pending)
         pending = ""

@@ -17,8 +17,29 @@ struct GetCommand: KubectlCommand {
     @Flag(name: .customLong("watch-only")) var watchOnly = false
     @Flag(name: .customLong("output-watch-events")) var outputWatchEvents = false
     @Flag(name: .customLong("no-headers")) var noHeaders = false
+    @Option(name: .customLong("sort-by")) var sortBy: String?
+    @Option(name: .customLong("field-selector")) var fieldSelector: String?
 
     static let endpointsWarning = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+
+    /// `--field-selector` terms (`execute` has rejected malformed ones already).
+    var fieldTerms: [(path: JSONPath, value: String, equal: Bool)] {
+        (try? Self.parseFieldSelector(fieldSelector)) ?? []
+    }
+
+    static func parseFieldSelector(_ text: String?) throws(KubectlFailure) -> [(path: JSONPath, value: String, equal: Bool)] {
+        guard let text, !text.isEmpty else { return [] }
+        var fields: [(path: JSONPath, value: String, equal: Bool)] = []
+        for term in text.split(separator: ",").map(String.init) {
+            let equal = !term.contains("!=")
+            let parts = term.components(separatedBy: equal ? (term.contains("==") ? "==" : "=") : "!=")
+            guard parts.count == 2, !parts[0].isEmpty, let path = try? JSONPath.relaxed(parts[0]) else {
+                throw KubectlFailure("error: invalid selector: '\(text)'; can't understand '\(term)'")
+            }
+            fields.append((path, parts[1], equal))
+        }
+        return fields
+    }
 
     /// One requested resource: a type and, optionally, names.
     struct Request { var type: ResourceType; var names: [String] }
@@ -38,18 +59,48 @@ struct GetCommand: KubectlCommand {
         let wide: Bool
         let namesOnly: Bool
         var structured: String?
-        switch output {
+        var jsonPath: JSONPath?
+        var columns: [(header: String, path: JSONPath)]?
+        let format = output.map { o in o.firstIndex(of: "=").map { String(o[..<$0]) } ?? o }
+        let template = output.flatMap { o in o.firstIndex(of: "=").map { String(o[o.index(after: $0)...]) } }
+        switch format {
         case nil, "": wide = false; namesOnly = false
         case "wide": wide = true; namesOnly = false
         case "name": wide = false; namesOnly = true
-        case "yaml", "json": wide = false; namesOnly = false; structured = output
+        case "yaml", "json": wide = false; namesOnly = false; structured = format
+        case "jsonpath", "jsonpath-as-json":
+            wide = false; namesOnly = false
+            guard let template, !template.isEmpty else { out.fail("error: template format specified but no template given"); return out }
+            do { jsonPath = try JSONPath(template) } catch {
+                out.fail("error: error parsing jsonpath \(template), \(error.message)"); return out
+            }
+            structured = format
+        case "custom-columns":
+            wide = false; namesOnly = false
+            guard let template, !template.isEmpty else { out.fail("error: custom-columns format specified but no custom columns given"); return out }
+            columns = []
+            for spec in template.split(separator: ",", omittingEmptySubsequences: false) {
+                let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else {
+                    out.fail("error: unexpected custom-columns spec: \(spec), expected <header>:<json-path-expr>"); return out
+                }
+                do { columns!.append((parts[0], try JSONPath.relaxed(parts[1]))) } catch {
+                    out.fail("error: \(error.message)"); return out
+                }
+            }
         case let o?:
-            if o.hasPrefix("jsonpath") || o.hasPrefix("custom-columns") || o.hasPrefix("go-template") {
-                out.fail("error: svclab does not model \"-o \(o.split(separator: "=").first!)\" yet (supported: wide, name, yaml, json)")
+            if o.hasPrefix("go-template") || o.hasPrefix("template") || o.hasSuffix("-file") {
+                out.fail("error: svclab does not model \"-o \(o)\" yet (supported: wide, name, yaml, json, jsonpath, custom-columns)")
             } else {
-                out.fail("error: unable to match a printer suitable for the output format \"\(o)\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+                out.fail("error: unable to match a printer suitable for the output format \"\(output!)\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
             }
             return out
+        }
+        var sortKey: JSONPath?
+        if let sortBy {
+            do { sortKey = try JSONPath.relaxed(sortBy) } catch {
+                out.fail("error: \(error.message)"); return out
+            }
         }
 
         // Resolve the requested types and names.
@@ -92,6 +143,7 @@ struct GetCommand: KubectlCommand {
                 return out
             }
         }
+        do { _ = try Self.parseFieldSelector(fieldSelector) } catch { out.fail(error.message); return out }
         if requests.contains(where: { $0.type.kind == "Endpoints" }) { out.err(Self.endpointsWarning) }
         if watch || watchOnly {
             guard requests.count == 1 else {
@@ -103,7 +155,7 @@ struct GetCommand: KubectlCommand {
         let multi = requests.count > 1
         let printer = TablePrinter(cluster: ctx.cluster)
         if let structured, !(watch || watchOnly) {
-            return printStructured(structured, requests: requests, selector: parsedSelector, ctx: ctx, printer: printer, output: out)
+            return printStructured(structured, jsonPath: jsonPath, sortKey: sortKey, requests: requests, selector: parsedSelector, ctx: ctx, printer: printer, output: out)
         }
         var printedTables = 0
         var errors: [String] = []
@@ -113,6 +165,7 @@ struct GetCommand: KubectlCommand {
             var items: [ListedObject]
             if req.names.isEmpty {
                 items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide).filter { parsedSelector.matches($0.labels) }
+                if let sortKey { items = Self.sorted(items, by: sortKey) }
             } else {
                 items = []
                 for name in req.names {
@@ -127,6 +180,22 @@ struct GetCommand: KubectlCommand {
                 continue
             }
             let withNamespace = allNamespaces && t.namespaced && req.names.isEmpty
+            if let columns {
+                // Custom columns: one jsonpath per column, several results comma-joined, none `<none>`.
+                var lines: [String] = noHeaders ? [] : [columns.map(\.header).joined(separator: "\t")]
+                for o in items {
+                    let v = o.value()
+                    lines.append(columns.map { c in
+                        let results = (try? c.path.values(v)) ?? []
+                        return results.isEmpty ? "<none>" : results.map(Self.columnText).joined(separator: ",")
+                    }.joined(separator: "\t"))
+                }
+                if printedTables > 0 { out.outRaw("\n") }
+                var tw = TabWriter()
+                out.outRaw(tw.format(lines.joined(separator: "\n") + "\n"))
+                printedTables += 1
+                continue
+            }
             var header = TablePrinter.header(for: t, wide: wide)
             if withNamespace { header.insert("NAMESPACE", at: 0) }
             let extraKeys = labelColumns.flatMap { $0.split(separator: ",").map(String.init) }
@@ -165,7 +234,7 @@ struct GetCommand: KubectlCommand {
     }
 
     /// `-o yaml|json`: one object as itself; several (or a list request) as a `List`.
-    func printStructured(_ format: String, requests: [Request], selector: LabelSelectorExpression, ctx: KubectlContext, printer: TablePrinter, output: CommandOutput) -> CommandOutput {
+    func printStructured(_ format: String, jsonPath: JSONPath? = nil, sortKey: JSONPath? = nil, requests: [Request], selector: LabelSelectorExpression, ctx: KubectlContext, printer: TablePrinter, output: CommandOutput) -> CommandOutput {
         var out = output
         var values: [Value] = []
         var errors: [String] = []
@@ -174,7 +243,9 @@ struct GetCommand: KubectlCommand {
             let t = req.type
             let ns: String? = (allNamespaces || !t.namespaced) && req.names.isEmpty ? nil : (t.namespaced ? ctx.namespace : "")
             if req.names.isEmpty {
-                values += list(t, namespace: ns, ctx: ctx, printer: printer, wide: false).filter { selector.matches($0.labels) }.map { $0.value() }
+                var items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: false).filter { selector.matches($0.labels) }
+                if let sortKey { items = Self.sorted(items, by: sortKey) }
+                values += items.map { $0.value() }
             } else {
                 for name in req.names {
                     if let o = list(t, namespace: ns, ctx: ctx, printer: printer, wide: false, name: name).first { values.append(o.value()) }
@@ -190,19 +261,78 @@ struct GetCommand: KubectlCommand {
         let doc: Value = singleName && values.count == 1 ? values[0]
             : .object([("apiVersion", .string("v1")), ("items", .array(values)), ("kind", .string("List")),
                        ("metadata", .object([("resourceVersion", .string(""))]))])
-        out.outRaw(format == "json" ? StructuredPrinter.json(doc) : StructuredPrinter.yaml(doc))
+        if let jsonPath {
+            do {
+                if format == "jsonpath-as-json" {
+                    out.outRaw(StructuredPrinter.json(.array(try jsonPath.values(doc))))
+                } else {
+                    out.outRaw(try jsonPath.execute(doc))
+                }
+            } catch {
+                out.fail("""
+                error: error executing jsonpath \(goQuote(jsonPath.template)): Error executing template: \(error.message). Printing more information for debugging the template:
+                \ttemplate was:
+                \t\t\(jsonPath.template)
+                \tobject given to jsonpath engine was:
+                \t\t\(doc.jsonString(sortedKeys: true))
+
+                """)
+            }
+        } else {
+            out.outRaw(format == "json" ? StructuredPrinter.json(doc) : StructuredPrinter.yaml(doc))
+        }
         for e in errors { out.err(e) }
         if !errors.isEmpty { out.exitCode = 1 }
         return out
     }
 
+    /// `--sort-by`: kubectl's RuntimeSort — numbers by value, strings in natural order, objects
+    /// without the field first; equal keys keep their listed order.
+    static func sorted(_ items: [ListedObject], by key: JSONPath) -> [ListedObject] {
+        let keyed = items.enumerated().map { (i, o) in (i, o, (try? key.values(o.value()))?.first) }
+        return keyed.sorted { a, b in
+            switch (a.2, b.2) {
+            case (nil, nil): return a.0 < b.0
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?):
+                if let p = x.number, let q = y.number, p != q { return p < q }
+                let l = JSONPath.text(x), r = JSONPath.text(y)
+                if l == r { return a.0 < b.0 }
+                return naturalLess(l, r)
+            }
+        }.map(\.1)
+    }
+
+    /// A custom-columns cell: Go's `%v` of the value (maps as `map[k:v]`).
+    static func columnText(_ v: Value) -> String {
+        switch v {
+        case let .object(pairs): return "map[" + pairs.sorted { $0.0 < $1.0 }.map { "\($0.0):\(columnText($0.1))" }.joined(separator: " ") + "]"
+        case let .array(items): return "[" + items.map(columnText).joined(separator: " ") + "]"
+        case .null: return "<nil>"
+        default: return JSONPath.text(v)
+        }
+    }
+
+    /// `--field-selector`: terms compared with the object's fields (a missing field reads as "").
+    static func fieldsMatch(_ o: ListedObject, _ fields: [(path: JSONPath, value: String, equal: Bool)]) -> Bool {
+        guard !fields.isEmpty else { return true }
+        let v = o.value()
+        return fields.allSatisfy { f in
+            let actual = (try? f.path.values(v))?.first.map(JSONPath.text) ?? ""
+            return (actual == f.value) == f.equal
+        }
+    }
+
     func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer: TablePrinter, wide: Bool, name: String? = nil) -> [ListedObject] {
         let c = ctx.cluster
+        let fields = fieldTerms
         func pick<T: KubeResource>(_ store: TypedStore<T>, _ row: (T) -> [String], _ encode: @escaping (T) -> Value) -> [ListedObject] {
             let objects: [T]
             if let name { objects = store.get(namespace ?? "", name).map { [$0] } ?? [] }
             else { objects = store.list(namespace: namespace) }
             return objects.map { o in ListedObject(namespace: o.metadata.namespace, name: o.metadata.name, labels: o.metadata.labels, row: row(o), value: { encode(o) }) }
+                .filter { fields.isEmpty || Self.fieldsMatch($0, fields) }
         }
         switch t.kind {
         case "Pod": return pick(c.pods, { printer.podRow($0, wide: wide) }, ObjectEncoder.pod)
@@ -217,4 +347,29 @@ struct GetCommand: KubectlCommand {
         default: return []
         }
     }
+}
+
+/// github.com/fvbommel/sortorder NaturalLess: digit runs compare as numbers.
+func naturalLess(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+    var i = 0, j = 0
+    func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
+    while i < x.count && j < y.count {
+        if isDigit(x[i]) && isDigit(y[j]) {
+            var si = i, sj = j
+            while si < x.count && x[si] == "0" { si += 1 }
+            while sj < y.count && y[sj] == "0" { sj += 1 }
+            var ei = si, ej = sj
+            while ei < x.count && isDigit(x[ei]) { ei += 1 }
+            while ej < y.count && isDigit(y[ej]) { ej += 1 }
+            if ei - si != ej - sj { return ei - si < ej - sj }
+            for k in 0..<(ei - si) where x[si + k] != y[sj + k] { return x[si + k].value < y[sj + k].value }
+            if ei - i != ej - j { return ei - i < ej - j }
+            i = ei; j = ej
+            continue
+        }
+        if x[i] != y[j] { return x[i].value < y[j].value }
+        i += 1; j += 1
+    }
+    return x.count - i < y.count - j
 }

@@ -48,6 +48,9 @@ public enum Kubectl {
         "create": CreateCommand.self,
         "expose": ExposeCommand.self,
         "annotate": AnnotateCommand.self,
+        "rollout": RolloutCommand.self,
+        "set": SetCommand.self,
+        "wait": WaitCommand.self,
     ]
     /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
     static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",

@@ -148,7 +148,7 @@ struct GetTests {
 
     @Test func unmodelledCommandsSaySo() {
         let s = session()
-        #expect(s.runScript("kubectl get pods -o jsonpath={.items}").stderr == "error: svclab does not model \"-o jsonpath\" yet (supported: wide, name, yaml, json)\n")
+        #expect(s.runScript("kubectl get pods -o go-template={{.items}}").stderr == "error: svclab does not model \"-o go-template\" yet (supported: wide, name, yaml, json, jsonpath, custom-columns)\n")
         #expect(s.runScript("kubectl exec my-pod -- env").stderr.hasPrefix("error: svclab does not model \"kubectl exec\" yet (supported: "))
     }
 }

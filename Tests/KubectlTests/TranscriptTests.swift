@@ -4,7 +4,8 @@ import Testing
 
 /// Transcript tests (like cram or Go's testscript): each file under `Transcripts/` holds
 /// `$ command` lines followed by the exact output (stdout and stderr as a terminal shows
-/// them), `> ` lines for a heredoc's body, and `[exit N]` after a failing command. A first
+/// them), `> ` lines for a heredoc's body, `[exit N]` after a failing command, and ` (no-eol)`
+/// after output that does not end in a newline. A first
 /// line `# svclab shell OPTIONS` picks the cluster (`--empty`, `--seed N`, `--nodes N`).
 /// Run with `SVCLAB_UPDATE_TRANSCRIPTS=1 swift test --filter TranscriptTests` to rewrite the
 /// files after an intended output change, then review the diff.
@@ -50,6 +51,8 @@ struct TranscriptTests {
             var lines = ScriptLines(script)
             guard let result = s.runNext(from: &lines) else { continue }
             out += result.combined
+            // Output without a final newline (`-o jsonpath`) is marked as cram marks it.
+            if !result.combined.isEmpty && !result.combined.hasSuffix("\n") { out += " (no-eol)\n" }
             if result.exitCode != 0 { out += "[exit \(result.exitCode)]\n" }
         }
         return out

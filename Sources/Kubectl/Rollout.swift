@@ -1,0 +1,258 @@
+import ArgumentParser
+import ClusterEngine
+import ClusterModel
+import Foundation
+
+/// `kubectl rollout status|history|undo|restart|pause|resume` for Deployments
+/// (kubectl-output §5.1–5.2; polymorphichelpers' status viewer, history viewer and rollbacker).
+struct RolloutCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "rollout", abstract: "Manage the rollout of a resource.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("timeout")) var timeout: String?
+    @Option(name: [.customShort("w"), .customLong("watch")]) var watch: Bool = true
+    @Option(name: .customLong("to-revision")) var toRevision: Int = 0
+    @Option(name: .customLong("revision")) var revision: Int = 0
+    @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
+    @Argument(parsing: .allUnrecognized) var args: [String] = []
+    var positionals: [String] { args }
+
+    static let subcommands = ["history", "pause", "restart", "resume", "status", "undo"]
+    static let help = """
+    Manage the rollout of one or many resources.
+
+     Valid resource types include:
+
+      *  deployments
+
+    Available Commands:
+      history       View rollout history
+      pause         Mark the provided resource as paused
+      restart       Restart a resource
+      resume        Resume a paused resource
+      status        Show the status of the rollout
+      undo          Undo a previous rollout
+
+    Usage:
+      kubectl rollout SUBCOMMAND [options]
+
+    Use "kubectl rollout <command> --help" for more information about a given command.
+    """
+
+    func execute(_ ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        guard let sub = args.first, Self.subcommands.contains(sub) else {
+            out.out(Self.help)
+            return out
+        }
+        let targets: TargetSet
+        switch TargetSet.resolve(Array(args.dropFirst()), selector: selector, all: false, ctx: ctx) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(t): targets = t
+        }
+        for item in targets.items {
+            guard item.type.kind == "Deployment" else {
+                out.fail(sub == "status" ? "error: no status viewer has been implemented for \(item.type.kind)"
+                         : sub == "history" ? "error: no history viewer has been implemented for \(goQuote(item.type.kind))"
+                         : "error: \(item.type.plural) \(goQuote(item.name)) \(sub == "undo" ? "rollback" : sub) is not supported")
+                continue
+            }
+            guard let d = ctx.cluster.deployments.get(item.namespace, item.name) else {
+                out.fail("Error from server (NotFound): deployments.apps \(goQuote(item.name)) not found")
+                continue
+            }
+            let step: CommandOutput
+            switch sub {
+            case "status": step = status(d, ctx: ctx)
+            case "history": step = history(d, ctx: ctx)
+            case "undo": step = undo(d, ctx: ctx)
+            case "restart": step = restart(d, ctx: ctx)
+            default: step = pause(d, paused: sub == "pause", ctx: ctx)
+            }
+            out.chunks += step.chunks
+            if step.exitCode != 0 { out.exitCode = step.exitCode }
+        }
+        return out
+    }
+
+    // MARK: status
+
+    /// DeploymentStatusViewer.Status: the line for the current state and whether it is final.
+    static func statusLine(_ d: Deployment) -> (text: String, done: Bool, failed: Bool) {
+        let name = goQuote(d.metadata.name)
+        guard d.metadata.generation <= d.status.observedGeneration else {
+            return ("Waiting for deployment spec update to be observed...\n", false, false)
+        }
+        let st = d.status
+        if d.status.conditions.contains(where: { $0.type == "Progressing" && $0.reason == "ProgressDeadlineExceeded" }) {
+            return ("deployment \(name) exceeded its progress deadline", true, true)
+        }
+        if st.updatedReplicas < d.desiredReplicas {
+            return ("Waiting for deployment \(name) rollout to finish: \(st.updatedReplicas) out of \(d.desiredReplicas) new replicas have been updated...\n", false, false)
+        }
+        if st.replicas > st.updatedReplicas {
+            return ("Waiting for deployment \(name) rollout to finish: \(st.replicas - st.updatedReplicas) old replicas are pending termination...\n", false, false)
+        }
+        if st.availableReplicas < st.updatedReplicas {
+            return ("Waiting for deployment \(name) rollout to finish: \(st.availableReplicas) of \(st.updatedReplicas) updated replicas are available...\n", false, false)
+        }
+        return ("deployment \(name) successfully rolled out\n", true, false)
+    }
+
+    private func status(_ initial: Deployment, ctx: KubectlContext) -> CommandOutput {
+        let key = ObjectKey(initial.metadata.namespace, initial.metadata.name)
+        let limit: Millis
+        switch TimeoutFlag.millis(timeout, default: 0) {
+        case let .failure(f): var o = CommandOutput(); o.fail(f.message); return o
+        case let .success(ms): limit = ms
+        }
+        var driver = ClockDriver(ctx: ctx)
+        var finished = false, failed = false, gone = false
+        // One line per watch event (the initial ADDED included), as UntilWithSync delivers them.
+        func report(_ d: Deployment) {
+            guard !finished else { return }
+            let (text, done, bad) = Self.statusLine(d)
+            if bad { failed = true; finished = true; return }
+            driver.emit(.stdout, text)
+            finished = done
+        }
+        report(initial)
+        guard watch else {
+            var o = driver.output
+            if failed { o.fail("error: " + Self.statusLine(initial).text) }
+            return o
+        }
+        let id = ctx.cluster.watch { change in
+            guard change.kind == Deployment.kind, change.key == key, !finished else { return }
+            if change.type == .deleted { gone = true; finished = true; return }
+            if let d = ctx.cluster.deployments.get(key) { report(d) }
+        }
+        defer { ctx.cluster.unwatch(id) }
+        // Without --timeout kubectl waits forever; a script stops at the progress deadline instead.
+        let budget = limit > 0 ? limit : Millis(initial.spec.progressDeadlineSeconds) * 1000
+        let outcome = driver.run(limit: budget) { finished }
+        var o = driver.output
+        if gone { o.fail("error: object has been deleted") }
+        else if failed { o.fail("error: deployment \(goQuote(initial.metadata.name)) exceeded its progress deadline") }
+        else if outcome == .timedOut {
+            o.fail(limit > 0 ? "error: timed out waiting for the condition"
+                   : "error: deployment \(goQuote(initial.metadata.name)) exceeded its progress deadline")
+        }
+        return o
+    }
+
+    // MARK: history
+
+    static func revisions(of d: Deployment, cluster: Cluster) -> [(revision: Int, rs: ReplicaSet)] {
+        cluster.replicaSets.list(namespace: d.metadata.namespace)
+            .filter { $0.metadata.controllerRef?.uid == d.metadata.uid }
+            .compactMap { rs in Int(rs.metadata.annotations["deployment.kubernetes.io/revision"] ?? "").map { ($0, rs) } }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    private func history(_ d: Deployment, ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        let all = Self.revisions(of: d, cluster: ctx.cluster)
+        let title = "deployment.apps/\(d.metadata.name)"
+        if revision > 0 {
+            guard let rs = all.first(where: { $0.revision == revision })?.rs else {
+                out.fail("error: unable to find the specified revision")
+                return out
+            }
+            var w = DescribeWriter()
+            w.raw = true
+            var template = rs.spec.template
+            template.metadata.annotations["deployment.kubernetes.io/revision"] = nil
+            Describer(cluster: ctx.cluster).podTemplate(&w, template)
+            out.outRaw("\(title) with revision #\(revision)\n" + w.finish() + "\n")
+            return out
+        }
+        guard !all.isEmpty else {
+            out.outRaw("\(title) \nNo rollout history found.\n")
+            return out
+        }
+        var tw = TabWriter(minWidth: 10, padding: 2)
+        let rows = ["REVISION\tCHANGE-CAUSE"] + all.map { "\($0.revision)\t\($0.rs.metadata.annotations["kubernetes.io/change-cause"] ?? "<none>")" }
+        out.outRaw("\(title) \n" + tw.format(rows.joined(separator: "\n") + "\n") + "\n")
+        return out
+    }
+
+    // MARK: undo
+
+    private func undo(_ d: Deployment, ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        if d.spec.paused {
+            out.fail("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
+            return out
+        }
+        let all = Self.revisions(of: d, cluster: ctx.cluster)
+        let target: (revision: Int, rs: ReplicaSet)?
+        if toRevision > 0 {
+            target = all.first { $0.revision == toRevision }
+            if target == nil { out.fail("error: unable to find specified revision \(toRevision) in history"); return out }
+        } else {
+            // The previous revision: the second highest.
+            target = all.count >= 2 ? all[all.count - 2] : nil
+            if target == nil { out.fail("error: no rollout history found for deployment \(goQuote(d.metadata.name))"); return out }
+        }
+        guard let (rev, rs) = target else { return out }
+        var template = rs.spec.template
+        template.metadata.labels["pod-template-hash"] = nil
+        if template == d.spec.template {
+            out.out("deployment.apps/\(d.metadata.name) skipped rollback (current template already matches revision \(rev))")
+            return out
+        }
+        var updated = d
+        updated.spec.template = template
+        // The rollbacker carries the ReplicaSet's change-cause back onto the Deployment.
+        if let cause = rs.metadata.annotations["kubernetes.io/change-cause"] { updated.metadata.annotations["kubernetes.io/change-cause"] = cause }
+        else { updated.metadata.annotations["kubernetes.io/change-cause"] = nil }
+        do {
+            try ctx.cluster.update(.deployment(updated))
+            out.out("deployment.apps/\(d.metadata.name) rolled back")
+        } catch {
+            out.fail(error.kubectlMessage())
+        }
+        return out
+    }
+
+    // MARK: restart, pause, resume
+
+    private func restart(_ d: Deployment, ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        if d.spec.paused {
+            out.fail("error: can't restart paused deployment (run rollout resume first)")
+            return out
+        }
+        let stamp = Timestamps.rfc3339(ctx.cluster.now)
+        if d.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] == stamp {
+            out.fail("error: failed to create patch for \(d.metadata.name): if restart has already been triggered within the past second, please wait before attempting to trigger another")
+            return out
+        }
+        var updated = d
+        updated.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] = stamp
+        do {
+            try ctx.cluster.update(.deployment(updated))
+            out.out("deployment.apps/\(d.metadata.name) restarted")
+        } catch {
+            out.fail(error.kubectlMessage())
+        }
+        return out
+    }
+
+    private func pause(_ d: Deployment, paused: Bool, ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        if d.spec.paused == paused {
+            out.fail("error: deployments.apps \(goQuote(d.metadata.name)) is \(paused ? "already paused" : "not paused")")
+            return out
+        }
+        var updated = d
+        updated.spec.paused = paused
+        do {
+            try ctx.cluster.update(.deployment(updated))
+            out.out("deployment.apps/\(d.metadata.name) \(paused ? "paused" : "resumed")")
+        } catch {
+            out.fail(error.kubectlMessage())
+        }
+        return out
+    }
+}
