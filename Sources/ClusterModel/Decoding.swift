@@ -246,7 +246,9 @@ public enum ManifestDecoder {
         s.dnsPolicy = o.string("dnsPolicy") ?? "ClusterFirst"
         s.enableServiceLinks = o.bool("enableServiceLinks") ?? true
         s.hostNetwork = o.bool("hostNetwork") ?? false
-        let sa = o.string("serviceAccountName") ?? o.string("serviceAccount")
+        // Both spellings are read (the deprecated alias is what -o yaml prints next to the name).
+        let saName = o.string("serviceAccountName"), saAlias = o.string("serviceAccount")
+        let sa = saName ?? saAlias
         s.serviceAccountName = sa ?? "default"
         s.schedulerName = o.string("schedulerName") ?? "default-scheduler"
         o.opaque(["volumes", "ephemeralContainers", "automountServiceAccountToken", "hostPID", "hostIPC",
@@ -517,6 +519,15 @@ public enum ManifestError: Error, Equatable, Sendable {
     case noMatch(name: String, namespace: String, source: String, kind: String, version: String)
     /// Strict decoding or type error from the server (400 BadRequest).
     case badRequest(source: String, kind: String, version: String, detail: String)
+
+    /// The server's words without kubectl's "error when creating FILE" wrapper (patch, edit).
+    public var detailText: String {
+        switch self {
+        case let .badRequest(_, kind, version, detail):
+            return "\(kind) in version \(goQuote(version.split(separator: "/").last.map(String.init) ?? version)) cannot be handled as a \(kind): \(detail)"
+        default: return kubectlMessage
+        }
+    }
 
     public var kubectlMessage: String {
         switch self {

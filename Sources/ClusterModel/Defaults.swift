@@ -1,6 +1,35 @@
 /// The API server's defaulting (SetDefaults_* in pkg/apis/*/v1/defaults.go), applied after
 /// decoding and before validation, exactly where the server applies it.
 public enum Defaults {
+    /// Undoes what `ObjectEncoder` adds on the way out (defaulted container fields, the
+    /// DefaultTolerationSeconds tolerations, the pod-only priority fields), so an object read
+    /// back from its own JSON (kubectl patch) equals the stored one when nothing was changed.
+    public static func dropEncodedDefaults(_ spec: inout PodSpec) {
+        let containerDefaults: [String: Value] = ["resources": .object([]), "terminationMessagePath": .string("/dev/termination-log"),
+                                                  "terminationMessagePolicy": .string("File")]
+        for i in spec.containers.indices {
+            for (k, v) in containerDefaults where spec.containers[i].extra[k] == v { spec.containers[i].extra[k] = nil }
+        }
+        for i in spec.initContainers.indices {
+            for (k, v) in containerDefaults where spec.initContainers[i].extra[k] == v { spec.initContainers[i].extra[k] = nil }
+        }
+        let specDefaults: [String: Value] = ["securityContext": .object([]), "priority": .int(0), "preemptionPolicy": .string("PreemptLowerPriority")]
+        for (k, v) in specDefaults where spec.extra[k] == v { spec.extra[k] = nil }
+        spec.tolerations.removeAll { t in
+            ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"].contains(t.key ?? "") && t.effect == "NoExecute"
+                && t.op == "Exists" && t.tolerationSeconds == 300 && t.value == nil
+        }
+    }
+
+    public static func dropEncodedDefaults(_ object: inout KubeObject) {
+        switch object {
+        case var .pod(p): dropEncodedDefaults(&p.spec); object = .pod(p)
+        case var .deployment(d): dropEncodedDefaults(&d.spec.template.spec); object = .deployment(d)
+        case var .replicaSet(r): dropEncodedDefaults(&r.spec.template.spec); object = .replicaSet(r)
+        default: break
+        }
+    }
+
     public static func apply(_ svc: inout Service) {
         var s = svc.spec
         if s.type.isEmpty { s.type = "ClusterIP" }

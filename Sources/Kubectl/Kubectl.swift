@@ -51,6 +51,7 @@ public enum Kubectl {
         "rollout": RolloutCommand.self,
         "set": SetCommand.self,
         "wait": WaitCommand.self,
+        "patch": PatchCommand.self,
     ]
     /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
     static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
@@ -121,7 +122,7 @@ public enum Kubectl {
         }
         let parsed: any KubectlCommand
         do {
-            parsed = try type.parse(args) as! any KubectlCommand
+            parsed = try type.parse(args)
         } catch {
             out.fail(translateParseError(type, name: name, error: error, args: args))
             return out

@@ -1,0 +1,100 @@
+import ArgumentParser
+import ClusterEngine
+import ClusterModel
+
+/// `kubectl patch TYPE NAME -p PATCH [--type strategic|merge|json]`: the patch is applied to
+/// the object's JSON, which is then decoded strictly and written like an update (so a patch
+/// can change exactly what an update can, with the same validation messages).
+struct PatchCommand: KubectlCommand {
+    static let configuration = CommandConfiguration(commandName: "patch", abstract: "Update fields of a resource.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.customShort("p"), .customLong("patch")]) var patch: String?
+    @Option(name: .customLong("patch-file")) var patchFile: String?
+    @Option(name: .customLong("type")) var type: String = "strategic"
+    @Option(name: [.customShort("f"), .customLong("filename")]) var filenames: [String] = []
+    @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
+    @Argument(parsing: .allUnrecognized) var args: [String] = []
+    var positionals: [String] { args }
+
+    func execute(_ ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        guard ["strategic", "merge", "json"].contains(type) else {
+            out.fail("error: --type must be one of [json merge strategic], not \(goQuote(type))")
+            return out
+        }
+        var text = patch
+        if text == nil, let patchFile {
+            guard let t = try? ctx.session.readFile(ctx.session.resolvePath(patchFile)) else {
+                out.fail("error: unable to read patch file: open \(patchFile): no such file or directory"); return out
+            }
+            text = t
+        }
+        guard let text, !text.isEmpty else {
+            out.fail("error: must specify --patch or --patch-file containing the contents of the patch")
+            return out
+        }
+        let patchValue: Value
+        do throws(DocumentSyntaxError) {
+            guard let v = try ValueLoader.documents(from: text).first else { throw DocumentSyntaxError("empty patch") }
+            patchValue = v
+        } catch {
+            out.fail("error: unable to parse \(goQuote(text)): \(error.message)")
+            return out
+        }
+        let targets: TargetSet
+        switch TargetSet.resolve(args, selector: nil, all: false, ctx: ctx) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(t): targets = t
+        }
+        for item in targets.items {
+            let printed = "\(item.type.prefix)/\(item.name)"
+            let resource = item.type.group.isEmpty ? item.type.plural : "\(item.type.plural).\(item.type.group)"
+            guard let current = ObjectLookup.value(item.type, namespace: item.namespace, name: item.name, cluster: ctx.cluster) else {
+                out.fail("Error from server (NotFound): \(resource) \(goQuote(item.name)) not found")
+                continue
+            }
+            let patched: Value
+            switch type {
+            case "merge": patched = Patch.merge(current, patchValue)
+            case "json":
+                do { patched = try Patch.json(current, patchValue) } catch {
+                    out.fail("Error from server (UnprocessableEntity): \(error.message)"); continue
+                }
+            default:
+                guard patchValue.objectValue != nil else {
+                    out.fail("error: unable to parse \(goQuote(text)): json: cannot unmarshal array into Go value of type map[string]interface {}"); continue
+                }
+                patched = Patch.strategic(current, patchValue)
+            }
+            if patched == current {
+                out.out("\(printed) patched (no change)")
+                continue
+            }
+            switch Manifest.decodeDocument(Self.userFields(patched), source: "") {
+            case let .failure(e):
+                out.fail("Error from server (BadRequest): \(e.detailText)")
+            case var .success(object):
+                Defaults.dropEncodedDefaults(&object)
+                do {
+                    try ctx.cluster.update(object)
+                    out.out("\(printed) patched")
+                } catch {
+                    out.fail(error.kubectlMessage())
+                }
+            }
+        }
+        return out
+    }
+
+    /// What a client may write: the server's own metadata and the status are dropped before the
+    /// strict decode (the update keeps the server's values for them anyway).
+    static func userFields(_ v: Value) -> Value {
+        guard var pairs = v.objectValue else { return v }
+        pairs.removeAll { $0.0 == "status" }
+        if let i = pairs.firstIndex(where: { $0.0 == "metadata" }), let meta = pairs[i].1.objectValue {
+            let kept: Set<String> = ["name", "namespace", "labels", "annotations", "generateName"]
+            pairs[i].1 = .object(meta.filter { kept.contains($0.0) })
+        }
+        return .object(pairs)
+    }
+}
