@@ -37,22 +37,7 @@ struct GlobalOptions: ParsableArguments {
 }
 
 public enum Kubectl {
-    static let commands: [String: any KubectlCommand.Type] = [
-        "get": GetCommand.self,
-        "apply": ApplyCommand.self,
-        "scale": ScaleCommand.self,
-        "version": VersionCommand.self,
-        "describe": DescribeCommand.self,
-        "label": LabelCommand.self,
-        "delete": DeleteCommand.self,
-        "create": CreateCommand.self,
-        "expose": ExposeCommand.self,
-        "annotate": AnnotateCommand.self,
-        "rollout": RolloutCommand.self,
-        "set": SetCommand.self,
-        "wait": WaitCommand.self,
-        "patch": PatchCommand.self,
-    ]
+    static var commands: [String: any KubectlCommand.Type] { CommandTable.byName.mapValues(\.type) }
     /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
     static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
                                "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
@@ -116,8 +101,8 @@ public enum Kubectl {
 
     static func invoke(_ type: any KubectlCommand.Type, name: String, args: [String], session: Session, stdin: String?) -> CommandOutput {
         var out = CommandOutput()
-        if args.contains("-h") || args.contains("--help") {
-            out.outRaw(type.helpMessage(columns: 100) + "\n")
+        if args.contains("-h") || args.contains("--help"), let entry = CommandTable.byName[name] {
+            out.outRaw(CommandTable.help(entry))
             return out
         }
         let parsed: any KubectlCommand
@@ -174,40 +159,7 @@ public enum Kubectl {
         return "error: \(message)" + see
     }
 
-    static let topLevelHelp = """
-    kubectl controls the Kubernetes cluster manager (svclab's simulated cluster).
-
-     Find more information at: https://kubernetes.io/docs/reference/kubectl/
-
-    Basic Commands (Beginner):
-      create          Create a resource from a file or from stdin
-      expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
-
-    Basic Commands (Intermediate):
-      get             Display one or many resources
-      delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
-
-    Deploy Commands:
-      scale           Set a new size for a deployment, replica set, or replication controller
-
-    Troubleshooting and Debugging Commands:
-      describe        Show details of a specific resource or group of resources
-
-    Advanced Commands:
-      apply           Apply a configuration to a resource by file name or stdin
-
-    Settings Commands:
-      label           Update the labels on a resource
-      annotate        Update the annotations on a resource
-
-    Other Commands:
-      version         Print the client and server version information
-
-    Usage:
-      kubectl [flags] [options]
-
-    Use "kubectl <command> --help" for more information about a given command.
-    """
+    static var topLevelHelp: String { CommandTable.topLevelHelp }
 }
 
 extension Array where Element == String {
