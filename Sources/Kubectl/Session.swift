@@ -39,6 +39,8 @@ public final class Session {
     public var fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     /// Set at an interactive terminal: watches follow the wall clock until Ctrl-C.
     public var live: LiveClock?
+    /// Set by `exit`: the next `runNext` ends the session.
+    public private(set) var exitRequested = false
 
     public init(cluster: Cluster, workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.cluster = cluster
@@ -70,7 +72,7 @@ public final class Session {
     /// Returns nil at end of input. `echo` receives the text as typed (for transcripts), with
     /// `true` for a command line and `false` for heredoc or stdin body lines.
     public func runNext<S: LineSource>(from source: inout S, echo: ((String, Bool) -> Void)? = nil) -> CommandOutput? {
-        guard let line = source.nextLine() else { return nil }
+        guard !exitRequested, let line = source.nextLine() else { return nil }
         echo?(line, true)
         let parsed: ShellLine
         do { parsed = try ShellLine.parse(line) } catch {
@@ -125,12 +127,17 @@ public final class Session {
             return runSleep(Array(words.dropFirst()))
         case "echo":
             out.out(words.dropFirst().joined(separator: " "))
+        case "clear":
+            // What clear(1) writes for xterm: home, then erase the screen.
+            out.outRaw("\u{1B}[H\u{1B}[2J")
+        case "exit":
+            exitRequested = true
         case "true", ":":
             break
         case "false":
             out.exitCode = 1
         default:
-            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, echo, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
+            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
         }
         return out
     }

@@ -53,6 +53,10 @@ struct Shell: ParsableCommand {
         let session = cluster.makeSession()
         let interactive = isatty(STDIN_FILENO) != 0
         var source = StdinLines(prompt: interactive ? { "svclab:\(session.namespace)$ " } : nil)
+        if interactive, let editor = LineEditor.load() {
+            LineEditor.completer = { line, word in session.completions(forLine: line, word: word) }
+            source.editor = editor
+        }
         let echo: ((String, Bool) -> Void)? = (interactive || noEcho) ? nil : { line, isCommand in
             let shown = !isCommand || line.isEmpty || line.hasPrefix("#") ? line : "$ \(line)"
             FileHandle.standardOutput.write((shown + "\n").data(using: .utf8)!)
@@ -106,8 +110,13 @@ struct StdinLines: LineSource {
     /// Bytes read past the last newline (a pipe delivers many lines per read).
     private var pending: [UInt8] = []
     private var atEnd = false
+    /// At a terminal, when libedit is there: editing, history, Tab completion.
+    var editor: LineEditor?
 
     mutating func nextLine() -> String? {
+        if let editor, let prompt {
+            return editor.readLine(prompt: prompt())
+        }
         if let prompt {
             FileHandle.standardOutput.write(prompt().data(using: .utf8)!)
         }

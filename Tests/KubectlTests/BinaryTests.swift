@@ -77,6 +77,19 @@ struct BinaryTests {
         for _ in 0..<50 where !atPrompt() { usleep(100_000) }
         _ = tmux("send-keys", "-t", name, "kubectl get svc kubernetes --no-headers", "Enter")
         #expect(waitFor("kubernetes   ClusterIP   10.96.0.1"), "screen:\n\(screen())")
+        // Tab completes commands, types and names (libedit); Up recalls the last line.
+        for _ in 0..<50 where !atPrompt() { usleep(100_000) }
+        _ = tmux("send-keys", "-t", name, "kubectl des", "Tab", "svc my-a", "Tab", "Enter")
+        #expect(waitFor("Selector:                 app.kubernetes.io/name=my-app"), "screen:\n\(screen())")
+        #expect(screen().contains("svclab:default$ kubectl describe svc my-app"))
+        for _ in 0..<50 where !atPrompt() { usleep(100_000) }
+        _ = tmux("send-keys", "-t", name, "clear", "Enter")
+        for _ in 0..<50 where !atPrompt() || screen().contains("Selector:") { usleep(100_000) }
+        // Ctrl-C at the prompt drops the half-typed line and keeps the shell.
+        _ = tmux("send-keys", "-t", name, "kubectl get half", "C-c")
+        for _ in 0..<50 where !atPrompt() { usleep(100_000) }
+        _ = tmux("send-keys", "-t", name, "Up", "Up", "Enter")
+        #expect(waitFor("Name:                     my-app"), "screen:\n\(screen())")
         // End of input (Ctrl-D) leaves the shell with status 0.
         for _ in 0..<50 where !atPrompt() { usleep(100_000) }
         _ = tmux("send-keys", "-t", name, "C-d")
