@@ -124,9 +124,11 @@ public final class Cluster {
         var rounds = 0
         while true {
             rounds += 1
-            if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
+            // ReplicaSets act on a new size before the Deployment looks again, so a rollout's
+            // next step sees the pods the last step removed (no transient pods over maxSurge).
             if let key = claimQueue.first { claimQueue.removeFirst(); syncClaim(key); continue }
             if let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key); continue }
+            if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
             if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
             if let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key); continue }
             break

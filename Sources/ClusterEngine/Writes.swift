@@ -43,6 +43,12 @@ extension Cluster {
         erase(key, from: \.pods) { old in
             unindexPod(old, key)
             podChanged(old: old, new: nil)
+            // The deployment controller's deletePod: a Recreate rollout waits for the last old pod.
+            if let rsRef = old.metadata.controllerRef, rsRef.kind == ReplicaSet.kind,
+               let rs = replicaSets.get(key.namespace, rsRef.name), let dRef = rs.metadata.controllerRef,
+               let d = deployments.get(key.namespace, dRef.name), d.spec.strategy.type == "Recreate" {
+                deploymentQueue.append(ObjectKey(key.namespace, d.metadata.name))
+            }
         }
     }
 
