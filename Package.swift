@@ -33,6 +33,7 @@ let package = Package(
         .target(
             name: "Kubectl",
             dependencies: [
+                .product(name: "Yams", package: "Yams"),
                 "ClusterModel", "ClusterEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -43,7 +43,7 @@ public enum StructuredPrinter {
     }
 
     /// Strings that a YAML 1.1 reader would take for another type are double-quoted (goyaml.v2).
-    static func needsQuotes(_ s: String) -> Bool {
+    public static func needsQuotes(_ s: String) -> Bool {
         if s.isEmpty { return true }
         let probe = Yams.Node(s)
         switch Tag.Name(rawValue: Resolver.default.resolveTag(of: probe).rawValue) {

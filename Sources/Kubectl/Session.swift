@@ -39,6 +39,8 @@ public final class Session {
     public var fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     /// Set at an interactive terminal: watches follow the wall clock until Ctrl-C.
     public var live: LiveClock?
+    /// `svclab shell --record FILE`: notes every command as a scenario step.
+    public var recorder: SessionRecorder?
     /// Set by `exit`: the next `runNext` ends the session.
     public private(set) var exitRequested = false
 
@@ -81,6 +83,7 @@ public final class Session {
             return out
         }
         var stdin: String?
+        var recordedBody: ([String], String)?
         if let terminator = parsed.heredoc {
             var body: [String] = []
             while let l = source.nextLine() {
@@ -89,12 +92,27 @@ public final class Session {
                 body.append(l)
             }
             stdin = body.joined(separator: "\n") + "\n"
+            recordedBody = (body, terminator)
         } else if parsed.stages.first?.contains("-") == true || parsed.stages.first?.contains("--filename=-") == true {
             var rest: [String] = []
             while let l = source.nextLine() { echo?(l, false); rest.append(l) }
             stdin = rest.joined(separator: "\n") + "\n"
+            // Recorded as a heredoc, so the scenario holds the input in place.
+            recordedBody = (rest, "EOF")
         }
-        return run(parsed, stdin: stdin)
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let recording = recorder != nil && !trimmed.isEmpty && !trimmed.hasPrefix("#") && !["exit", "clear"].contains(trimmed)
+        if recording, let recorder {
+            let typed = recordedBody != nil && parsed.heredoc == nil ? line + " <<EOF" : line
+            recorder.record(line: typed, heredocBody: recordedBody?.0, terminator: recordedBody?.1, at: cluster.now)
+        }
+        let result = run(parsed, stdin: stdin)
+        if recording, let recorder {
+            // Time the command itself moved (sleep, wait, rollout status) replays by itself.
+            recorder.advanced(to: cluster.now)
+            try? recorder.flush()
+        }
+        return result
     }
 
     /// Runs a whole script and returns every command's output concatenated.

@@ -48,9 +48,18 @@ struct Shell: ParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @Flag(name: .customLong("no-echo"), help: "When reading from a pipe, do not echo each command as `$ command`.")
     var noEcho = false
+    @Option(name: .customLong("record"), help: ArgumentHelp("Write the commands (and the simulated time between them) to FILE as a scenario that replays to the same state.", valueName: "FILE"))
+    var record: String?
 
     func run() throws {
         let session = cluster.makeSession()
+        if let record {
+            let recorder = SessionRecorder(path: record, options: .init(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty), startTime: session.cluster.now)
+            do { try recorder.flush() } catch {
+                throw ValidationError("--record: cannot write \(record): \(error.localizedDescription)")
+            }
+            session.recorder = recorder
+        }
         let interactive = isatty(STDIN_FILENO) != 0
         var source = StdinLines(prompt: interactive ? { "svclab:\(session.namespace)$ " } : nil)
         if interactive, let editor = LineEditor.load() {
