@@ -78,10 +78,13 @@ private let complete: LineEditor.Completion = { text, _, end in
         while !m.hasPrefix(common) { common.removeLast() }
     }
     let entries = matches.count == 1 ? [first] : [common] + matches
-    // libedit frees the array and its strings with free(3): allocate them with malloc.
-    let raw = malloc((entries.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)!
-    let result = raw.bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1)
+    // libedit frees the array and its strings with free(3): allocate them with malloc. Two
+    // NULLs at the end: libedit's fn_complete reads matches[2] to detect a single match (and
+    // then appends a space), even when matches[1] is already the end.
+    let raw = malloc((entries.count + 2) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)!
+    let result = raw.bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 2)
     for (i, e) in entries.enumerated() { result[i] = strdup(e) }
     result[entries.count] = nil
+    result[entries.count + 1] = nil
     return result
 }

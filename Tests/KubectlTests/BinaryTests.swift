@@ -79,9 +79,9 @@ struct BinaryTests {
         #expect(waitFor("kubernetes   ClusterIP   10.96.0.1"), "screen:\n\(screen())")
         // Tab completes commands, types and names (libedit); Up recalls the last line.
         for _ in 0..<50 where !atPrompt() { usleep(100_000) }
-        _ = tmux("send-keys", "-t", name, "kubectl des", "Tab", "svc my-a", "Tab", "Enter")
+        _ = tmux("send-keys", "-t", name, "kubectl des", "Tab", "svc my-a", "Tab", "--show-events=false", "Enter")
         #expect(waitFor("Selector:                 app.kubernetes.io/name=my-app"), "screen:\n\(screen())")
-        #expect(screen().contains("svclab:default$ kubectl describe svc my-app"))
+        #expect(screen().contains("svclab:default$ kubectl describe svc my-app --show-events=false"))
         for _ in 0..<50 where !atPrompt() { usleep(100_000) }
         _ = tmux("send-keys", "-t", name, "clear", "Enter")
         for _ in 0..<50 where !atPrompt() || screen().contains("Selector:") { usleep(100_000) }
