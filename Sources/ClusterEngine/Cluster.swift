@@ -12,12 +12,17 @@ public final class Cluster {
         public var workerNodes = 3
         public var clusterName = "svclab"
         public var start: Millis = VirtualClock.defaultStart
+        /// Addresses for `type: LoadBalancer` Services; nil leaves them `<pending>` (a bare cluster).
+        public var loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange
         public init(seed: UInt64 = 1, workerNodes: Int = 3) { self.seed = seed; self.workerNodes = workerNodes }
     }
 
     public let config: Config
     public internal(set) var clock: VirtualClock
     var rng: SeededRandom
+    /// A second stream for traffic (kube-proxy's random choice, timings of requests), so sending
+    /// a request never changes the names or IPs that later objects get.
+    var networkRNG: SeededRandom
     public internal(set) var resourceVersion: Int64 = 0
 
     public internal(set) var namespaces = TypedStore<Namespace>()
@@ -55,6 +60,11 @@ public final class Cluster {
     var clusterIPAllocator = ClusterIPAllocator()
     var nodePortAllocator = NodePortAllocator()
     var podNetworks: [String: NodePodNetwork] = [:]
+    var addressBook = AddressBook()
+    lazy var loadBalancerPool = LoadBalancerPool(range: config.loadBalancerPool)
+    var loadBalancerQueue = OrderedSet<ObjectKey>()
+    /// kube-proxy's ClientIP affinity, per node: (node, service port, client IP) → endpoint and last use.
+    var affinity: [AffinityKey: AffinityEntry] = [:]
     var runtime: [ObjectKey: PodRuntime] = [:]
     var schedulerCursor = 0
     var eventIndex: [String: ObjectKey] = [:]
@@ -66,6 +76,7 @@ public final class Cluster {
         self.config = config
         clock = VirtualClock(start: config.start)
         rng = SeededRandom(seed: config.seed)
+        networkRNG = SeededRandom(seed: config.seed ^ 0x6E65_7477_6F72_6B00)
     }
 
     public var now: Millis { clock.now }
@@ -131,6 +142,7 @@ public final class Cluster {
             if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
             if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
             if let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key); continue }
+            if let key = loadBalancerQueue.first { loadBalancerQueue.removeFirst(); syncLoadBalancer(key); continue }
             break
         }
     }

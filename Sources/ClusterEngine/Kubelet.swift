@@ -15,6 +15,8 @@ struct PodRuntime {
     var consecutiveFailures = 0
     var probing = false
     var terminationScheduled = false
+    /// Service links computed when the containers started (never updated afterwards).
+    var serviceEnv: [(String, String)] = []
 }
 
 extension Cluster {
@@ -84,6 +86,7 @@ extension Cluster {
             return ContainerStatus(name: c.name, image: c.image, ready: ready, started: true, state: .running(startedAt: now))
         }
         pod.status.phase = "Running"
+        runtime[key]?.serviceEnv = serviceEnvironment(for: pod)
         setPodCondition(&pod, "PodReadyToStartContainers", "True")
         if allReady { markReady(&pod, true) }
         putPod(pod)

@@ -56,12 +56,14 @@ extension Cluster {
         for (k, v) in pod.metadata.labels { podsByLabel.insert(labelTerm(key.namespace, k, v), key) }
         if !pod.spec.nodeName.isEmpty { podsByNode.insert(pod.spec.nodeName, key) }
         if let owner = pod.metadata.controllerRef { podsByOwner.insert(owner.uid, key) }
+        if !pod.spec.hostNetwork { addressBook.set(pod.status.podIP, .pod(key)) }
     }
 
     private func unindexPod(_ pod: Pod, _ key: ObjectKey) {
         for (k, v) in pod.metadata.labels { podsByLabel.remove(labelTerm(key.namespace, k, v), key) }
         if !pod.spec.nodeName.isEmpty { podsByNode.remove(pod.spec.nodeName, key) }
         if let owner = pod.metadata.controllerRef { podsByOwner.remove(owner.uid, key) }
+        addressBook.clear(pod.status.podIP, .pod(key))
     }
 
     /// Pod event handlers of every controller that watches pods.
@@ -142,7 +144,10 @@ extension Cluster {
         write(svc, into: \.services) { old, key in
             if let sel = old?.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
             if let sel = svc.spec.selector { for (k, v) in sel { servicesBySelector.insert(labelTerm(key.namespace, k, v), key) } }
+            if let old { addressBook.unindex(old, key) }
+            addressBook.index(svc, key)
             serviceQueue.append(key)
+            if svc.spec.type == "LoadBalancer" || !svc.loadBalancerIngress.isEmpty { loadBalancerQueue.append(key) }
         }
     }
 
@@ -150,6 +155,8 @@ extension Cluster {
         erase(key, from: \.services) { old in
             if let sel = old.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
             releaseAllocations(of: old)
+            addressBook.unindex(old, key)
+            for i in old.loadBalancerIngress { if let ip = i.ip { loadBalancerPool.release(ip) } }
             serviceQueue.append(key)
         }
     }
@@ -220,6 +227,8 @@ extension Cluster {
     func putNode(_ node: Node) {
         write(node, into: \.nodes) { old, _ in
             if old == nil { nodeOrder.append(node.metadata.name) }
+            if let old { addressBook.clear(old.internalIP, .node(old.metadata.name)) }
+            addressBook.set(node.internalIP, .node(node.metadata.name))
             requeueUnschedulable()
         }
     }

@@ -212,7 +212,9 @@ public struct ServicePort: Equatable, Hashable, Sendable {
 public struct LoadBalancerIngress: Equatable, Hashable, Sendable {
     public var ip: String?
     public var hostname: String?
-    public init(ip: String? = nil, hostname: String? = nil) { self.ip = ip; self.hostname = hostname }
+    /// `VIP` (the default the API server fills in for an IP since LoadBalancerIPMode) or `Proxy`.
+    public var ipMode: String?
+    public init(ip: String? = nil, hostname: String? = nil, ipMode: String? = nil) { self.ip = ip; self.hostname = hostname; self.ipMode = ipMode }
 }
 
 public struct ServiceSpec: Equatable, Sendable {

@@ -152,7 +152,7 @@ public enum ObjectEncoder {
                 ("sessionAffinityConfig", sp.sessionAffinityConfigSet ? obj([("clientIP", obj([("timeoutSeconds", int(sp.sessionAffinityTimeout))]))]) : nil),
                 ("type", .string(sp.type)),
             ])),
-            ("status", obj([("loadBalancer", s.loadBalancerIngress.isEmpty ? .object([]) : obj([("ingress", .array(s.loadBalancerIngress.map { obj([("ip", str($0.ip)), ("hostname", str($0.hostname))]) }))]))])),
+            ("status", obj([("loadBalancer", s.loadBalancerIngress.isEmpty ? .object([]) : obj([("ingress", .array(s.loadBalancerIngress.map { obj([("hostname", str($0.hostname)), ("ip", str($0.ip)), ("ipMode", str($0.ipMode))]) }))]))])),
         ])
     }
 

@@ -192,7 +192,7 @@ struct Describer {
         if !s.loadBalancerIP.isEmpty { w.line(0, "Desired LoadBalancer IP:\t\(s.loadBalancerIP)") }
         if !s.externalName.isEmpty { w.line(0, "External Name:\t\(s.externalName)") }
         if !svc.loadBalancerIngress.isEmpty {
-            w.line(0, "LoadBalancer Ingress:\t\(svc.loadBalancerIngress.map { $0.ip ?? $0.hostname ?? "" }.joined(separator: ", "))")
+            w.line(0, "LoadBalancer Ingress:\t\(svc.loadBalancerIngress.map { ($0.ip ?? $0.hostname ?? "") + ($0.ipMode.map { " (\($0))" } ?? "") }.joined(separator: ", "))")
         }
         let slices = cluster.slices(ofService: ObjectKey(svc.metadata.namespace, svc.metadata.name))
         for p in s.ports {

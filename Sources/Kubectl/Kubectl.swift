@@ -23,6 +23,8 @@ struct KubectlContext {
     let namespace: String
     let explicitNamespace: String?
     let stdin: String?
+    /// The words after `--` (`kubectl exec POD -- CMD…`, `kubectl run … -- CMD…`), nil without `--`.
+    var command: [String]? = nil
     var cluster: Cluster { session.cluster }
 }
 
@@ -78,7 +80,13 @@ public enum Kubectl {
             }
             return out
         }
-        return invoke(type, name: name, args: normalize(rest), session: session, stdin: stdin)
+        // Everything after `--` belongs to the container, not to kubectl's flag parser.
+        var command: [String]?
+        if let dash = rest.firstIndex(of: "--") {
+            command = Array(rest[(dash + 1)...])
+            rest = Array(rest[..<dash])
+        }
+        return invoke(type, name: name, args: normalize(rest), session: session, stdin: stdin, command: command)
     }
 
     /// pflag accepts `-o=wide` and `-owide`; swift-argument-parser takes `-o wide`. Rewrite the
@@ -99,7 +107,7 @@ public enum Kubectl {
         return out
     }
 
-    static func invoke(_ type: any KubectlCommand.Type, name: String, args: [String], session: Session, stdin: String?) -> CommandOutput {
+    static func invoke(_ type: any KubectlCommand.Type, name: String, args: [String], session: Session, stdin: String?, command: [String]? = nil) -> CommandOutput {
         var out = CommandOutput()
         if args.contains("-h") || args.contains("--help"), let entry = CommandTable.byName[name] {
             out.outRaw(CommandTable.help(entry))
@@ -126,7 +134,7 @@ public enum Kubectl {
         }
         let global = (try? GlobalOptions.parse(args.filter { _ in true }.globalFlagsOnly())) ?? GlobalOptions()
         let ns = global.namespace ?? session.namespace
-        let ctx = KubectlContext(session: session, namespace: ns, explicitNamespace: global.namespace, stdin: stdin)
+        let ctx = KubectlContext(session: session, namespace: ns, explicitNamespace: global.namespace, stdin: stdin, command: command)
         return parsed.execute(ctx)
     }
 

@@ -143,6 +143,8 @@ public final class Session {
             return Kubectl.run(Array(words.dropFirst()), session: self, stdin: stdin)
         case "sleep":
             return runSleep(Array(words.dropFirst()))
+        case "trace", "traffic":
+            return runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
         case "echo":
             out.out(words.dropFirst().joined(separator: " "))
         case "clear":
@@ -155,7 +157,7 @@ public final class Session {
         case "false":
             out.exitCode = 1
         default:
-            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
+            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
         }
         return out
     }

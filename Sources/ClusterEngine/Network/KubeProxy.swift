@@ -1,0 +1,120 @@
+import ClusterModel
+
+/// kube-proxy in iptables mode (reference §4): which endpoint a new connection to a Service
+/// reaches, decided per connection from the EndpointSlices, with ClientIP affinity per node.
+public struct ServiceEndpoint: Equatable, Sendable {
+    public var ip: String
+    public var port: Int
+    public var pod: ObjectKey?
+    public var node: String?
+    public var ready: Bool
+    public var serving: Bool
+    public var terminating: Bool
+    public var address: String { "\(ip):\(port)" }
+}
+
+/// Why kube-proxy picked what it picked (shown in traces).
+public enum EndpointChoice: Equatable, Sendable {
+    /// The iptables statistic rules: endpoint `index` (0-based) of `count`, each with 1/count.
+    case random(index: Int, count: Int)
+    /// A `recent` match: the client's pinned endpoint, expiring after `expiresIn` ms without use.
+    case affinity(expiresIn: Millis)
+    /// No ready endpoint: a serving, terminating one (ProxyTerminatingEndpoints).
+    case terminatingFallback(index: Int, count: Int)
+}
+
+public enum ServiceRoute: Equatable, Sendable {
+    case forwarded(ServiceEndpoint, EndpointChoice)
+    /// The filter table's REJECT: `"ns/svc:port has no endpoints"` — connection refused.
+    case rejected(String)
+    /// DROP (`has no local endpoints`) or no rule for that port at all — the client times out.
+    case dropped(String)
+}
+
+struct AffinityKey: Hashable {
+    var node: String
+    var servicePort: String
+    var clientIP: String
+}
+
+struct AffinityEntry {
+    var endpoint: String
+    var lastUsed: Millis
+}
+
+extension Cluster {
+    /// `"ns/svc:port"` (or `"ns/svc"` for an unnamed port): kube-proxy's servicePortName.
+    public static func servicePortName(_ svc: Service, _ port: ServicePort) -> String {
+        let base = "\(svc.metadata.namespace)/\(svc.metadata.name)"
+        return port.name.isEmpty ? base : "\(base):\(port.name)"
+    }
+
+    /// The endpoints kube-proxy programs for one Service port, in its order (by "ip:port").
+    public func proxyEndpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] {
+        var out: [ServiceEndpoint] = []
+        for slice in slicesByService.get("\(svc.metadata.namespace)/\(svc.metadata.name)").compactMap({ endpointSlices.get($0) }) {
+            guard let sp = slice.ports.first(where: { ($0.name ?? "") == port.name && ($0.proto ?? "TCP") == port.proto }),
+                  let number = sp.port else { continue }
+            for e in slice.endpoints {
+                guard let ip = e.addresses.first else { continue }
+                let podKey = e.targetRef.flatMap { $0.kind == Pod.kind ? ObjectKey($0.namespace, $0.name) : nil }
+                let ready = e.conditions.ready ?? true
+                out.append(ServiceEndpoint(ip: ip, port: number, pod: podKey, node: e.nodeName, ready: ready,
+                                           serving: e.conditions.serving ?? ready, terminating: e.conditions.terminating ?? false))
+            }
+        }
+        return out.sorted { $0.address < $1.address }
+    }
+
+    /// One new connection from `clientIP` (on `node`) to a Service port. `external` is traffic
+    /// that entered through a NodePort or LoadBalancer address (externalTrafficPolicy applies).
+    public func route(to svc: Service, port: ServicePort, clientIP: String, node: String, external: Bool) -> ServiceRoute {
+        let name = Self.servicePortName(svc, port)
+        let all = proxyEndpoints(svc, port)
+        let local = external ? (svc.spec.externalTrafficPolicy == "Local") : (svc.spec.internalTrafficPolicy == "Local")
+        let reachable = local ? all.filter { $0.node == node } : all
+        var candidates = reachable.filter { $0.ready }
+        var fallback = false
+        if candidates.isEmpty {
+            candidates = reachable.filter { $0.terminating && $0.serving }
+            fallback = !candidates.isEmpty
+        }
+        guard !candidates.isEmpty else {
+            if local && !all.isEmpty { return .dropped("\(name) has no local endpoints") }
+            return .rejected("\(name) has no endpoints")
+        }
+        // ClientIP affinity: the `recent` rules come before the random ones.
+        let affinityKey = AffinityKey(node: node, servicePort: name, clientIP: clientIP)
+        let timeout = Millis(svc.spec.sessionAffinityTimeout ?? 10800) * 1000
+        if svc.spec.sessionAffinity == "ClientIP", let entry = affinity[affinityKey], clock.now - entry.lastUsed < timeout,
+           let pinned = candidates.first(where: { $0.address == entry.endpoint }) {
+            affinity[affinityKey] = AffinityEntry(endpoint: pinned.address, lastUsed: clock.now)
+            return .forwarded(pinned, .affinity(expiresIn: timeout))
+        }
+        // The statistic rules: rule i matches with probability 1/(n-i); the last always matches.
+        let n = candidates.count
+        var chosen = n - 1
+        for i in 0..<(n - 1) where networkRNG.unitInterval() < 1.0 / Double(n - i) {
+            chosen = i
+            break
+        }
+        let endpoint = candidates[chosen]
+        if svc.spec.sessionAffinity == "ClientIP" {
+            affinity[affinityKey] = AffinityEntry(endpoint: endpoint.address, lastUsed: clock.now)
+        }
+        return .forwarded(endpoint, fallback ? .terminatingFallback(index: chosen, count: n) : .random(index: chosen, count: n))
+    }
+
+    /// How long the client's pin to `endpoint` still holds, if it does.
+    public func affinityRemaining(svc: Service, port: ServicePort, clientIP: String, node: String) -> Millis? {
+        let key = AffinityKey(node: node, servicePort: Self.servicePortName(svc, port), clientIP: clientIP)
+        guard svc.spec.sessionAffinity == "ClientIP", let e = affinity[key] else { return nil }
+        let left = Millis(svc.spec.sessionAffinityTimeout ?? 10800) * 1000 - (clock.now - e.lastUsed)
+        return left > 0 ? left : nil
+    }
+}
+
+extension SeededRandom {
+    /// A uniform double in [0, 1), from the top 53 bits.
+    mutating func unitInterval() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,286 @@
+import ClusterModel
+
+/// One HTTP request from a pod, through DNS, kube-proxy's rules and the pod network, with
+/// every hop recorded (DESIGN.md §5). The engine returns data; `Kubectl` prints curl's,
+/// wget's and the trace's text from it.
+public struct RequestTarget: Equatable, Sendable {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+    public var path: String
+    /// Whether the port was written in the URL (curl's Host header then carries it).
+    public var explicitPort: Bool
+
+    /// `http://host[:port][/path]`, `host:port`, `host` (curl's defaults: http, port 80).
+    public static func parse(_ url: String) -> RequestTarget? {
+        var rest = Substring(url)
+        var scheme = "http"
+        if let r = rest.range(of: "://") {
+            scheme = rest[..<r.lowerBound].lowercased()
+            rest = rest[r.upperBound...]
+        }
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let hostPort = rest.prefix { $0 != "/" && $0 != "?" }
+        var path = String(rest.dropFirst(hostPort.count))
+        if path.isEmpty { path = "/" }
+        var host = String(hostPort)
+        var port = scheme == "https" ? 443 : 80
+        var explicit = false
+        if let colon = host.lastIndex(of: ":") {
+            guard let p = Int(host[host.index(after: colon)...]), (1...65535).contains(p) else { return nil }
+            port = p; explicit = true
+            host = String(host[..<colon])
+        }
+        guard !host.isEmpty else { return nil }
+        return RequestTarget(scheme: scheme, host: host, port: port, path: path, explicitPort: explicit)
+    }
+}
+
+/// Where a hop was observed (Hubble's observation points, plus DNS).
+public enum HopPoint: String, Sendable {
+    case dnsQuery = "dns-query"
+    case svcLookup = "svc-lookup"
+    case postXlate = "post-xlate"
+    case toEndpoint = "to-endpoint"
+    case toNetwork = "to-network"
+    case reply = "reply"
+}
+
+public enum HopVerdict: String, Sendable {
+    case traced = "TRACED", translated = "TRANSLATED", forwarded = "FORWARDED", dropped = "DROPPED", rejected = "REJECTED"
+}
+
+/// Why a hop went the way it did.
+public enum HopReason: Equatable, Sendable {
+    case dns(DNSQuery)
+    case service(name: String, node: String, ready: Int, terminatingOnly: Bool)
+    case choice(EndpointChoice)
+    case nodePort(node: String, port: Int, policy: String)
+    case loadBalancer(ip: String, node: String)
+    case direct
+    case onNode(String)
+    case httpReply(status: Int, reason: String, bytes: Int)
+    case closedWithoutReply
+    case noEndpoints(String)          // REJECT rule comment
+    case noLocalEndpoints(String)     // DROP rule comment
+    case portNotInService(service: String, port: Int, ports: [Int])
+    case notListening(pod: String, port: Int, listening: [Int])
+    case podNotRunning(pod: String, phase: String)
+    case noRoute(ip: String)
+    case nothingOnNodePort(node: String, port: Int)
+}
+
+public struct TraceHop: Equatable, Sendable {
+    public var time: Millis
+    public var point: HopPoint
+    public var verdict: HopVerdict
+    /// `namespace/name` of the client pod, or an address.
+    public var source: String
+    /// `namespace/name:port` of what the packet is addressed to at this hop.
+    public var destination: String
+    public var destinationIP: String
+    public var reason: HopReason
+}
+
+public enum RequestOutcome: Equatable, Sendable {
+    case reply(HTTPReply, servedBy: ObjectKey?)
+    /// Could not resolve the host (curl 6).
+    case unresolved
+    /// Connection refused (curl 7): a REJECT rule or nothing listening at the pod.
+    case refused
+    /// No answer at all (curl 28): DROP, or no rule for that port.
+    case timedOut
+    /// Connected, but the peer closed without an HTTP reply (curl 52).
+    case emptyReply
+}
+
+public struct RequestResult: Equatable, Sendable {
+    public var target: RequestTarget
+    public var outcome: RequestOutcome
+    public var hops: [TraceHop]
+    /// The address curl connected (or tried to connect) to.
+    public var connectIP: String?
+    public var clientIP: String
+    public var clientPort: Int
+    /// Simulated time the request took, in milliseconds.
+    public var elapsed: Millis
+    public var resolution: DNSResolution?
+}
+
+extension Cluster {
+    /// What the client's kernel gives up after with no answer to its SYNs (tcp_syn_retries=6).
+    public static let synTimeout: Millis = 134_000
+
+    /// Sends one HTTP GET from `client` and advances the virtual clock by the time it takes.
+    /// `connectTimeout` stops a connection attempt (curl `--connect-timeout`, `-m`).
+    public func request(from client: Pod, url target: RequestTarget, connectTimeout: Millis? = nil) -> RequestResult {
+        let start = clock.now
+        var t = start
+        let clientName = "\(client.metadata.namespace)/\(client.metadata.name)"
+        let clientIP = client.status.podIP
+        let clientPort = 32768 + Int(networkRNG.next() % 28000)
+        var hops: [TraceHop] = []
+        func hop(_ point: HopPoint, _ verdict: HopVerdict, _ dest: String, _ ip: String, _ reason: HopReason) {
+            hops.append(TraceHop(time: t, point: point, verdict: verdict, source: clientName, destination: dest, destinationIP: ip, reason: reason))
+        }
+        func step(_ range: ClosedRange<Int64>) { t += networkRNG.int64(in: range) }
+        var result = RequestResult(target: target, outcome: .timedOut, hops: [], connectIP: nil, clientIP: clientIP, clientPort: clientPort, elapsed: 0, resolution: nil)
+        func finish(_ outcome: RequestOutcome) -> RequestResult {
+            result.outcome = outcome
+            result.hops = hops
+            result.elapsed = t - start
+            advance(to: t)
+            return result
+        }
+
+        // 1. The name: an address as is, anything else through the pod's resolver.
+        var ip = target.host
+        if IPv4.parse(target.host) == nil {
+            let resolution = resolve(target.host, namespace: client.metadata.namespace)
+            result.resolution = resolution
+            for q in resolution.queries {
+                step(0...1)
+                hop(.dnsQuery, q.answer.code == .noError && !q.answer.records.isEmpty ? .forwarded : .dropped,
+                    "kube-system/kube-dns:53", Self.dnsServiceIP, .dns(q))
+            }
+            guard let first = resolution.addresses.first else { return finish(.unresolved) }
+            ip = first
+        }
+        result.connectIP = ip
+        step(0...1)
+
+        // 2. The destination address: a Service's virtual IP, a node, a pod, or nothing.
+        let timeout = connectTimeout ?? Self.synTimeout
+        func timedOut() -> RequestResult { t = max(t, start + timeout); return finish(.timedOut) }
+        let clientNode = client.spec.nodeName
+        var endpoint: (ip: String, port: Int, pod: ObjectKey?)
+        switch owner(of: ip) {
+        case let .service(key)?:
+            guard let svc = services.get(key) else { return timedOut() }
+            let svcName = "\(key.namespace)/\(key.name)"
+            let isLB = svc.loadBalancerIngress.contains { $0.ip == ip } || svc.spec.externalIPs.contains(ip)
+            guard let port = svc.spec.ports.first(where: { $0.port == target.port && $0.proto == "TCP" }) else {
+                hop(.svcLookup, .dropped, "\(svcName):\(target.port)", ip, .portNotInService(service: svcName, port: target.port, ports: svc.spec.ports.map(\.port)))
+                return timedOut()
+            }
+            var node = clientNode
+            if isLB {
+                // MetalLB layer 2: one node answers ARP for the address; traffic enters its NodePort path.
+                node = announcingNode(for: svc)
+                hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .loadBalancer(ip: ip, node: node))
+            }
+            let route = self.route(to: svc, port: port, clientIP: isLB ? "" : clientIP, node: node, external: isLB)
+            let ready = proxyEndpoints(svc, port).filter { $0.ready }.count
+            switch route {
+            case let .rejected(comment):
+                hop(.svcLookup, .rejected, "\(svcName):\(target.port)", ip, .noEndpoints(comment))
+                step(0...2)
+                return finish(.refused)
+            case let .dropped(comment):
+                hop(.svcLookup, .dropped, "\(svcName):\(target.port)", ip, .noLocalEndpoints(comment))
+                return timedOut()
+            case let .forwarded(e, choice):
+                if case .terminatingFallback = choice {
+                    hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .service(name: Self.servicePortName(svc, port), node: node, ready: 0, terminatingOnly: true))
+                } else {
+                    hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .service(name: Self.servicePortName(svc, port), node: node, ready: ready, terminatingOnly: false))
+                }
+                step(0...1)
+                hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice))
+                endpoint = (e.ip, e.port, e.pod)
+            }
+        case let .node(nodeName)?:
+            guard let svc = service(nodePort: target.port, proto: "TCP"), let port = svc.spec.ports.first(where: { $0.nodePort == target.port && $0.proto == "TCP" }) else {
+                hop(.toNetwork, .rejected, "\(nodeName):\(target.port)", ip, .nothingOnNodePort(node: nodeName, port: target.port))
+                step(0...2)
+                return finish(.refused)
+            }
+            let svcName = "\(svc.metadata.namespace)/\(svc.metadata.name)"
+            hop(.svcLookup, .traced, "\(svcName):\(port.port)", ip, .nodePort(node: nodeName, port: target.port, policy: svc.spec.externalTrafficPolicy ?? "Cluster"))
+            switch self.route(to: svc, port: port, clientIP: clientIP, node: nodeName, external: true) {
+            case let .rejected(comment):
+                hop(.svcLookup, .rejected, "\(svcName):\(port.port)", ip, .noEndpoints(comment))
+                step(0...2)
+                return finish(.refused)
+            case let .dropped(comment):
+                hop(.svcLookup, .dropped, "\(svcName):\(port.port)", ip, .noLocalEndpoints(comment))
+                return timedOut()
+            case let .forwarded(e, choice):
+                step(0...1)
+                hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice))
+                endpoint = (e.ip, e.port, e.pod)
+            }
+        case let .pod(key)?:
+            hop(.toEndpoint, .traced, podLabel(key, target.port), ip, .direct)
+            endpoint = (ip, target.port, key)
+        case nil:
+            hop(.toNetwork, .dropped, ip, ip, .noRoute(ip: ip))
+            return timedOut()
+        }
+
+        // 3. The pod network to the endpoint, and the app behind it.
+        step(0...2)
+        guard let podKey = endpoint.pod, let pod = pods.get(podKey) else {
+            hop(.toEndpoint, .dropped, "\(endpoint.ip):\(endpoint.port)", endpoint.ip, .noRoute(ip: endpoint.ip))
+            return timedOut()
+        }
+        let running = pod.status.containerStatuses.contains { if case .running = $0.state { return true }; return false }
+        guard running else {
+            hop(.toEndpoint, .rejected, podLabel(podKey, endpoint.port), endpoint.ip, .podNotRunning(pod: pod.metadata.name, phase: pod.status.phase))
+            return finish(.refused)
+        }
+        let profiles = pod.spec.containers.map(AppProfile.init(container:))
+        guard let app = profiles.first(where: { $0.listens(on: endpoint.port) }) else {
+            hop(.toEndpoint, .rejected, podLabel(podKey, endpoint.port), endpoint.ip,
+                .notListening(pod: pod.metadata.name, port: endpoint.port, listening: profiles.flatMap(\.ports).sorted()))
+            return finish(.refused)
+        }
+        hop(.toEndpoint, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .onNode(pod.spec.nodeName))
+        step(1...4)
+        let healthy = runtime[podKey]?.probeHealthy ?? true
+        let hostHeader = target.explicitPort ? "\(target.host):\(target.port)" : target.host
+        switch app.answer(path: target.path, host: hostHeader, pod: pod, clientIP: clientIP, clientPort: clientPort, date: Self.httpDate(t), healthy: healthy) {
+        case .closes:
+            hop(.reply, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .closedWithoutReply)
+            return finish(.emptyReply)
+        case let .http(reply):
+            hop(.reply, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .httpReply(status: reply.status, reason: reply.reason, bytes: reply.body.utf8.count))
+            return finish(.reply(reply, servedBy: podKey))
+        }
+    }
+
+    private func podLabel(_ key: ObjectKey?, _ port: Int) -> String {
+        guard let key else { return "?:\(port)" }
+        return "\(key.namespace)/\(key.name):\(port)"
+    }
+
+    /// The node that answers for a LoadBalancer address (layer 2: one per Service, stable).
+    func announcingNode(for svc: Service) -> String {
+        let candidates = nodeOrder.filter { name in nodes.get("", name).map { !$0.unschedulable && $0.ready && $0.taints.isEmpty } ?? false }
+        guard !candidates.isEmpty else { return nodeOrder.first ?? "" }
+        var h: UInt32 = 2_166_136_261
+        for b in "\(svc.metadata.namespace)/\(svc.metadata.name)".utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return candidates[Int(h % UInt32(candidates.count))]
+    }
+
+    /// RFC 7231 IMF-fixdate (`Sun, 01 Jun 2025 12:05:00 GMT`).
+    public static func httpDate(_ ms: Millis) -> String {
+        let secs = ms / 1000
+        let days = secs / 86400
+        let rem = secs % 86400
+        // Civil-from-days (Howard Hinnant).
+        let z = days + 719_468
+        let era = z / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][Int(days % 7)]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][Int(m - 1)]
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(weekday), \(two(d)) \(month) \(y) \(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60)) GMT"
+    }
+}

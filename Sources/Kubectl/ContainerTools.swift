@@ -1,0 +1,142 @@
+import ClusterEngine
+import ClusterModel
+import Foundation
+
+/// What a process run inside a container wrote and how it ended.
+struct ProcessResult {
+    var stdout = ""
+    var stderr = ""
+    var exitCode: Int32 = 0
+}
+
+/// The programs a container image carries, and which flavour of nslookup.
+struct Toolbox {
+    enum Resolver { case bind, busybox }
+    var programs: Set<String>
+    var nslookup: Resolver
+
+    static let common: Set<String> = ["sh", "env", "printenv", "cat", "hostname", "echo", "true", "false", "sleep", "ls"]
+
+    init(image: String) {
+        let (repo, _) = AppProfile.split(image)
+        let base = repo.split(separator: "/").last.map(String.init) ?? repo
+        switch base {
+        case "jessie-dnsutils", "dnsutils":
+            programs = Self.common.union(["nslookup", "dig", "host", "curl", "wget", "bash"]); nslookup = .bind
+        case "netshoot":
+            programs = Self.common.union(["nslookup", "dig", "host", "curl", "wget", "bash"]); nslookup = .bind
+        case "curl":
+            programs = Self.common.union(["curl", "wget", "nslookup"]); nslookup = .busybox
+        case "busybox", "alpine":
+            programs = Self.common.union(["wget", "nslookup"]); nslookup = .busybox
+        case "nginx", "httpd", "ubuntu", "debian", "postgres", "redis":
+            programs = Self.common.union(["curl", "bash"]); nslookup = .bind
+        default:
+            programs = Self.common.union(["curl", "wget", "nslookup"]); nslookup = .busybox
+        }
+    }
+}
+
+/// Runs one command line inside a container: the network tools people reach for when a
+/// Service misbehaves (curl, wget, nslookup, dig), and the few files and variables that
+/// explain DNS and service discovery (env, /etc/resolv.conf, hostname).
+struct ContainerShell {
+    let cluster: Cluster
+    let pod: Pod
+    let container: Container
+    /// `kubectl exec -t`: curl then shows no progress meter.
+    let tty: Bool
+
+    func run(_ argv: [String]) -> ProcessResult {
+        guard let program = argv.first else { return ProcessResult() }
+        let tools = Toolbox(image: container.image)
+        let name = program.split(separator: "/").last.map(String.init) ?? program
+        guard tools.programs.contains(name) || name == "sh" else {
+            return ProcessResult(stdout: "OCI runtime exec failed: exec failed: unable to start container process: exec: \(goQuote(program)): executable file not found in $PATH: unknown\n", exitCode: 126)
+        }
+        let args = Array(argv.dropFirst())
+        switch name {
+        case "sh", "bash", "ash":
+            guard args.first == "-c", args.count >= 2 else {
+                return ProcessResult(stderr: "svclab: interactive shells are not modelled; run one command: kubectl exec \(pod.metadata.name) -- CMD\n", exitCode: 1)
+            }
+            return runScript(args[1])
+        case "curl": return CurlTool(cluster: cluster, pod: pod, tty: tty).run(args)
+        case "wget": return WgetTool(cluster: cluster, pod: pod).run(args)
+        case "nslookup": return NslookupTool(cluster: cluster, pod: pod, flavour: tools.nslookup).run(args)
+        case "dig": return DigTool(cluster: cluster, pod: pod).run(args)
+        case "env", "printenv":
+            let env = cluster.containerEnvironment(pod: pod, container: container)
+            if name == "printenv", let wanted = args.first {
+                guard let v = env.first(where: { $0.0 == wanted })?.1 else { return ProcessResult(exitCode: 1) }
+                return ProcessResult(stdout: v + "\n")
+            }
+            return ProcessResult(stdout: env.map { "\($0.0)=\($0.1)\n" }.joined())
+        case "hostname": return ProcessResult(stdout: pod.metadata.name + "\n")
+        case "echo": return ProcessResult(stdout: args.joined(separator: " ") + "\n")
+        case "true": return ProcessResult()
+        case "false": return ProcessResult(exitCode: 1)
+        case "sleep":
+            let seconds = args.first.flatMap { Durations.parseSleep($0) } ?? 0
+            cluster.advance(bySeconds: seconds)
+            return ProcessResult()
+        case "cat":
+            var out = ProcessResult()
+            for path in args {
+                if let text = file(path) { out.stdout += text } else {
+                    out.stderr += "cat: \(path): No such file or directory\n"; out.exitCode = 1
+                }
+            }
+            return out
+        case "ls":
+            return ProcessResult(stdout: "bin\ndev\netc\nhome\nproc\nroot\nsys\ntmp\nusr\nvar\n")
+        default:
+            return ProcessResult(stdout: "OCI runtime exec failed: exec failed: unable to start container process: exec: \(goQuote(program)): executable file not found in $PATH: unknown\n", exitCode: 126)
+        }
+    }
+
+    /// `sh -c 'a; b && c | grep x'`: commands in sequence, pipes through the shell's filters.
+    func runScript(_ script: String) -> ProcessResult {
+        var total = ProcessResult()
+        for part in script.components(separatedBy: ";").flatMap({ $0.components(separatedBy: "&&") }) {
+            guard let line = try? ShellLine.parse(part), let first = line.stages.first, !first.isEmpty else { continue }
+            var step = run(first)
+            for stage in line.stages.dropFirst() {
+                var piped = CommandOutput()
+                piped.outRaw(step.stdout)
+                let filtered = Filters.run(stage, input: piped)
+                step.stdout = filtered.stdout
+                step.stderr += filtered.stderr
+                step.exitCode = filtered.exitCode
+            }
+            total.stdout += step.stdout
+            total.stderr += step.stderr
+            total.exitCode = step.exitCode
+            if step.exitCode != 0 && script.contains("&&") { break }
+        }
+        return total
+    }
+
+    func file(_ path: String) -> String? {
+        switch path {
+        case "/etc/resolv.conf":
+            return "search \(cluster.searchDomains(namespace: pod.metadata.namespace).joined(separator: " "))\nnameserver \(Cluster.dnsServiceIP)\noptions ndots:5\n"
+        case "/etc/hostname":
+            return pod.metadata.name + "\n"
+        case "/etc/hosts":
+            return """
+            # Kubernetes-managed hosts file.
+            127.0.0.1\tlocalhost
+            ::1\tlocalhost ip6-localhost ip6-loopback
+            fe00::0\tip6-localnet
+            fe00::0\tip6-mcastprefix
+            fe00::1\tip6-allnodes
+            fe00::2\tip6-allrouters
+            \(pod.status.podIP)\t\(pod.metadata.name)
+
+            """
+        default:
+            return nil
+        }
+    }
+}

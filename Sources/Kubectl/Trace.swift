@@ -1,0 +1,184 @@
+import ClusterEngine
+import ClusterModel
+import Foundation
+
+/// `trace [--from POD] URL` and `traffic [--from POD] [-n N] URL`: svclab's own words for
+/// seeing a request's route hop by hop (DESIGN.md §5) and how kube-proxy spreads many of them.
+extension Session {
+    func runTrace(_ args: [String], traffic: Bool) -> CommandOutput {
+        var out = CommandOutput()
+        let word = traffic ? "traffic" : "trace"
+        var from: String?
+        var count = 100
+        var url: String?
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            switch a {
+            case "--from", "-f": i += 1; from = args.indices.contains(i) ? args[i] : nil
+            case "-n", "--requests":
+                i += 1
+                guard traffic, args.indices.contains(i), let n = Int(args[i]), (1...10_000).contains(n) else {
+                    out.fail("\(word): -n takes a number of requests from 1 to 10000"); return out
+                }
+                count = n
+            default:
+                if a.hasPrefix("--from=") { from = String(a.dropFirst(7)) }
+                else if a.hasPrefix("-") { out.fail("\(word): unknown flag \(a)\nusage: \(word) [--from POD]\(traffic ? " [-n N]" : "") URL"); return out }
+                else { url = a }
+            }
+            i += 1
+        }
+        guard let url, let target = RequestTarget.parse(url) else {
+            out.fail("usage: \(word) [--from POD]\(traffic ? " [-n N]" : "") URL   (e.g. \(word) --from my-pod http://my-app)")
+            return out
+        }
+        let client: Pod
+        switch clientPod(from) {
+        case let .failure(f): out.fail("\(word): " + f.message); return out
+        case let .success(p): client = p
+        }
+        if traffic { return runTraffic(client: client, target: target, count: count) }
+        let result = cluster.request(from: client, url: target)
+        for hop in result.hops { out.out(Self.format(hop)) }
+        out.out(Self.verdict(result))
+        if case .reply = result.outcome {} else { out.exitCode = 1 }
+        return out
+    }
+
+    /// `--from`, else `my-pod`, else the first running pod of the namespace.
+    private func clientPod(_ name: String?) -> Result<Pod, KubectlFailure> {
+        let running: (Pod) -> Bool = { $0.status.phase == "Running" && !$0.status.podIP.isEmpty }
+        if let name {
+            guard let p = cluster.pods.get(namespace, name) else { return .failure(KubectlFailure("pod \(goQuote(name)) not found in namespace \(goQuote(namespace))")) }
+            guard running(p) else { return .failure(KubectlFailure("pod \(goQuote(name)) is not running (\(p.status.phase))")) }
+            return .success(p)
+        }
+        if let p = cluster.pods.get(namespace, "my-pod"), running(p) { return .success(p) }
+        if let p = cluster.pods.list(namespace: namespace).first(where: running) { return .success(p) }
+        return .failure(KubectlFailure("no running pod to send from in namespace \(goQuote(namespace)); use --from POD"))
+    }
+
+    private func runTraffic(client: Pod, target: RequestTarget, count: Int) -> CommandOutput {
+        var out = CommandOutput()
+        struct Row { var pod: String; var node: String; var endpoint: String; var hits = 0 }
+        var rows: [String: Row] = [:]
+        var failures: [String: Int] = [:]
+        var statuses: [Int: Int] = [:]
+        let start = cluster.now
+        for _ in 0..<count {
+            let r = cluster.request(from: client, url: target)
+            switch r.outcome {
+            case let .reply(reply, servedBy):
+                statuses[reply.status, default: 0] += 1
+                let podName = servedBy?.name ?? "?"
+                let node = servedBy.flatMap { cluster.pods.get($0)?.spec.nodeName } ?? ""
+                let endpoint = r.hops.last.map { "\($0.destinationIP):\($0.destination.split(separator: ":").last ?? "")" } ?? ""
+                rows[podName, default: Row(pod: podName, node: node, endpoint: endpoint)].hits += 1
+            case .refused: failures["connection refused (curl exit 7)", default: 0] += 1
+            case .timedOut: failures["timed out (curl exit 28)", default: 0] += 1
+            case .unresolved: failures["could not resolve host (curl exit 6)", default: 0] += 1
+            case .emptyReply: failures["empty reply (curl exit 52)", default: 0] += 1
+            }
+        }
+        if !rows.isEmpty {
+            var lines = ["POD\tNODE\tENDPOINT\tHITS\tSHARE"]
+            for row in rows.values.sorted(by: { ($0.hits, $1.pod) > ($1.hits, $0.pod) }) {
+                lines.append("\(row.pod)\t\(row.node)\t\(row.endpoint)\t\(row.hits)\t\(Int((Double(row.hits) * 100 / Double(count)).rounded()))%")
+            }
+            var tw = TabWriter()
+            out.outRaw(tw.format(lines.joined(separator: "\n") + "\n"))
+        }
+        let answered = statuses.values.reduce(0, +)
+        var summary = "\(count) request\(count == 1 ? "" : "s") from \(client.metadata.namespace)/\(client.metadata.name) to \(target.scheme)://\(target.host)\(target.explicitPort ? ":\(target.port)" : "")\(target.path) in \(Self.seconds(cluster.now - start)): "
+        var parts: [String] = []
+        if answered > 0 { parts.append("\(answered) answered (" + statuses.keys.sorted().map { "HTTP \($0): \(statuses[$0]!)" }.joined(separator: ", ") + ")") }
+        for (k, v) in failures.sorted(by: { $0.key < $1.key }) { parts.append("\(v) \(k)") }
+        summary += parts.joined(separator: ", ")
+        out.out(summary)
+        if let svc = serviceBehind(target, client: client), svc.spec.sessionAffinity == "ClientIP" {
+            let port = svc.spec.ports.first { $0.port == target.port } ?? svc.spec.ports.first
+            if let port, let left = cluster.affinityRemaining(svc: svc, port: port, clientIP: client.status.podIP, node: client.spec.nodeName) {
+                out.out("sessionAffinity ClientIP: \(client.status.podIP) is pinned for another \(left / 1000)s of quiet (timeoutSeconds \(svc.spec.sessionAffinityTimeout ?? 10800))")
+            }
+        }
+        if answered == 0 { out.exitCode = 1 }
+        return out
+    }
+
+    private func serviceBehind(_ target: RequestTarget, client: Pod) -> Service? {
+        let ip = IPv4.parse(target.host) != nil ? target.host : cluster.resolve(target.host, namespace: client.metadata.namespace).addresses.first
+        guard let ip, case let .service(key)? = cluster.owner(of: ip) else { return nil }
+        return cluster.services.get(key)
+    }
+
+    static func seconds(_ ms: Millis) -> String { String(format: "%.3fs", Double(ms) / 1000) }
+
+    /// `12:05:00.123`, the virtual clock in UTC.
+    static func clockText(_ ms: Millis) -> String {
+        let day = ms % 86_400_000
+        return String(format: "%02d:%02d:%02d.%03d", day / 3_600_000, day / 60_000 % 60, day / 1000 % 60, day % 1000)
+    }
+
+    /// One hop in Hubble's layout: time, source -> destination (IP), observation point, verdict (why).
+    static func format(_ hop: TraceHop) -> String {
+        let arrow = hop.point == .reply ? "<-" : "->"
+        var verdict = hop.verdict.rawValue
+        if case let .dns(q) = hop.reason { verdict = q.answer.code.rawValue }
+        return "\(clockText(hop.time)) \(hop.source) \(arrow) \(hop.destination) (\(hop.destinationIP)) \(hop.point.rawValue) \(verdict) (\(reason(hop.reason)))"
+    }
+
+    static func reason(_ r: HopReason) -> String {
+        switch r {
+        case let .dns(q):
+            let answer = q.answer.records.map { record -> String in
+                switch record {
+                case let .a(_, ip): return ip
+                case let .cname(_, target): return "CNAME \(target)"
+                case let .srv(_, _, _, port, target): return "SRV \(target):\(port)"
+                }
+            }
+            return "\(q.name) \(q.type.rawValue)" + (answer.isEmpty ? (q.answer.code == .noError ? ": no records" : "") : " → " + answer.joined(separator: ", "))
+        case let .service(name, node, ready, terminatingOnly):
+            return terminatingOnly ? "kube-proxy on \(node): \(name) has no ready endpoints; using terminating ones"
+                : "kube-proxy on \(node): \(name) has \(ready) ready endpoint\(ready == 1 ? "" : "s")"
+        case let .choice(choice):
+            switch choice {
+            case let .random(index, count):
+                return count == 1 ? "the only ready endpoint" : "random: endpoint \(index + 1) of \(count), each with probability 1/\(count)"
+            case let .affinity(expiresIn):
+                return "sessionAffinity ClientIP: pinned endpoint, expires after \(expiresIn / 1000)s without requests"
+            case let .terminatingFallback(index, count):
+                return "terminating endpoint \(index + 1) of \(count) (no ready endpoint left)"
+            }
+        case let .nodePort(node, port, policy):
+            return "NodePort \(port) on node \(node), externalTrafficPolicy \(policy)"
+        case let .loadBalancer(ip, node):
+            return "LoadBalancer address \(ip), announced by node \(node)"
+        case .direct: return "pod IP, no Service"
+        case let .onNode(node): return "on node \(node)"
+        case let .httpReply(status, reason, bytes): return "HTTP/1.1 \(status) \(reason), \(bytes) bytes"
+        case .closedWithoutReply: return "connection closed without an HTTP reply (not an HTTP server)"
+        case let .noEndpoints(comment): return "REJECT \"\(comment)\": connection refused"
+        case let .noLocalEndpoints(comment): return "DROP \"\(comment)\": no answer"
+        case let .portNotInService(service, port, ports):
+            return "\(service) has no port \(port) (ports: \(ports.map(String.init).joined(separator: ", "))): no kube-proxy rule, no answer"
+        case let .notListening(pod, port, listening):
+            return "nothing listens on \(pod):\(port)" + (listening.isEmpty ? "" : " (it listens on \(listening.map(String.init).joined(separator: ", ")))") + ": connection refused"
+        case let .podNotRunning(pod, phase): return "\(pod) is \(phase): connection refused"
+        case let .noRoute(ip): return "no route to \(ip): no answer"
+        case let .nothingOnNodePort(node, port): return "no Service uses NodePort \(port) on \(node): connection refused"
+        }
+    }
+
+    static func verdict(_ r: RequestResult) -> String {
+        switch r.outcome {
+        case let .reply(reply, servedBy):
+            return "=> HTTP \(reply.status) \(reply.reason) from \(servedBy.map { "\($0.namespace)/\($0.name)" } ?? "?") in \(r.elapsed) ms"
+        case .unresolved: return "=> could not resolve host \(r.target.host) (curl exit 6)"
+        case .refused: return "=> connection refused after \(r.elapsed) ms (curl exit 7)"
+        case .timedOut: return "=> no answer; curl gives up after \(r.elapsed) ms (curl exit 28)"
+        case .emptyReply: return "=> empty reply (curl exit 52)"
+        }
+    }
+}
