@@ -2,11 +2,39 @@ import ClusterEngine
 import ClusterModel
 import Foundation
 
-/// What a process run inside a container wrote and how it ended.
+/// What a process run inside a container wrote, in the order it wrote it, and how it ended.
 struct ProcessResult {
-    var stdout = ""
-    var stderr = ""
+    var chunks: [(CommandOutput.Stream, String)] = []
     var exitCode: Int32 = 0
+
+    init(stdout: String = "", stderr: String = "", exitCode: Int32 = 0) {
+        if !stdout.isEmpty { chunks.append((.stdout, stdout)) }
+        if !stderr.isEmpty { chunks.append((.stderr, stderr)) }
+        self.exitCode = exitCode
+    }
+
+    /// Appending (`+=`) adds a chunk in order; assigning anything else replaces that stream.
+    var stdout: String {
+        get { text(.stdout) }
+        set { write(.stdout, newValue) }
+    }
+    var stderr: String {
+        get { text(.stderr) }
+        set { write(.stderr, newValue) }
+    }
+
+    private func text(_ stream: CommandOutput.Stream) -> String { chunks.filter { $0.0 == stream }.map(\.1).joined() }
+
+    private mutating func write(_ stream: CommandOutput.Stream, _ value: String) {
+        let old = text(stream)
+        if value.hasPrefix(old) {
+            let added = String(value.dropFirst(old.count))
+            if !added.isEmpty { chunks.append((stream, added)) }
+        } else {
+            chunks.removeAll { $0.0 == stream }
+            if !value.isEmpty { chunks.append((stream, value)) }
+        }
+    }
 }
 
 /// The programs a container image carries, and which flavour of nslookup.

@@ -44,8 +44,7 @@ struct ExecCommand: KubectlCommand {
             if let problem = PodPicker.execProblem(pod, container: c) { out.fail(problem); return out }
             result = ContainerShell(cluster: ctx.cluster, pod: pod, container: c, tty: tty && ctx.session.live != nil).run(command)
         }
-        out.outRaw(result.stdout)
-        if !result.stderr.isEmpty { out.chunks.append((.stderr, result.stderr)) }
+        out.chunks += result.chunks
         if result.exitCode != 0 {
             out.err("command terminated with exit code \(result.exitCode)")
             out.exitCode = result.exitCode
@@ -245,8 +244,7 @@ struct RunCommand: KubectlCommand {
         } else {
             let interactiveTTY = tty && ctx.session.live != nil
             let result = ContainerShell(cluster: ctx.cluster, pod: running, container: c, tty: interactiveTTY).run(argv)
-            out.outRaw(result.stdout)
-            if !result.stderr.isEmpty { out.chunks.append((.stderr, result.stderr)) }
+            out.chunks += result.chunks
             exitCode = result.exitCode
         }
         if tty && stdin && restart == "Always" && ctx.session.live != nil && !quiet {

@@ -135,13 +135,14 @@ struct CurlTool {
                 shown += reply.body
                 bodyBytes = reply.body.utf8.count
             }
+            // The meter is on stderr; in kubectl's output it usually lands before the body.
+            if meter {
+                out.stderr += Self.meterHeader + Self.meterLine(total: bodyBytes, received: bodyBytes, elapsed: max(ms, 1), done: true) + "\n"
+            }
             if let file = o.output, file != "-" {
                 _ = file // written to a file the lab does not keep (often /dev/null)
             } else {
                 out.stdout += shown
-            }
-            if meter {
-                out.stderr += Self.meterHeader + Self.meterLine(total: bodyBytes, received: bodyBytes, elapsed: max(ms, 1), done: true) + "\n"
             }
             if o.verbose { out.stderr += "* Connection #0 to host \(target.host) left intact\n" }
             if let w = o.writeOut { out.stdout += writeOut(w, result: result, status: reply.status) }

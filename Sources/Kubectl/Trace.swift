@@ -24,19 +24,23 @@ extension Session {
                 count = n
             default:
                 if a.hasPrefix("--from=") { from = String(a.dropFirst(7)) }
-                else if a.hasPrefix("-") { out.fail("\(word): unknown flag \(a)\nusage: \(word) [--from POD]\(traffic ? " [-n N]" : "") URL"); return out }
+                else if a.hasPrefix("-") { out.fail("\(word): unknown flag \(a)\nusage: \(word) [--from POD|host]\(traffic ? " [-n N]" : "") URL"); return out }
                 else { url = a }
             }
             i += 1
         }
         guard let url, let target = RequestTarget.parse(url) else {
-            out.fail("usage: \(word) [--from POD]\(traffic ? " [-n N]" : "") URL   (e.g. \(word) --from my-pod http://my-app)")
+            out.fail("usage: \(word) [--from POD|host]\(traffic ? " [-n N]" : "") URL   (e.g. \(word) --from my-pod http://my-app)")
             return out
         }
-        let client: Pod
-        switch clientPod(from) {
-        case let .failure(f): out.fail("\(word): " + f.message); return out
-        case let .success(p): client = p
+        let client: RequestClient
+        if from == "host" {
+            client = .host
+        } else {
+            switch clientPod(from) {
+            case let .failure(f): out.fail("\(word): " + f.message); return out
+            case let .success(p): client = .pod(p)
+            }
         }
         if traffic { return runTraffic(client: client, target: target, count: count) }
         let result = cluster.request(from: client, url: target)
@@ -46,7 +50,7 @@ extension Session {
         return out
     }
 
-    /// `--from`, else `my-pod`, else the first running pod of the namespace.
+    /// `--from POD` (or `--from host`: outside the cluster), else `my-pod`, else the first running pod of the namespace.
     private func clientPod(_ name: String?) -> Result<Pod, KubectlFailure> {
         let running: (Pod) -> Bool = { $0.status.phase == "Running" && !$0.status.podIP.isEmpty }
         if let name {
@@ -59,7 +63,7 @@ extension Session {
         return .failure(KubectlFailure("no running pod to send from in namespace \(goQuote(namespace)); use --from POD"))
     }
 
-    private func runTraffic(client: Pod, target: RequestTarget, count: Int) -> CommandOutput {
+    private func runTraffic(client: RequestClient, target: RequestTarget, count: Int) -> CommandOutput {
         var out = CommandOutput()
         struct Row { var pod: String; var node: String; var endpoint: String; var hits = 0 }
         var rows: [String: Row] = [:]
@@ -90,16 +94,21 @@ extension Session {
             out.outRaw(tw.format(lines.joined(separator: "\n") + "\n"))
         }
         let answered = statuses.values.reduce(0, +)
-        var summary = "\(count) request\(count == 1 ? "" : "s") from \(client.metadata.namespace)/\(client.metadata.name) to \(target.scheme)://\(target.host)\(target.explicitPort ? ":\(target.port)" : "")\(target.path) in \(Self.seconds(cluster.now - start)): "
+        let clientName: String
+        switch client {
+        case let .pod(p): clientName = "\(p.metadata.namespace)/\(p.metadata.name)"
+        case .host: clientName = "the host (\(RequestClient.hostIP))"
+        }
+        var summary = "\(count) request\(count == 1 ? "" : "s") from \(clientName) to \(target.scheme)://\(target.host)\(target.explicitPort ? ":\(target.port)" : "")\(target.path) in \(Self.seconds(cluster.now - start)): "
         var parts: [String] = []
         if answered > 0 { parts.append("\(answered) answered (" + statuses.keys.sorted().map { "HTTP \($0): \(statuses[$0]!)" }.joined(separator: ", ") + ")") }
         for (k, v) in failures.sorted(by: { $0.key < $1.key }) { parts.append("\(v) \(k)") }
         summary += parts.joined(separator: ", ")
         out.out(summary)
-        if let svc = serviceBehind(target, client: client), svc.spec.sessionAffinity == "ClientIP" {
+        if case let .pod(pod) = client, let svc = serviceBehind(target, client: pod), svc.spec.sessionAffinity == "ClientIP" {
             let port = svc.spec.ports.first { $0.port == target.port } ?? svc.spec.ports.first
-            if let port, let left = cluster.affinityRemaining(svc: svc, port: port, clientIP: client.status.podIP, node: client.spec.nodeName) {
-                out.out("sessionAffinity ClientIP: \(client.status.podIP) is pinned for another \(left / 1000)s of quiet (timeoutSeconds \(svc.spec.sessionAffinityTimeout ?? 10800))")
+            if let port, let left = cluster.affinityRemaining(svc: svc, port: port, clientIP: pod.status.podIP, node: pod.spec.nodeName) {
+                out.out("sessionAffinity ClientIP: \(pod.status.podIP) is pinned for another \(left / 1000)s of quiet (timeoutSeconds \(svc.spec.sessionAffinityTimeout ?? 10800))")
             }
         }
         if answered == 0 { out.exitCode = 1 }
@@ -151,10 +160,11 @@ extension Session {
             case let .terminatingFallback(index, count):
                 return "terminating endpoint \(index + 1) of \(count) (no ready endpoint left)"
             }
-        case let .nodePort(node, port, policy):
-            return "NodePort \(port) on node \(node), externalTrafficPolicy \(policy)"
-        case let .loadBalancer(ip, node):
-            return "LoadBalancer address \(ip), announced by node \(node)"
+        case let .nodePort(node, port, policy, fromPod):
+            return "NodePort \(port) on node \(node), externalTrafficPolicy \(policy)" + (fromPod && policy == "Local" ? " (a pod's traffic short-circuits to the cluster-wide rules)" : "")
+        case let .loadBalancer(ip, node, announced):
+            return announced ? "LoadBalancer address \(ip), announced by node \(node)"
+                : "LoadBalancer address \(ip), caught by the rules on the pod's node \(node)"
         case .direct: return "pod IP, no Service"
         case let .onNode(node): return "on node \(node)"
         case let .httpReply(status, reason, bytes): return "HTTP/1.1 \(status) \(reason), \(bytes) bytes"

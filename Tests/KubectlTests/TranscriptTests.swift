@@ -52,7 +52,7 @@ struct TranscriptTests {
             guard let result = s.runNext(from: &lines) else { continue }
             out += result.combined
             // Output without a final newline (`-o jsonpath`) is marked as cram marks it.
-            if !result.combined.isEmpty && !result.combined.hasSuffix("\n") { out += " (no-eol)\n" }
+            if let last = result.combined.utf8.last, last != UInt8(ascii: "\n") { out += " (no-eol)\n" }
             if result.exitCode != 0 { out += "[exit \(result.exitCode)]\n" }
         }
         return out

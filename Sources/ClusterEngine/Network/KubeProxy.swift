@@ -68,10 +68,12 @@ extension Cluster {
 
     /// One new connection from `clientIP` (on `node`) to a Service port. `external` is traffic
     /// that entered through a NodePort or LoadBalancer address (externalTrafficPolicy applies).
-    public func route(to svc: Service, port: ServicePort, clientIP: String, node: String, external: Bool) -> ServiceRoute {
+    /// `fromPod`: the source is a pod IP, which KUBE-EXT short-circuits to the cluster-wide chain
+    /// ("pod traffic for … external destinations"), so externalTrafficPolicy Local does not apply.
+    public func route(to svc: Service, port: ServicePort, clientIP: String, node: String, external: Bool, fromPod: Bool = true) -> ServiceRoute {
         let name = Self.servicePortName(svc, port)
         let all = proxyEndpoints(svc, port)
-        let local = external ? (svc.spec.externalTrafficPolicy == "Local") : (svc.spec.internalTrafficPolicy == "Local")
+        let local = external ? (svc.spec.externalTrafficPolicy == "Local" && !fromPod) : (svc.spec.internalTrafficPolicy == "Local")
         let reachable = local ? all.filter { $0.node == node } : all
         var candidates = reachable.filter { $0.ready }
         var fallback = false

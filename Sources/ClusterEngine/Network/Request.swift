@@ -55,8 +55,8 @@ public enum HopReason: Equatable, Sendable {
     case dns(DNSQuery)
     case service(name: String, node: String, ready: Int, terminatingOnly: Bool)
     case choice(EndpointChoice)
-    case nodePort(node: String, port: Int, policy: String)
-    case loadBalancer(ip: String, node: String)
+    case nodePort(node: String, port: Int, policy: String, fromPod: Bool)
+    case loadBalancer(ip: String, node: String, announced: Bool)
     case direct
     case onNode(String)
     case httpReply(status: Int, reason: String, bytes: Int)
@@ -107,17 +107,32 @@ public struct RequestResult: Equatable, Sendable {
     public var resolution: DNSResolution?
 }
 
+/// Who sends a request: a pod, or the machine the cluster runs on (kind's Docker host), which
+/// reaches node IPs and LoadBalancer addresses but not ClusterIPs or pod IPs.
+public enum RequestClient: Sendable {
+    case pod(Pod)
+    case host
+
+    /// The Docker bridge gateway of kind's network.
+    public static let hostIP = "172.18.0.1"
+}
+
 extension Cluster {
+    public func request(from pod: Pod, url target: RequestTarget, connectTimeout: Millis? = nil) -> RequestResult {
+        request(from: .pod(pod), url: target, connectTimeout: connectTimeout)
+    }
+
     /// What the client's kernel gives up after with no answer to its SYNs (tcp_syn_retries=6).
     public static let synTimeout: Millis = 134_000
 
     /// Sends one HTTP GET from `client` and advances the virtual clock by the time it takes.
     /// `connectTimeout` stops a connection attempt (curl `--connect-timeout`, `-m`).
-    public func request(from client: Pod, url target: RequestTarget, connectTimeout: Millis? = nil) -> RequestResult {
+    public func request(from client: RequestClient, url target: RequestTarget, connectTimeout: Millis? = nil) -> RequestResult {
         let start = clock.now
         var t = start
-        let clientName = "\(client.metadata.namespace)/\(client.metadata.name)"
-        let clientIP = client.status.podIP
+        let clientPod: Pod? = if case let .pod(p) = client { p } else { nil }
+        let clientName = clientPod.map { "\($0.metadata.namespace)/\($0.metadata.name)" } ?? "host"
+        let clientIP = clientPod?.status.podIP ?? RequestClient.hostIP
         let clientPort = 32768 + Int(networkRNG.next() % 28000)
         var hops: [TraceHop] = []
         func hop(_ point: HopPoint, _ verdict: HopVerdict, _ dest: String, _ ip: String, _ reason: HopReason) {
@@ -136,14 +151,22 @@ extension Cluster {
         // 1. The name: an address as is, anything else through the pod's resolver.
         var ip = target.host
         if IPv4.parse(target.host) == nil {
-            let resolution = resolve(target.host, namespace: client.metadata.namespace)
-            result.resolution = resolution
-            for q in resolution.queries {
-                step(0...1)
-                hop(.dnsQuery, q.answer.code == .noError && !q.answer.records.isEmpty ? .forwarded : .dropped,
-                    "kube-system/kube-dns:53", Self.dnsServiceIP, .dns(q))
+            // The host's resolver knows nothing of cluster.local: only the upstream answers.
+            let resolution = clientPod.map { resolve(target.host, namespace: $0.metadata.namespace) }
+                ?? DNSResolution(queries: [DNSQuery(name: target.host, type: .a, answer: dnsQuery(target.host.hasSuffix(Self.clusterDomain) || target.host.hasSuffix(Self.clusterDomain + ".") ? "invalid." : target.host, .a))],
+                                 answered: nil, addresses: [], cnames: [])
+            var resolved = resolution
+            if clientPod == nil, let q = resolution.queries.first, q.answer.code == .noError, !q.answer.addresses.isEmpty {
+                resolved.answered = q; resolved.addresses = q.answer.addresses
             }
-            guard let first = resolution.addresses.first else { return finish(.unresolved) }
+            result.resolution = resolved
+            for q in resolved.queries {
+                step(0...1)
+                // Pods ask CoreDNS; the host asks its own resolver (systemd-resolved), which forwards upstream.
+                hop(.dnsQuery, q.answer.code == .noError && !q.answer.records.isEmpty ? .forwarded : .dropped,
+                    clientPod != nil ? "kube-system/kube-dns:53" : "resolver:53", clientPod != nil ? Self.dnsServiceIP : "127.0.0.53", .dns(q))
+            }
+            guard let first = resolved.addresses.first else { return finish(.unresolved) }
             ip = first
         }
         result.connectIP = ip
@@ -152,7 +175,7 @@ extension Cluster {
         // 2. The destination address: a Service's virtual IP, a node, a pod, or nothing.
         let timeout = connectTimeout ?? Self.synTimeout
         func timedOut() -> RequestResult { t = max(t, start + timeout); return finish(.timedOut) }
-        let clientNode = client.spec.nodeName
+        let clientNode = clientPod?.spec.nodeName ?? ""
         var endpoint: (ip: String, port: Int, pod: ObjectKey?)
         switch owner(of: ip) {
         case let .service(key)?:
@@ -163,13 +186,20 @@ extension Cluster {
                 hop(.svcLookup, .dropped, "\(svcName):\(target.port)", ip, .portNotInService(service: svcName, port: target.port, ports: svc.spec.ports.map(\.port)))
                 return timedOut()
             }
+            guard isLB || clientPod != nil else {
+                // A ClusterIP exists only in the nodes' iptables rules: from outside there is no route.
+                hop(.toNetwork, .dropped, "\(svcName):\(target.port)", ip, .noRoute(ip: ip))
+                return timedOut()
+            }
             var node = clientNode
             if isLB {
-                // MetalLB layer 2: one node answers ARP for the address; traffic enters its NodePort path.
-                node = announcingNode(for: svc)
-                hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .loadBalancer(ip: ip, node: node))
+                // MetalLB layer 2: one node answers ARP for the address and its rules take the
+                // traffic; a pod's own node catches the address before it leaves.
+                if clientPod == nil { node = announcingNode(for: svc) }
+                hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .loadBalancer(ip: ip, node: node, announced: clientPod == nil))
             }
-            let route = self.route(to: svc, port: port, clientIP: isLB ? "" : clientIP, node: node, external: isLB)
+            // A pod's traffic to an external address is short-circuited to the cluster-wide rules.
+            let route = self.route(to: svc, port: port, clientIP: clientIP, node: node, external: isLB, fromPod: clientPod != nil)
             let ready = proxyEndpoints(svc, port).filter { $0.ready }.count
             switch route {
             case let .rejected(comment):
@@ -196,8 +226,8 @@ extension Cluster {
                 return finish(.refused)
             }
             let svcName = "\(svc.metadata.namespace)/\(svc.metadata.name)"
-            hop(.svcLookup, .traced, "\(svcName):\(port.port)", ip, .nodePort(node: nodeName, port: target.port, policy: svc.spec.externalTrafficPolicy ?? "Cluster"))
-            switch self.route(to: svc, port: port, clientIP: clientIP, node: nodeName, external: true) {
+            hop(.svcLookup, .traced, "\(svcName):\(port.port)", ip, .nodePort(node: nodeName, port: target.port, policy: svc.spec.externalTrafficPolicy ?? "Cluster", fromPod: clientPod != nil))
+            switch self.route(to: svc, port: port, clientIP: clientIP, node: nodeName, external: true, fromPod: clientPod != nil) {
             case let .rejected(comment):
                 hop(.svcLookup, .rejected, "\(svcName):\(port.port)", ip, .noEndpoints(comment))
                 step(0...2)
@@ -211,6 +241,10 @@ extension Cluster {
                 endpoint = (e.ip, e.port, e.pod)
             }
         case let .pod(key)?:
+            guard clientPod != nil else {
+                hop(.toNetwork, .dropped, podLabel(key, target.port), ip, .noRoute(ip: ip))
+                return timedOut()
+            }
             hop(.toEndpoint, .traced, podLabel(key, target.port), ip, .direct)
             endpoint = (ip, target.port, key)
         case nil:
