@@ -18,10 +18,16 @@ struct TranscriptTests {
 
     struct Step { var command: String; var body: [String] }
 
+    /// Lines split on the byte \n: curl -i output holds "\r\n", which Swift treats as one
+    /// Character, so a Character-based split would glue the next command to it.
+    static func lines(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     static func parse(_ text: String) -> (options: [String], steps: [Step]) {
         var options: [String] = []
         var steps: [Step] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        for line in lines(text) {
             if steps.isEmpty && line.hasPrefix("# svclab shell") {
                 options = line.dropFirst("# svclab shell".count).split(separator: " ").map(String.init)
             } else if line.hasPrefix("$ ") {
@@ -68,8 +74,11 @@ struct TranscriptTests {
             return
         }
         if actual != expected {
-            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            if let dir = ProcessInfo.processInfo.environment["SVCLAB_TRANSCRIPT_ACTUAL"] {
+                try? actual.write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
+            }
+            let e = Self.lines(expected)
+            let a = Self.lines(actual)
             let first = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
             Issue.record("""
             \(name) differs from line \(first + 1):
