@@ -128,7 +128,7 @@ struct CurlTool {
             let statusLine = "HTTP/1.1 \(reply.status) \(reply.reason)\r\n"
             let headerBlock = statusLine + reply.headers.map { "\($0.0): \($0.1)\r\n" }.joined() + "\r\n"
             if o.verbose {
-                out.stderr += headerBlock.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "< \($0)\n" }.joined()
+                out.stderr += "< " + statusLine + reply.headers.map { "< \($0.0): \($0.1)\r\n" }.joined() + "< \r\n"
             }
             if o.head { shown = headerBlock } else {
                 if o.include { shown += headerBlock }

@@ -9,10 +9,14 @@ public protocol LineSource {
 
 /// Lines of a script held in memory (scenario `run:` steps, tests, piped stdin read whole).
 public struct ScriptLines: LineSource {
-    private var lines: [Substring]
+    private var lines: [String]
     private var index = 0
     public init(_ text: String) {
-        var l = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on the newline byte and drop a CR before it: a CRLF is one Swift Character.
+        var l = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { bytes -> String in
+            let line = String(decoding: bytes, as: UTF8.self)
+            return line.utf8.last == UInt8(ascii: "\r") ? String(decoding: bytes.dropLast(), as: UTF8.self) : line
+        }
         if l.last == "" { l.removeLast() }
         lines = l
     }
@@ -225,7 +229,8 @@ enum Filters {
         var out = CommandOutput()
         // stderr of the producer still reaches the terminal.
         for chunk in input.chunks where chunk.0 == .stderr { out.chunks.append(chunk) }
-        var lines = input.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on the newline byte: a CRLF (curl -i) is one Swift Character and would not split.
+        var lines = input.stdout.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         if lines.last == "" { lines.removeLast() }
         let args = Array(words.dropFirst())
         switch words[0] {
