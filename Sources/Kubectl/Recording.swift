@@ -11,7 +11,11 @@ public final class SessionRecorder {
         public var seed: UInt64
         public var nodes: Int
         public var empty: Bool
-        public init(seed: UInt64, nodes: Int, empty: Bool) { self.seed = seed; self.nodes = nodes; self.empty = empty }
+        /// `--lb-pool` when it is not the default (`off` or `FIRST-LAST`).
+        public var loadBalancerPool: String?
+        public init(seed: UInt64, nodes: Int, empty: Bool, loadBalancerPool: String? = nil) {
+            self.seed = seed; self.nodes = nodes; self.empty = empty; self.loadBalancerPool = loadBalancerPool
+        }
     }
 
     enum Step { case run(String), sleep(Millis) }
@@ -47,6 +51,7 @@ public final class SessionRecorder {
             (Yams.Node("seed"), Yams.Node(String(options.seed), Tag(.int))),
         ]
         if options.empty { clusterPairs.append((Yams.Node("empty"), Yams.Node("true", Tag(.bool)))) }
+        if let pool = options.loadBalancerPool { clusterPairs.append((Yams.Node("loadBalancerPool"), Yams.Node(pool))) }
         var stepNodes: [Yams.Node] = []
         for step in steps {
             switch step {

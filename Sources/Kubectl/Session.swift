@@ -55,8 +55,10 @@ public final class Session {
 
     /// A session on the demo cluster (`svclab`, `svclab shell`): the demo manifests are applied
     /// with `kubectl apply` 10 minutes into the cluster's life and run for 5 minutes.
-    public static func demo(seed: UInt64 = 1, nodes: Int = 3) -> Session {
-        let session = Session(cluster: Cluster.bootstrapped(config: Cluster.Config(seed: seed, workerNodes: nodes), settleSeconds: 600))
+    public static func demo(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange) -> Session {
+        var config = Cluster.Config(seed: seed, workerNodes: nodes)
+        config.loadBalancerPool = loadBalancerPool
+        let session = Session(cluster: Cluster.bootstrapped(config: config, settleSeconds: 600))
         let out = session.apply([(DemoCluster.manifests, "demo.yaml")], explicitNamespace: nil, defaultNamespace: session.namespace)
         precondition(out.exitCode == 0, "demo manifests failed: \(out.stderr)")
         session.cluster.advance(bySeconds: 300)
@@ -64,8 +66,10 @@ public final class Session {
     }
 
     /// A bare cluster (`--empty`): namespaces, nodes, `kubernetes` and `kube-dns`.
-    public static func empty(seed: UInt64 = 1, nodes: Int = 3) -> Session {
-        Session(cluster: Cluster.bootstrapped(config: Cluster.Config(seed: seed, workerNodes: nodes), settleSeconds: 600))
+    public static func empty(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange) -> Session {
+        var config = Cluster.Config(seed: seed, workerNodes: nodes)
+        config.loadBalancerPool = loadBalancerPool
+        return Session(cluster: Cluster.bootstrapped(config: config, settleSeconds: 600))
     }
 
     func resolvePath(_ path: String) -> String {

@@ -11,13 +11,17 @@ struct ClusterOptions: ParsableArguments {
     var empty = false
     @Option(help: "Number of worker nodes.")
     var nodes: Int = 3
+    @Option(name: .customLong("lb-pool"), help: ArgumentHelp("Addresses for LoadBalancer Services (FIRST-LAST), or off to leave them <pending> as on a bare cluster.", valueName: "RANGE"))
+    var lbPool: String = "172.18.255.200-172.18.255.250"
 
     func validate() throws {
         guard (0...5000).contains(nodes) else { throw ValidationError("--nodes must be between 0 and 5000") }
+        guard LoadBalancerPool.parse(lbPool) != nil else { throw ValidationError("--lb-pool takes FIRST-LAST (e.g. 172.18.255.200-172.18.255.250) or off") }
     }
 
     func makeSession() -> Session {
-        empty ? Session.empty(seed: seed, nodes: nodes) : Session.demo(seed: seed, nodes: nodes)
+        let pool = LoadBalancerPool.parse(lbPool) ?? nil
+        return empty ? Session.empty(seed: seed, nodes: nodes, loadBalancerPool: pool) : Session.demo(seed: seed, nodes: nodes, loadBalancerPool: pool)
     }
 }
 
@@ -54,7 +58,8 @@ struct Shell: ParsableCommand {
     func run() throws {
         let session = cluster.makeSession()
         if let record {
-            let recorder = SessionRecorder(path: record, options: .init(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty), startTime: session.cluster.now)
+            let recorder = SessionRecorder(path: record, options: .init(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty,
+                                                                                     loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool), startTime: session.cluster.now)
             do { try recorder.flush() } catch {
                 throw ValidationError("--record: cannot write \(record): \(error.localizedDescription)")
             }

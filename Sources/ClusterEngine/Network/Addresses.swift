@@ -49,11 +49,19 @@ extension Cluster {
 /// A LoadBalancer implementation for a bare cluster, like MetalLB in layer-2 mode on kind:
 /// each `type: LoadBalancer` Service gets the next free address of a pool, written to its
 /// status; traffic to that address enters through the Service's NodePort on some node.
-struct LoadBalancerPool: Sendable {
+public struct LoadBalancerPool: Sendable {
     /// MetalLB's usual kind pool, inside the kind Docker network 172.18.0.0/16.
-    static let defaultRange: ClosedRange<UInt32> = IPv4.parse("172.18.255.200")!...IPv4.parse("172.18.255.250")!
+    public static let defaultRange: ClosedRange<UInt32> = IPv4.parse("172.18.255.200")!...IPv4.parse("172.18.255.250")!
     var range: ClosedRange<UInt32>?
     private(set) var used: Set<UInt32> = []
+
+    /// `off`, or `FIRST-LAST` (IPv4 addresses), as `--lb-pool` and scenario files write it.
+    public static func parse(_ text: String) -> ClosedRange<UInt32>?? {
+        if text == "off" || text == "none" { return .some(nil) }
+        let parts = text.split(separator: "-").map(String.init)
+        guard parts.count == 2, let a = IPv4.parse(parts[0]), let b = IPv4.parse(parts[1]), a <= b else { return nil }
+        return .some(a...b)
+    }
 
     mutating func take() -> String? {
         guard let range else { return nil }
