@@ -27,15 +27,21 @@ struct TranscriptTests {
     static func parse(_ text: String) -> (options: [String], steps: [Step]) {
         var options: [String] = []
         var steps: [Step] = []
+        // `> ` lines are a heredoc's body only right after a `$` line with `<<`; elsewhere
+        // they are output (curl -v prints `> GET / HTTP/1.1`).
+        var inBody = false
         for line in lines(text) {
             if steps.isEmpty && line.hasPrefix("# svclab shell") {
                 options = line.dropFirst("# svclab shell".count).split(separator: " ").map(String.init)
             } else if line.hasPrefix("$ ") {
                 steps.append(Step(command: String(line.dropFirst(2)), body: []))
-            } else if line.hasPrefix("> "), !steps.isEmpty {
+                inBody = line.contains("<<")
+            } else if inBody, line.hasPrefix("> ") {
                 steps[steps.count - 1].body.append(String(line.dropFirst(2)))
-            } else if line == ">", !steps.isEmpty {
+            } else if inBody, line == ">" {
                 steps[steps.count - 1].body.append("")
+            } else {
+                inBody = false
             }
         }
         return (options, steps)
