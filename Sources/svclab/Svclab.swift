@@ -95,11 +95,14 @@ struct Shell: ParsableCommand {
                 })
         }
         var anyFailed = false
+        // The simulated clock reaches wall time when a line is entered (time spent typing counts).
+        let catchUp = {
+            let elapsed = Int64(Date().timeIntervalSince(wallStart) * 1000)
+            session.cluster.advance(to: max(session.cluster.now, virtualStart + elapsed))
+        }
+        if interactive { source.afterRead = catchUp }
         while true {
-            if interactive {
-                let elapsed = Int64(Date().timeIntervalSince(wallStart) * 1000)
-                session.cluster.advance(to: max(session.cluster.now, virtualStart + elapsed))
-            }
+            if interactive { catchUp() }
             interruptRequested = 0
             guard let out = session.runNext(from: &source, echo: echo) else { break }
             for (stream, text) in out.chunks {
@@ -126,8 +129,16 @@ struct StdinLines: LineSource {
     private var atEnd = false
     /// At a terminal, when libedit is there: editing, history, Tab completion.
     var editor: LineEditor?
+    /// Called when a line has been typed, before it runs (the live clock catches up to Enter).
+    var afterRead: (() -> Void)?
 
     mutating func nextLine() -> String? {
+        let line = readOneLine()
+        if line != nil { afterRead?() }
+        return line
+    }
+
+    private mutating func readOneLine() -> String? {
         if let editor, let prompt {
             return editor.readLine(prompt: prompt())
         }
