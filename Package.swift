@@ -38,11 +38,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // ncursesw through a shim (the only C); only the TUI's terminal imports it.
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The lab on screen: state → update → render into a cell grid; ncurses and memory terminals.
+        .target(
+            name: "TUI",
+            dependencies: ["CNcurses", "Kubectl", "ClusterEngine", "ClusterModel"]
+        ),
         // Executable: argument parsing and wiring only.
         .executableTarget(
             name: "svclab",
             dependencies: [
-                "ClusterEngine", "Kubectl",
+                "ClusterEngine", "Kubectl", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,5 +68,6 @@ let package = Package(
         ]),
         // Transcripts/ holds the transcript files, read from the source tree by TranscriptTests.
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"], exclude: ["Transcripts"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Kubectl", "ClusterEngine", "ClusterModel"]),
     ]
 )

@@ -165,6 +165,11 @@ extension Cluster {
         }
     }
 
+    /// Whether the pod's simulated app answers its readiness probe (nil: no such pod).
+    public func readinessProbeHealthy(namespace: String, name: String) -> Bool? {
+        runtime[ObjectKey(namespace, name)]?.probeHealthy
+    }
+
     /// Lab control: make a pod's readiness probe pass or fail from now on.
     public func setReadinessProbeHealthy(namespace: String, name: String, healthy: Bool) {
         let key = ObjectKey(namespace, name)

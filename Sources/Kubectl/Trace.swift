@@ -124,7 +124,7 @@ extension Session {
     static func seconds(_ ms: Millis) -> String { String(format: "%.3fs", Double(ms) / 1000) }
 
     /// `12:05:00.123`, the virtual clock in UTC.
-    static func clockText(_ ms: Millis) -> String {
+    public static func clockText(_ ms: Millis) -> String {
         let day = ms % 86_400_000
         return String(format: "%02d:%02d:%02d.%03d", day / 3_600_000, day / 60_000 % 60, day / 1000 % 60, day % 1000)
     }
@@ -137,7 +137,7 @@ extension Session {
         return "\(clockText(hop.time)) \(hop.source) \(arrow) \(hop.destination) (\(hop.destinationIP)) \(hop.point.rawValue) \(verdict) (\(reason(hop.reason)))"
     }
 
-    static func reason(_ r: HopReason) -> String {
+    public static func reason(_ r: HopReason) -> String {
         switch r {
         case let .dns(q):
             let answer = q.answer.records.map { record -> String in
@@ -181,7 +181,7 @@ extension Session {
         }
     }
 
-    static func verdict(_ r: RequestResult) -> String {
+    public static func verdict(_ r: RequestResult) -> String {
         switch r.outcome {
         case let .reply(reply, servedBy):
             return "=> HTTP \(reply.status) \(reply.reason) from \(servedBy.map { "\($0.namespace)/\($0.name)" } ?? "?") in \(r.elapsed) ms"

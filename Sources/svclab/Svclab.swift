@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterEngine
 import Foundation
 import Kubectl
+import TUI
 
 /// Options every svclab command takes (DESIGN.md §1).
 struct ClusterOptions: ParsableArguments {
@@ -30,9 +31,9 @@ struct Svclab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "svclab",
         abstract: "A terminal lab for Kubernetes Services, on a simulated cluster.",
-        discussion: "Without a subcommand, starts the lab on the demo cluster (for now: the shell).",
-        subcommands: [Shell.self],
-        defaultSubcommand: Shell.self
+        discussion: "Without a subcommand, opens the lab on the demo cluster (the shell when not at a terminal).",
+        subcommands: [Lab.self, Shell.self],
+        defaultSubcommand: Lab.self
     )
 }
 
@@ -114,6 +115,35 @@ struct Shell: ParsableCommand {
         if interactive { FileHandle.standardOutput.write("\n".data(using: .utf8)!) }
         // Like a script run with `set -e` off: every line runs; the status says whether any failed.
         if anyFailed && !interactive { throw ExitCode(1) }
+    }
+}
+
+/// `svclab lab` (the default): the full-screen lab. Not at a terminal it runs the shell instead,
+/// so `svclab < script` still works.
+struct Lab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Open the lab: Services, pods and live endpoints side by side, on a simulated cluster."
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            var shell = Shell()
+            shell.cluster = cluster
+            try shell.run()
+            return
+        }
+        let session = cluster.makeSession()
+        let unicode = NcursesTerminal.localeIsUTF8()
+        // The one place that reads the wall clock: it drives the simulated one.
+        let app = LabApp(session: session, seed: cluster.seed, unicode: unicode, wallClock: { Date().timeIntervalSince1970 })
+        guard let terminal = NcursesTerminal() else {
+            throw ValidationError("cannot open the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
+        }
+        app.run(on: terminal)
+        terminal.restore()
     }
 }
 

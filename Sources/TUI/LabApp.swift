@@ -1,0 +1,205 @@
+import ClusterEngine
+import ClusterModel
+import Kubectl
+
+/// What the lab needs from a terminal; `NcursesTerminal` is the real one, `MemoryTerminal` the tests'.
+public protocol LabTerminal: AnyObject {
+    var size: (width: Int, height: Int) { get }
+    func draw(_ grid: Grid)
+    /// The next key or resize, or nil when `timeoutMillis` pass without input.
+    func nextInput(timeoutMillis: Int) -> TerminalInput?
+    /// True once SIGTERM/SIGHUP asked the lab to end.
+    var stopRequested: Bool { get }
+}
+
+public enum TerminalInput: Equatable, Sendable {
+    case key(Key)
+    case resize
+}
+
+/// The loop: input and ticks become events, `update` turns them into effects, the effects run
+/// against the session, and the frame is redrawn. The wall clock (injected) drives the
+/// simulated one at the chosen speed; it is the only clock read here.
+public final class LabApp {
+    public let session: Session
+    public private(set) var state: LabState
+    private var view: LabView
+    private let wallClock: () -> Double
+    private var lastWall: Double
+    private var carry: Double = 0
+
+    public init(session: Session, seed: UInt64, unicode: Bool, wallClock: @escaping () -> Double) {
+        self.session = session
+        self.wallClock = wallClock
+        lastWall = wallClock()
+        state = LabState(unicode: unicode, seed: seed)
+        view = LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: nil, filter: "")
+        // Start on the Service the lesson is about, if there is one.
+        if let i = view.services.firstIndex(where: { $0.name == "my-app" }) { state.serviceIndex = i }
+        state.clamp(view)
+        view = LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: state.selectedService, filter: "")
+    }
+
+    /// Runs until `q`, Ctrl-C, or a stop signal.
+    public func run(on terminal: LabTerminal) {
+        var lastFrame: Grid?
+        while !state.quit && !terminal.stopRequested {
+            let size = terminal.size
+            let frame = LabRender.render(state, view, width: size.width, height: size.height)
+            if frame != lastFrame { terminal.draw(frame); lastFrame = frame }
+            let input = terminal.nextInput(timeoutMillis: 100)
+            advanceClock()
+            switch input {
+            case let .key(key)?: handle(.key(key))
+            case .resize?: lastFrame = nil
+            case nil: handle(.tick)
+            }
+        }
+    }
+
+    /// One event through update and the effects (also what tests drive directly).
+    public func handle(_ event: LabEvent) {
+        let effects = LabUpdate.update(&state, event, view: view)
+        for e in effects { apply(e) }
+        refresh()
+    }
+
+    /// Moves the simulated clock by the wall time since the last call, at the chosen speed.
+    func advanceClock() {
+        let now = wallClock()
+        let elapsed = max(0, now - lastWall)
+        lastWall = now
+        guard state.speed != .paused else { return }
+        carry += elapsed * 1000 * Double(state.speed.rawValue)
+        let ms = Millis(carry)
+        carry -= Double(ms)
+        if ms > 0 { session.cluster.advance(byMillis: ms) }
+    }
+
+    private func refresh() {
+        let old = view
+        let wanted = state.selectedService
+        view = LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: wanted, filter: state.filter)
+        state.clamp(view)
+        // The selection moved (a Service came or went, or the cursor moved): build for it.
+        if state.selectedService != wanted {
+            view = LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: state.selectedService, filter: state.filter)
+        }
+        state.observe(old: old, new: view)
+    }
+
+    private func run(_ line: String) -> CommandOutput { session.runScript(line) }
+
+    private func apply(_ effect: LabEffect) {
+        switch effect {
+        case let .run(line):
+            let out = run(line)
+            let text = out.combined
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let trimmed = lines.last == "" ? Array(lines.dropLast()) : lines
+            if line.hasPrefix("trace") || line.hasPrefix("traffic") {
+                state.trace = trimmed.map(Self.compactTrace)
+                state.traceTitle = line.hasPrefix("trace") ? "Trace" : "Traffic"
+            } else if trimmed.count <= 1 {
+                state.flash = trimmed.first ?? "(no output)"
+            } else {
+                state.panel = LabState.Panel(title: "$ " + line, lines: trimmed)
+            }
+        case let .scale(deployment, replicas):
+            flash(run("kubectl scale deployment \(deployment) --replicas=\(replicas)"))
+        case let .scaleBy(deployment, delta):
+            let current = session.cluster.deployments.get(session.namespace, deployment)?.desiredReplicas ?? 0
+            flash(run("kubectl scale deployment \(deployment) --replicas=\(max(0, current + delta))"))
+        case let .label(pod, spec):
+            flash(run("kubectl label pod \(pod) \(spec)"))
+        case let .toggleReadiness(pod):
+            guard let p = session.cluster.pods.get(session.namespace, pod), p.spec.containers.contains(where: { $0.readinessProbe != nil }) else {
+                state.flash = "\(pod) has no readiness probe: it counts as ready as soon as it runs"
+                return
+            }
+            let healthy = session.cluster.readinessProbeHealthy(namespace: session.namespace, name: pod) ?? true
+            session.cluster.setReadinessProbeHealthy(namespace: session.namespace, name: pod, healthy: !healthy)
+            state.flash = healthy ? "\(pod): readiness probe now fails; after failureThreshold probes it leaves the endpoints"
+                : "\(pod): readiness probe passes again; it returns to the endpoints"
+        case let .deletePod(pod):
+            flash(run("kubectl delete pod \(pod) --wait=false"))
+        case let .fire(service):
+            guard let client = clientPod() else { state.flash = "no running pod to send the request from"; return }
+            // The Service's first port, by its DNS name (what a client in the namespace would type).
+            let port = session.cluster.services.get(session.namespace, service)?.spec.ports.first?.port ?? 80
+            guard let target = RequestTarget.parse(port == 80 ? "http://\(service)" : "http://\(service):\(port)") else { return }
+            let result = session.cluster.request(from: client, url: target, connectTimeout: 10_000)
+            state.trace = Self.traceLines(result)
+            state.traceTitle = "Trace: \(client.metadata.name) → \(target.host):\(target.port)"
+        case let .burst(service):
+            let port = session.cluster.services.get(session.namespace, service)?.spec.ports.first?.port ?? 80
+            let out = run("traffic -n 100 http://\(service)\(port == 80 ? "" : ":\(port)")").combined
+            // The table's POD and HITS/SHARE columns fit the pane; the summary follows.
+            state.trace = out.split(separator: "\n").map { line in
+                let cols = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                guard cols.count == 5, !line.hasPrefix("POD") else { return line.hasPrefix("POD") ? "POD".padding(toLength: 26, withPad: " ", startingAt: 0) + "HITS  SHARE" : String(line) }
+                return LabRender.fitName(cols[0], 24) + "  " + cols[3].padding(toLength: 5, withPad: " ", startingAt: 0) + " " + cols[4]
+            }
+            state.traceTitle = "Traffic: 100 × GET http://\(service)"
+        case let .step(ms):
+            session.cluster.advance(byMillis: ms)
+        }
+    }
+
+    /// The lab's client: `my-pod` if it runs, else the first running pod.
+    private func clientPod() -> Pod? {
+        let running: (Pod) -> Bool = { $0.status.phase == "Running" && !$0.status.podIP.isEmpty && !$0.isTerminating }
+        if let p = session.cluster.pods.get(session.namespace, "my-pod"), running(p) { return p }
+        return session.cluster.pods.list(namespace: session.namespace).first(where: running)
+    }
+
+    /// A trace short enough for the pane: one line per hop, the reason in a few words.
+    static func traceLines(_ r: RequestResult) -> [String] {
+        func short(_ name: String) -> String { name.replacingOccurrences(of: "default/", with: "") }
+        var lines: [String] = []
+        for hop in r.hops {
+            switch hop.reason {
+            case let .dns(q):
+                let answer = q.answer.addresses.isEmpty ? q.answer.code.rawValue : q.answer.addresses.joined(separator: ",")
+                lines.append("DNS  \(q.name) → \(answer)")
+            case let .service(name, node, ready, terminatingOnly):
+                lines.append("SVC  \(short(name)): " + (terminatingOnly ? "no ready, using terminating" : "\(ready) ready") + " (node \(node))")
+            case let .choice(choice):
+                let why: String
+                switch choice {
+                case let .random(i, n): why = n == 1 ? "the only endpoint" : "random \(i + 1) of \(n)"
+                case let .affinity(ms): why = "ClientIP affinity (\(ms / 1000)s)"
+                case let .terminatingFallback(i, n): why = "terminating \(i + 1) of \(n)"
+                }
+                lines.append("NAT  → \(hop.destinationIP):\(hop.destination.split(separator: ":").last ?? "") \(why)")
+            case let .nodePort(node, port, policy, _): lines.append("NODE \(node):\(port) (\(policy))")
+            case let .loadBalancer(ip, node, _): lines.append("LB   \(ip) via \(node)")
+            case .direct: lines.append("POD  direct to \(hop.destinationIP)")
+            case let .onNode(node): lines.append("POD  \(short(hop.destination.split(separator: ":").first.map(String.init) ?? "")) on \(node)")
+            case let .httpReply(status, reason, bytes): lines.append("←    \(status) \(reason), \(bytes) bytes")
+            case .closedWithoutReply: lines.append("←    closed without an HTTP reply")
+            case let .noEndpoints(comment): lines.append("SVC  REJECT: \(short(comment))")
+            case let .noLocalEndpoints(comment): lines.append("SVC  DROP: \(short(comment))")
+            case let .portNotInService(service, port, ports): lines.append("SVC  \(short(service)) has no port \(port) (\(ports.map(String.init).joined(separator: ","))): no rule")
+            case let .notListening(pod, port, listening): lines.append("POD  \(pod): nothing on :\(port)" + (listening.isEmpty ? "" : " (listens \(listening.map(String.init).joined(separator: ",")))"))
+            case let .podNotRunning(pod, phase): lines.append("POD  \(pod) is \(phase)")
+            case let .noRoute(ip): lines.append("NET  no route to \(ip)")
+            case let .nothingOnNodePort(node, port): lines.append("NODE \(node):\(port): no such NodePort")
+            }
+        }
+        switch r.outcome {
+        case let .reply(reply, servedBy): lines.append("=    \(reply.status) \(reply.reason) from \(servedBy.map { LabRender.fitName($0.name, 22).trimmingCharacters(in: .whitespaces) } ?? "?") in \(r.elapsed) ms")
+        default: lines.append(short(Session.verdict(r)))
+        }
+        return lines
+    }
+
+    private func flash(_ out: CommandOutput) {
+        state.flash = out.combined.split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    /// Trace lines without the date-free clock's milliseconds noise kept; pods' namespaces dropped.
+    static func compactTrace(_ line: String) -> String {
+        line.replacingOccurrences(of: "default/", with: "")
+    }
+}

@@ -1,0 +1,149 @@
+import ClusterEngine
+import ClusterModel
+
+/// What the screen shows, read from the cluster once per frame: plain rows, no formatting.
+/// The endpoints pane explains every pod of the namespace against the selected Service.
+public struct LabView: Equatable, Sendable {
+    public struct ServiceRow: Equatable, Sendable {
+        public var name: String
+        public var type: String
+        public var clusterIP: String
+        public var ports: String
+        public var selector: String
+        public var readyEndpoints: Int
+    }
+
+    public struct PodRow: Equatable, Sendable {
+        public var name: String
+        public var ready: String
+        public var status: String
+        public var ip: String
+        public var node: String
+        public var labels: String
+        /// Selected by the current Service's selector.
+        public var selected: Bool
+        /// Each selector term and whether this pod's labels satisfy it.
+        public var terms: [(term: String, ok: Bool)]
+        /// The Deployment that owns it (through its ReplicaSet), if any.
+        public var deployment: String?
+
+        public static func == (a: PodRow, b: PodRow) -> Bool {
+            a.name == b.name && a.ready == b.ready && a.status == b.status && a.ip == b.ip && a.node == b.node && a.labels == b.labels
+                && a.selected == b.selected && a.deployment == b.deployment && a.terms.map { "\($0.term)\($0.ok)" } == b.terms.map { "\($0.term)\($0.ok)" }
+        }
+    }
+
+    public enum EndpointState: String, Sendable { case ready, notReady, terminating }
+
+    public struct EndpointRow: Equatable, Sendable {
+        public var address: String   // ip:port
+        public var port: String      // the Service port's name or number
+        public var pod: String
+        public var node: String
+        public var state: EndpointState
+        public var id: String { "\(port)/\(address)" }
+    }
+
+    /// A pod the Service leaves out, and why.
+    public struct LeftOut: Equatable, Sendable {
+        public var pod: String
+        public var reason: String
+    }
+
+    public var clusterName: String
+    public var namespace: String
+    public var now: Millis
+    public var services: [ServiceRow]
+    public var pods: [PodRow]
+    public var endpoints: [EndpointRow]
+    public var leftOut: [LeftOut]
+    public var events: [String]
+
+    public static func build(cluster: Cluster, namespace: String, serviceName: String?, filter: String) -> LabView {
+        let services = cluster.services.list(namespace: namespace)
+        let rows = services.map { svc in
+            ServiceRow(name: svc.metadata.name, type: svc.spec.type,
+                       clusterIP: svc.spec.type == "ExternalName" ? svc.spec.externalName : svc.spec.clusterIP,
+                       ports: svc.spec.ports.map { p in "\(p.port)" + (p.nodePort != 0 ? ":\(p.nodePort)" : "") + "/\(p.proto)" }.joined(separator: ","),
+                       selector: (svc.spec.selector ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+                       readyEndpoints: Set(cluster.slices(ofService: ObjectKey(namespace, svc.metadata.name)).flatMap { $0.endpoints.filter { $0.conditions.ready ?? true }.compactMap(\.addresses.first) }).count)
+        }
+        let svc = serviceName.flatMap { cluster.services.get(namespace, $0) }
+        let selector = svc?.spec.selector ?? [:]
+        let allPods = cluster.pods.list(namespace: namespace)
+        let pods = allPods.filter { filter.isEmpty || $0.metadata.name.contains(filter) || formatLabels($0.metadata.labels).contains(filter) }
+        let printer = PodSummary.self
+        let podRows = pods.map { p in
+            let terms = selector.sorted { $0.key < $1.key }.map { (term: "\($0.key)=\($0.value)", ok: p.metadata.labels[$0.key] == $0.value) }
+            return PodRow(name: p.metadata.name, ready: printer.ready(p), status: printer.status(p), ip: p.status.podIP.isEmpty ? "-" : p.status.podIP,
+                          node: p.spec.nodeName.isEmpty ? "-" : p.spec.nodeName, labels: formatLabels(p.metadata.labels),
+                          selected: !selector.isEmpty && terms.allSatisfy(\.ok), terms: terms,
+                          deployment: p.metadata.controllerRef.flatMap { cluster.replicaSets.get(namespace, $0.name)?.metadata.controllerRef?.name })
+        }
+
+        var endpoints: [EndpointRow] = []
+        var leftOut: [LeftOut] = []
+        if let svc {
+            var inSlices = Set<String>()
+            for slice in cluster.slices(ofService: ObjectKey(namespace, svc.metadata.name)) {
+                for e in slice.endpoints {
+                    guard let ip = e.addresses.first else { continue }
+                    let state: EndpointState = (e.conditions.terminating ?? false) ? .terminating : ((e.conditions.ready ?? true) ? .ready : .notReady)
+                    for p in slice.ports {
+                        endpoints.append(EndpointRow(address: "\(ip):\(p.port ?? 0)", port: p.name ?? "", pod: e.targetRef?.name ?? "-", node: e.nodeName ?? "-", state: state))
+                    }
+                    if let name = e.targetRef?.name { inSlices.insert(name) }
+                }
+            }
+            endpoints.sort { ($0.port, $0.address) < ($1.port, $1.address) }
+            if selector.isEmpty {
+                leftOut.append(LeftOut(pod: "(all)", reason: svc.spec.type == "ExternalName" ? "ExternalName Service: no endpoints, DNS answers a CNAME" : "no selector: endpoints are managed by hand"))
+            } else {
+                for p in allPods where !inSlices.contains(p.metadata.name) {
+                    let failing = selector.sorted { $0.key < $1.key }.filter { p.metadata.labels[$0.key] != $0.value }
+                    if let f = failing.first {
+                        let reason = p.metadata.labels[f.key].map { "has \(f.key)=\($0), not \(f.value)" } ?? "lacks \(f.key)=\(f.value)"
+                        leftOut.append(LeftOut(pod: p.metadata.name, reason: reason))
+                    } else if p.isTerminal {
+                        leftOut.append(LeftOut(pod: p.metadata.name, reason: "pod has finished (\(p.status.phase))"))
+                    } else if p.status.podIP.isEmpty {
+                        leftOut.append(LeftOut(pod: p.metadata.name, reason: "no IP yet (\(PodSummary.status(p)))"))
+                    } else {
+                        leftOut.append(LeftOut(pod: p.metadata.name, reason: "no container port matches the Service's targetPort"))
+                    }
+                }
+                for e in endpoints where e.state == .notReady && !leftOut.contains(where: { $0.pod == e.pod }) {
+                    leftOut.append(LeftOut(pod: e.pod, reason: "selected but not ready: gets no traffic"))
+                }
+                // Matching pods in other namespaces are the classic cross-namespace mistake.
+                for other in cluster.namespaces.list(namespace: nil).map(\.metadata.name) where other != namespace {
+                    for p in cluster.pods.list(namespace: other) where selector.allSatisfy({ p.metadata.labels[$0.key] == $0.value }) {
+                        leftOut.append(LeftOut(pod: "\(other)/\(p.metadata.name)", reason: "labels match, but it is in namespace \(other)"))
+                    }
+                }
+            }
+        }
+        let now = cluster.now
+        let events = cluster.events.list(namespace: namespace).sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }.suffix(20).map { e in
+            "\(e.reason) \(e.involvedObject.kind.lowercased())/\(e.involvedObject.name): \(e.message)"
+        }
+        return LabView(clusterName: cluster.config.clusterName, namespace: namespace, now: now, services: rows, pods: podRows,
+                       endpoints: endpoints, leftOut: leftOut, events: Array(events))
+    }
+}
+
+/// READY and STATUS as `kubectl get pods` shows them (the short form the panes have room for).
+enum PodSummary {
+    static func ready(_ p: Pod) -> String {
+        "\(p.status.containerStatuses.filter(\.ready).count)/\(p.spec.containers.count)"
+    }
+    static func status(_ p: Pod) -> String {
+        if p.isTerminating { return "Terminating" }
+        if p.status.phase == "Succeeded" { return "Completed" }
+        if p.status.phase == "Pending" {
+            if p.spec.nodeName.isEmpty { return "Pending" }
+            return "ContainerCreating"
+        }
+        return p.status.phase
+    }
+}

@@ -1,0 +1,203 @@
+import ClusterModel
+import ClusterEngine
+import Foundation
+
+/// `render(state, view, size) -> Grid`: pure; the same inputs draw the same frame.
+public enum LabRender {
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+
+    public static func render(_ s: LabState, _ v: LabView, width: Int, height: Int) -> Grid {
+        var g = Grid(width: width, height: height)
+        let glyphs = s.unicode ? Glyphs.unicode : Glyphs.ascii
+        guard width >= minimumWidth, height >= minimumHeight else {
+            let lines = ["svclab needs a terminal of at least \(minimumWidth)×\(minimumHeight);", "this one is \(width)×\(height).",
+                         "Make it larger, or press q to quit."]
+            for (i, l) in lines.enumerated() {
+                g.put(max(0, (width - l.count) / 2), max(0, height / 2 - 1 + i), l, i == 0 ? .warn : .normal)
+            }
+            return g
+        }
+        header(&g, s, v)
+        let bodyTop = 1, bodyHeight = height - 3
+        // The left column holds two tables; it gets a little more room.
+        let left = width * 21 / 40, right = width - left
+        let servicesHeight = min(max(5, v.services.count + 3), bodyHeight * 2 / 5)
+        servicesPane(&g, s, v, x: 0, y: bodyTop, w: left, h: servicesHeight, glyphs: glyphs)
+        podsPane(&g, s, v, x: 0, y: bodyTop + servicesHeight, w: left, h: bodyHeight - servicesHeight, glyphs: glyphs)
+        // The endpoints pane takes what its rows need (within bounds); the trace gets the rest.
+        let endpointRows = v.endpoints.count + s.ghosts.count + (v.leftOut.isEmpty ? 0 : 1 + v.leftOut.count * 2)
+        let endpointsHeight = max(6, min(endpointRows + 2, bodyHeight - 8))
+        endpointsPane(&g, s, v, x: left, y: bodyTop, w: right, h: endpointsHeight, glyphs: glyphs)
+        tracePane(&g, s, v, x: left, y: bodyTop + endpointsHeight, w: right, h: bodyHeight - endpointsHeight, glyphs: glyphs)
+        footer(&g, s, v, glyphs: glyphs)
+        if let panel = s.panel { overlay(&g, panel, glyphs: glyphs) }
+        return g
+    }
+
+    static func clock(_ ms: Millis) -> String {
+        let day = ms % 86_400_000
+        return String(format: "%02d:%02d:%02d", day / 3_600_000, day / 60_000 % 60, day / 1000 % 60)
+    }
+
+    static func header(_ g: inout Grid, _ s: LabState, _ v: LabView) {
+        g.fill(0, 0, g.width, 1, .header)
+        let text = " svclab · cluster \(v.clusterName) · ns \(v.namespace) · \(clock(v.now)) · \(s.speed.label) · seed \(s.seed)"
+        let end = g.put(0, 0, text, .header)
+        let hint = "? help  q quit "
+        if end + hint.count + 1 <= g.width { g.put(g.width - hint.count, 0, hint, .header) }
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String {
+        let clipped = s.count > n ? String(s.prefix(max(0, n - 1))) + "…" : s
+        return clipped.padding(toLength: n, withPad: " ", startingAt: 0)
+    }
+
+    /// Pod names differ at the end (`my-app-d9dfc86bc-b57ng`): elide the middle, keep the tail.
+    static func fitName(_ s: String, _ n: Int) -> String {
+        guard s.count > n, n > 8 else { return pad(s, n) }
+        return pad(String(s.prefix(n - 7)) + "…" + String(s.suffix(6)), n)
+    }
+
+    /// Wraps `text` to `width` columns; continuation lines get `indent`.
+    static func wrap(_ text: String, _ width: Int, indent: String) -> [String] {
+        guard width > indent.count + 8 else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if candidate.count > width && !current.isEmpty {
+                lines.append(current)
+                current = indent + word
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    static func servicesPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
+        let inner = g.box(x, y, w, h, title: "Services (\(v.services.count))", focused: s.focus == .services, glyphs: glyphs)
+        let wide = inner.w >= 58
+        let nameW = wide ? 16 : 12, typeW = wide ? 13 : 5, ipW = wide ? 15 : 13
+        g.put(inner.x, inner.y, pad("NAME", nameW) + pad("TYPE", typeW) + pad("CLUSTER-IP", ipW) + (wide ? pad("PORTS", 13) + "SELECTOR" : "PORTS"), .dim, maxWidth: inner.w)
+        let rows = inner.h - 1
+        let first = max(0, min(s.serviceIndex - rows + 1, v.services.count - rows))
+        for (i, svc) in v.services.enumerated().dropFirst(max(0, first)).prefix(rows) {
+            let type = wide ? svc.type : ["ClusterIP": "CIP", "NodePort": "NP", "LoadBalancer": "LB", "ExternalName": "EXT"][svc.type] ?? svc.type
+            var line = pad(svc.name, nameW) + pad(type, typeW) + pad(svc.clusterIP, ipW) + pad(svc.ports, wide ? 13 : max(0, inner.w - nameW - typeW - ipW))
+            if wide { line += svc.selector.isEmpty ? "<none>" : svc.selector }
+            let row = inner.y + 1 + i - max(0, first)
+            let selected = i == s.serviceIndex
+            g.put(inner.x, row, pad(line, inner.w), selected ? .selected : (svc.readyEndpoints == 0 && svc.type != "ExternalName" ? .warn : .normal), maxWidth: inner.w)
+        }
+    }
+
+    static func podsPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
+        let title = "Pods (\(v.pods.count))" + (s.filter.isEmpty ? "" : " /\(s.filter)")
+        let inner = g.box(x, y, w, h, title: title, focused: s.focus == .pods, glyphs: glyphs)
+        let wide = inner.w >= 58
+        let nameW = wide ? 24 : max(10, inner.w - 16)
+        g.put(inner.x, inner.y, "  " + pad("NAME", nameW) + pad("RDY", 4) + (wide ? pad("STATUS", 12) + pad("IP", 12) + pad("NODE", 16) + "LABELS" : "IP/STATUS"), .dim, maxWidth: inner.w)
+        let rows = inner.h - 1
+        let first = max(0, min(s.podIndex - rows + 1, v.pods.count - rows))
+        for (i, p) in v.pods.enumerated().dropFirst(max(0, first)).prefix(rows) {
+            let row = inner.y + 1 + i - max(0, first)
+            let mark = p.selected ? glyphs.selectedMark : glyphs.unselectedMark
+            let pulse = s.pulses["pod:" + p.name]
+            let pulseGlyph = pulse.map { $0.kind == .added ? glyphs.added : $0.kind == .changed ? glyphs.changed : glyphs.removed } ?? " "
+            var line = "\(mark)\(pulseGlyph)" + fitName(p.name, nameW) + pad(p.ready, 4)
+            if wide { line += pad(p.status, 12) + pad(p.ip, 12) + pad(p.node, 16) + p.labels }
+            else { line += p.status == "Running" ? p.ip : p.status }
+            let role: Role
+            if s.focus == .pods && i == s.podIndex { role = .selected }
+            else if let pulse { role = pulse.kind == .added ? .added : .changed }
+            else if p.status != "Running" { role = .warn }
+            else { role = p.selected ? .ok : .dim }
+            g.put(inner.x, row, pad(line, inner.w), role, maxWidth: inner.w)
+        }
+    }
+
+    static func endpointsPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
+        let service = s.currentService(v) ?? "-"
+        let ready = v.endpoints.filter { $0.state == .ready }.count
+        let inner = g.box(x, y, w, h, title: "Endpoints of \(service) (\(ready) ready)", focused: s.focus == .endpoints, glyphs: glyphs)
+        var lines: [(String, Role)] = []
+        let multiPort = Set(v.endpoints.map(\.port)).count > 1
+        let all = (v.endpoints.map { ($0, false) } + s.ghosts.map { ($0, true) }).sorted { ($0.0.port, $0.0.address) < ($1.0.port, $1.0.address) }
+        for (e, ghost) in all {
+            let pulse = s.pulses["ep:" + e.id]
+            let state = ghost ? glyphs.removed : (e.state == .ready ? glyphs.ready : e.state == .notReady ? glyphs.notReady : glyphs.terminating)
+            let mark = ghost ? glyphs.removed : pulse.map { $0.kind == .added ? glyphs.added : glyphs.changed } ?? " "
+            // The port name only when the Service has several.
+            let port = multiPort && !e.port.isEmpty ? "\(e.port) " : ""
+            let role: Role = ghost ? .removed : pulse?.kind == .added ? .added : pulse?.kind == .changed ? .changed
+                : (e.state == .ready ? .ok : .warn)
+            let head = "\(mark)\(state) \(port)\(e.address) "
+            lines.append((head + fitName(e.pod, max(10, inner.w - head.count)), role))
+        }
+        if v.endpoints.isEmpty && s.ghosts.isEmpty {
+            lines.append(("  Endpoints: <none>", .error))
+        }
+        if !v.leftOut.isEmpty {
+            lines.append(("left out:", .dim))
+            for l in v.leftOut {
+                for w in wrap("  \(glyphs.unselectedMark) \(l.pod): \(l.reason)", inner.w, indent: "      ") { lines.append((w, .warn)) }
+            }
+        }
+        let scroll = max(0, min(s.endpointScroll, lines.count - inner.h))
+        for (i, line) in lines.dropFirst(scroll).prefix(inner.h).enumerated() {
+            g.put(inner.x, inner.y + i, line.0, line.1, maxWidth: inner.w)
+        }
+    }
+
+    static func tracePane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
+        let showingTrace = !s.trace.isEmpty
+        let inner = g.box(x, y, w, h, title: showingTrace ? s.traceTitle : "Events", focused: false, glyphs: glyphs)
+        let raw = showingTrace ? s.trace : Array(v.events.suffix(inner.h))
+        let lines = raw.flatMap { wrap($0, inner.w, indent: "    ") }
+        for (i, line) in lines.suffix(inner.h).enumerated() {
+            let role: Role = line.contains("REJECT") || line.contains("DROP") || line.hasPrefix("=> no") || line.hasPrefix("=> conn") || line.hasPrefix("=> could") ? .error
+                : line.hasPrefix("=>") ? .ok : .normal
+            g.put(inner.x, inner.y + i, line, role, maxWidth: inner.w)
+        }
+    }
+
+    static func footer(_ g: inout Grid, _ s: LabState, _ v: LabView, glyphs: Glyphs) {
+        let detailRow = g.height - 2, hintRow = g.height - 1
+        if let flash = s.flash {
+            g.put(0, detailRow, flash, flash.hasPrefix("error") ? .error : .accent)
+        } else if s.focus == .pods, v.pods.indices.contains(s.podIndex) {
+            let p = v.pods[s.podIndex]
+            var col = g.put(0, detailRow, "\(p.name): ", .dim)
+            if p.terms.isEmpty { g.put(col, detailRow, "the selected Service has no selector", .dim) }
+            for t in p.terms {
+                col = g.put(col, detailRow, t.term + " " + (t.ok ? glyphs.ready : glyphs.notReady) + "  ", t.ok ? .ok : .error)
+            }
+        }
+        if let prompt = s.prompt {
+            g.fill(0, hintRow, g.width, 1, .prompt)
+            let text = prompt.kind.rawValue + prompt.text
+            let end = g.put(0, hintRow, text, .prompt)
+            g.put(end, hintRow, "▏", .prompt)
+            return
+        }
+        var col = 0
+        for b in KeyTable.bindings {
+            guard let hint = b.hint else { continue }
+            if col + b.label.count + hint.count + 2 > g.width { break }
+            col = g.put(col, hintRow, b.label, .accent)
+            col = g.put(col, hintRow, " \(hint)  ", .dim)
+        }
+    }
+
+    static func overlay(_ g: inout Grid, _ panel: LabState.Panel, glyphs: Glyphs) {
+        let x = 2, y = 2, w = g.width - 4, h = g.height - 4
+        g.fill(x, y, w, h, .normal)
+        let inner = g.box(x, y, w, h, title: panel.title + "  (Esc closes, ↑/↓ scroll)", focused: true, glyphs: glyphs)
+        for (i, line) in panel.lines.dropFirst(panel.scroll).prefix(inner.h).enumerated() {
+            g.put(inner.x, inner.y + i, line.replacingOccurrences(of: "\t", with: "    "), .normal, maxWidth: inner.w)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ClusterModel
+import ClusterEngine
+
+/// The lab's UI state: plain data. `update` changes it; `render` draws it with a `LabView`.
+public struct LabState: Equatable, Sendable {
+    public enum Pane: Int, CaseIterable, Sendable { case services, pods, endpoints }
+    public enum Speed: Int, CaseIterable, Sendable {
+        case paused = 0, normal = 1, fast = 10
+        public var label: String { self == .paused ? "paused" : "\(rawValue)×" }
+    }
+    /// A one-line input at the bottom: what it is for decides what Enter does.
+    public enum PromptKind: String, Sendable { case command = ":", filter = "/", scale = "scale to: ", label = "label: " }
+    public struct Prompt: Equatable, Sendable {
+        public var kind: PromptKind
+        public var text = ""
+        public var target = ""   // the deployment or pod the prompt acts on
+    }
+    /// A scrollable panel over the panes: command output, help.
+    public struct Panel: Equatable, Sendable {
+        public var title: String
+        public var lines: [String]
+        public var scroll = 0
+    }
+    /// A row that changed a moment ago, marked until `until` (simulated time).
+    public struct Pulse: Equatable, Sendable {
+        public enum Kind: Sendable { case added, changed, removed }
+        public var kind: Kind
+        public var until: Millis
+    }
+
+    public var focus: Pane = .services
+    public var serviceIndex = 0
+    public var podIndex = 0
+    public var endpointScroll = 0
+    public var selectedService: String?
+    public var prompt: Prompt?
+    public var filter = ""
+    public var panel: Panel?
+    public var trace: [String] = []
+    public var traceTitle = "Events"
+    public var flash: String?
+    public var speed: Speed = .normal
+    public var quit = false
+    public var history: [String] = []
+    public var pulses: [String: Pulse] = [:]
+    /// Endpoint rows that just left, still drawn (struck) while their pulse lasts.
+    public var ghosts: [LabView.EndpointRow] = []
+    public var unicode = true
+    public var seed: UInt64 = 1
+
+    public init(unicode: Bool = true, seed: UInt64 = 1) { self.unicode = unicode; self.seed = seed }
+}
+
+/// What happens to the lab.
+public enum LabEvent: Equatable, Sendable {
+    case key(Key)
+    case tick
+}
+
+/// Keys as the terminal reports them.
+public enum Key: Equatable, Hashable, Sendable {
+    case char(Character)
+    case up, down, left, right, pageUp, pageDown, tab, backTab, enter, escape, backspace
+    case ctrl(Character)
+}
+
+/// What `update` asks the runner to do to the cluster (the only impure part).
+public enum LabEffect: Equatable, Sendable {
+    case run(String)                       // any svclab shell line; output goes to a panel
+    case scale(deployment: String, replicas: Int)
+    case scaleBy(deployment: String, delta: Int)
+    case label(pod: String, spec: String)
+    case toggleReadiness(pod: String)
+    case deletePod(String)
+    case fire(service: String)
+    case burst(service: String)
+    case step(Millis)
+}

@@ -1,0 +1,223 @@
+import ClusterEngine
+import Foundation
+import Testing
+@testable import Kubectl
+@testable import TUI
+
+/// Golden frames (text layer and role layer) at 80×24 and 120×40, for the main states.
+/// `SVCLAB_UPDATE_SNAPSHOTS=1 swift test --filter TUITests` rewrites them after an intended change.
+struct SnapshotTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+    /// A lab on the demo cluster whose wall clock never moves (frames depend only on keys).
+    static func lab() -> LabApp {
+        LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
+    }
+
+    static func check(_ name: String, _ grid: Grid) throws {
+        let text = grid.text + "\n\n" + grid.roles + "\n"
+        let url = directory.appendingPathComponent(name + ".txt")
+        if ProcessInfo.processInfo.environment["SVCLAB_UPDATE_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        if expected != text {
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false), a = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let i = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
+            Issue.record("\(name) differs at line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<end>")\n  actual:   \(i < a.count ? a[i] : "<end>")\n(SVCLAB_UPDATE_SNAPSHOTS=1 rewrites it)")
+        }
+    }
+
+    static func frame(_ app: LabApp, _ w: Int, _ h: Int) -> Grid {
+        LabRender.render(app.state, LabView.build(cluster: app.session.cluster, namespace: app.session.namespace, serviceName: app.state.selectedService, filter: app.state.filter), width: w, height: h)
+    }
+
+    func keys(_ app: LabApp, _ keys: [Key]) { for k in keys { app.handle(.key(k)) } }
+    func type(_ app: LabApp, _ text: String) { for c in text { app.handle(.key(.char(c))) } }
+
+    @Test func startScreen() throws {
+        let app = Self.lab()
+        try Self.check("start-80x24", Self.frame(app, 80, 24))
+        try Self.check("start-120x40", Self.frame(app, 120, 40))
+    }
+
+    @Test func scalingAddsEndpointRows() throws {
+        let app = Self.lab()
+        keys(app, [.char("+"), .char("+")])
+        app.session.cluster.advance(bySeconds: 2)
+        app.handle(.tick)
+        try Self.check("scaled-80x24", Self.frame(app, 80, 24))
+        app.session.cluster.advance(bySeconds: 10)
+        app.handle(.tick)
+        #expect(Self.frame(app, 80, 24).text.contains("Endpoints of my-app (5 ready)"))
+    }
+
+    @Test func relabelMovesAPodOutWithItsReason() throws {
+        let app = Self.lab()
+        keys(app, [.tab, .char("L")])
+        type(app, "app.kubernetes.io/name=other --overwrite")
+        keys(app, [.enter])
+        try Self.check("relabeled-80x24", Self.frame(app, 80, 24))
+        let text = Self.frame(app, 80, 24).text
+        #expect(text.contains("has"))
+        #expect(text.contains("app.kubernetes.io/name=other"))
+    }
+
+    @Test func requestTraceAndHelp() throws {
+        let app = Self.lab()
+        keys(app, [.char("f")])
+        try Self.check("trace-80x24", Self.frame(app, 80, 24))
+        keys(app, [.char("?")])
+        try Self.check("help-80x24", Self.frame(app, 80, 24))
+    }
+
+    @Test func commandPromptOpensAPanel() throws {
+        let app = Self.lab()
+        keys(app, [.char(":")])
+        type(app, "kubectl get svc")
+        try Self.check("prompt-80x24", Self.frame(app, 80, 24))
+        keys(app, [.enter])
+        try Self.check("panel-80x24", Self.frame(app, 80, 24))
+        keys(app, [.escape])
+        #expect(app.state.panel == nil)
+    }
+
+    @Test func tooSmall() throws {
+        let app = Self.lab()
+        try Self.check("small-60x20", Self.frame(app, 60, 20))
+        let ascii = LabApp(session: Session.demo(), seed: 1, unicode: false, wallClock: { 0 })
+        try Self.check("ascii-80x24", Self.frame(ascii, 80, 24))
+    }
+}
+
+/// Every key of the table, through `update`: what it changes and which effect it asks for.
+struct KeyTableTests {
+    func fresh() -> (LabState, LabView) {
+        let session = Session.demo()
+        var s = LabState()
+        let v0 = LabView.build(cluster: session.cluster, namespace: "default", serviceName: nil, filter: "")
+        s.serviceIndex = v0.services.firstIndex { $0.name == "my-app" } ?? 0
+        s.clamp(v0)
+        return (s, LabView.build(cluster: session.cluster, namespace: "default", serviceName: s.selectedService, filter: ""))
+    }
+
+    @Test func everyBindingHasHelpAndADistinctKey() {
+        var seen = Set<Key>()
+        for b in KeyTable.bindings {
+            #expect(!b.help.isEmpty)
+            for k in b.keys { #expect(seen.insert(k).inserted, "\(k) bound twice") }
+        }
+        #expect(KeyTable.helpLines.count > KeyTable.bindings.count)
+    }
+
+    @Test func navigationAndPanes() {
+        var (s, v) = fresh()
+        #expect(s.selectedService == "my-app")
+        _ = LabUpdate.update(&s, .key(.up), view: v)
+        #expect(s.selectedService == "kubernetes")
+        _ = LabUpdate.update(&s, .key(.char("j")), view: v)
+        #expect(s.selectedService == "my-app")
+        _ = LabUpdate.update(&s, .key(.tab), view: v)
+        #expect(s.focus == .pods)
+        _ = LabUpdate.update(&s, .key(.down), view: v)
+        #expect(s.podIndex == 1)
+        _ = LabUpdate.update(&s, .key(.backTab), view: v)
+        #expect(s.focus == .services)
+        (s, v) = fresh()
+        _ = LabUpdate.update(&s, .key(.tab), view: v); _ = LabUpdate.update(&s, .key(.tab), view: v); _ = LabUpdate.update(&s, .key(.tab), view: v)
+        #expect(s.focus == .services)
+    }
+
+    @Test func actionsAskForEffects() {
+        var (s, v) = fresh()
+        #expect(LabUpdate.update(&s, .key(.char("+")), view: v) == [.scaleBy(deployment: "my-app", delta: 1)])
+        #expect(LabUpdate.update(&s, .key(.char("-")), view: v) == [.scaleBy(deployment: "my-app", delta: -1)])
+        #expect(LabUpdate.update(&s, .key(.char("f")), view: v) == [.fire(service: "my-app")])
+        #expect(LabUpdate.update(&s, .key(.char("b")), view: v) == [.burst(service: "my-app")])
+        #expect(LabUpdate.update(&s, .key(.char(".")), view: v) == [.step(1000)])
+        _ = LabUpdate.update(&s, .key(.char("=")), view: v)
+        #expect(s.prompt?.kind == .scale)
+        for c in "5" { _ = LabUpdate.update(&s, .key(.char(c)), view: v) }
+        #expect(LabUpdate.update(&s, .key(.enter), view: v) == [.scale(deployment: "my-app", replicas: 5)])
+        _ = LabUpdate.update(&s, .key(.char("=")), view: v)
+        for c in "-1" { _ = LabUpdate.update(&s, .key(.char(c)), view: v) }
+        #expect(LabUpdate.update(&s, .key(.enter), view: v) == [])
+        #expect(s.flash == "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+        // Pod actions need the Pods pane.
+        #expect(LabUpdate.update(&s, .key(.char("x")), view: v) == [])
+        #expect(s.flash == "select a pod first (Tab to the Pods pane)")
+        _ = LabUpdate.update(&s, .key(.tab), view: v)
+        let pod = v.pods[0].name
+        #expect(LabUpdate.update(&s, .key(.char("x")), view: v) == [.deletePod(pod)])
+        #expect(LabUpdate.update(&s, .key(.char("r")), view: v) == [.toggleReadiness(pod: pod)])
+        _ = LabUpdate.update(&s, .key(.char("L")), view: v)
+        for c in "tier=web" { _ = LabUpdate.update(&s, .key(.char(c)), view: v) }
+        #expect(LabUpdate.update(&s, .key(.enter), view: v) == [.label(pod: pod, spec: "tier=web")])
+    }
+
+    @Test func promptsFilterClockHelpQuit() {
+        var (s, v) = fresh()
+        _ = LabUpdate.update(&s, .key(.char("/")), view: v)
+        for c in "my-pod" { _ = LabUpdate.update(&s, .key(.char(c)), view: v) }
+        _ = LabUpdate.update(&s, .key(.backspace), view: v)
+        _ = LabUpdate.update(&s, .key(.enter), view: v)
+        #expect(s.filter == "my-po")
+        _ = LabUpdate.update(&s, .key(.char(":")), view: v)
+        for c in "kubectl get pods" { _ = LabUpdate.update(&s, .key(.char(c)), view: v) }
+        #expect(LabUpdate.update(&s, .key(.enter), view: v) == [.run("kubectl get pods")])
+        _ = LabUpdate.update(&s, .key(.char(":")), view: v)
+        _ = LabUpdate.update(&s, .key(.up), view: v)
+        #expect(s.prompt?.text == "kubectl get pods", "history recall")
+        _ = LabUpdate.update(&s, .key(.escape), view: v)
+        #expect(s.prompt == nil)
+        _ = LabUpdate.update(&s, .key(.char(" ")), view: v)
+        #expect(s.speed == .paused)
+        _ = LabUpdate.update(&s, .key(.char(" ")), view: v)
+        #expect(s.speed == .normal)
+        _ = LabUpdate.update(&s, .key(.char(">")), view: v)
+        #expect(s.speed == .fast)
+        _ = LabUpdate.update(&s, .key(.char("<")), view: v)
+        #expect(s.speed == .normal)
+        _ = LabUpdate.update(&s, .key(.char("?")), view: v)
+        #expect(s.panel?.title == "Help")
+        _ = LabUpdate.update(&s, .key(.char("q")), view: v)
+        #expect(s.panel == nil && !s.quit, "q closes a panel first")
+        _ = LabUpdate.update(&s, .key(.char("z")), view: v)
+        #expect(s.flash == "z: no such key — ? lists them")
+        _ = LabUpdate.update(&s, .key(.char("q")), view: v)
+        #expect(s.quit)
+        var t = fresh().0
+        _ = LabUpdate.update(&t, .key(.ctrl("c")), view: v)
+        #expect(t.quit)
+    }
+
+    @Test func effectsChangeTheCluster() {
+        let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
+        app.handle(.key(.char("+")))
+        #expect(app.session.cluster.deployments.get("default", "my-app")?.desiredReplicas == 4)
+        #expect(app.state.flash == "deployment.apps/my-app scaled")
+        app.handle(.key(.tab))
+        app.handle(.key(.char("r")))
+        #expect(app.state.flash?.contains("readiness probe now fails") == true)
+        app.handle(.key(.char(".")))
+        let t = app.session.cluster.now
+        app.handle(.key(.char(".")))
+        #expect(app.session.cluster.now == t + 1000)
+    }
+
+    @Test func wallClockDrivesTheSimulatedOneAtTheChosenSpeed() {
+        var wall = 100.0
+        let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { wall })
+        let t0 = app.session.cluster.now
+        wall += 2; app.advanceClock()
+        #expect(app.session.cluster.now == t0 + 2000)
+        app.handle(.key(.char(">")))
+        wall += 1; app.advanceClock()
+        #expect(app.session.cluster.now == t0 + 12_000)
+        app.handle(.key(.char(" ")))
+        wall += 5; app.advanceClock()
+        #expect(app.session.cluster.now == t0 + 12_000, "paused")
+    }
+}
