@@ -38,18 +38,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Scenario files: format (strict, with positions), runner, expectations, asciinema casts.
+        .target(
+            name: "Scenario",
+            dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", .product(name: "Yams", package: "Yams")]
+        ),
         // ncursesw through a shim (the only C); only the TUI's terminal imports it.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The lab on screen: state → update → render into a cell grid; ncurses and memory terminals.
         .target(
             name: "TUI",
-            dependencies: ["CNcurses", "Kubectl", "ClusterEngine", "ClusterModel"]
+            dependencies: ["CNcurses", "Kubectl", "Scenario", "ClusterEngine", "ClusterModel"]
         ),
         // Executable: argument parsing and wiring only.
         .executableTarget(
             name: "svclab",
             dependencies: [
-                "ClusterEngine", "Kubectl", "TUI",
+                "ClusterEngine", "Kubectl", "TUI", "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,5 +74,6 @@ let package = Package(
         // Transcripts/ holds the transcript files, read from the source tree by TranscriptTests.
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"], exclude: ["Transcripts"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Kubectl", "ClusterEngine", "ClusterModel"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
     ]
 )

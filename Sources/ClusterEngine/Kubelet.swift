@@ -134,14 +134,15 @@ extension Cluster {
     private func runReadinessProbe(_ pod: inout Pod, _ key: ObjectKey) {
         guard var rt = runtime[key], let probe = pod.spec.containers.compactMap(\.readinessProbe).first else { return }
         guard case .running = pod.status.containerStatuses.first?.state else { return }
-        let healthy = rt.probeHealthy
+        let container = pod.spec.containers.first { $0.readinessProbe != nil }!
+        let failure = probeFailure(probe, pod: pod, container: container, healthy: rt.probeHealthy)
+        let healthy = failure == nil
         if healthy {
             rt.consecutiveSuccesses += 1; rt.consecutiveFailures = 0
         } else {
             rt.consecutiveFailures += 1; rt.consecutiveSuccesses = 0
-            let container = pod.spec.containers.first { $0.readinessProbe != nil }!
             let ref = ObjectReference(kind: Pod.kind, namespace: key.namespace, name: key.name, uid: pod.metadata.uid, apiVersion: "v1", fieldPath: "spec.containers{\(container.name)}")
-            recordEvent(ref, type: "Warning", reason: "Unhealthy", message: "Readiness probe failed: \(probeFailureText(probe, pod))", component: "kubelet", host: pod.spec.nodeName)
+            recordEvent(ref, type: "Warning", reason: "Unhealthy", message: "Readiness probe failed: \(failure!)", component: "kubelet", host: pod.spec.nodeName)
         }
         let ready = pod.status.isReady
         if healthy && !ready && rt.consecutiveSuccesses >= probe.successThreshold {
@@ -155,13 +156,38 @@ extension Cluster {
         if rt.probing { schedule(after: Millis(probe.periodSeconds) * 1000, .kubelet(key, uid: pod.metadata.uid, step: .probe)) }
     }
 
-    private func probeFailureText(_ probe: Probe, _ pod: Pod) -> String {
+    /// What the kubelet's prober sees: the simulated app must listen on the probed port and
+    /// answer the path (a probe aimed at the wrong port fails like the real one); the lab's
+    /// "break readiness" knob makes a healthy app answer 503. nil means success.
+    private func probeFailure(_ probe: Probe, pod: Pod, container: Container, healthy: Bool) -> String? {
+        let app = AppProfile(container: container)
+        func resolve(_ port: IntOrString) -> Int? {
+            switch port {
+            case let .int(i): return i
+            case let .string(name): return container.ports.first { $0.name == name }?.containerPort
+            }
+        }
+        let ip = pod.status.podIP
         switch probe.handler {
-        case .httpGet: return "HTTP probe failed with statuscode: 503"
-        case let .tcpSocket(port): return "dial tcp \(pod.status.podIP):\(port): connect: connection refused"
-        case .exec: return "command terminated with exit code 1"
-        case .grpc: return "timeout: failed to connect service within 1s"
-        case .none: return ""
+        case let .httpGet(path, port, scheme):
+            guard let number = resolve(port), app.listens(on: number) else {
+                let shown = resolve(port).map(String.init) ?? port.description
+                return "Get \"\(scheme.lowercased())://\(ip):\(shown)\(path)\": dial tcp \(ip):\(shown): connect: connection refused"
+            }
+            guard healthy else { return "HTTP probe failed with statuscode: 503" }
+            switch app.answer(path: path, host: "\(ip):\(number)", pod: pod, clientIP: pod.status.hostIP, clientPort: 40000, date: Self.httpDate(clock.now), healthy: healthy) {
+            case let .http(reply) where reply.status >= 200 && reply.status < 400: return nil
+            case let .http(reply): return "HTTP probe failed with statuscode: \(reply.status)"
+            case .closes: return "Get \"\(scheme.lowercased())://\(ip):\(number)\(path)\": EOF"
+            }
+        case let .tcpSocket(port):
+            guard let number = resolve(port), app.listens(on: number) else {
+                return "dial tcp \(ip):\(resolve(port).map(String.init) ?? port.description): connect: connection refused"
+            }
+            return healthy ? nil : "dial tcp \(ip):\(number): i/o timeout"
+        case .exec: return healthy ? nil : "command terminated with exit code 1"
+        case .grpc: return healthy ? nil : "timeout: failed to connect service within 1s"
+        case .none: return nil
         }
     }
 

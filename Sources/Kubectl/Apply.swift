@@ -57,7 +57,7 @@ extension Session {
     /// Applies manifest texts as `kubectl apply -f` does: every document that decodes is applied,
     /// success lines first, then the collected errors in kubectl's single/aggregate form.
     /// Used by `kubectl apply` and by the demo setup.
-    func apply(_ inputs: [(text: String, source: String)], explicitNamespace: String?, defaultNamespace: String) -> CommandOutput {
+    public func apply(_ inputs: [(text: String, source: String)], explicitNamespace: String?, defaultNamespace: String) -> CommandOutput {
         var out = CommandOutput()
         var errors: [ApplyFailure] = []
         var applied = 0

@@ -67,6 +67,22 @@ public enum KeyTable {
         KeyBinding(keys: [.char(".")], label: ".", hint: nil, help: "advance the clock one second (handy while paused)") { _, _ in [.step(1000)] },
         KeyBinding(keys: [.char(">")], label: ">", hint: nil, help: "run the clock 10× faster") { s, _ in s.speed = .fast; return [] },
         KeyBinding(keys: [.char("<")], label: "<", hint: nil, help: "back to real time (1×)") { s, _ in s.speed = .normal; return [] },
+        KeyBinding(keys: [.char("n")], label: "n", hint: nil, help: "scenario: next step (a challenge: check whether it is solved)") { s, _ in
+            guard s.lesson != nil else { s.flash = "n: only when playing a scenario (svclab play FILE)"; return [] }
+            return [.lesson(.next)]
+        },
+        KeyBinding(keys: [.char("N")], label: "N", hint: nil, help: "scenario: skip the current challenge") { s, _ in
+            guard s.lesson != nil else { s.flash = "N: only when playing a scenario (svclab play FILE)"; return [] }
+            return [.lesson(.skip)]
+        },
+        KeyBinding(keys: [.char("h")], label: "h", hint: nil, help: "scenario: the next hint for the challenge") { s, _ in
+            guard s.lesson != nil else { s.flash = "h: only when playing a scenario (svclab play FILE)"; return [] }
+            return [.lesson(.hint)]
+        },
+        KeyBinding(keys: [.char("S")], label: "S", hint: nil, help: "scenario: show the challenge's solution") { s, _ in
+            guard s.lesson != nil else { s.flash = "S: only when playing a scenario (svclab play FILE)"; return [] }
+            return [.lesson(.solution)]
+        },
         KeyBinding(keys: [.char("?")], label: "?", hint: "help", help: "this help") { s, _ in
             s.panel = LabState.Panel(title: "Help", lines: KeyTable.helpLines); return []
         },

@@ -28,8 +28,11 @@ public final class LabApp {
     private var lastWall: Double
     private var carry: Double = 0
 
-    public init(session: Session, seed: UInt64, unicode: Bool, wallClock: @escaping () -> Double) {
+    private let player: ScenarioPlayer?
+
+    public init(session: Session, seed: UInt64, unicode: Bool, wallClock: @escaping () -> Double, player: ScenarioPlayer? = nil) {
         self.session = session
+        self.player = player
         self.wallClock = wallClock
         lastWall = wallClock()
         state = LabState(unicode: unicode, seed: seed)
@@ -38,6 +41,7 @@ public final class LabApp {
         if let i = view.services.firstIndex(where: { $0.name == "my-app" }) { state.serviceIndex = i }
         state.clamp(view)
         view = LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: state.selectedService, filter: "")
+        if let player { state.lesson = player.intro() }
     }
 
     /// Runs until `q`, Ctrl-C, or a stop signal.
@@ -52,7 +56,9 @@ public final class LabApp {
             switch input {
             case let .key(key)?: handle(.key(key))
             case .resize?: lastFrame = nil
-            case nil: handle(.tick)
+            case nil:
+                if let player, let lesson = player.tick() { state.lesson = lesson }
+                handle(.tick)
             }
         }
     }
@@ -143,6 +149,16 @@ public final class LabApp {
             state.traceTitle = "Traffic: 100 × GET http://\(service)"
         case let .step(ms):
             session.cluster.advance(byMillis: ms)
+        case let .lesson(action):
+            guard let player else { return }
+            switch action {
+            case .next, .skip:
+                let (lesson, output) = player.next(skip: action == .skip)
+                state.lesson = lesson
+                if let output { state.trace = output; state.traceTitle = "Output" }
+            case .hint: if let l = player.hint() { state.lesson = l } else { state.flash = "no challenge right now" }
+            case .solution: if let l = player.solution() { state.lesson = l } else { state.flash = "no challenge right now" }
+            }
         }
     }
 

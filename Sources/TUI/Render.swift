@@ -19,7 +19,18 @@ public enum LabRender {
             return g
         }
         header(&g, s, v)
-        let bodyTop = 1, bodyHeight = height - 3
+        let bodyTop = 1
+        // A scenario's narration takes a full-width box at the bottom of the body.
+        let lessonHeight = s.lesson == nil ? 0 : min(8, max(5, (s.lesson?.lines.count ?? 0) + 2))
+        let bodyHeight = height - 3 - lessonHeight
+        if let lesson = s.lesson {
+            let inner = g.box(0, bodyTop + bodyHeight, width, lessonHeight, title: "\(lesson.title) · \(lesson.progress)", focused: true, glyphs: glyphs)
+            let lines = lesson.lines.flatMap { wrap($0, inner.w, indent: "  ") }
+            for (i, line) in lines.suffix(inner.h).enumerated() {
+                let role: Role = line.hasPrefix("✓") ? .ok : line.hasPrefix("✗") || line.hasPrefix("Not yet") ? .error : line.hasPrefix("Challenge") ? .title : .normal
+                g.put(inner.x, inner.y + i, line, role, maxWidth: inner.w)
+            }
+        }
         // The left column holds two tables; it gets a little more room.
         let left = width * 21 / 40, right = width - left
         let servicesHeight = min(max(5, v.services.count + 3), bodyHeight * 2 / 5)
@@ -27,7 +38,7 @@ public enum LabRender {
         podsPane(&g, s, v, x: 0, y: bodyTop + servicesHeight, w: left, h: bodyHeight - servicesHeight, glyphs: glyphs)
         // The endpoints pane takes what its rows need (within bounds); the trace gets the rest.
         let endpointRows = v.endpoints.count + s.ghosts.count + (v.leftOut.isEmpty ? 0 : 1 + v.leftOut.count * 2)
-        let endpointsHeight = max(6, min(endpointRows + 2, bodyHeight - 8))
+        let endpointsHeight = max(min(6, bodyHeight / 2), min(endpointRows + 2, bodyHeight - 6))
         endpointsPane(&g, s, v, x: left, y: bodyTop, w: right, h: endpointsHeight, glyphs: glyphs)
         tracePane(&g, s, v, x: left, y: bodyTop + endpointsHeight, w: right, h: bodyHeight - endpointsHeight, glyphs: glyphs)
         footer(&g, s, v, glyphs: glyphs)
@@ -155,8 +166,22 @@ public enum LabRender {
     static func tracePane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
         let showingTrace = !s.trace.isEmpty
         let inner = g.box(x, y, w, h, title: showingTrace ? s.traceTitle : "Events", focused: false, glyphs: glyphs)
-        let raw = showingTrace ? s.trace : Array(v.events.suffix(inner.h))
-        let lines = raw.flatMap { wrap($0, inner.w, indent: "    ") }
+        var raw = showingTrace ? s.trace : Array(v.events.suffix(inner.h))
+        let wrapAll: ([String]) -> [String] = { $0.flatMap { wrap($0, inner.w, indent: "    ") } }
+        var lines = wrapAll(raw)
+        if showingTrace && lines.count > inner.h, let verdict = raw.last {
+            // Short of room: drop the routine hops first, then the Service lookup, then earlier
+            // DNS queries; the choice of endpoint and the verdict always stay.
+            raw.removeLast()
+            let droppable: [(String) -> Bool] = [
+                { ($0.hasPrefix("POD ") && !$0.contains("nothing") && !$0.contains(" is ")) || $0.hasPrefix("←") },
+                { $0.hasPrefix("SVC ") && $0.contains(" ready") },
+                { $0.hasPrefix("DNS ") && $0.contains("NXDOMAIN") },
+            ]
+            for rule in droppable where wrapAll(raw + [verdict]).count > inner.h { raw.removeAll(where: rule) }
+            let tail = wrapAll([verdict])
+            lines = Array(wrapAll(raw).prefix(max(0, inner.h - tail.count))) + tail
+        }
         for (i, line) in lines.suffix(inner.h).enumerated() {
             let role: Role = line.contains("REJECT") || line.contains("DROP") || line.hasPrefix("=> no") || line.hasPrefix("=> conn") || line.hasPrefix("=> could") ? .error
                 : line.hasPrefix("=>") ? .ok : .normal

@@ -28,6 +28,14 @@ public struct LabState: Equatable, Sendable {
         public var until: Millis
     }
 
+    /// The scenario being played (`svclab play`): narration for the current step.
+    public struct Lesson: Equatable, Sendable {
+        public var title: String
+        public var progress: String
+        public var lines: [String]
+    }
+
+    public var lesson: Lesson?
     public var focus: Pane = .services
     public var serviceIndex = 0
     public var podIndex = 0
@@ -75,4 +83,7 @@ public enum LabEffect: Equatable, Sendable {
     case fire(service: String)
     case burst(service: String)
     case step(Millis)
+    case lesson(LessonAction)
 }
+
+public enum LessonAction: Equatable, Sendable { case next, skip, hint, solution }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterEngine
 import Foundation
 import Kubectl
+import Scenario
 import TUI
 
 /// Options every svclab command takes (DESIGN.md §1).
@@ -32,7 +33,7 @@ struct Svclab: ParsableCommand {
         commandName: "svclab",
         abstract: "A terminal lab for Kubernetes Services, on a simulated cluster.",
         discussion: "Without a subcommand, opens the lab on the demo cluster (the shell when not at a terminal).",
-        subcommands: [Lab.self, Shell.self],
+        subcommands: [Lab.self, Shell.self, Replay.self, Play.self, Scenarios.self],
         defaultSubcommand: Lab.self
     )
 }
@@ -142,6 +143,77 @@ struct Lab: ParsableCommand {
         guard let terminal = NcursesTerminal() else {
             throw ValidationError("cannot open the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
         }
+        app.run(on: terminal)
+        terminal.restore()
+    }
+}
+
+/// `svclab replay FILE…`: runs scenarios headless and prints their transcripts.
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Run scenario files headless: a transcript with ✓/✗ for every check; exit 1 if any fails."
+    )
+    @Argument(help: "Scenario files (YAML).") var files: [String]
+    @Option(name: .customLong("cast"), help: ArgumentHelp("Also write an asciinema v2 recording of the replay.", valueName: "FILE"))
+    var cast: String?
+
+    func run() throws {
+        var failed = false
+        var casts: [String] = []
+        for (i, file) in files.enumerated() {
+            do throws(ScenarioError) {
+                let scenario = try ScenarioParser.load(path: file)
+                let runner = try ScenarioRunner(scenario)
+                let replay = runner.replay()
+                if i > 0 { print("") }
+                FileHandle.standardOutput.write(replay.transcript.data(using: .utf8)!)
+                if replay.failures > 0 { failed = true }
+                casts.append(ScenarioRunner.cast(replay, title: scenario.title))
+            } catch {
+                FileHandle.standardError.write("svclab replay: \(error.message)\n".data(using: .utf8)!)
+                failed = true
+            }
+        }
+        if let cast, let first = casts.first {
+            // One recording: the first file's (several casts are several files).
+            try first.write(toFile: cast, atomically: true, encoding: .utf8)
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `svclab scenarios`: the shipped scenarios and their titles.
+struct Scenarios: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scenarios", abstract: "List the shipped scenarios.")
+    @Option(help: "Folder to list.") var dir: String = "scenarios"
+
+    func run() throws {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        guard !files.isEmpty else { throw ValidationError("no scenarios in \(dir)/ (run from the svclab folder, or pass --dir)") }
+        for f in files {
+            let path = (dir as NSString).appendingPathComponent(f)
+            let title = (try? ScenarioParser.load(path: path))?.title ?? "(does not parse: svclab replay \(path) tells why)"
+            print("\(path.padding(toLength: max(path.count, 44), withPad: " ", startingAt: 0))  \(title)")
+        }
+    }
+}
+
+/// `svclab play FILE`: the lab on screen, driven by a scenario.
+struct Play: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "play", abstract: "Walk through a scenario on screen: narration, steps, challenges with hints.")
+    @Argument(help: "A scenario file.") var file: String
+
+    func run() throws {
+        let runner: ScenarioRunner
+        do throws(ScenarioError) { runner = try ScenarioRunner(try ScenarioParser.load(path: file)) } catch { throw ValidationError(error.message) }
+        let scenario = runner.scenario
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw ValidationError("play needs a terminal; use svclab replay \(file) for a headless run")
+        }
+        let app = LabApp(session: runner.session, seed: scenario.cluster.seed, unicode: NcursesTerminal.localeIsUTF8(),
+                         wallClock: { Date().timeIntervalSince1970 }, player: ScenarioPlayer(runner))
+        guard let terminal = NcursesTerminal() else { throw ValidationError("cannot open the terminal") }
         app.run(on: terminal)
         terminal.restore()
     }

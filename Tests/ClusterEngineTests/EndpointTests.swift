@@ -98,7 +98,8 @@ struct EndpointTests {
                   httpGet: {path: /healthz, port: http}
                   periodSeconds: 5
         """
-        try create(c, deployment("web", replicas: 2, probe: probe))
+        // An image that listens where it says (nginx would listen on 80 and fail this probe).
+        try create(c, deployment("web", replicas: 2, probe: probe).replacingOccurrences(of: "nginx:1.27", with: "ghcr.io/svclab/web:1.0"))
         try create(c, service("web", selector: "{app: web}"))
         c.advance(bySeconds: 30)
         #expect(c.readyIPs("web").count == 2)

@@ -48,7 +48,8 @@ struct TmuxTests {
             _ = tmux("send-keys", "-t", "0", "f")
             #expect(waitFor("Trace: my-pod"), "screen:\n\(screen())")
             #expect(waitFor("10.96.0.100"), "screen:\n\(screen())")
-            #expect(screen().contains("random"), "kube-proxy's choice is named")
+            #expect(waitFor("NAT  → 10.244."), "kube-proxy's choice is shown:\n\(screen())")
+            #expect(screen().contains("200 OK"))
             // Too small, then back.
             _ = tmux("resize-window", "-t", "0", "-x", "60", "-y", "20")
             #expect(waitFor("svclab needs a terminal of at least 80×24"), "screen:\n\(screen())")

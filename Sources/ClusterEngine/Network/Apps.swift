@@ -25,7 +25,7 @@ public enum AppAnswer: Equatable, Sendable {
 /// One container's network behaviour, derived from its image, command and args.
 public struct AppProfile: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
-        case nginx(version: String), httpd, httpEcho(text: String), whoami, agnhostNetexec, nonHTTP, client, generic
+        case nginx(version: String), httpd, httpEcho(text: String), whoami, agnhostNetexec, coredns, nonHTTP, client, generic
     }
     public var kind: Kind
     public var ports: [Int]
@@ -73,6 +73,9 @@ public struct AppProfile: Equatable, Sendable {
             kind = .whoami; ports = [Self.flagValue(args, ["--port", "-port"]).flatMap(Int.init) ?? 80]
         case "agnhost" where args.contains("netexec"):
             kind = .agnhostNetexec; ports = [Self.flagValue(args, ["--http-port"]).flatMap(Int.init) ?? 8080]
+        case "coredns":
+            // DNS on 53; health on 8080, readiness on 8181, metrics on 9153.
+            kind = .coredns; ports = [53, 8080, 8181, 9153]
         case "redis", "valkey":
             kind = .nonHTTP; ports = [6379]
         case "postgres":
@@ -93,6 +96,10 @@ public struct AppProfile: Equatable, Sendable {
     public func answer(path: String, host: String, pod: Pod, clientIP: String, clientPort: Int, date: String, healthy: Bool) -> AppAnswer {
         switch kind {
         case .nonHTTP, .client: return .closes
+        case .coredns:
+            let ok = path == "/ready" || path == "/health" || path == "/metrics"
+            let body = ok ? "OK" : "404 page not found\n"
+            return .http(HTTPReply(status: ok ? 200 : 404, reason: ok ? "OK" : "Not Found", headers: [("Date", date), ("Content-Length", "\(body.utf8.count)"), ("Content-Type", "text/plain; charset=utf-8")], body: body))
         case let .nginx(version):
             guard path == "/" || path == "/index.html" else {
                 let body = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/\(version)</center>\r\n</body>\r\n</html>\r\n"

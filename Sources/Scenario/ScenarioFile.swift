@@ -1,0 +1,352 @@
+import ClusterModel
+import Foundation
+import Yams
+
+/// A scenario file (DESIGN.md §7): a cluster, setup manifests, and steps that narrate, run,
+/// check and challenge. Parsed strictly: an unknown key or a wrong type is an error with
+/// `file:line:column`, never skipped.
+public struct Scenario: Sendable {
+    public struct ClusterSpec: Sendable {
+        public var nodes = 3
+        public var seed: UInt64 = 1
+        public var empty = false
+        /// nil: the default pool; `.some(nil)`: off (LoadBalancers stay `<pending>`).
+        public var loadBalancerPool: String?
+    }
+
+    public struct Setup: Sendable {
+        public var text: String
+        public var source: String
+    }
+
+    public enum Step: Sendable {
+        case say(String)
+        case run(String, check: OutputCheck?)
+        case sleep(String)
+        case expect(Predicate)
+        case challenge(Challenge)
+        case pause(String?)
+    }
+
+    public struct OutputCheck: Sendable {
+        public var contains: [String] = []
+        public var matches: String?
+        public var equals: String?
+        public var exitCode: Int32?
+    }
+
+    public enum Predicate: Sendable {
+        /// Endpoints of a Service: exact ready / not-ready counts, or a minimum.
+        case endpoints(service: String, namespace: String?, ready: Int?, notReady: Int?, readyAtLeast: Int?)
+        /// Pods matching a selector: how many, in which phase, how many ready.
+        case pods(selector: String, namespace: String?, count: Int?, phase: String?, ready: Int?)
+        /// A command's output and exit code.
+        case output(run: String, check: OutputCheck)
+        /// A request from a pod: it reaches a pod matching `reaches`, or fails at `fails`.
+        case request(from: String, url: String, reaches: String?, fails: String?)
+        /// Every one of several predicates.
+        case all([Predicate])
+    }
+
+    public struct Challenge: Sendable {
+        public var goal: String
+        public var hints: [String]
+        public var done: Predicate
+        public var solution: [String]
+    }
+
+    public var title: String
+    public var about: String
+    public var cluster = ClusterSpec()
+    public var setup: [Setup] = []
+    public var steps: [Step] = []
+    /// Where it was read from (messages and relative paths).
+    public var path: String
+}
+
+/// The YAML node type (ClusterModel has a Kubernetes `Node` too).
+typealias Node = Yams.Node
+
+public struct ScenarioError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Reads scenario YAML with positions, so every error names the place.
+public enum ScenarioParser {
+    public static func load(path: String) throws(ScenarioError) -> Scenario {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ScenarioError(message: "\(path): cannot read the file")
+        }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws(ScenarioError) -> Scenario {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw ScenarioError(message: "\(path): empty scenario") }
+            root = node
+        } catch let e as ScenarioError {
+            throw e
+        } catch let e as YamlError {
+            throw ScenarioError(message: "\(path): \(yamlMessage(e))")
+        } catch {
+            throw ScenarioError(message: "\(path): \(error)")
+        }
+        var r = Reader(path: path, directory: (path as NSString).deletingLastPathComponent)
+        return try r.scenario(root)
+    }
+
+    static func yamlMessage(_ e: YamlError) -> String {
+        switch e {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
+            return "\(mark.line):\(mark.column): \(context.map { $0.text + " " } ?? "")\(problem)"
+        default: return "\(e)"
+        }
+    }
+
+    struct Reader {
+        let path: String
+        let directory: String
+
+        func fail(_ node: Node, _ message: String) -> ScenarioError {
+            ScenarioError(message: "\(path):\(node.mark.map { "\($0.line):\($0.column)" } ?? "?"): \(message)")
+        }
+
+        func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ScenarioError) -> [(String, Node)] {
+            guard case let .mapping(m) = node else { throw fail(node, "\(what) must be a mapping") }
+            var out: [(String, Node)] = []
+            for (k, v) in m {
+                guard let key = k.string else { throw fail(k, "\(what): keys must be strings") }
+                guard allowed.contains(key) else {
+                    throw fail(k, "unknown key \(goQuote(key)) in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
+                }
+                out.append((key, v))
+            }
+            return out
+        }
+
+        func string(_ node: Node, _ what: String) throws(ScenarioError) -> String {
+            guard case let .scalar(s) = node else { throw fail(node, "\(what) must be a string") }
+            return s.string
+        }
+
+        func int(_ node: Node, _ what: String) throws(ScenarioError) -> Int {
+            guard case let .scalar(s) = node, let i = Int(s.string) else { throw fail(node, "\(what) must be a whole number") }
+            return i
+        }
+
+        func bool(_ node: Node, _ what: String) throws(ScenarioError) -> Bool {
+            guard case let .scalar(s) = node, let b = Bool(s.string.lowercased()) else { throw fail(node, "\(what) must be true or false") }
+            return b
+        }
+
+        func strings(_ node: Node, _ what: String) throws(ScenarioError) -> [String] {
+            if case .scalar = node { return [try string(node, what)] }
+            guard case let .sequence(items) = node else { throw fail(node, "\(what) must be a string or a list of strings") }
+            var out: [String] = []
+            for item in items { out.append(try string(item, what)) }
+            return out
+        }
+
+        mutating func scenario(_ root: Node) throws(ScenarioError) -> Scenario {
+            var s = Scenario(title: "", about: "", path: path)
+            var sawTitle = false
+            for (key, value) in try mapping(root, "the scenario", allowed: ["title", "about", "cluster", "setup", "steps"]) {
+                switch key {
+                case "title": s.title = try string(value, "title"); sawTitle = true
+                case "about": s.about = try string(value, "about")
+                case "cluster": s.cluster = try cluster(value)
+                case "setup": s.setup = try setup(value)
+                default: s.steps = try steps(value)
+                }
+            }
+            guard sawTitle else { throw fail(root, "a scenario needs a title") }
+            return s
+        }
+
+        func cluster(_ node: Node) throws(ScenarioError) -> Scenario.ClusterSpec {
+            var c = Scenario.ClusterSpec()
+            for (key, value) in try mapping(node, "cluster", allowed: ["nodes", "seed", "empty", "loadBalancerPool"]) {
+                switch key {
+                case "nodes":
+                    c.nodes = try int(value, "cluster.nodes")
+                    guard (0...5000).contains(c.nodes) else { throw fail(value, "cluster.nodes must be between 0 and 5000") }
+                case "seed":
+                    guard let v = UInt64(try string(value, "cluster.seed")) else { throw fail(value, "cluster.seed must be a whole number ≥ 0") }
+                    c.seed = v
+                case "empty": c.empty = try bool(value, "cluster.empty")
+                default: c.loadBalancerPool = try string(value, "cluster.loadBalancerPool")
+                }
+            }
+            return c
+        }
+
+        func setup(_ node: Node) throws(ScenarioError) -> [Scenario.Setup] {
+            guard case let .sequence(items) = node else { throw fail(node, "setup must be a list of {file: …} or {manifest: …}") }
+            var out: [Scenario.Setup] = []
+            for item in items {
+                for (key, value) in try mapping(item, "a setup item", allowed: ["file", "manifest"]) {
+                    if key == "file" {
+                        let rel = try string(value, "setup file")
+                        let full = rel.hasPrefix("/") ? rel : (directory as NSString).appendingPathComponent(rel)
+                        guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
+                            throw fail(value, "setup file \(goQuote(rel)) not found (paths are relative to the scenario)")
+                        }
+                        out.append(Scenario.Setup(text: text, source: rel))
+                    } else {
+                        out.append(Scenario.Setup(text: try string(value, "setup manifest"), source: "\((path as NSString).lastPathComponent):\(value.mark?.line ?? 0)"))
+                    }
+                }
+            }
+            return out
+        }
+
+        func steps(_ node: Node) throws(ScenarioError) -> [Scenario.Step] {
+            guard case let .sequence(items) = node else { throw fail(node, "steps must be a list") }
+            var out: [Scenario.Step] = []
+            for item in items { out.append(try step(item)) }
+            return out
+        }
+
+        static let stepKinds = ["say", "run", "sleep", "expect", "challenge", "pause"]
+
+        func step(_ node: Node) throws(ScenarioError) -> Scenario.Step {
+            guard case let .mapping(m) = node, let first = m.first?.key.string else {
+                throw fail(node, "a step must be a mapping starting with one of: \(Self.stepKinds.joined(separator: ", "))")
+            }
+            switch first {
+            case "say":
+                _ = try mapping(node, "a say step", allowed: ["say"])
+                return .say(try string(m.first!.value, "say"))
+            case "sleep":
+                _ = try mapping(node, "a sleep step", allowed: ["sleep"])
+                return .sleep(try string(m.first!.value, "sleep"))
+            case "pause":
+                _ = try mapping(node, "a pause step", allowed: ["pause"])
+                if case .scalar(let s) = m.first!.value, s.string.isEmpty || s.tag == .init(.null) { return .pause(nil) }
+                return .pause(try string(m.first!.value, "pause"))
+            case "run":
+                let pairs = try mapping(node, "a run step", allowed: ["run", "contains", "matches", "equals", "exitCode"])
+                var line = ""
+                var check = Scenario.OutputCheck()
+                var checked = false
+                for (key, value) in pairs {
+                    switch key {
+                    case "run": line = try string(value, "run")
+                    default: checked = true; try outputCheck(key, value, into: &check)
+                    }
+                }
+                return .run(line, check: checked ? check : nil)
+            case "expect":
+                _ = try mapping(node, "an expect step", allowed: ["expect"])
+                return .expect(try predicate(m.first!.value, "expect"))
+            case "challenge":
+                _ = try mapping(node, "a challenge step", allowed: ["challenge"])
+                return .challenge(try challenge(m.first!.value))
+            default:
+                throw fail(m.first!.key, "unknown step \(goQuote(first)) (expected one of: \(Self.stepKinds.joined(separator: ", ")))")
+            }
+        }
+
+        func outputCheck(_ key: String, _ value: Node, into check: inout Scenario.OutputCheck) throws(ScenarioError) {
+            switch key {
+            case "contains": check.contains = try strings(value, "contains")
+            case "matches":
+                let pattern = try string(value, "matches")
+                guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw fail(value, "matches: \(goQuote(pattern)) is not a valid regular expression") }
+                check.matches = pattern
+            case "equals": check.equals = try string(value, "equals")
+            default: check.exitCode = Int32(try int(value, "exitCode"))
+            }
+        }
+
+        func predicate(_ node: Node, _ what: String) throws(ScenarioError) -> Scenario.Predicate {
+            if case let .sequence(items) = node {
+                var all: [Scenario.Predicate] = []
+                for item in items { all.append(try predicate(item, what)) }
+                return .all(all)
+            }
+            guard case let .mapping(m) = node, let first = m.first?.key.string else {
+                throw fail(node, "\(what) must be a mapping starting with endpoints, pods, run or request")
+            }
+            switch first {
+            case "endpoints":
+                var service = "", namespace: String?, ready: Int?, notReady: Int?, atLeast: Int?
+                for (key, value) in try mapping(node, "an endpoints predicate", allowed: ["endpoints", "namespace", "ready", "notReady", "readyAtLeast"]) {
+                    switch key {
+                    case "endpoints": service = try string(value, "endpoints")
+                    case "namespace": namespace = try string(value, "namespace")
+                    case "ready": ready = try int(value, "ready")
+                    case "notReady": notReady = try int(value, "notReady")
+                    default: atLeast = try int(value, "readyAtLeast")
+                    }
+                }
+                guard ready != nil || notReady != nil || atLeast != nil else { throw fail(node, "an endpoints predicate needs ready, notReady or readyAtLeast") }
+                return .endpoints(service: service, namespace: namespace, ready: ready, notReady: notReady, readyAtLeast: atLeast)
+            case "pods":
+                var selector = "", namespace: String?, count: Int?, phase: String?, ready: Int?
+                for (key, value) in try mapping(node, "a pods predicate", allowed: ["pods", "namespace", "count", "phase", "ready"]) {
+                    switch key {
+                    case "pods":
+                        selector = try string(value, "pods")
+                        do { _ = try LabelSelectorExpression.parse(selector) } catch {
+                            throw fail(value, "pods: \(goQuote(selector)) is not a label selector: \(error.message)")
+                        }
+                    case "namespace": namespace = try string(value, "namespace")
+                    case "count": count = try int(value, "count")
+                    case "phase":
+                        phase = try string(value, "phase")
+                        guard ["Pending", "Running", "Succeeded", "Failed", "Unknown"].contains(phase!) else {
+                            throw fail(value, "phase must be one of Pending, Running, Succeeded, Failed, Unknown")
+                        }
+                    default: ready = try int(value, "ready")
+                    }
+                }
+                return .pods(selector: selector, namespace: namespace, count: count, phase: phase, ready: ready)
+            case "run":
+                var line = ""
+                var check = Scenario.OutputCheck()
+                for (key, value) in try mapping(node, "a run predicate", allowed: ["run", "contains", "matches", "equals", "exitCode"]) {
+                    if key == "run" { line = try string(value, "run") } else { try outputCheck(key, value, into: &check) }
+                }
+                return .output(run: line, check: check)
+            case "request":
+                var from = "", url = "", reaches: String?, fails: String?
+                for (key, value) in try mapping(node, "a request predicate", allowed: ["request", "from", "reaches", "fails"]) {
+                    switch key {
+                    case "request": url = try string(value, "request")
+                    case "from": from = try string(value, "from")
+                    case "reaches": reaches = try string(value, "reaches")
+                    default:
+                        fails = try string(value, "fails")
+                        guard Self.failurePoints.contains(fails!) else {
+                            throw fail(value, "fails must be one of: \(Self.failurePoints.joined(separator: ", "))")
+                        }
+                    }
+                }
+                guard !from.isEmpty else { throw fail(node, "a request predicate needs from: POD") }
+                return .request(from: from, url: url, reaches: reaches, fails: fails)
+            default:
+                throw fail(m.first!.key, "unknown predicate \(goQuote(first)) in \(what) (expected one of: endpoints, pods, run, request)")
+            }
+        }
+
+        static let failurePoints = ["nxdomain", "refused", "timeout", "empty-reply", "any"]
+
+        func challenge(_ node: Node) throws(ScenarioError) -> Scenario.Challenge {
+            var goal = "", hints: [String] = [], done: Scenario.Predicate?, solution: [String] = []
+            for (key, value) in try mapping(node, "a challenge", allowed: ["goal", "hint", "hints", "done", "solution"]) {
+                switch key {
+                case "goal": goal = try string(value, "goal")
+                case "hint", "hints": hints += try strings(value, key)
+                case "done": done = try predicate(value, "done")
+                default: solution = try strings(value, "solution")
+                }
+            }
+            guard let done else { throw fail(node, "a challenge needs done: a predicate that holds once it is solved") }
+            guard !goal.isEmpty else { throw fail(node, "a challenge needs a goal") }
+            return Scenario.Challenge(goal: goal, hints: hints, done: done, solution: solution)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ClusterEngine
+import Kubectl
+import Scenario
+
+/// `svclab play`: walks a scenario's steps on the lab's own session, one `n` at a time;
+/// a challenge waits until its `done` predicate holds (checked as the clock runs).
+public final class ScenarioPlayer {
+    let runner: ScenarioRunner
+    private(set) var index = -1
+    private var hintsShown = 0
+    private(set) var waiting = false
+
+    public init(_ runner: ScenarioRunner) { self.runner = runner }
+
+    var steps: [Scenario.Step] { runner.scenario.steps }
+
+    func lesson(_ lines: [String]) -> LabState.Lesson {
+        let position = index < 0 ? "intro" : index >= steps.count ? "done" : "step \(index + 1) of \(steps.count)"
+        return LabState.Lesson(title: runner.scenario.title, progress: position, lines: lines)
+    }
+
+    func intro() -> LabState.Lesson {
+        lesson((runner.scenario.about.isEmpty ? [] : [runner.scenario.about]) + ["Press n for the first step; ? lists every key."])
+    }
+
+    /// The next step (a challenge holds until solved, unless `skip`). Returns the lesson and,
+    /// for `run` steps, the command's output.
+    func next(skip: Bool = false) -> (LabState.Lesson, output: [String]?) {
+        if waiting, case let .challenge(c)? = current, !skip {
+            let v = runner.check(c.done)
+            if !v.ok { return (lesson(lines(for: c) + ["Not yet: \(v.text)"]), nil) }
+        }
+        waiting = false
+        hintsShown = 0
+        index += 1
+        guard let step = current else {
+            index = steps.count
+            return (lesson(["That was the last step. Keep exploring, or press q to quit."]), nil)
+        }
+        switch step {
+        case let .say(text):
+            return (lesson(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)), nil)
+        case let .run(line, check):
+            let out = runner.session.runScript(line)
+            var text = ["$ " + (line.split(separator: "\n").first.map(String.init) ?? line)]
+            if let check {
+                let v = runner.check(.output(run: line, check: check))
+                text.append((v.ok ? "✓ " : "✗ ") + v.text)
+            }
+            let output = out.combined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            return (lesson(text + ["(output in the strip on the right; n continues)"]), output)
+        case let .sleep(d):
+            _ = runner.session.runScript("sleep \(d)")
+            return (lesson(["\(d) of simulated time passed."]), nil)
+        case let .expect(p):
+            let v = runner.check(p)
+            return (lesson([(v.ok ? "✓ " : "✗ ") + v.text]), nil)
+        case let .challenge(c):
+            waiting = true
+            let v = runner.check(c.done)
+            if v.ok { waiting = false; return (lesson(lines(for: c) + ["✓ Already solved. Press n."]), nil) }
+            return (lesson(lines(for: c)), nil)
+        case let .pause(text):
+            return (lesson([text ?? "Look around, try things; press n to go on."]), nil)
+        }
+    }
+
+    var current: Scenario.Step? { steps.indices.contains(index) ? steps[index] : nil }
+
+    private func lines(for c: Scenario.Challenge) -> [String] {
+        var out = ["Challenge: \(c.goal)"]
+        for h in c.hints.prefix(hintsShown) { out.append("hint: \(h)") }
+        out.append(hintsShown < c.hints.count ? "h: a hint · S: the solution · n: check" : "S: the solution · n: check")
+        return out
+    }
+
+    func hint() -> LabState.Lesson? {
+        guard waiting, case let .challenge(c)? = current else { return nil }
+        hintsShown = min(c.hints.count, hintsShown + 1)
+        return lesson(lines(for: c))
+    }
+
+    func solution() -> LabState.Lesson? {
+        guard waiting, case let .challenge(c)? = current else { return nil }
+        return lesson(lines(for: c) + ["solution (type it at the : prompt):"] + c.solution.map { "  " + $0 })
+    }
+
+    /// Called as time passes: a waiting challenge whose `done` now holds is solved.
+    func tick() -> LabState.Lesson? {
+        guard waiting, case let .challenge(c)? = current else { return nil }
+        guard runner.check(c.done).ok else { return nil }
+        waiting = false
+        return lesson(["Challenge: \(c.goal)", "✓ Solved! Press n to go on."])
+    }
+}
