@@ -73,7 +73,7 @@ let package = Package(
         ]),
         // Transcripts/ holds the transcript files, read from the source tree by TranscriptTests.
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"], exclude: ["Transcripts"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Kubectl", "ClusterEngine", "ClusterModel"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
     ]
 )

@@ -57,10 +57,15 @@ public final class LabApp {
             case let .key(key)?: handle(.key(key))
             case .resize?: lastFrame = nil
             case nil:
-                if let player, let lesson = player.tick() { state.lesson = lesson }
+                tickPlayer()
                 handle(.tick)
             }
         }
+    }
+
+    /// Lets a waiting challenge notice that it has been solved.
+    public func tickPlayer() {
+        if let player, let lesson = player.tick() { state.lesson = lesson }
     }
 
     /// One event through update and the effects (also what tests drive directly).

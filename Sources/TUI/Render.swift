@@ -21,11 +21,12 @@ public enum LabRender {
         header(&g, s, v)
         let bodyTop = 1
         // A scenario's narration takes a full-width box at the bottom of the body.
-        let lessonHeight = s.lesson == nil ? 0 : min(8, max(5, (s.lesson?.lines.count ?? 0) + 2))
+        let lessonLines = s.lesson?.lines.flatMap { wrap($0, width - 2, indent: "  ") } ?? []
+        let lessonHeight = s.lesson == nil ? 0 : min(max(8, height / 3), max(5, lessonLines.count + 2))
         let bodyHeight = height - 3 - lessonHeight
         if let lesson = s.lesson {
             let inner = g.box(0, bodyTop + bodyHeight, width, lessonHeight, title: "\(lesson.title) · \(lesson.progress)", focused: true, glyphs: glyphs)
-            let lines = lesson.lines.flatMap { wrap($0, inner.w, indent: "  ") }
+            let lines = lessonLines
             for (i, line) in lines.suffix(inner.h).enumerated() {
                 let role: Role = line.hasPrefix("✓") ? .ok : line.hasPrefix("✗") || line.hasPrefix("Not yet") ? .error : line.hasPrefix("Challenge") ? .title : .normal
                 g.put(inner.x, inner.y + i, line, role, maxWidth: inner.w)

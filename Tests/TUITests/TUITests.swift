@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Kubectl
 @testable import TUI
+import Scenario
 
 /// Golden frames (text layer and role layer) at 80×24 and 120×40, for the main states.
 /// `SVCLAB_UPDATE_SNAPSHOTS=1 swift test --filter TUITests` rewrites them after an intended change.
@@ -219,5 +220,63 @@ struct KeyTableTests {
         app.handle(.key(.char(" ")))
         wall += 5; app.advanceClock()
         #expect(app.session.cluster.now == t0 + 12_000, "paused")
+    }
+}
+
+/// `svclab play`: the lesson box, steps on `n`, hints, the solution, and a challenge that is
+/// noticed as solved while the clock runs.
+struct PlayTests {
+    @Test func walksAScenarioWithAChallenge() throws {
+        let scenario = try ScenarioParser.parse("""
+        title: Fix the selector
+        about: A Service that selects nothing.
+        setup:
+          - manifest: |
+              apiVersion: v1
+              kind: Service
+              metadata: {name: web}
+              spec:
+                selector: {app.kubernetes.io/name: myapp}
+                ports: [{port: 80, targetPort: 8080}]
+        steps:
+          - say: web has no endpoints.
+          - run: kubectl get endpoints web
+          - challenge:
+              goal: Give web endpoints.
+              hints: [Look at the pods' labels.]
+              done: {endpoints: web, readyAtLeast: 1}
+              solution: ["kubectl patch svc web -p '{\\"spec\\":{\\"selector\\":{\\"app.kubernetes.io/name\\":\\"my-app\\"}}}'"]
+        """, path: "play.yaml")
+        let app = LabApp(session: try ScenarioRunner(scenario).session, seed: 1, unicode: true, wallClock: { 0 },
+                         player: ScenarioPlayer(try ScenarioRunner(scenario)))
+        #expect(app.state.lesson?.progress == "intro")
+        _ = app
+        // The player must drive the same session the screen shows.
+        let runner = try ScenarioRunner(scenario)
+        let lab = LabApp(session: runner.session, seed: 1, unicode: true, wallClock: { 0 }, player: ScenarioPlayer(runner))
+        lab.handle(.key(.char("n")))
+        #expect(lab.state.lesson?.lines == ["web has no endpoints."])
+        #expect(lab.state.lesson?.progress == "step 1 of 3")
+        lab.handle(.key(.char("n")))
+        #expect(lab.state.trace.contains { $0.hasPrefix("web") })
+        lab.handle(.key(.char("n")))
+        #expect(lab.state.lesson?.lines.first == "Challenge: Give web endpoints.")
+        lab.handle(.key(.char("h")))
+        #expect(lab.state.lesson?.lines.contains("hint: Look at the pods' labels.") == true)
+        lab.handle(.key(.char("n")))
+        #expect(lab.state.lesson?.lines.last?.hasPrefix("Not yet: endpoints of web: expected at least 1 ready") == true)
+        lab.handle(.key(.char("S")))
+        #expect(lab.state.lesson?.lines.contains { $0.contains("kubectl patch svc web") } == true)
+        let frame = LabRender.render(lab.state, LabView.build(cluster: runner.session.cluster, namespace: "default", serviceName: lab.state.selectedService, filter: ""), width: 80, height: 24)
+        try SnapshotTests.check("play-80x24", frame)
+        // Solving it at the prompt: the next tick notices.
+        lab.handle(.key(.char(":")))
+        for c in "kubectl patch svc web -p '{\"spec\":{\"selector\":{\"app.kubernetes.io/name\":\"my-app\"}}}'" { lab.handle(.key(.char(c))) }
+        lab.handle(.key(.enter))
+        #expect(lab.state.flash == "service/web patched")
+        lab.tickPlayer()
+        #expect(lab.state.lesson?.lines.last == "✓ Solved! Press n to go on.")
+        lab.handle(.key(.char("n")))
+        #expect(lab.state.lesson?.progress == "done")
     }
 }
