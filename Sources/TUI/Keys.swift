@@ -83,6 +83,9 @@ public enum KeyTable {
             guard s.lesson != nil else { s.flash = "S: only when playing a scenario (svclab play FILE)"; return [] }
             return [.lesson(.solution)]
         },
+        KeyBinding(keys: [.char("R")], label: "R", hint: nil, help: "start/stop recording what you do as a scenario file (svclab-recording.yaml)") { _, _ in
+            [.toggleRecording]
+        },
         KeyBinding(keys: [.char("?")], label: "?", hint: "help", help: "this help") { s, _ in
             s.panel = LabState.Panel(title: "Help", lines: KeyTable.helpLines); return []
         },

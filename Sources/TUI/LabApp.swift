@@ -29,6 +29,9 @@ public final class LabApp {
     private var carry: Double = 0
 
     private let player: ScenarioPlayer?
+    /// The cluster options a recording needs to replay (`R`).
+    public var recordOptions = SessionRecorder.Options(seed: 1, nodes: 3, empty: false)
+    public var recordPath = "svclab-recording.yaml"
 
     public init(session: Session, seed: UInt64, unicode: Bool, wallClock: @escaping () -> Double, player: ScenarioPlayer? = nil) {
         self.session = session
@@ -154,6 +157,23 @@ public final class LabApp {
             state.traceTitle = "Traffic: 100 × GET http://\(service)"
         case let .step(ms):
             session.cluster.advance(byMillis: ms)
+        case .toggleRecording:
+            if let path = state.recording {
+                try? session.recorder?.flush()
+                session.recorder = nil
+                state.recording = nil
+                state.flash = "recording stopped: \(path) (replay it with svclab replay \(path))"
+            } else {
+                let recorder = SessionRecorder(path: recordPath, options: recordOptions, startTime: session.cluster.now)
+                do {
+                    try recorder.flush()
+                    session.recorder = recorder
+                    state.recording = recordPath
+                    state.flash = "recording to \(recordPath): every action from now on (R stops)"
+                } catch {
+                    state.flash = "error: cannot write \(recordPath)"
+                }
+            }
         case let .lesson(action):
             guard let player else { return }
             switch action {

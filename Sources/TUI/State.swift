@@ -55,6 +55,8 @@ public struct LabState: Equatable, Sendable {
     public var ghosts: [LabView.EndpointRow] = []
     public var unicode = true
     public var seed: UInt64 = 1
+    /// Where the session is being recorded, if it is.
+    public var recording: String?
 
     public init(unicode: Bool = true, seed: UInt64 = 1) { self.unicode = unicode; self.seed = seed }
 }
@@ -84,6 +86,7 @@ public enum LabEffect: Equatable, Sendable {
     case burst(service: String)
     case step(Millis)
     case lesson(LessonAction)
+    case toggleRecording
 }
 
 public enum LessonAction: Equatable, Sendable { case next, skip, hint, solution }

@@ -140,6 +140,8 @@ struct Lab: ParsableCommand {
         let unicode = NcursesTerminal.localeIsUTF8()
         // The one place that reads the wall clock: it drives the simulated one.
         let app = LabApp(session: session, seed: cluster.seed, unicode: unicode, wallClock: { Date().timeIntervalSince1970 })
+        app.recordOptions = SessionRecorder.Options(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty,
+                                                    loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool)
         guard let terminal = NcursesTerminal() else {
             throw ValidationError("cannot open the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
         }

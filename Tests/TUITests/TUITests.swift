@@ -208,6 +208,20 @@ struct KeyTableTests {
         #expect(app.session.cluster.now == t + 1000)
     }
 
+    @Test func recordToggleWritesAScenario() throws {
+        let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-tui-rec-\(getpid()).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        app.recordPath = path
+        app.handle(.key(.char("R")))
+        #expect(app.state.recording == path)
+        app.handle(.key(.char("+")))
+        app.handle(.key(.char("R")))
+        #expect(app.state.recording == nil)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("- run: kubectl scale deployment my-app --replicas=4"))
+    }
+
     @Test func wallClockDrivesTheSimulatedOneAtTheChosenSpeed() {
         var wall = 100.0
         let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { wall })
