@@ -34,9 +34,14 @@ let package = Package(
             name: "Kubectl",
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
-                "ClusterModel", "ClusterEngine",
+                "ClusterModel", "ClusterEngine", "Diagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Why a Service selects what it does: a model of findings (Kubectl and TUI print it).
+        .target(
+            name: "Diagnosis",
+            dependencies: ["ClusterEngine", "ClusterModel"]
         ),
         // Scenario files: format (strict, with positions), runner, expectations, asciinema casts.
         .target(
@@ -75,5 +80,6 @@ let package = Package(
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"], exclude: ["Transcripts"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Kubectl", "ClusterEngine", "ClusterModel"]),
     ]
 )

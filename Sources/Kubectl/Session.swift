@@ -45,6 +45,8 @@ public final class Session {
     public var live: LiveClock?
     /// `svclab shell --record FILE`: notes every command as a scenario step.
     public var recorder: SessionRecorder?
+    /// `why -n NS`: the namespace for one explanation.
+    var namespaceOverride: String?
     /// Set by `exit`: the next `runNext` ends the session.
     public private(set) var exitRequested = false
 
@@ -153,6 +155,8 @@ public final class Session {
             return runSleep(Array(words.dropFirst()))
         case "trace", "traffic":
             return runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
+        case "why":
+            return runWhy(Array(words.dropFirst()))
         case "echo":
             out.out(words.dropFirst().joined(separator: " "))
         case "clear":
@@ -165,7 +169,7 @@ public final class Session {
         case "false":
             out.exitCode = 1
         default:
-            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
+            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
         }
         return out
     }

@@ -140,7 +140,7 @@ struct GetTests {
         #expect(run("kubectl get pods my-pod -l a=b").1 == "error: name cannot be provided when a selector is specified\n")
         #expect(run("kubectl gett pods").1 == "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n")
         #expect(run("kubectl get pods | grep nothing-like-this").2 == 1)
-        #expect(run("frobnicate").1 == "svclab: frobnicate: command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)\n")
+        #expect(run("frobnicate").1 == "svclab: frobnicate: command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)\n")
         #expect(run("sleep soon").1 == "sleep: invalid time interval 'soon'\nTry 'sleep --help' for more information.\n")
         // After all that, the cluster is untouched.
         #expect(run("kubectl get deploy my-app").0.contains("3/3"))

@@ -1,0 +1,275 @@
+import ClusterEngine
+import ClusterModel
+
+/// Why a Service selects what it does (DESIGN.md §6): every pod of the cluster classified
+/// against the Service, the findings that explain missing or useless endpoints, and the fix
+/// as a command. `why`, the lab's endpoints pane and request explanations all read this model.
+public struct ServiceDiagnosis: Sendable {
+    public enum FindingClass: String, Sendable, CaseIterable {
+        case noMatch = "selector matches no pods"
+        case nearMiss = "near miss"
+        case otherNamespace = "pods in another namespace"
+        case noSelector = "no selector"
+        case namedTargetPortMissing = "named targetPort not declared"
+        case targetPortNotListening = "nothing listens on targetPort"
+        case protocolMismatch = "protocol mismatch"
+        case numericStringTargetPort = "string targetPort that looks like a number"
+        case notReady = "selected pods not ready"
+        case partialMatch = "only some pods match"
+        case singleEndpoint = "single endpoint"
+    }
+
+    public struct Finding: Sendable, Equatable {
+        public var kind: FindingClass
+        public var message: String
+        public var fix: String?
+    }
+
+    public enum PodState: Sendable, Equatable {
+        case ready
+        case notReady(String)
+        case noPort(String)
+        case notSelected([String])      // the failing terms, in words
+        case otherNamespace
+    }
+
+    public struct PodRow: Sendable, Equatable {
+        public var namespace: String
+        public var name: String
+        public var ready: Bool
+        public var state: PodState
+    }
+
+    public var service: Service
+    public var pods: [PodRow]
+    public var findings: [Finding]
+    /// The first line: what is wrong (or that all is well), in one sentence.
+    public var verdict: String
+    public var healthy: Bool { findings.allSatisfy { $0.kind == .singleEndpoint } && !findings.contains { $0.kind != .singleEndpoint } }
+}
+
+public enum Diagnose {
+    /// Levenshtein distance (small strings: label keys and values).
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        for i in 1...a.count {
+            var cur = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
+            prev = cur
+        }
+        return prev[b.count]
+    }
+
+    /// The well-known spellings of the same idea.
+    static let aliases: [Set<String>] = [["app", "app.kubernetes.io/name", "k8s-app", "name"], ["component", "app.kubernetes.io/component", "tier"]]
+
+    /// A label on `labels` that is probably what the selector term meant.
+    static func nearMiss(key: String, value: String, labels: [String: String]) -> (key: String, value: String)? {
+        if let v = labels[key], v != value, v.lowercased() == value.lowercased() || distance(v, value) <= 2 { return (key, v) }
+        for (k, v) in labels where k != key {
+            let similarKey = k.lowercased() == key.lowercased() || distance(k, key) <= 2 || aliases.contains { $0.contains(k) && $0.contains(key) }
+            if similarKey && (v == value || v.lowercased() == value.lowercased() || distance(v, value) <= 2) { return (k, v) }
+        }
+        return nil
+    }
+
+    public static func service(_ svc: Service, cluster: Cluster) -> ServiceDiagnosis {
+        let ns = svc.metadata.namespace
+        let name = "\(ns)/\(svc.metadata.name)"
+        var findings: [ServiceDiagnosis.Finding] = []
+        var rows: [ServiceDiagnosis.PodRow] = []
+
+        if svc.spec.type == "ExternalName" {
+            return ServiceDiagnosis(service: svc, pods: [], findings: [], verdict: "Service \(name) is an ExternalName for \(svc.spec.externalName): DNS answers a CNAME; it has no endpoints by design.")
+        }
+        guard let selector = svc.spec.selector, !selector.isEmpty else {
+            let manual = cluster.endpoints.get(ns, svc.metadata.name).map { $0.subsets.flatMap(\.addresses).count } ?? 0
+            findings.append(.init(kind: .noSelector, message: "Service \(name) has no selector: Kubernetes does not manage its endpoints; " + (manual > 0 ? "\(manual) address(es) come from a hand-written Endpoints object." : "no Endpoints object lists any address, so it has no endpoints."),
+                                  fix: "kubectl patch svc \(svc.metadata.name) -p '{\"spec\":{\"selector\":{\"app\":\"<your-app>\"}}}'"))
+            return ServiceDiagnosis(service: svc, pods: [], findings: findings, verdict: findings[0].message)
+        }
+        let terms = selector.sorted { $0.key < $1.key }
+        let selectorText = terms.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let podsInNamespace = cluster.pods.list(namespace: ns).filter { !$0.isTerminal }
+        var selected: [Pod] = []
+        var nearMisses: [(pod: String, key: String, value: String, wantedKey: String, wantedValue: String)] = []
+        for p in podsInNamespace {
+            let failing = terms.filter { p.metadata.labels[$0.key] != $0.value }
+            if failing.isEmpty { selected.append(p); continue }
+            var words: [String] = []
+            for t in failing {
+                if let miss = nearMiss(key: t.key, value: t.value, labels: p.metadata.labels) {
+                    nearMisses.append((p.metadata.name, miss.key, miss.value, t.key, t.value))
+                    words.append("has \(miss.key)=\(miss.value), not \(t.key)=\(t.value)")
+                } else if let v = p.metadata.labels[t.key] {
+                    words.append("has \(t.key)=\(v), not \(t.value)")
+                } else {
+                    words.append("lacks \(t.key)=\(t.value)")
+                }
+            }
+            rows.append(.init(namespace: ns, name: p.metadata.name, ready: p.status.isReady, state: .notSelected(words)))
+        }
+
+        // Ports: what each selected pod offers for each Service port.
+        var readyCount = 0
+        for p in selected {
+            var state: ServiceDiagnosis.PodState = .ready
+            for port in svc.spec.ports {
+                if let problem = portProblem(port, pod: p) { state = .noPort(problem); break }
+            }
+            if state == .ready && !p.status.isReady { state = .notReady(notReadyReason(p, cluster: cluster)) }
+            if p.isTerminating { state = .notReady("terminating") }
+            if state == .ready { readyCount += 1 }
+            rows.append(.init(namespace: ns, name: p.metadata.name, ready: p.status.isReady, state: state))
+        }
+        rows.sort { ($0.state == .ready ? 0 : 1, $0.name) < ($1.state == .ready ? 0 : 1, $1.name) }
+
+        // Matching pods elsewhere: the cross-namespace mistake.
+        var elsewhere: [Pod] = []
+        for other in cluster.namespaces.list(namespace: nil).map(\.metadata.name) where other != ns {
+            for p in cluster.pods.list(namespace: other) where terms.allSatisfy({ p.metadata.labels[$0.key] == $0.value }) && !p.isTerminal {
+                elsewhere.append(p)
+                rows.append(.init(namespace: other, name: p.metadata.name, ready: p.status.isReady, state: .otherNamespace))
+            }
+        }
+
+        // Findings, most fundamental first.
+        if selected.isEmpty {
+            if let miss = nearMisses.first {
+                let others = Set(nearMisses.map { "\($0.key)=\($0.value)" })
+                let suggestion = miss.key == miss.wantedKey ? miss.value : "\(miss.key)=\(miss.value)"
+                findings.append(.init(kind: .nearMiss,
+                                      message: "selector \(selectorText); pods have \(others.sorted().joined(separator: ", ")) — did you mean \(suggestion)?",
+                                      fix: fixSelector(svc, replacing: miss.wantedKey, with: miss.key, value: miss.value)))
+            } else if !elsewhere.isEmpty {
+                let namespaces = Set(elsewhere.map(\.metadata.namespace)).sorted()
+                findings.append(.init(kind: .otherNamespace,
+                                      message: "no pods found matching service labels in namespace \(ns); \(elsewhere.count) matching pod\(elsewhere.count == 1 ? "" : "s") run in namespace \(namespaces.joined(separator: ", ")) — a Service only selects pods in its own namespace",
+                                      fix: "kubectl get svc \(svc.metadata.name) -n \(ns) -o yaml | sed 's/namespace: \(ns)/namespace: \(namespaces[0])/' | kubectl apply -f -"))
+            } else {
+                findings.append(.init(kind: .noMatch,
+                                      message: "no pods found matching service labels: selector \(selectorText) matches none of the \(podsInNamespace.count) pods in namespace \(ns)",
+                                      fix: "kubectl get pods -n \(ns) --show-labels   # then fix the Service's selector or the pods' labels"))
+            }
+        } else {
+            // Label drift: pods that share all but one term with the selected ones.
+            let drifting = podsInNamespace.filter { p in
+                let failing = terms.filter { p.metadata.labels[$0.key] != $0.value }
+                return failing.count == 1 && terms.count > 1
+            }
+            if !drifting.isEmpty {
+                let missing = Set(drifting.compactMap { p in terms.first { p.metadata.labels[$0.key] != $0.value }.map { "\($0.key)=\($0.value)" } }).sorted()
+                findings.append(.init(kind: .partialMatch,
+                                      message: "only \(selected.count) of \(selected.count + drifting.count) pods that look alike match: \(drifting.count) lack \(missing.joined(separator: ", ")) (all selector labels must match)",
+                                      fix: drifting.first.map { "kubectl label pod \($0.metadata.name) \(missing[0])" }))
+            }
+        }
+
+        // Ports, per class.
+        for port in svc.spec.ports {
+            let portName = port.name.isEmpty ? "\(port.port)" : port.name
+            switch port.targetPort {
+            case let .string(target):
+                if Int(target) != nil {
+                    let offering = selected.filter { p in p.spec.containers.contains { $0.ports.contains { $0.name == target } } }
+                    if offering.isEmpty && !selected.isEmpty {
+                        findings.append(.init(kind: .numericStringTargetPort,
+                                              message: "port \(portName): targetPort \(goQuote(target)) is a string, so it names a container port — and no container port is named \(goQuote(target)); write it as a number",
+                                              fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/targetPort\",\"value\":\(target)}]'"))
+                    }
+                } else {
+                    let lacking = selected.filter { p in !p.spec.containers.contains { $0.ports.contains { $0.name == target && $0.proto == port.proto } } }
+                    if !lacking.isEmpty {
+                        let offered = Set(lacking.flatMap { $0.spec.containers.flatMap(\.ports).map { ($0.name ?? "<unnamed>") + "/\($0.containerPort)/\($0.proto)" } }).sorted()
+                        let tcpNamed = lacking.contains { p in p.spec.containers.contains { $0.ports.contains { $0.name == target } } }
+                        findings.append(.init(kind: tcpNamed ? .protocolMismatch : .namedTargetPortMissing,
+                                              message: tcpNamed ? "port \(portName) is \(port.proto) but the pods' port \(goQuote(target)) is \(port.proto == "TCP" ? "UDP" : "TCP")"
+                                                  : "port \(portName): targetPort \(goQuote(target)) is not declared by \(lacking.count) selected pod\(lacking.count == 1 ? "" : "s") (they declare \(offered.isEmpty ? "no ports" : offered.joined(separator: ", ")))",
+                                              fix: offered.first.flatMap { o in o.split(separator: "/").dropFirst().first.map { "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/targetPort\",\"value\":\($0)}]'" } }))
+                    }
+                }
+            case let .int(target):
+                guard !selected.isEmpty else { break }
+                let protoMismatch = selected.filter { p in p.spec.containers.contains { c in c.ports.contains { $0.containerPort == target && $0.proto != port.proto } } && !p.spec.containers.contains { c in c.ports.contains { $0.containerPort == target && $0.proto == port.proto } } }
+                if !protoMismatch.isEmpty {
+                    findings.append(.init(kind: .protocolMismatch,
+                                          message: "port \(portName) is \(port.proto), but the pods declare \(target) as \(port.proto == "TCP" ? "UDP" : "TCP")",
+                                          fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/protocol\",\"value\":\"\(port.proto == "TCP" ? "UDP" : "TCP")\"}]'"))
+                    continue
+                }
+                let deaf = selected.filter { p in !p.spec.containers.contains { AppProfile(container: $0).listens(on: target) } }
+                for p in deaf {
+                    let listening = p.spec.containers.flatMap { AppProfile(container: $0).ports }.sorted()
+                    if let i = rows.firstIndex(where: { $0.name == p.metadata.name && $0.namespace == ns }), rows[i].state == .ready {
+                        rows[i].state = .noPort("nothing listens on \(target)" + (listening.isEmpty ? "" : " (listens on \(listening.map(String.init).joined(separator: ", ")))"))
+                    }
+                }
+                if !deaf.isEmpty {
+                    let listening = Set(deaf.flatMap { p in p.spec.containers.flatMap { AppProfile(container: $0).ports } }).sorted()
+                    let declared = deaf.contains { p in p.spec.containers.contains { $0.ports.contains { $0.containerPort == target } } }
+                    findings.append(.init(kind: .targetPortNotListening,
+                                          message: "port \(portName): nothing listens on targetPort \(target) in \(deaf.count) selected pod\(deaf.count == 1 ? "" : "s")"
+                                              + (declared ? " (the port is declared, but the app listens on \(listening.map(String.init).joined(separator: ", ")))" : listening.isEmpty ? "" : " (they listen on \(listening.map(String.init).joined(separator: ", ")))")
+                                              + ": connections are refused",
+                                          fix: listening.first.map { "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/targetPort\",\"value\":\($0)}]'" }))
+                }
+            }
+        }
+
+        let notReady = rows.filter { if case .notReady = $0.state { return $0.namespace == ns }; return false }
+        if !notReady.isEmpty {
+            let reasons = Set(notReady.compactMap { row -> String? in if case let .notReady(r) = row.state { return r }; return nil }).sorted()
+            findings.append(.init(kind: .notReady,
+                                  message: "\(notReady.count) selected pod\(notReady.count == 1 ? " is" : "s are") not ready (\(reasons.joined(separator: "; "))): not-ready pods get no traffic",
+                                  fix: notReady.first.map { "kubectl describe pod \($0.name)   # see the Readiness line and the Unhealthy events" }))
+        }
+        if readyCount == 1 && findings.isEmpty {
+            findings.append(.init(kind: .singleEndpoint, message: "only one ready endpoint: no redundancy; a restart of that pod interrupts the Service",
+                                  fix: selected.first.flatMap { p in p.metadata.controllerRef.flatMap { cluster.replicaSets.get(ns, $0.name)?.metadata.controllerRef?.name } }.map { "kubectl scale deployment \($0) --replicas=2" }))
+        }
+
+        let candidates = podsInNamespace.count
+        var verdict = "Service \(name) selects \(selected.count) of \(candidates) candidate pod\(candidates == 1 ? "" : "s")"
+        if let first = findings.first(where: { $0.kind != .singleEndpoint }) {
+            verdict += ": " + first.message
+        } else {
+            verdict += " (selector \(selectorText)); \(readyCount) ready endpoint\(readyCount == 1 ? "" : "s")" + (findings.isEmpty ? ": nothing wrong" : ": " + findings[0].message)
+        }
+        return ServiceDiagnosis(service: svc, pods: rows, findings: findings, verdict: verdict)
+    }
+
+    /// The selector with one term swapped for what the pods actually carry.
+    static func fixSelector(_ svc: Service, replacing key: String, with newKey: String, value: String) -> String {
+        if key == newKey {
+            return "kubectl patch svc \(svc.metadata.name) -p '{\"spec\":{\"selector\":{\"\(key)\":\"\(value)\"}}}'"
+        }
+        var sel = svc.spec.selector ?? [:]
+        sel[key] = nil
+        sel[newKey] = value
+        let json = sel.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+        // A merge patch cannot rename a key: drop the selector, then set the new one.
+        return "kubectl patch svc \(svc.metadata.name) --type=merge -p '{\"spec\":{\"selector\":null}}' && kubectl patch svc \(svc.metadata.name) --type=merge -p '{\"spec\":{\"selector\":{\(json)}}}'"
+    }
+
+    /// A Service port's targetPort against one pod: nil when the pod offers it.
+    static func portProblem(_ port: ServicePort, pod: Pod) -> String? {
+        guard case let .string(name) = port.targetPort else { return nil }
+        if pod.spec.containers.contains(where: { $0.ports.contains { $0.name == name && $0.proto == port.proto } }) { return nil }
+        return "no container port named \(goQuote(name))"
+    }
+
+    static func notReadyReason(_ pod: Pod, cluster: Cluster) -> String {
+        if pod.isTerminating { return "terminating" }
+        if pod.spec.nodeName.isEmpty { return "not scheduled yet" }
+        if let node = cluster.nodes.get("", pod.spec.nodeName), !node.ready { return "node \(node.metadata.name) is not ready" }
+        if !pod.status.containerStatuses.contains(where: { if case .running = $0.state { return true }; return false }) { return "still starting" }
+        let ref = cluster.reference(Pod.kind, pod.metadata)
+        if let unhealthy = cluster.events(for: ref).last(where: { $0.reason == "Unhealthy" }) {
+            return unhealthy.message
+        }
+        return "readiness probe has not passed yet"
+    }
+}

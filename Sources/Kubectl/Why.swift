@@ -1,0 +1,162 @@
+import ClusterEngine
+import ClusterModel
+import Diagnosis
+import Foundation
+
+/// `why svc/NAME`, `why URL [--from POD]`, `why -f FILE`: svclab's explanation of what a
+/// Service selects, why a request failed, or why the API rejected a Deployment.
+extension Session {
+    func runWhy(_ args: [String]) -> CommandOutput {
+        var out = CommandOutput()
+        let usage = "usage: why svc/NAME | why URL [--from POD] | why -f FILE   (e.g. why svc/my-app)"
+        var from: String?, file: String?
+        var words: [String] = []
+        var i = 0
+        while i < args.count {
+            switch args[i] {
+            case "--from": i += 1; from = args.indices.contains(i) ? args[i] : nil
+            case "-f", "--filename": i += 1; file = args.indices.contains(i) ? args[i] : nil
+            case let a where a.hasPrefix("-n") && a.count > 2: namespaceOverride = String(a.dropFirst(2))
+            case "-n": i += 1; namespaceOverride = args.indices.contains(i) ? args[i] : nil
+            default: words.append(args[i])
+            }
+            i += 1
+        }
+        defer { namespaceOverride = nil }
+        if let file { return whyFile(file) }
+        guard let target = words.first else { out.fail(usage); return out }
+        if target.contains("://") || (words.count == 1 && target.contains(":") && !target.contains("/")) {
+            return whyRequest(target, from: from)
+        }
+        var name = target
+        if let slash = target.firstIndex(of: "/") {
+            let kind = String(target[..<slash])
+            guard ResourceType.resolve(kind)?.kind == "Service" else { out.fail("why: explains Services (svc/NAME), requests (URL) and manifests (-f FILE), not \(kind)"); return out }
+            name = String(target[target.index(after: slash)...])
+        } else if ResourceType.resolve(target)?.kind == "Service", words.count > 1 {
+            name = words[1]
+        }
+        let ns = namespaceOverride ?? namespace
+        guard let svc = cluster.services.get(ns, name) else {
+            var message = "Error from server (NotFound): services \(goQuote(name)) not found"
+            if let elsewhere = cluster.namespaces.list(namespace: nil).first(where: { cluster.services.get($0.metadata.name, name) != nil }) {
+                message += "\n(a Service \(name) exists in namespace \(elsewhere.metadata.name): why -n \(elsewhere.metadata.name) svc/\(name))"
+            }
+            out.fail(message)
+            return out
+        }
+        out.outRaw(Self.format(Diagnose.service(svc, cluster: cluster)))
+        if !Diagnose.service(svc, cluster: cluster).healthy { out.exitCode = 1 }
+        return out
+    }
+
+    static func format(_ d: ServiceDiagnosis) -> String {
+        var text = d.verdict + "\n"
+        if !d.pods.isEmpty {
+            var lines = ["POD\tREADY\tSELECTED\tWHY"]
+            for p in d.pods {
+                let name = p.namespace == d.service.metadata.namespace ? p.name : "\(p.namespace)/\(p.name)"
+                let (selected, why): (String, String)
+                switch p.state {
+                case .ready: (selected, why) = ("yes", "endpoint, gets traffic")
+                case let .notReady(r): (selected, why) = ("yes", "not ready: \(r)")
+                case let .noPort(r): (selected, why) = ("yes", r)
+                case let .notSelected(terms): (selected, why) = ("no", terms.joined(separator: "; "))
+                case .otherNamespace: (selected, why) = ("no", "labels match, but namespace \(p.namespace)")
+                }
+                lines.append("\(name)\t\(p.ready ? "yes" : "no")\t\(selected)\t\(why)")
+            }
+            var tw = TabWriter()
+            text += "\n" + tw.format(lines.joined(separator: "\n") + "\n")
+        }
+        let problems = d.findings.filter { $0.kind.rawValue != d.verdict }
+        if problems.count > 1 || (problems.count == 1 && !d.verdict.hasSuffix(problems[0].message)) {
+            text += "\nFindings:\n" + problems.map { "  - \($0.kind.rawValue): \($0.message)\n" }.joined()
+        }
+        let fixes = d.findings.compactMap(\.fix)
+        if !fixes.isEmpty { text += "\nFix:\n" + fixes.map { "  \($0)\n" }.joined() }
+        return text
+    }
+
+    private func whyRequest(_ url: String, from: String?) -> CommandOutput {
+        var out = CommandOutput()
+        guard let target = RequestTarget.parse(url) else { out.fail("why: \(goQuote(url)) is not a URL"); return out }
+        let ns = namespaceOverride ?? namespace
+        let clientName = from ?? (cluster.pods.get(ns, "my-pod") != nil ? "my-pod" : cluster.pods.list(namespace: ns).first { $0.status.phase == "Running" }?.metadata.name ?? "")
+        guard let client = cluster.pods.get(ns, clientName), !client.status.podIP.isEmpty else {
+            out.fail("why: no running pod \(goQuote(clientName)) to send from; use --from POD"); return out
+        }
+        let r = cluster.request(from: client, url: target, connectTimeout: 5000)
+        switch r.outcome {
+        case let .reply(reply, servedBy):
+            out.out("GET \(url) from \(ns)/\(client.metadata.name) works: HTTP \(reply.status) from \(servedBy.map { "\($0.namespace)/\($0.name)" } ?? "?").")
+            return out
+        case .unresolved:
+            // NXDOMAIN: a wrong name, or the right name in another namespace.
+            let host = target.host.split(separator: ".").first.map(String.init) ?? target.host
+            let everywhere = cluster.namespaces.list(namespace: nil).flatMap { n in cluster.services.list(namespace: n.metadata.name) }
+            let exact = everywhere.filter { $0.metadata.name == host }
+            let close = everywhere.filter { Diagnose.distance($0.metadata.name, host) <= 2 && $0.metadata.name != host }
+            var text = "NXDOMAIN: \(target.host) does not resolve from namespace \(client.metadata.namespace) (tried \(r.resolution?.queries.map(\.name).joined(separator: ", ") ?? target.host))."
+            if let s = exact.first(where: { $0.metadata.namespace != client.metadata.namespace }) {
+                text += " A Service \(host) exists in namespace \(s.metadata.namespace): use \(host).\(s.metadata.namespace) (or \(host).\(s.metadata.namespace).svc.cluster.local)."
+            } else if let s = close.first {
+                text += " Did you mean \(s.metadata.name)" + (s.metadata.namespace == client.metadata.namespace ? "" : ".\(s.metadata.namespace)") + "?"
+            }
+            out.out(text)
+        case .refused:
+            out.out("connection refused: " + refusedReason(r))
+            if case let .service(key)? = r.connectIP.flatMap({ cluster.owner(of: $0) }), let svc = cluster.services.get(key) {
+                out.outRaw("\n" + Self.format(Diagnose.service(svc, cluster: cluster)))
+            }
+        case .timedOut:
+            if case let .portNotInService(service, port, ports)? = r.hops.last?.reason {
+                out.out("time-out: \(service) does not expose port \(port) (it exposes \(ports.map(String.init).joined(separator: ", "))); no rule catches the connection. Did you mean \(target.scheme)://\(target.host)\(ports.first.map { $0 == 80 ? "" : ":\($0)" } ?? "")\(target.path)?")
+            } else if case let .noLocalEndpoints(comment)? = r.hops.last?.reason {
+                out.out("time-out: \(comment) — the traffic policy is Local and this node runs none of the Service's pods.")
+            } else {
+                out.out("time-out: nothing answered \(r.connectIP ?? target.host):\(target.port).")
+            }
+        case .emptyReply:
+            out.out("empty reply: the pod accepted the connection but does not speak HTTP on port \(target.port).")
+        }
+        out.exitCode = 1
+        return out
+    }
+
+    private func refusedReason(_ r: RequestResult) -> String {
+        switch r.hops.last?.reason {
+        case let .noEndpoints(comment)?: return "kube-proxy REJECTs: \(comment)."
+        case let .notListening(pod, port, listening)?: return "nothing listens on \(pod):\(port)" + (listening.isEmpty ? "." : "; it listens on \(listening.map(String.init).joined(separator: ", ")).")
+        case let .podNotRunning(pod, phase)?: return "\(pod) is \(phase)."
+        case let .nothingOnNodePort(node, port)?: return "no Service uses NodePort \(port) on \(node)."
+        default: return "the connection was rejected."
+        }
+    }
+
+    /// Class 11: a Deployment whose selector its own template does not satisfy.
+    private func whyFile(_ file: String) -> CommandOutput {
+        var out = CommandOutput()
+        guard let text = try? readFile(resolvePath(file)) else { out.fail("why: the path \(goQuote(file)) does not exist"); return out }
+        var found = false
+        for r in Manifest.load(text, source: file) {
+            guard case let .success(.deployment(d)) = r else { continue }
+            found = true
+            let selector = d.spec.selector?.matchLabels ?? [:]
+            let labels = d.spec.template.metadata.labels
+            let failing = selector.sorted { $0.key < $1.key }.filter { labels[$0.key] != $0.value }
+            if failing.isEmpty {
+                out.out("Deployment \(d.metadata.name): its template's labels satisfy its selector; the API accepts it.")
+                continue
+            }
+            out.out("Deployment \(d.metadata.name) is rejected: spec.selector must match spec.template.metadata.labels (the API says: `selector` does not match template `labels`).")
+            for f in failing {
+                out.out("  selector wants \(f.key)=\(f.value); the template has " + (labels[f.key].map { "\(f.key)=\($0)" } ?? "no \(f.key)"))
+            }
+            out.out("Fix: make the template carry every selector label, e.g. under spec.template.metadata.labels add " + failing.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ".")
+            out.exitCode = 1
+        }
+        if !found { out.out("why -f: no Deployment in \(file) (Services are explained with why svc/NAME once applied)") }
+        return out
+    }
+}
