@@ -53,7 +53,7 @@ let package = Package(
         // The lab on screen: state → update → render into a cell grid; ncurses and memory terminals.
         .target(
             name: "TUI",
-            dependencies: ["CNcurses", "Kubectl", "Scenario", "ClusterEngine", "ClusterModel"]
+            dependencies: ["CNcurses", "Kubectl", "Scenario", "Diagnosis", "ClusterEngine", "ClusterModel"]
         ),
         // Executable: argument parsing and wiring only.
         .executableTarget(

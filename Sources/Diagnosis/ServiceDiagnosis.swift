@@ -162,9 +162,14 @@ public enum Diagnose {
             }
             if !drifting.isEmpty {
                 let missing = Set(drifting.compactMap { p in terms.first { p.metadata.labels[$0.key] != $0.value }.map { "\($0.key)=\($0.value)" } }).sorted()
+                // The durable fix is in the owner's template; a label on the pod is lost with the pod.
+                let owner = drifting.first.flatMap { p in p.metadata.controllerRef.flatMap { cluster.replicaSets.get(ns, $0.name)?.metadata.controllerRef?.name } }
+                let parts = missing[0].split(separator: "=", maxSplits: 1).map(String.init)
+                let fix = owner.map { "kubectl patch deployment \($0) -p '{\"spec\":{\"template\":{\"metadata\":{\"labels\":{\"\(parts[0])\":\"\(parts.count > 1 ? parts[1] : "")\"}}}}}'" }
+                    ?? drifting.first.map { "kubectl label pod \($0.metadata.name) \(missing[0])" }
                 findings.append(.init(kind: .partialMatch,
                                       message: "only \(selected.count) of \(selected.count + drifting.count) pods that look alike match: \(drifting.count) lack \(missing.joined(separator: ", ")) (all selector labels must match)",
-                                      fix: drifting.first.map { "kubectl label pod \($0.metadata.name) \(missing[0])" }))
+                                      fix: fix))
             }
         }
 
@@ -246,12 +251,10 @@ public enum Diagnose {
         if key == newKey {
             return "kubectl patch svc \(svc.metadata.name) -p '{\"spec\":{\"selector\":{\"\(key)\":\"\(value)\"}}}'"
         }
-        var sel = svc.spec.selector ?? [:]
-        sel[key] = nil
-        sel[newKey] = value
-        let json = sel.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
-        // A merge patch cannot rename a key: drop the selector, then set the new one.
-        return "kubectl patch svc \(svc.metadata.name) --type=merge -p '{\"spec\":{\"selector\":null}}' && kubectl patch svc \(svc.metadata.name) --type=merge -p '{\"spec\":{\"selector\":{\(json)}}}'"
+        // One JSON patch renames the key (a merge patch cannot remove and add in one go).
+        let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        let newEscaped = newKey.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        return "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/selector/\(escaped)\"},{\"op\":\"add\",\"path\":\"/spec/selector/\(newEscaped)\",\"value\":\"\(value)\"}]'"
     }
 
     /// A Service port's targetPort against one pod: nil when the pod offers it.

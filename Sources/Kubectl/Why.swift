@@ -140,6 +140,21 @@ extension Session {
         guard let text = try? readFile(resolvePath(file)) else { out.fail("why: the path \(goQuote(file)) does not exist"); return out }
         var found = false
         for r in Manifest.load(text, source: file) {
+            if case let .success(.service(svc)) = r {
+                found = true
+                // Class 8: a quoted number names a port; the API requires a letter in port names.
+                let numeric = svc.spec.ports.enumerated().filter { if case let .string(s) = $0.element.targetPort { return Int(s) != nil }; return false }
+                if numeric.isEmpty {
+                    out.out("Service \(svc.metadata.name): its ports are well formed; once applied, why svc/\(svc.metadata.name) explains what it selects.")
+                }
+                for (i, p) in numeric {
+                    guard case let .string(s) = p.targetPort else { continue }
+                    out.out("Service \(svc.metadata.name): targetPort \(goQuote(s)) is a string, so it would name a container port, and port names need a letter: the API rejects it (spec.ports[\(i)].targetPort: Invalid value: \(goQuote(s))).")
+                    out.out("Fix: write the number without quotes: targetPort: \(s)")
+                    out.exitCode = 1
+                }
+                continue
+            }
             guard case let .success(.deployment(d)) = r else { continue }
             found = true
             let selector = d.spec.selector?.matchLabels ?? [:]
@@ -156,7 +171,7 @@ extension Session {
             out.out("Fix: make the template carry every selector label, e.g. under spec.template.metadata.labels add " + failing.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ".")
             out.exitCode = 1
         }
-        if !found { out.out("why -f: no Deployment in \(file) (Services are explained with why svc/NAME once applied)") }
+        if !found { out.out("why -f: no Deployment or Service in \(file)") }
         return out
     }
 }

@@ -1,5 +1,6 @@
 import ClusterEngine
 import ClusterModel
+import Diagnosis
 
 /// What the screen shows, read from the cluster once per frame: plain rows, no formatting.
 /// The endpoints pane explains every pod of the namespace against the selected Service.
@@ -57,6 +58,8 @@ public struct LabView: Equatable, Sendable {
     public var pods: [PodRow]
     public var endpoints: [EndpointRow]
     public var leftOut: [LeftOut]
+    /// What `why svc/NAME` would say is wrong (empty when nothing is).
+    public var findings: [String]
     public var events: [String]
 
     public static func build(cluster: Cluster, namespace: String, serviceName: String?, filter: String) -> LabView {
@@ -83,6 +86,7 @@ public struct LabView: Equatable, Sendable {
 
         var endpoints: [EndpointRow] = []
         var leftOut: [LeftOut] = []
+        var findings: [String] = []
         if let svc {
             var inSlices = Set<String>()
             for slice in cluster.slices(ofService: ObjectKey(namespace, svc.metadata.name)) {
@@ -96,39 +100,28 @@ public struct LabView: Equatable, Sendable {
                 }
             }
             endpoints.sort { ($0.port, $0.address) < ($1.port, $1.address) }
-            if selector.isEmpty {
-                leftOut.append(LeftOut(pod: "(all)", reason: svc.spec.type == "ExternalName" ? "ExternalName Service: no endpoints, DNS answers a CNAME" : "no selector: endpoints are managed by hand"))
-            } else {
-                for p in allPods where !inSlices.contains(p.metadata.name) {
-                    let failing = selector.sorted { $0.key < $1.key }.filter { p.metadata.labels[$0.key] != $0.value }
-                    if let f = failing.first {
-                        let reason = p.metadata.labels[f.key].map { "has \(f.key)=\($0), not \(f.value)" } ?? "lacks \(f.key)=\(f.value)"
-                        leftOut.append(LeftOut(pod: p.metadata.name, reason: reason))
-                    } else if p.isTerminal {
-                        leftOut.append(LeftOut(pod: p.metadata.name, reason: "pod has finished (\(p.status.phase))"))
-                    } else if p.status.podIP.isEmpty {
-                        leftOut.append(LeftOut(pod: p.metadata.name, reason: "no IP yet (\(PodSummary.status(p)))"))
-                    } else {
-                        leftOut.append(LeftOut(pod: p.metadata.name, reason: "no container port matches the Service's targetPort"))
-                    }
-                }
-                for e in endpoints where e.state == .notReady && !leftOut.contains(where: { $0.pod == e.pod }) {
-                    leftOut.append(LeftOut(pod: e.pod, reason: "selected but not ready: gets no traffic"))
-                }
-                // Matching pods in other namespaces are the classic cross-namespace mistake.
-                for other in cluster.namespaces.list(namespace: nil).map(\.metadata.name) where other != namespace {
-                    for p in cluster.pods.list(namespace: other) where selector.allSatisfy({ p.metadata.labels[$0.key] == $0.value }) {
-                        leftOut.append(LeftOut(pod: "\(other)/\(p.metadata.name)", reason: "labels match, but it is in namespace \(other)"))
-                    }
+            // The same model as `why svc/NAME`: every pod left out, with its reason, and the findings.
+            let diagnosis = Diagnose.service(svc, cluster: cluster)
+            for p in diagnosis.pods {
+                let name = p.namespace == namespace ? p.name : "\(p.namespace)/\(p.name)"
+                switch p.state {
+                case .ready: continue
+                case let .notReady(r): leftOut.append(LeftOut(pod: name, reason: "selected but not ready: \(r)"))
+                case let .noPort(r): leftOut.append(LeftOut(pod: name, reason: "selected, but \(r)"))
+                case let .notSelected(terms): leftOut.append(LeftOut(pod: name, reason: terms.joined(separator: "; ")))
+                case .otherNamespace: leftOut.append(LeftOut(pod: name, reason: "labels match, but it is in namespace \(p.namespace)"))
                 }
             }
+            findings = diagnosis.findings.map { "\($0.kind.rawValue): \($0.message)" }
+            if diagnosis.pods.isEmpty, let f = diagnosis.findings.first { findings = [f.message] }
+            if svc.spec.type == "ExternalName" { findings = [diagnosis.verdict] }
         }
         let now = cluster.now
         let events = cluster.events.list(namespace: namespace).sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }.suffix(20).map { e in
             "\(e.reason) \(e.involvedObject.kind.lowercased())/\(e.involvedObject.name): \(e.message)"
         }
         return LabView(clusterName: cluster.config.clusterName, namespace: namespace, now: now, services: rows, pods: podRows,
-                       endpoints: endpoints, leftOut: leftOut, events: Array(events))
+                       endpoints: endpoints, leftOut: leftOut, findings: findings, events: Array(events))
     }
 }
 

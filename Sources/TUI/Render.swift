@@ -38,7 +38,7 @@ public enum LabRender {
         servicesPane(&g, s, v, x: 0, y: bodyTop, w: left, h: servicesHeight, glyphs: glyphs)
         podsPane(&g, s, v, x: 0, y: bodyTop + servicesHeight, w: left, h: bodyHeight - servicesHeight, glyphs: glyphs)
         // The endpoints pane takes what its rows need (within bounds); the trace gets the rest.
-        let endpointRows = v.endpoints.count + s.ghosts.count + (v.leftOut.isEmpty ? 0 : 1 + v.leftOut.count * 2)
+        let endpointRows = v.endpoints.count + s.ghosts.count + (v.leftOut.isEmpty ? 0 : 1 + v.leftOut.count * 2) + v.findings.count * 2
         let endpointsHeight = max(min(6, bodyHeight / 2), min(endpointRows + 2, bodyHeight - 6))
         endpointsPane(&g, s, v, x: left, y: bodyTop, w: right, h: endpointsHeight, glyphs: glyphs)
         tracePane(&g, s, v, x: left, y: bodyTop + endpointsHeight, w: right, h: bodyHeight - endpointsHeight, glyphs: glyphs)
@@ -151,6 +151,9 @@ public enum LabRender {
         }
         if v.endpoints.isEmpty && s.ghosts.isEmpty {
             lines.append(("  Endpoints: <none>", .error))
+        }
+        for f in v.findings {
+            for w in wrap("! " + f, inner.w, indent: "  ") { lines.append((w, f.hasPrefix("single endpoint") ? .warn : .error)) }
         }
         if !v.leftOut.isEmpty {
             lines.append(("left out:", .dim))

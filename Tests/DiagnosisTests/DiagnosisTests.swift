@@ -1,1 +1,184 @@
+import Foundation
+import ClusterEngine
+import ClusterModel
 import Testing
+@testable import Diagnosis
+@testable import Kubectl
+
+/// The corpus: broken Services, each with the class that must explain it first, and healthy
+/// ones that must get no finding at all.
+struct DiagnosisCorpus {
+    struct Case: CustomStringConvertible, Sendable {
+        var name: String
+        var manifests: String
+        var service: String
+        var namespace = "default"
+        var expected: ServiceDiagnosis.FindingClass?
+        var description: String { name }
+    }
+
+    static func deployment(_ name: String, ns: String = "default", replicas: Int = 2, labels: [String: String], image: String = "ghcr.io/svclab/app:1.0",
+                           ports: String = "[{name: http, containerPort: 8080}]", probe: String? = nil) -> String {
+        let labelText = labels.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        let sel = labels.sorted { $0.key < $1.key }.prefix(1).map { "\($0.key): \($0.value)" }.joined()
+        return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: \(name), namespace: \(ns)}
+        spec:
+          replicas: \(replicas)
+          selector: {matchLabels: {\(sel)}}
+          template:
+            metadata: {labels: {\(labelText)}}
+            spec:
+              containers:
+              - name: c
+                image: \(image)
+                ports: \(ports)
+        \(probe.map { "        readinessProbe: {httpGet: {path: /healthz, port: \($0)}, periodSeconds: 5}" } ?? "")
+        ---
+
+        """
+    }
+
+    static func service(_ name: String, ns: String = "default", selector: [String: String]?, ports: String = "[{name: http, port: 80, targetPort: 8080}]") -> String {
+        let sel = selector.map { s in "  selector: {" + s.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}\n" } ?? ""
+        return "apiVersion: v1\nkind: Service\nmetadata: {name: \(name), namespace: \(ns)}\nspec:\n\(sel)  ports: \(ports)\n---\n"
+    }
+
+    static let apps = ["web", "api", "shop", "cart", "auth", "search", "media", "pay"]
+
+    static var broken: [Case] {
+        var cases: [Case] = []
+        for (i, app) in apps.enumerated() {
+            let pods = deployment(app, labels: ["app": app])
+            // 1. Selects something else entirely.
+            cases.append(Case(name: "no match \(app)", manifests: pods + service(app, selector: ["app": "database\(i)"]), service: app, expected: .noMatch))
+            // 2. Near misses: a typo in the value, its case, the key's alias, a typo in the key.
+            let typo = String(app.dropLast()) + (app.last == "x" ? "y" : "x")
+            cases.append(Case(name: "value typo \(app)", manifests: pods + service(app, selector: ["app": typo]), service: app, expected: .nearMiss))
+            if i % 2 == 0 {
+                cases.append(Case(name: "value case \(app)", manifests: pods + service(app, selector: ["app": app.capitalized]), service: app, expected: .nearMiss))
+            } else {
+                cases.append(Case(name: "key alias \(app)", manifests: pods + service(app, selector: ["app.kubernetes.io/name": app]), service: app, expected: .nearMiss))
+            }
+            // 3. The pods are in another namespace.
+            cases.append(Case(name: "other namespace \(app)", manifests: "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-\(app)}\n---\n" + deployment(app, ns: "team-\(app)", labels: ["app": app]) + service(app, selector: ["app": app]), service: app, expected: .otherNamespace))
+            // 5/6/7/8: ports.
+            switch i % 4 {
+            case 0: cases.append(Case(name: "named port missing \(app)", manifests: pods + service(app, selector: ["app": app], ports: "[{port: 80, targetPort: web}]"), service: app, expected: .namedTargetPortMissing))
+            case 1: cases.append(Case(name: "nobody listens \(app)", manifests: pods + service(app, selector: ["app": app], ports: "[{port: 80, targetPort: 9999}]"), service: app, expected: .targetPortNotListening))
+            case 2: cases.append(Case(name: "protocol \(app)", manifests: pods + service(app, selector: ["app": app], ports: "[{port: 80, targetPort: 8080, protocol: UDP}]"), service: app, expected: .protocolMismatch))
+            default: cases.append(Case(name: "named port missing (metrics) \(app)", manifests: pods + service(app, selector: ["app": app], ports: "[{port: 9090, targetPort: metrics}]"), service: app, expected: .namedTargetPortMissing))
+            }
+            // 6 again: nginx declares 8080 but listens on 80.
+            if i < 4 {
+                cases.append(Case(name: "nginx on 80 \(app)", manifests: deployment(app, labels: ["app": app], image: "nginx:1.27") + service(app, selector: ["app": app]), service: app, expected: .targetPortNotListening))
+            }
+            // 9. A readiness probe on a port nothing listens on.
+            cases.append(Case(name: "not ready \(app)", manifests: deployment(app, labels: ["app": app], probe: "9999") + service(app, selector: ["app": app]), service: app, expected: .notReady))
+            // 10. Label drift: one of two Deployments lacks the tier label.
+            cases.append(Case(name: "partial \(app)", manifests: deployment("\(app)-v1", labels: ["app": app, "tier": "front", "v": "one"]) + deployment("\(app)-v2", labels: ["app": app, "v": "two"]) + service(app, selector: ["app": app, "tier": "front"]), service: app, expected: .partialMatch))
+            // 4. No selector.
+            if i < 3 { cases.append(Case(name: "no selector \(app)", manifests: pods + service(app, selector: nil), service: app, expected: .noSelector)) }
+            // 12. A single endpoint.
+            if i < 3 { cases.append(Case(name: "single \(app)", manifests: deployment(app, replicas: 1, labels: ["app": app]) + service(app, selector: ["app": app]), service: app, expected: .singleEndpoint)) }
+        }
+        return cases
+    }
+
+    static var healthy: [Case] {
+        var cases: [Case] = []
+        for (i, app) in apps.enumerated() {
+            let replicas = 2 + i % 3
+            cases.append(Case(name: "plain \(app)", manifests: deployment(app, replicas: replicas, labels: ["app": app]) + service(app, selector: ["app": app]), service: app))
+            cases.append(Case(name: "named targetPort \(app)", manifests: deployment(app, replicas: replicas, labels: ["app": app]) + service(app, selector: ["app": app], ports: "[{name: http, port: 80, targetPort: http}]"), service: app))
+            cases.append(Case(name: "two labels \(app)", manifests: deployment(app, labels: ["app.kubernetes.io/name": app, "app.kubernetes.io/component": "api"]) + service(app, selector: ["app.kubernetes.io/name": app, "app.kubernetes.io/component": "api"]), service: app))
+            cases.append(Case(name: "multi-port \(app)", manifests: deployment(app, labels: ["app": app], ports: "[{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]") + service(app, selector: ["app": app], ports: "[{name: http, port: 80, targetPort: http}, {name: metrics, port: 9090, targetPort: 9090}]"), service: app))
+            cases.append(Case(name: "probe \(app)", manifests: deployment(app, labels: ["app": app], probe: "http") + service(app, selector: ["app": app]), service: app))
+            cases.append(Case(name: "own namespace \(app)", manifests: "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-\(app)}\n---\n" + deployment(app, ns: "ns-\(app)", labels: ["app": app]) + service(app, ns: "ns-\(app)", selector: ["app": app]), service: app, namespace: "ns-\(app)"))
+            if i < 4 {
+                cases.append(Case(name: "nginx on 80 \(app)", manifests: deployment(app, labels: ["app": app], image: "nginx:1.27", ports: "[{containerPort: 80}]") + service(app, selector: ["app": app], ports: "[{port: 80, targetPort: 80}]"), service: app))
+            }
+        }
+        return cases
+    }
+
+    static func diagnose(_ c: Case) throws -> ServiceDiagnosis {
+        let session = Session.empty(seed: 7)
+        let out = session.apply([(c.manifests, "\(c.name).yaml")], explicitNamespace: nil, defaultNamespace: "default")
+        #expect(out.exitCode == 0, "\(c.name): \(out.stderr)")
+        session.cluster.advance(bySeconds: 90)
+        let svc = try #require(session.cluster.services.get(c.namespace, c.service))
+        return Diagnose.service(svc, cluster: session.cluster)
+    }
+
+    @Test func corpusIsLargeEnough() {
+        #expect(Self.broken.count >= 40)
+        #expect(Self.healthy.count >= 40)
+        #expect(Set(Self.broken.compactMap(\.expected)).count >= 10, "every class that a live Service can show has broken cases")
+    }
+
+    @Test(arguments: DiagnosisCorpus.broken)
+    func brokenIsExplainedWithTheRightClass(_ c: Case) throws {
+        let d = try Self.diagnose(c)
+        #expect(d.findings.first?.kind == c.expected, "\(c.name): \(d.verdict) — findings \(d.findings.map(\.kind))")
+        #expect(d.findings.first?.fix != nil || c.expected == .noMatch, "\(c.name): a fix is offered")
+    }
+
+    @Test(arguments: DiagnosisCorpus.healthy)
+    func healthyGetsNoFinding(_ c: Case) throws {
+        let d = try Self.diagnose(c)
+        #expect(d.findings.isEmpty, "\(c.name): \(d.verdict) — \(d.findings.map(\.message))")
+        #expect(d.verdict.hasSuffix("nothing wrong"))
+    }
+
+    /// Classes the API rejects before a Service or Deployment exists are explained from the file.
+    @Test func rejectedManifestsAreExplainedFromTheFile() throws {
+        let s = Session.demo()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-why-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        s.workingDirectory = dir.path
+        try "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: \"8080\"}]\n"
+            .write(to: dir.appendingPathComponent("svc.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: webb}}\n    spec: {containers: [{name: c, image: nginx}]}\n"
+            .write(to: dir.appendingPathComponent("deploy.yaml"), atomically: true, encoding: .utf8)
+        let svc = s.runScript("why -f svc.yaml")
+        #expect(svc.stdout.contains("targetPort \"8080\" is a string"))
+        #expect(svc.exitCode == 1)
+        let apply = s.runScript("kubectl apply -f svc.yaml")
+        #expect(apply.stderr.contains("spec.ports[0].targetPort: Invalid value: \"8080\""))
+        let deploy = s.runScript("why -f deploy.yaml")
+        #expect(deploy.stdout.contains("selector wants app=web; the template has app=webb"))
+        #expect(deploy.exitCode == 1)
+    }
+
+    /// Request-level failures (classes 13 and 14).
+    @Test func requestFailuresAreExplained() {
+        let s = Session.demo()
+        #expect(s.runScript("why http://redis").stdout.contains("A Service redis exists in namespace cache: use redis.cache"))
+        #expect(s.runScript("why http://my-ap").stdout.contains("Did you mean my-app?"))
+        #expect(s.runScript("why http://my-app:81").stdout.contains("does not expose port 81 (it exposes 80)"))
+        #expect(s.runScript("why http://my-app").stdout.hasPrefix("GET http://my-app from default/my-pod works: HTTP 200"))
+        _ = s.runScript("kubectl scale deploy my-app --replicas=0\nsleep 40")
+        let refused = s.runScript("why http://my-app").stdout
+        #expect(refused.hasPrefix("connection refused: kube-proxy REJECTs: default/my-app:http has no endpoints."))
+    }
+
+    /// The fix, applied, makes the finding go away (for the classes with a one-command fix).
+    @Test func fixesWork() throws {
+        for c in Self.broken where [.nearMiss, .namedTargetPortMissing, .targetPortNotListening, .protocolMismatch, .numericStringTargetPort, .partialMatch, .singleEndpoint].contains(c.expected!) {
+            let session = Session.empty(seed: 7)
+            _ = session.apply([(c.manifests, "\(c.name).yaml")], explicitNamespace: nil, defaultNamespace: "default")
+            session.cluster.advance(bySeconds: 90)
+            let before = Diagnose.service(session.cluster.services.get(c.namespace, c.service)!, cluster: session.cluster)
+            let fix = try #require(before.findings.first?.fix, "\(c.name)")
+            let out = session.runScript(fix)
+            #expect(out.exitCode == 0, "\(c.name): \(fix) → \(out.stderr)")
+            session.cluster.advance(bySeconds: 90)
+            let after = Diagnose.service(session.cluster.services.get(c.namespace, c.service)!, cluster: session.cluster)
+            #expect(!after.findings.contains { $0.kind == c.expected }, "\(c.name): after \(fix): \(after.verdict)")
+        }
+    }
+}
