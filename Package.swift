@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"], exclude: ["Transcripts"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Kubectl", "ClusterEngine", "ClusterModel"]),
     ]
 )

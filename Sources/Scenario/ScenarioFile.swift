@@ -189,7 +189,16 @@ public enum ScenarioParser {
                 for (key, value) in try mapping(item, "a setup item", allowed: ["file", "manifest"]) {
                     if key == "file" {
                         let rel = try string(value, "setup file")
-                        let full = rel.hasPrefix("/") ? rel : (directory as NSString).appendingPathComponent(rel)
+                        // A scenario reads only files beside it: no absolute paths, no climbing out.
+                        var depth = 0
+                        for part in rel.split(separator: "/") {
+                            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+                            if depth < 0 { break }
+                        }
+                        guard !rel.hasPrefix("/"), depth >= 0 else {
+                            throw fail(value, "setup file \(goQuote(rel)) must stay inside the scenario's folder")
+                        }
+                        let full = (directory as NSString).appendingPathComponent(rel)
                         guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
                             throw fail(value, "setup file \(goQuote(rel)) not found (paths are relative to the scenario)")
                         }
