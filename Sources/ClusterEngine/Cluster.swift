@@ -68,6 +68,12 @@ public final class Cluster {
     var runtime: [ObjectKey: PodRuntime] = [:]
     var schedulerCursor = 0
     var eventIndex: [String: ObjectKey] = [:]
+    /// The aggregation key of each stored event (to forget it when the event expires).
+    var eventAggregate: [ObjectKey: String] = [:]
+    /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
+    var eventsByObject = SetIndex()
+    /// When events may expire (the API server's --event-ttl, 1 h), earliest first.
+    var eventExpiry = Heap<EventExpiry>()
 
     private var watchers: [Int: (ClusterChange) -> Void] = [:]
     private var nextWatcher = 0
@@ -117,6 +123,7 @@ public final class Cluster {
         }
         clock.set(max(clock.now, time))
         settle()
+        expireEvents()
     }
 
     public func advance(byMillis ms: Millis) { advance(to: clock.now + ms) }
@@ -146,6 +153,12 @@ public final class Cluster {
             break
         }
     }
+}
+
+struct EventExpiry: Comparable {
+    var due: Millis
+    var key: ObjectKey
+    static func < (a: EventExpiry, b: EventExpiry) -> Bool { (a.due, a.key) < (b.due, b.key) }
 }
 
 struct Timer: Comparable {

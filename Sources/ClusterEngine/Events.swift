@@ -15,6 +15,7 @@ extension Cluster {
             existing.count += 1
             existing.lastTimestamp = (clock.now / 1000) * 1000
             write(existing, into: \.events)
+            eventExpiry.insert(EventExpiry(due: existing.lastTimestamp + Self.eventTTL, key: key))
             return
         }
         let stamp = (clock.now / 1000) * 1000
@@ -26,13 +27,36 @@ extension Cluster {
         event.metadata.namespace = namespace
         event.metadata.uid = newUID()
         event.metadata.creationTimestamp = stamp
-        write(event, into: \.events) { _, key in eventIndex[aggregateKey] = key }
+        write(event, into: \.events) { _, key in
+            eventIndex[aggregateKey] = key
+            eventAggregate[key] = aggregateKey
+            eventsByObject.insert(Self.objectTerm(object.kind, namespace, object.name), key)
+            eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
+        }
+    }
+
+    /// kube-apiserver's default --event-ttl: an event not repeated for an hour goes away.
+    static let eventTTL: Millis = 3_600_000
+
+    static func objectTerm(_ kind: String, _ namespace: String, _ name: String) -> String { "\(kind)\u{0}\(namespace)\u{0}\(name)" }
+
+    /// Drops events whose last occurrence is older than the TTL (each check is O(log n)).
+    func expireEvents() {
+        while let top = eventExpiry.min, top.due <= clock.now {
+            _ = eventExpiry.removeMin()
+            guard let e = events.get(top.key), e.lastTimestamp + Self.eventTTL <= clock.now else { continue }
+            erase(top.key, from: \.events) { old in
+                if let aggregate = eventAggregate.removeValue(forKey: top.key) { eventIndex[aggregate] = nil }
+                eventsByObject.remove(Self.objectTerm(old.involvedObject.kind, top.key.namespace, old.involvedObject.name), top.key)
+            }
+        }
     }
 
     /// Events about one object, oldest first (what `kubectl describe` shows).
     public func events(for ref: ObjectReference) -> [Event] {
-        events.list(namespace: ref.namespace.isEmpty ? "default" : ref.namespace)
-            .filter { $0.involvedObject.name == ref.name && $0.involvedObject.kind == ref.kind && (ref.uid.isEmpty || $0.involvedObject.uid == ref.uid) }
+        let ns = ref.namespace.isEmpty ? "default" : ref.namespace
+        return eventsByObject.get(Self.objectTerm(ref.kind, ns, ref.name)).compactMap { events.get($0) }
+            .filter { ref.uid.isEmpty || $0.involvedObject.uid == ref.uid }
             .sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }
     }
 }
