@@ -61,6 +61,8 @@ public final class Cluster {
     var nodePortAllocator = NodePortAllocator()
     var podNetworks: [String: NodePodNetwork] = [:]
     var addressBook = AddressBook()
+    /// Service environment variables per namespace (see `serviceEnvironment(for:)`).
+    var serviceEnvCache: [String: [(String, String)]] = [:]
     lazy var loadBalancerPool = LoadBalancerPool(range: config.loadBalancerPool)
     var loadBalancerQueue = OrderedSet<ObjectKey>()
     /// kube-proxy's ClientIP affinity, per node: (node, service port, client IP) → endpoint and last use.

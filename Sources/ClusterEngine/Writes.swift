@@ -146,6 +146,9 @@ extension Cluster {
             if let sel = svc.spec.selector { for (k, v) in sel { servicesBySelector.insert(labelTerm(key.namespace, k, v), key) } }
             if let old { addressBook.unindex(old, key) }
             addressBook.index(svc, key)
+            if old?.spec.ports != svc.spec.ports || old?.spec.clusterIP != svc.spec.clusterIP || old?.spec.type != svc.spec.type {
+                invalidateServiceEnv(key.namespace, name: key.name)
+            }
             serviceQueue.append(key)
             if svc.spec.type == "LoadBalancer" || !svc.loadBalancerIngress.isEmpty { loadBalancerQueue.append(key) }
         }
@@ -156,6 +159,7 @@ extension Cluster {
             if let sel = old.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
             releaseAllocations(of: old)
             addressBook.unindex(old, key)
+            invalidateServiceEnv(key.namespace, name: key.name)
             for i in old.loadBalancerIngress { if let ip = i.ip { loadBalancerPool.release(ip) } }
             serviceQueue.append(key)
         }

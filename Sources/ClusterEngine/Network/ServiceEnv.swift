@@ -3,13 +3,24 @@ import ClusterModel
 /// The kubelet's docker-links variables (reference §5.5): built once, when the containers
 /// start, from the Services that exist at that moment — which is why DNS beats them.
 extension Cluster {
+    /// Cached per namespace and dropped when a Service there changes, so a container start
+    /// costs the same with 3 Services or 10,000 (the array is shared, not copied).
     func serviceEnvironment(for pod: Pod) -> [(String, String)] {
         guard pod.spec.enableServiceLinks else { return kubernetesServiceEnv() }
-        var services = self.services.list(namespace: pod.metadata.namespace).filter { Self.linkable($0) }
-        if pod.metadata.namespace != "default", let k = self.services.get("default", "kubernetes") { services.append(k) }
+        let ns = pod.metadata.namespace
+        if let cached = serviceEnvCache[ns] { return cached }
+        var services = self.services.list(namespace: ns).filter { Self.linkable($0) }
+        if ns != "default", let k = self.services.get("default", "kubernetes") { services.append(k) }
         var env: [(String, String)] = []
         for svc in services.sorted(by: { $0.metadata.name < $1.metadata.name }) { env += Self.links(svc) }
+        serviceEnvCache[ns] = env
         return env
+    }
+
+    /// A Service changed in `namespace`: its cached variables are stale (the `kubernetes`
+    /// Service appears in every namespace's).
+    func invalidateServiceEnv(_ namespace: String, name: String) {
+        if namespace == "default" && name == "kubernetes" { serviceEnvCache.removeAll() } else { serviceEnvCache[namespace] = nil }
     }
 
     private func kubernetesServiceEnv() -> [(String, String)] {
