@@ -77,8 +77,10 @@ let package = Package(
             "ClusterEngine", "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         // Transcripts/ holds the transcript files, read from the source tree by TranscriptTests.
-        .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel"], exclude: ["Transcripts"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel"]),
+        // What several test targets share: running the real binary with a deadline.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Transcripts"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Kubectl", "ClusterEngine", "ClusterModel"]),

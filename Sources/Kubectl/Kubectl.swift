@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterModel
 import ClusterEngine
+import Diagnosis
 
 /// A kubectl subcommand: parsed by swift-argument-parser, executed against a session.
 protocol KubectlCommand: ParsableCommand {
@@ -74,7 +75,7 @@ public enum Kubectl {
                 out.fail("error: svclab does not model \"kubectl \(name)\" yet (supported: \(commands.keys.sorted().joined(separator: ", ")))")
             } else {
                 var msg = "error: unknown command \"\(name)\" for \"kubectl\""
-                let suggestions = commandOrder.filter { levenshtein($0, name) <= 2 || $0.hasPrefix(name) }
+                let suggestions = commandOrder.filter { Diagnose.distance($0, name) <= 2 || $0.hasPrefix(name) }
                 if !suggestions.isEmpty { msg += "\n\nDid you mean this?\n" + suggestions.map { "\t\($0)" }.joined(separator: "\n") }
                 out.fail(msg)
             }
@@ -185,21 +186,6 @@ extension Array where Element == String {
         }
         return out
     }
-}
-
-func levenshtein(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        prev = cur
-    }
-    return prev[b.count]
 }
 
 struct VersionCommand: KubectlCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Drives the real `svclab` binary: from a pipe, and at a terminal through tmux.
 @Suite(.serialized, .timeLimit(.minutes(3)))

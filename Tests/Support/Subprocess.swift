@@ -11,15 +11,15 @@ import Glibc
 /// never reaches end-of-file. One such hang cost a whole CI run. Here output goes to files,
 /// the child gets only fds 0–2 (`closefrom` in the spawn actions), and `waitpid` is polled
 /// against a deadline after which the child is killed.
-enum Subprocess {
-    struct Result {
-        var stdout: String
-        var stderr: String
-        var status: Int32
-        var timedOut: Bool
+public enum Subprocess {
+    public struct Result {
+        public var stdout: String
+        public var stderr: String
+        public var status: Int32
+        public var timedOut: Bool
     }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
+    public static func run(_ executable: String, _ arguments: [String], stdin: String? = nil,
                     environment: [String: String]? = nil, timeout: Double = 60) -> Result {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("svclab-sub-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
@@ -53,6 +53,7 @@ enum Subprocess {
         defer { argv.forEach { free($0) } }
         var env = environment ?? ProcessInfo.processInfo.environment
         env["SVCLAB_UNDER_TEST"] = "1"
+        env["TMUX"] = nil   // a tmux client inside tmux would talk to the wrong server
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
 
