@@ -66,7 +66,7 @@ let package = Package(
         // `swift package --disable-sandbox benchmark`: per-change cost at 3 pods vs. a large cluster.
         .executableTarget(
             name: "EngineBenchmarks",
-            dependencies: ["ClusterEngine", "ClusterModel", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["ClusterEngine", "ClusterModel", "Kubectl", "TUI", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/Engine",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -1,6 +1,8 @@
 import Benchmark
 import ClusterEngine
 import ClusterModel
+import Kubectl
+import TUI
 
 /// The engine's scale property: one pod change costs the same whether the cluster holds a
 /// handful of pods or a hundred thousand. Each benchmark flips one pod back and forth; the
@@ -17,7 +19,8 @@ func makeCluster(nodes: Int, deployments: Int, replicas: Int, servicesPer: Int, 
         dep.spec.replicas = smallFirst && d == 0 ? 3 : replicas
         dep.spec.selector = LabelSelector(matchLabels: ["app": "app-\(d)"])
         dep.spec.template.metadata.labels = ["app": "app-\(d)", "tier": "web"]
-        var container = Container(name: "web", image: "nginx:1.27", ports: [ContainerPort(name: "http", containerPort: 8080)])
+        // An image that listens where it says (nginx would listen on 80 and fail the probe).
+        var container = Container(name: "web", image: "ghcr.io/svclab/app:1.0", ports: [ContainerPort(name: "http", containerPort: 8080)])
         var probe = Probe()
         probe.handler = .httpGet(path: "/healthz", port: .string("http"), scheme: "HTTP")
         probe.periodSeconds = 1
@@ -71,6 +74,39 @@ let benchmarks: @Sendable () -> Void = {
                 flip.toggle()
                 cluster.setReadinessProbeHealthy(namespace: "default", name: pod, healthy: !flip)
                 cluster.advance(bySeconds: 2)
+            }
+        }
+    }
+
+    // The data path and the screen, at a teaching size and at 3,000 pods.
+    for (label, nodes, deployments) in [("3 pods", 3, 1), ("3000 pods", 60, 20)] {
+        let replicas = label == "3 pods" ? 3 : 150
+        nonisolated(unsafe) var session: Session!
+        let setup: @Sendable () -> Void = {
+            let cluster = makeCluster(nodes: nodes, deployments: deployments, replicas: replicas, servicesPer: 1)
+            session = Session(cluster: cluster)
+            _ = session.runScript("kubectl run client --image=curlimages/curl --command -- sleep infinity\nsleep 10")
+        }
+        Benchmark("DNS lookup of a Service name through the search path (\(label))",
+                  configuration: .init(setup: setup, teardown: { session = nil })) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(session.cluster.resolve("svc-0-0", namespace: "default")) }
+        }
+        Benchmark("One routed request, DNS → kube-proxy → pod → reply (\(label))",
+                  configuration: .init(setup: setup, teardown: { session = nil })) { benchmark in
+            let client = session.cluster.pods.get("default", "client")!
+            let target = RequestTarget.parse("http://svc-0-0")!
+            for _ in benchmark.scaledIterations { blackHole(session.cluster.request(from: client, url: target)) }
+        }
+        Benchmark("kubectl get pods -A (\(label))",
+                  configuration: .init(maxIterations: 200, setup: setup, teardown: { session = nil })) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(session.runScript("kubectl get pods -A")) }
+        }
+        Benchmark("One lab frame at 200×60, model and render (\(label))",
+                  configuration: .init(maxIterations: 200, setup: setup, teardown: { session = nil })) { benchmark in
+            let state = LabState()
+            for _ in benchmark.scaledIterations {
+                let view = LabView.build(cluster: session.cluster, namespace: "default", serviceName: "svc-0-0", filter: "")
+                blackHole(LabRender.render(state, view, width: 200, height: 60))
             }
         }
     }
