@@ -70,6 +70,9 @@ public final class Cluster {
     var runtime: [ObjectKey: PodRuntime] = [:]
     var schedulerCursor = 0
     var eventIndex: [String: ObjectKey] = [:]
+    /// Endpoints batching (see `endpointBatchMillis`).
+    var endpointFlushDue: Millis = 0
+    var endpointFlushScheduled = false
     /// The aggregation key of each stored event (to forget it when the event expires).
     var eventAggregate: [ObjectKey: String] = [:]
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
@@ -121,7 +124,7 @@ public final class Cluster {
             _ = timers.removeMin()
             clock.set(max(clock.now, next.due))
             fire(next.action)
-            settle()
+            settle(batchingEndpoints: true)
         }
         clock.set(max(clock.now, time))
         settle()
@@ -140,7 +143,14 @@ public final class Cluster {
     }
 
     /// Drains the controllers' work queues until nothing is left to do.
-    public func settle() {
+    /// How long the Endpoints and EndpointSlice controllers let changes to one Service gather
+    /// while the clock runs (the workqueue's coalescing and the EndpointSlice controller's batch
+    /// period): a Service with thousands of pods is synced once per batch, not once per pod step.
+    static let endpointBatchMillis: Millis = 1000
+
+    public func settle() { settle(batchingEndpoints: false) }
+
+    func settle(batchingEndpoints: Bool) {
         var rounds = 0
         while true {
             rounds += 1
@@ -150,7 +160,18 @@ public final class Cluster {
             if let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key); continue }
             if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
             if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
-            if let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key); continue }
+            if !serviceQueue.isEmpty {
+                if batchingEndpoints && clock.now < endpointFlushDue {
+                    // Gather; a timer brings the batch in on time.
+                    if !endpointFlushScheduled { endpointFlushScheduled = true; schedule(after: endpointFlushDue - clock.now, .flushEndpoints) }
+                } else {
+                    // The first change after a quiet spell goes through at once; later ones
+                    // within the batch period wait for its end.
+                    while let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key) }
+                    if batchingEndpoints { endpointFlushDue = clock.now + Self.endpointBatchMillis }
+                    continue
+                }
+            }
             if let key = loadBalancerQueue.first { loadBalancerQueue.removeFirst(); syncLoadBalancer(key); continue }
             break
         }
@@ -173,4 +194,6 @@ struct Timer: Comparable {
 
 enum TimerAction {
     case kubelet(ObjectKey, uid: String, step: KubeletStep)
+    /// The end of an Endpoints batch (the settle that follows does the work).
+    case flushEndpoints
 }

@@ -31,6 +31,8 @@ extension Cluster {
 
     func fire(_ action: TimerAction) {
         switch action {
+        case .flushEndpoints:
+            endpointFlushScheduled = false
         case let .kubelet(key, uid, step):
             guard var pod = pods.get(key), pod.metadata.uid == uid else { return }
             switch step {

@@ -81,7 +81,11 @@ struct EndpointTests {
         try create(c, deployment("web", replicas: 150))
         c.advance(bySeconds: 60)
         let slices = c.slices(ofService: ObjectKey("default", "web"))
-        #expect(slices.map(\.endpoints.count).sorted() == [50, 100])
+        // Endpoints arrive in batches, so the split depends on their arrival (upstream fills a
+        // slice it is updating anyway, else opens a new one): two slices, none over 100.
+        #expect(slices.count == 2)
+        #expect(slices.allSatisfy { $0.endpoints.count <= 100 })
+        #expect(slices.map(\.endpoints.count).reduce(0, +) == 150)
         #expect(c.readyIPs("web").count == 150)
         // Removing some endpoints updates slices in place; no new slices appear.
         try c.scale(kind: "Deployment", namespace: "default", name: "web", replicas: 120)
