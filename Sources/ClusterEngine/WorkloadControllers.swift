@@ -298,9 +298,11 @@ extension Cluster {
 
     func syncReplicaSet(_ key: ObjectKey) {
         guard var rs = replicaSets.get(key) else { return }
-        let owned = podsByOwner.get(rs.metadata.uid).sorted().compactMap { pods.get($0) }
-        let active = owned.filter { !$0.isTerminal && !$0.isTerminating }
+        // Counting needs no order; only choosing victims does (sorted keys keep runs identical).
+        let owned = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }
+        var active = owned.filter { !$0.isTerminal && !$0.isTerminating }
         let diff = active.count - rs.desiredReplicas
+        if diff > 0 { active.sort { ($0.metadata.namespace, $0.metadata.name) < ($1.metadata.namespace, $1.metadata.name) } }
         let ref = reference(ReplicaSet.kind, rs.metadata, apiVersion: ReplicaSet.apiVersion)
         if diff < 0 {
             for _ in 0..<min(-diff, 500) { createPod(from: rs, ref: ref) }
