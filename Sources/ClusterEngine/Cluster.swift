@@ -73,6 +73,7 @@ public final class Cluster {
     /// Endpoints batching (see `endpointBatchMillis`).
     var endpointFlushDue: Millis = 0
     var endpointFlushScheduled = false
+    var replicaSetFlushDue: Millis = 0
     /// The aggregation key of each stored event (to forget it when the event expires).
     var eventAggregate: [ObjectKey: String] = [:]
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
@@ -157,7 +158,16 @@ public final class Cluster {
             // ReplicaSets act on a new size before the Deployment looks again, so a rollout's
             // next step sees the pods the last step removed (no transient pods over maxSurge).
             if let key = claimQueue.first { claimQueue.removeFirst(); syncClaim(key); continue }
-            if let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key); continue }
+            if !replicaSetQueue.isEmpty {
+                if batchingEndpoints && clock.now < replicaSetFlushDue && replicaSetQueue.allSatisfy({ replicaSets.get($0).map { rs in podsByOwner.count(rs.metadata.uid) == rs.desiredReplicas } ?? false }) {
+                    // Only status to recount (the size is right): gather like the Endpoints.
+                    if !endpointFlushScheduled { endpointFlushScheduled = true; schedule(after: replicaSetFlushDue - clock.now, .flushEndpoints) }
+                } else {
+                    while let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key) }
+                    if batchingEndpoints { replicaSetFlushDue = clock.now + Self.endpointBatchMillis }
+                    continue
+                }
+            }
             if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
             if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
             if !serviceQueue.isEmpty {
