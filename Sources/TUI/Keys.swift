@@ -71,6 +71,10 @@ public enum KeyTable {
             guard s.lesson != nil else { s.flash = "n: only when playing a scenario (svclab play FILE)"; return [] }
             return [.lesson(.next)]
         },
+        KeyBinding(keys: [.char("p")], label: "p", hint: nil, help: "scenario: look back at the previous step's text") { s, _ in
+            guard s.lesson != nil else { s.flash = "p: only when playing a scenario (svclab play FILE)"; return [] }
+            return [.lesson(.previous)]
+        },
         KeyBinding(keys: [.char("N")], label: "N", hint: nil, help: "scenario: skip the current challenge") { s, _ in
             guard s.lesson != nil else { s.flash = "N: only when playing a scenario (svclab play FILE)"; return [] }
             return [.lesson(.skip)]

@@ -181,6 +181,7 @@ public final class LabApp {
                 let (lesson, output) = player.next(skip: action == .skip)
                 state.lesson = lesson
                 if let output { state.trace = output; state.traceTitle = "Output" }
+            case .previous: if let l = player.previous() { state.lesson = l } else { state.flash = "nothing before this step" }
             case .hint: if let l = player.hint() { state.lesson = l } else { state.flash = "no challenge right now" }
             case .solution: if let l = player.solution() { state.lesson = l } else { state.flash = "no challenge right now" }
             }

@@ -9,8 +9,22 @@ public final class ScenarioPlayer {
     private(set) var index = -1
     private var hintsShown = 0
     private(set) var waiting = false
+    /// What each step showed, so `p` can page back (steps are not undone: the cluster moved on).
+    private var shown: [LabState.Lesson] = []
+    /// While paging back: which of `shown` is on screen (nil: the current step).
+    private var reviewing: Int?
 
     public init(_ runner: ScenarioRunner) { self.runner = runner }
+
+    /// `p`: the previous step's narration, read-only.
+    func previous() -> LabState.Lesson? {
+        guard !shown.isEmpty else { return nil }
+        let i = max(0, (reviewing ?? shown.count - 1) - 1)
+        reviewing = i
+        var lesson = shown[i]
+        lesson.progress += " (looking back; n returns)"
+        return lesson
+    }
 
     var steps: [Scenario.Step] { runner.scenario.steps }
 
@@ -26,6 +40,17 @@ public final class ScenarioPlayer {
     /// The next step (a challenge holds until solved, unless `skip`). Returns the lesson and,
     /// for `run` steps, the command's output.
     func next(skip: Bool = false) -> (LabState.Lesson, output: [String]?) {
+        if let i = reviewing {
+            // Page forward through what was shown before running anything new.
+            if i + 1 < shown.count { reviewing = i + 1; return (shown[i + 1], nil) }
+            reviewing = nil
+        }
+        let (lesson, output) = step(skip: skip)
+        shown.append(lesson)
+        return (lesson, output)
+    }
+
+    private func step(skip: Bool) -> (LabState.Lesson, output: [String]?) {
         if waiting, case let .challenge(c)? = current, !skip {
             let v = runner.check(c.done)
             if !v.ok { return (lesson(lines(for: c) + ["Not yet: \(v.text)"]), nil) }

@@ -89,4 +89,4 @@ public enum LabEffect: Equatable, Sendable {
     case toggleRecording
 }
 
-public enum LessonAction: Equatable, Sendable { case next, skip, hint, solution }
+public enum LessonAction: Equatable, Sendable { case next, previous, skip, hint, solution }

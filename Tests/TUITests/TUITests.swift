@@ -273,6 +273,12 @@ struct PlayTests {
         #expect(lab.state.lesson?.progress == "step 1 of 3")
         lab.handle(.key(.char("n")))
         #expect(lab.state.trace.contains { $0.hasPrefix("web") })
+        // Looking back shows step 1 again; n comes forward without running anything twice.
+        lab.handle(.key(.char("p")))
+        #expect(lab.state.lesson?.lines == ["web has no endpoints."])
+        #expect(lab.state.lesson?.progress == "step 1 of 3 (looking back; n returns)")
+        lab.handle(.key(.char("n")))
+        #expect(lab.state.lesson?.progress == "step 2 of 3")
         lab.handle(.key(.char("n")))
         #expect(lab.state.lesson?.lines.first == "Challenge: Give web endpoints.")
         lab.handle(.key(.char("h")))
