@@ -55,6 +55,12 @@ public enum KeyTable {
             guard let svc = s.currentService(v) else { s.flash = "no Service selected"; return [] }
             return [.burst(service: svc)]
         },
+        KeyBinding(keys: [.char("v")], label: "v", hint: nil, help: "switch how f and b address the Service: DNS name, ClusterIP, NodePort from the host") { s, _ in
+            let all = LabState.RequestVia.allCases
+            s.requestVia = all[(all.firstIndex(of: s.requestVia)! + 1) % all.count]
+            s.flash = "requests now go to the Service's \(s.requestVia.rawValue)"
+            return []
+        },
         KeyBinding(keys: [.char("/")], label: "/", hint: "filter", help: "filter pods by name or label") { s, _ in
             s.prompt = LabState.Prompt(kind: .filter, text: s.filter); return []
         },

@@ -138,16 +138,15 @@ public final class LabApp {
         case let .deletePod(pod):
             flash(run("kubectl delete pod \(pod) --wait=false"))
         case let .fire(service):
-            guard let client = clientPod() else { state.flash = "no running pod to send the request from"; return }
-            // The Service's first port, by its DNS name (what a client in the namespace would type).
-            let port = session.cluster.services.get(session.namespace, service)?.spec.ports.first?.port ?? 80
-            guard let target = RequestTarget.parse(port == 80 ? "http://\(service)" : "http://\(service):\(port)") else { return }
+            guard let (client, target, label) = requestTarget(service) else { return }
             let result = session.cluster.request(from: client, url: target, connectTimeout: 10_000)
             state.trace = Self.traceLines(result)
-            state.traceTitle = "Trace: \(client.metadata.name) → \(target.host):\(target.port)"
+            state.traceTitle = "Trace: \(label) → \(target.host):\(target.port)"
         case let .burst(service):
-            let port = session.cluster.services.get(session.namespace, service)?.spec.ports.first?.port ?? 80
-            let out = run("traffic -n 100 http://\(service)\(port == 80 ? "" : ":\(port)")").combined
+            guard let (client, target, _) = requestTarget(service) else { return }
+            let from: String
+            if case let .pod(p) = client { from = p.metadata.name } else { from = "host" }
+            let out = run("traffic --from \(from) -n 100 http://\(target.host)\(target.port == 80 ? "" : ":\(target.port)")").combined
             // The table's POD and HITS/SHARE columns fit the pane; the summary follows.
             state.trace = out.split(separator: "\n").map { line in
                 let cols = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -185,6 +184,25 @@ public final class LabApp {
             case .hint: if let l = player.hint() { state.lesson = l } else { state.flash = "no challenge right now" }
             case .solution: if let l = player.solution() { state.lesson = l } else { state.flash = "no challenge right now" }
             }
+        }
+    }
+
+    /// Who sends the lab's requests and where to, following `state.requestVia`.
+    private func requestTarget(_ service: String) -> (RequestClient, RequestTarget, String)? {
+        guard let svc = session.cluster.services.get(session.namespace, service), let port = svc.spec.ports.first else {
+            state.flash = "\(service) has no ports"; return nil
+        }
+        switch state.requestVia {
+        case .name, .clusterIP:
+            guard let pod = clientPod() else { state.flash = "no running pod to send the request from"; return nil }
+            let host = state.requestVia == .name ? service : svc.spec.clusterIP
+            guard let target = RequestTarget.parse("http://\(host)\(port.port == 80 ? "" : ":\(port.port)")") else { return nil }
+            return (.pod(pod), target, pod.metadata.name)
+        case .nodePort:
+            guard port.nodePort != 0 else { state.flash = "\(service) has no NodePort (type \(svc.spec.type)); v switches back"; return nil }
+            let node = session.cluster.nodes.list(namespace: nil).first { $0.taints.isEmpty }?.internalIP ?? ""
+            guard let target = RequestTarget.parse("http://\(node):\(port.nodePort)") else { return nil }
+            return (.host, target, "host")
         }
     }
 

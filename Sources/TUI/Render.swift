@@ -55,6 +55,7 @@ public enum LabRender {
     static func header(_ g: inout Grid, _ s: LabState, _ v: LabView) {
         g.fill(0, 0, g.width, 1, .header)
         let text = " svclab · cluster \(v.clusterName) · ns \(v.namespace) · \(clock(v.now)) · \(s.speed.label) · seed \(s.seed)" + (s.recording == nil ? "" : " · ● REC")
+            + (s.requestVia == .name ? "" : " · via \(s.requestVia == .clusterIP ? "IP" : "NodePort")")
         let end = g.put(0, 0, text, .header)
         let hint = "? help  q quit "
         if end + hint.count + 1 <= g.width { g.put(g.width - hint.count, 0, hint, .header) }

@@ -36,6 +36,9 @@ public struct LabState: Equatable, Sendable {
     }
 
     public var lesson: Lesson?
+    /// How `f` and `b` address the Service: its DNS name, its ClusterIP, or a NodePort from outside.
+    public enum RequestVia: String, CaseIterable, Sendable { case name = "DNS name", clusterIP = "ClusterIP", nodePort = "NodePort (from the host)" }
+    public var requestVia: RequestVia = .name
     public var focus: Pane = .services
     public var serviceIndex = 0
     public var podIndex = 0

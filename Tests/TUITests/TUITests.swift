@@ -208,6 +208,23 @@ struct KeyTableTests {
         #expect(app.session.cluster.now == t + 1000)
     }
 
+    @Test func requestsByNameClusterIPOrNodePort() {
+        let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
+        app.handle(.key(.char("f")))
+        #expect(app.state.traceTitle == "Trace: my-pod → my-app:80")
+        app.handle(.key(.char("v")))
+        #expect(app.state.flash == "requests now go to the Service's ClusterIP")
+        app.handle(.key(.char("f")))
+        #expect(app.state.traceTitle == "Trace: my-pod → 10.96.0.100:80")
+        app.handle(.key(.char("v")))
+        app.handle(.key(.char("f")))
+        #expect(app.state.flash == "my-app has no NodePort (type ClusterIP); v switches back")
+        _ = app.session.runScript("kubectl patch svc my-app -p '{\"spec\":{\"type\":\"NodePort\"}}'")
+        app.handle(.key(.char("f")))
+        #expect(app.state.traceTitle.hasPrefix("Trace: host → 172.18.0.3:3"))
+        #expect(app.state.trace.last?.hasPrefix("=    200 OK") == true)
+    }
+
     @Test func recordToggleWritesAScenario() throws {
         let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-tui-rec-\(getpid()).yaml").path
