@@ -72,7 +72,8 @@ public final class Cluster {
     var eventIndex: [String: ObjectKey] = [:]
     /// Endpoints batching (see `endpointBatchMillis`).
     var endpointFlushDue: Millis = 0
-    var endpointFlushScheduled = false
+    /// The earliest batch-ending timer already set, if any.
+    var flushTimerAt: Millis?
     var replicaSetFlushDue: Millis = 0
     /// The aggregation key of each stored event (to forget it when the event expires).
     var eventAggregate: [ObjectKey: String] = [:]
@@ -151,6 +152,20 @@ public final class Cluster {
 
     public func settle() { settle(batchingEndpoints: false) }
 
+    /// Whether a batched queue may run now; if not, a timer ends its batch on time.
+    private func mayRunBatch(until due: Millis, batching: Bool) -> Bool {
+        guard batching, clock.now < due else { return true }
+        if flushTimerAt.map({ $0 > due }) ?? true {
+            flushTimerAt = due
+            schedule(after: due - clock.now, .flushEndpoints)
+        }
+        return false
+    }
+
+    private func hasItsSize(_ key: ObjectKey) -> Bool {
+        replicaSets.get(key).map { podsByOwner.count($0.metadata.uid) == $0.desiredReplicas } ?? false
+    }
+
     func settle(batchingEndpoints: Bool) {
         var rounds = 0
         while true {
@@ -158,29 +173,20 @@ public final class Cluster {
             // ReplicaSets act on a new size before the Deployment looks again, so a rollout's
             // next step sees the pods the last step removed (no transient pods over maxSurge).
             if let key = claimQueue.first { claimQueue.removeFirst(); syncClaim(key); continue }
-            if !replicaSetQueue.isEmpty {
-                if batchingEndpoints && clock.now < replicaSetFlushDue && replicaSetQueue.allSatisfy({ replicaSets.get($0).map { rs in podsByOwner.count(rs.metadata.uid) == rs.desiredReplicas } ?? false }) {
-                    // Only status to recount (the size is right): gather like the Endpoints.
-                    if !endpointFlushScheduled { endpointFlushScheduled = true; schedule(after: replicaSetFlushDue - clock.now, .flushEndpoints) }
-                } else {
-                    while let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key) }
-                    if batchingEndpoints { replicaSetFlushDue = clock.now + Self.endpointBatchMillis }
-                    continue
-                }
+            // A ReplicaSet whose size is right has only status to recount: it gathers like the Endpoints.
+            if !replicaSetQueue.isEmpty, mayRunBatch(until: replicaSetFlushDue, batching: batchingEndpoints && replicaSetQueue.allSatisfy(hasItsSize)) {
+                while let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key) }
+                if batchingEndpoints { replicaSetFlushDue = clock.now + Self.endpointBatchMillis }
+                continue
             }
             if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
             if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
-            if !serviceQueue.isEmpty {
-                if batchingEndpoints && clock.now < endpointFlushDue {
-                    // Gather; a timer brings the batch in on time.
-                    if !endpointFlushScheduled { endpointFlushScheduled = true; schedule(after: endpointFlushDue - clock.now, .flushEndpoints) }
-                } else {
-                    // The first change after a quiet spell goes through at once; later ones
-                    // within the batch period wait for its end.
-                    while let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key) }
-                    if batchingEndpoints { endpointFlushDue = clock.now + Self.endpointBatchMillis }
-                    continue
-                }
+            // The first change after a quiet spell goes through at once; later ones within the
+            // batch period wait for its end.
+            if !serviceQueue.isEmpty, mayRunBatch(until: endpointFlushDue, batching: batchingEndpoints) {
+                while let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key) }
+                if batchingEndpoints { endpointFlushDue = clock.now + Self.endpointBatchMillis }
+                continue
             }
             if let key = loadBalancerQueue.first { loadBalancerQueue.removeFirst(); syncLoadBalancer(key); continue }
             break

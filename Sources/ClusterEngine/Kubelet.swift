@@ -32,7 +32,7 @@ extension Cluster {
     func fire(_ action: TimerAction) {
         switch action {
         case .flushEndpoints:
-            endpointFlushScheduled = false
+            if let at = flushTimerAt, at <= clock.now { flushTimerAt = nil }
         case let .kubelet(key, uid, step):
             guard var pod = pods.get(key), pod.metadata.uid == uid else { return }
             switch step {

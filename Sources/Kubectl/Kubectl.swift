@@ -29,6 +29,18 @@ struct KubectlContext {
     var cluster: Cluster { session.cluster }
 }
 
+extension KubectlContext {
+    /// An update through the API with kubectl's one-line result, or the API's error.
+    func update(_ object: KubeObject, saying line: String, into out: inout CommandOutput) {
+        do {
+            try cluster.update(object)
+            out.out(line)
+        } catch {
+            out.fail(error.kubectlMessage())
+        }
+    }
+}
+
 /// Flags every kubectl command accepts (kubectl's persistent flags).
 struct GlobalOptions: ParsableArguments {
     @Option(name: [.customShort("n", allowingJoined: true), .customLong("namespace")], help: "The namespace scope for this CLI request")

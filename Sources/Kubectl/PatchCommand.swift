@@ -75,12 +75,7 @@ struct PatchCommand: KubectlCommand {
                 out.fail("Error from server (BadRequest): \(e.detailText)")
             case var .success(object):
                 Defaults.dropEncodedDefaults(&object)
-                do {
-                    try ctx.cluster.update(object)
-                    out.out("\(printed) patched")
-                } catch {
-                    out.fail(error.kubectlMessage())
-                }
+                ctx.update(object, saying: "\(printed) patched", into: &out)
             }
         }
         return out

@@ -206,12 +206,7 @@ struct RolloutCommand: KubectlCommand {
         // The rollbacker carries the ReplicaSet's change-cause back onto the Deployment.
         if let cause = rs.metadata.annotations["kubernetes.io/change-cause"] { updated.metadata.annotations["kubernetes.io/change-cause"] = cause }
         else { updated.metadata.annotations["kubernetes.io/change-cause"] = nil }
-        do {
-            try ctx.cluster.update(.deployment(updated))
-            out.out("deployment.apps/\(d.metadata.name) rolled back")
-        } catch {
-            out.fail(error.kubectlMessage())
-        }
+        ctx.update(.deployment(updated), saying: "deployment.apps/\(d.metadata.name) rolled back", into: &out)
         return out
     }
 
@@ -230,12 +225,7 @@ struct RolloutCommand: KubectlCommand {
         }
         var updated = d
         updated.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] = stamp
-        do {
-            try ctx.cluster.update(.deployment(updated))
-            out.out("deployment.apps/\(d.metadata.name) restarted")
-        } catch {
-            out.fail(error.kubectlMessage())
-        }
+        ctx.update(.deployment(updated), saying: "deployment.apps/\(d.metadata.name) restarted", into: &out)
         return out
     }
 
@@ -247,12 +237,7 @@ struct RolloutCommand: KubectlCommand {
         }
         var updated = d
         updated.spec.paused = paused
-        do {
-            try ctx.cluster.update(.deployment(updated))
-            out.out("deployment.apps/\(d.metadata.name) \(paused ? "paused" : "resumed")")
-        } catch {
-            out.fail(error.kubectlMessage())
-        }
+        ctx.update(.deployment(updated), saying: "deployment.apps/\(d.metadata.name) \(paused ? "paused" : "resumed")", into: &out)
         return out
     }
 }

@@ -79,12 +79,7 @@ struct SetCommand: KubectlCommand {
             if failed { continue }
             // No change: kubectl's patch is `{}` and it prints nothing.
             guard changed else { continue }
-            do {
-                try ctx.cluster.update(object)
-                out.out("\(name) image updated")
-            } catch {
-                out.fail(error.kubectlMessage())
-            }
+            ctx.update(object, saying: "\(name) image updated", into: &out)
         }
         return out
     }
