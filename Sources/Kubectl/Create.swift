@@ -144,22 +144,22 @@ struct ExposeCommand: KubectlCommand {
             let c = ctx.cluster
             switch t.kind {
             case "Deployment":
-                guard let d = c.deployments.get(ns, objName) else { out.fail("Error from server (NotFound): deployments.apps \(goQuote(objName)) not found"); continue }
+                guard let d = c.deployments.get(ns, objName) else { out.fail(ResourceType.deployment.notFound(objName)); continue }
                 if let exprs = d.spec.selector?.matchExpressions, !exprs.isEmpty {
                     out.fail("error: couldn't convert expressions - \"\((try? d.spec.selector!.expression().description) ?? "")\" to map-based selector format"); continue
                 }
                 sel = d.spec.selector?.matchLabels ?? [:]; labels = d.metadata.labels
                 ports = d.spec.template.spec.containers.flatMap(\.ports)
             case "ReplicaSet":
-                guard let rs = c.replicaSets.get(ns, objName) else { out.fail("Error from server (NotFound): replicasets.apps \(goQuote(objName)) not found"); continue }
+                guard let rs = c.replicaSets.get(ns, objName) else { out.fail(ResourceType.replicaSet.notFound(objName)); continue }
                 sel = rs.spec.selector?.matchLabels ?? [:]; labels = rs.metadata.labels
                 ports = rs.spec.template.spec.containers.flatMap(\.ports)
             case "Pod":
-                guard let p = c.pods.get(ns, objName) else { out.fail("Error from server (NotFound): pods \(goQuote(objName)) not found"); continue }
+                guard let p = c.pods.get(ns, objName) else { out.fail(ResourceType.pod.notFound(objName)); continue }
                 sel = p.metadata.labels; labels = p.metadata.labels
                 ports = p.spec.containers.flatMap(\.ports)
             case "Service":
-                guard let s = c.services.get(ns, objName) else { out.fail("Error from server (NotFound): services \(goQuote(objName)) not found"); continue }
+                guard let s = c.services.get(ns, objName) else { out.fail(ResourceType.service.notFound(objName)); continue }
                 sel = s.spec.selector ?? [:]; labels = s.metadata.labels
                 ports = s.spec.ports.map { ContainerPort(name: $0.name.isEmpty ? nil : $0.name, containerPort: $0.port) }
             default:

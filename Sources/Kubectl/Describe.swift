@@ -49,7 +49,7 @@ struct DescribeCommand: KubectlCommand {
         var errors: [String] = []
         for (t, ns, name) in targets.items {
             if let text = d.describe(t, namespace: ns, name: name) { blocks.append(text) }
-            else { errors.append("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found") }
+            else { errors.append(t.notFound(name)) }
         }
         if targets.items.isEmpty {
             let scoped = !allNamespaces && ResourceType.resolve(args[0].split(separator: "/").first.map(String.init) ?? "")?.namespaced == true

@@ -63,18 +63,17 @@ enum PodPicker {
             guard let type = ResourceType.resolve(parts[0]) else {
                 return .failure(KubectlFailure("error: the server doesn't have a resource type \(goQuote(parts[0]))"))
             }
-            let resource = type.group.isEmpty ? type.plural : "\(type.plural).\(type.group)"
             var selector: [String: String]?
             switch type.kind {
             case "Pod": return pod(parts[1], ctx: ctx)
             case "Deployment":
-                guard let d = cluster.deployments.get(ctx.namespace, parts[1]) else { return .failure(KubectlFailure("Error from server (NotFound): \(resource) \(goQuote(parts[1])) not found")) }
+                guard let d = cluster.deployments.get(ctx.namespace, parts[1]) else { return .failure(KubectlFailure(type.notFound(parts[1]))) }
                 selector = d.spec.selector?.matchLabels
             case "ReplicaSet":
-                guard let rs = cluster.replicaSets.get(ctx.namespace, parts[1]) else { return .failure(KubectlFailure("Error from server (NotFound): \(resource) \(goQuote(parts[1])) not found")) }
+                guard let rs = cluster.replicaSets.get(ctx.namespace, parts[1]) else { return .failure(KubectlFailure(type.notFound(parts[1]))) }
                 selector = rs.spec.selector?.matchLabels
             case "Service":
-                guard let svc = cluster.services.get(ctx.namespace, parts[1]) else { return .failure(KubectlFailure("Error from server (NotFound): \(resource) \(goQuote(parts[1])) not found")) }
+                guard let svc = cluster.services.get(ctx.namespace, parts[1]) else { return .failure(KubectlFailure(type.notFound(parts[1]))) }
                 guard svc.spec.hasSelector else {
                     return .failure(KubectlFailure("error: cannot attach to *v1.Service: invalid service '\(svc.metadata.name)': Service is defined without a selector"))
                 }
@@ -97,7 +96,7 @@ enum PodPicker {
 
     static func pod(_ name: String, ctx: KubectlContext) -> Result<Pod, KubectlFailure> {
         guard let p = ctx.cluster.pods.get(ctx.namespace, name) else {
-            return .failure(KubectlFailure("Error from server (NotFound): pods \(goQuote(name)) not found"))
+            return .failure(KubectlFailure(ResourceType.pod.notFound(name)))
         }
         return .success(p)
     }

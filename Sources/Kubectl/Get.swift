@@ -170,7 +170,7 @@ struct GetCommand: KubectlCommand {
                 items = []
                 for name in req.names {
                     if let o = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide, name: name).first { items.append(o) }
-                    else { errors.append("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found") }
+                    else { errors.append(t.notFound(name)) }
                 }
             }
             if items.isEmpty { continue }
@@ -249,7 +249,7 @@ struct GetCommand: KubectlCommand {
             } else {
                 for name in req.names {
                     if let o = list(t, namespace: ns, ctx: ctx, printer: printer, wide: false, name: name).first { values.append(o.value()) }
-                    else { errors.append("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found"); singleName = false }
+                    else { errors.append(t.notFound(name)); singleName = false }
                 }
             }
         }

@@ -69,7 +69,7 @@ extension GetCommand {
             for name in req.names {
                 if let o = list(t, namespace: namespace, ctx: ctx, printer: printer, wide: wide, name: name).first { initial.append(o) }
                 else {
-                    out.fail("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found")
+                    out.fail(t.notFound(name))
                     return out
                 }
             }

@@ -70,7 +70,7 @@ struct MetadataEdit {
         let cluster = ctx.cluster
         for (t, ns, name) in targets.items {
             guard let meta = cluster.metadata(kind: t.kind, namespace: ns, name: name) else {
-                out.fail("Error from server (NotFound): \(t.group.isEmpty ? t.plural : "\(t.plural).\(t.group)") \(goQuote(name)) not found")
+                out.fail(t.notFound(name))
                 continue
             }
             let old = field == .labels ? meta.labels : meta.annotations

@@ -48,9 +48,8 @@ struct PatchCommand: KubectlCommand {
         }
         for item in targets.items {
             let printed = "\(item.type.prefix)/\(item.name)"
-            let resource = item.type.group.isEmpty ? item.type.plural : "\(item.type.plural).\(item.type.group)"
             guard let current = ObjectLookup.value(item.type, namespace: item.namespace, name: item.name, cluster: ctx.cluster) else {
-                out.fail("Error from server (NotFound): \(resource) \(goQuote(item.name)) not found")
+                out.fail(item.type.notFound(item.name))
                 continue
             }
             let patched: Value

@@ -1,3 +1,4 @@
+import ClusterEngine
 import ClusterModel
 
 /// The resource types `kubectl get` knows here, with every spelling kubectl accepts.
@@ -11,19 +12,30 @@ public struct ResourceType: Equatable, Sendable {
     var singular: String { kind.lowercased() }
     /// `pod` / `deployment.apps`: prefix used when several types are listed.
     public var prefix: String { group.isEmpty ? singular : "\(singular).\(group)" }
+    /// `pods` / `deployments.apps`: how the API server names the resource in its errors.
+    public var qualifiedPlural: String { group.isEmpty ? plural : "\(plural).\(group)" }
+    /// The API server's answer for a missing object, as kubectl prints it.
+    public func notFound(_ name: String) -> String {
+        APIError.notFound(resource: qualifiedPlural, name: name).kubectlMessage()
+    }
     /// `"/v1, Resource=pods"`, as in the server's selector error.
     var gvr: String {
         let gv = group.isEmpty ? "/v1" : "\(group)/v1"
         return "\(gv), Resource=\(plural)"
     }
 
+    public static let pod = ResourceType(kind: "Pod", plural: "pods", group: "", namespaced: true, shortNames: ["po"])
+    public static let service = ResourceType(kind: "Service", plural: "services", group: "", namespaced: true, shortNames: ["svc"])
+    public static let deployment = ResourceType(kind: "Deployment", plural: "deployments", group: "apps", namespaced: true, shortNames: ["deploy"])
+    public static let replicaSet = ResourceType(kind: "ReplicaSet", plural: "replicasets", group: "apps", namespaced: true, shortNames: ["rs"])
+
     public static let all: [ResourceType] = [
-        ResourceType(kind: "Pod", plural: "pods", group: "", namespaced: true, shortNames: ["po"]),
-        ResourceType(kind: "Service", plural: "services", group: "", namespaced: true, shortNames: ["svc"]),
+        pod,
+        service,
         ResourceType(kind: "Endpoints", plural: "endpoints", group: "", namespaced: true, shortNames: ["ep"]),
         ResourceType(kind: "EndpointSlice", plural: "endpointslices", group: "discovery.k8s.io", namespaced: true, shortNames: ["eps"]),
-        ResourceType(kind: "Deployment", plural: "deployments", group: "apps", namespaced: true, shortNames: ["deploy"]),
-        ResourceType(kind: "ReplicaSet", plural: "replicasets", group: "apps", namespaced: true, shortNames: ["rs"]),
+        deployment,
+        replicaSet,
         ResourceType(kind: "Node", plural: "nodes", group: "", namespaced: false, shortNames: ["no"]),
         ResourceType(kind: "Namespace", plural: "namespaces", group: "", namespaced: false, shortNames: ["ns"]),
         ResourceType(kind: "Event", plural: "events", group: "", namespaced: true, shortNames: ["ev"]),
@@ -41,5 +53,5 @@ public struct ResourceType: Equatable, Sendable {
     }
 
     /// `kubectl get all`: the types the `all` category holds that svclab models.
-    public static var allCategory: [ResourceType] { ["Pod", "Service", "Deployment", "ReplicaSet"].map { k in all.first { $0.kind == k }! } }
+    public static var allCategory: [ResourceType] { [pod, service, deployment, replicaSet] }
 }

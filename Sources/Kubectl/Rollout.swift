@@ -57,7 +57,7 @@ struct RolloutCommand: KubectlCommand {
                 continue
             }
             guard let d = ctx.cluster.deployments.get(item.namespace, item.name) else {
-                out.fail("Error from server (NotFound): deployments.apps \(goQuote(item.name)) not found")
+                out.fail(ResourceType.deployment.notFound(item.name))
                 continue
             }
             let step: CommandOutput

@@ -57,7 +57,7 @@ struct SetCommand: KubectlCommand {
         for item in targets.items {
             let name = "\(item.type.prefix)/\(item.name)"
             guard var object = ctx.cluster.get(kind: item.type.kind, namespace: item.namespace, name: item.name) else {
-                out.fail("Error from server (NotFound): \(item.type.group.isEmpty ? item.type.plural : "\(item.type.plural).\(item.type.group)") \(goQuote(item.name)) not found")
+                out.fail(item.type.notFound(item.name))
                 continue
             }
             var failed = false

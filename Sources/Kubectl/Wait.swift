@@ -76,7 +76,6 @@ struct WaitCommand: KubectlCommand {
         var driver = ClockDriver(ctx: ctx)
         var errors: [String] = []
         for item in targets.items {
-            let resource = item.type.group.isEmpty ? item.type.plural : "\(item.type.plural).\(item.type.group)"
             let printed = "\(item.type.prefix)/\(item.name)"
             let initial = ObjectLookup.value(item.type, namespace: item.namespace, name: item.name, cluster: ctx.cluster)
             let uid = initial.flatMap { $0["metadata"]?["uid"]?.stringValue }
@@ -85,7 +84,7 @@ struct WaitCommand: KubectlCommand {
                 case .delete: continue
                 case .create: break
                 default:
-                    errors.append("Error from server (NotFound): \(resource) \(goQuote(item.name)) not found")
+                    errors.append(item.type.notFound(item.name))
                     continue
                 }
             }

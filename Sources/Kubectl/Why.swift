@@ -38,15 +38,16 @@ extension Session {
         }
         let ns = namespaceOverride ?? namespace
         guard let svc = cluster.services.get(ns, name) else {
-            var message = "Error from server (NotFound): services \(goQuote(name)) not found"
+            var message = ResourceType.service.notFound(name)
             if let elsewhere = cluster.namespaces.list(namespace: nil).first(where: { cluster.services.get($0.metadata.name, name) != nil }) {
                 message += "\n(a Service \(name) exists in namespace \(elsewhere.metadata.name): why -n \(elsewhere.metadata.name) svc/\(name))"
             }
             out.fail(message)
             return out
         }
-        out.outRaw(Self.format(Diagnose.service(svc, cluster: cluster)))
-        if !Diagnose.service(svc, cluster: cluster).healthy { out.exitCode = 1 }
+        let diagnosis = Diagnose.service(svc, cluster: cluster)
+        out.outRaw(Self.format(diagnosis))
+        if !diagnosis.healthy { out.exitCode = 1 }
         return out
     }
 
