@@ -36,7 +36,7 @@ struct CurlTool {
                 case "--include": o.include = true
                 case "--head": o.head = true
                 case "--fail": o.fail = true
-                case "--location", "--insecure", "--no-progress-meter", "--compressed", "--http1.1": if flag == "--no-progress-meter" { o.silent = o.silent || false }
+                case "--location", "--insecure", "--no-progress-meter", "--compressed", "--http1.1": break  // accepted; nothing to simulate
                 case "--max-time": guard let v = inline ?? value(flag), let d = Double(v) else { return .failure(KubectlFailure("curl: option \(flag): expected a proper numerical parameter")) }; o.maxTime = d
                 case "--connect-timeout": guard let v = inline ?? value(flag), let d = Double(v) else { return .failure(KubectlFailure("curl: option \(flag): expected a proper numerical parameter")) }; o.connectTimeout = d
                 case "--output": o.output = inline ?? value(flag)
