@@ -14,6 +14,8 @@ public final class Cluster {
         public var start: Millis = VirtualClock.defaultStart
         /// Addresses for `type: LoadBalancer` Services; nil leaves them `<pending>` (a bare cluster).
         public var loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange
+        /// Off: every Endpoints/EndpointSlice sync recomputes its Service in full (tests compare the two).
+        public var incrementalEndpoints = true
         public init(seed: UInt64 = 1, workerNodes: Int = 3) { self.seed = seed; self.workerNodes = workerNodes }
     }
 
@@ -39,20 +41,24 @@ public final class Cluster {
     var podsByLabel = SetIndex()        // "ns\0key=value" → pods
     var podsByNode = SetIndex()         // node name → pods
     var podsByOwner = SetIndex()        // controller uid → pods
+    var podCountsByOwner: [String: OwnerPodCounts] = [:] // ReplicaSet uid → its status counts
     var replicaSetsByOwner = SetIndex() // deployment uid → replica sets
-    var servicesBySelector = SetIndex() // "ns\0key=value" → services whose selector has that term
-    var replicaSetsBySelector = SetIndex() // "ns\0key=value" → replica sets whose matchLabels has it
+    var servicesBySelector = SetIndex() // "ns\0key=value" → services whose selector's first term it is
+    var replicaSetsBySelector = SetIndex() // "ns\0key=value" → replica sets whose matchLabels' first term it is
     var slicesByService = SetIndex()    // "ns/name" → endpoint slices
     var nodeOrder: [String] = []        // node names in creation order (scheduler rotation)
 
     // Work queues (ordered sets: FIFO without duplicates, deterministic).
-    var deploymentQueue = OrderedSet<ObjectKey>()
-    var replicaSetQueue = OrderedSet<ObjectKey>()
-    var schedulingQueue = OrderedSet<ObjectKey>()
-    var serviceQueue = OrderedSet<ObjectKey>()
-    var claimQueue = OrderedSet<ObjectKey>()   // pods whose owner may change
+    var deploymentQueue = WorkQueue()
+    var replicaSetQueue = WorkQueue()
+    var schedulingQueue = WorkQueue()
+    var serviceQueue = WorkQueue()
+    var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
+    /// How many Endpoints/EndpointSlice syncs took the incremental path and how many the full one.
+    var endpointSyncCounts = (incremental: 0, full: 0)
+    var claimQueue = WorkQueue()   // pods whose owner may change
     /// Pods the scheduler could not place; retried when nodes or capacity change.
-    var unschedulable = OrderedSet<ObjectKey>()
+    var unschedulable = WorkQueue()
 
     var timers = Heap<Timer>()
     var timerSequence: UInt64 = 0
@@ -64,7 +70,7 @@ public final class Cluster {
     /// Service environment variables per namespace (see `serviceEnvironment(for:)`).
     var serviceEnvCache: [String: [(String, String)]] = [:]
     lazy var loadBalancerPool = LoadBalancerPool(range: config.loadBalancerPool)
-    var loadBalancerQueue = OrderedSet<ObjectKey>()
+    var loadBalancerQueue = WorkQueue()
     /// kube-proxy's ClientIP affinity, per node: (node, service port, client IP) → endpoint and last use.
     var affinity: [AffinityKey: AffinityEntry] = [:]
     var runtime: [ObjectKey: PodRuntime] = [:]
@@ -172,23 +178,23 @@ public final class Cluster {
             rounds += 1
             // ReplicaSets act on a new size before the Deployment looks again, so a rollout's
             // next step sees the pods the last step removed (no transient pods over maxSurge).
-            if let key = claimQueue.first { claimQueue.removeFirst(); syncClaim(key); continue }
+            if let key = claimQueue.popFirst() { syncClaim(key); continue }
             // A ReplicaSet whose size is right has only status to recount: it gathers like the Endpoints.
             if !replicaSetQueue.isEmpty, mayRunBatch(until: replicaSetFlushDue, batching: batchingEndpoints && replicaSetQueue.allSatisfy(hasItsSize)) {
-                while let key = replicaSetQueue.first { replicaSetQueue.removeFirst(); syncReplicaSet(key) }
+                while let key = replicaSetQueue.popFirst() { syncReplicaSet(key) }
                 if batchingEndpoints { replicaSetFlushDue = clock.now + Self.endpointBatchMillis }
                 continue
             }
-            if let key = deploymentQueue.first { deploymentQueue.removeFirst(); syncDeployment(key); continue }
-            if let key = schedulingQueue.first { schedulingQueue.removeFirst(); schedule(key); continue }
+            if let key = deploymentQueue.popFirst() { syncDeployment(key); continue }
+            if let key = schedulingQueue.popFirst() { schedule(key); continue }
             // The first change after a quiet spell goes through at once; later ones within the
             // batch period wait for its end.
             if !serviceQueue.isEmpty, mayRunBatch(until: endpointFlushDue, batching: batchingEndpoints) {
-                while let key = serviceQueue.first { serviceQueue.removeFirst(); syncServiceEndpoints(key) }
+                while let key = serviceQueue.popFirst() { syncServiceEndpoints(key) }
                 if batchingEndpoints { endpointFlushDue = clock.now + Self.endpointBatchMillis }
                 continue
             }
-            if let key = loadBalancerQueue.first { loadBalancerQueue.removeFirst(); syncLoadBalancer(key); continue }
+            if let key = loadBalancerQueue.popFirst() { syncLoadBalancer(key); continue }
             break
         }
     }

@@ -4,11 +4,35 @@ import OrderedCollections
 /// The Endpoints controller (pkg/controller/endpoint) and the EndpointSlice controller
 /// (pkg/controller/endpointslice + kubernetes/endpointslice reconciler), run together per
 /// Service. Work per sync is proportional to the Service's pods and slices.
+/// What the Endpoints and EndpointSlice controllers must look at for one queued Service.
+/// `.pods` is the incremental path: only the named pods' entries can differ from what a full
+/// sync would produce, because every write that changes something the controllers read about a
+/// pod queues that pod by name (`podChanged`), and every change to the Service or to what all its
+/// endpoints read (the Service's spec and labels, a node's zone) queues it `.full`.
+enum EndpointWork {
+    case full
+    case pods(Set<String>)
+}
+
 extension Cluster {
     static let maxEndpointsPerSlice = 100
     static let managedBy = "endpointslice-controller.k8s.io"
 
+    /// Queues a Service for the two controllers: for the named pod only (the usual case, a pod
+    /// event), or in full (nil: the Service itself, or something every endpoint reads, changed).
+    func enqueueService(_ key: ObjectKey, pod: String? = nil) {
+        serviceQueue.append(key)
+        switch (endpointWork[key], pod) {
+        case (.full?, _): break
+        case (_, nil): endpointWork[key] = .full
+        case let (.pods(names)?, name?): endpointWork[key] = .pods(names.union([name]))
+        case let (nil, name?): endpointWork[key] = .pods([name])
+        }
+    }
+
     func syncServiceEndpoints(_ key: ObjectKey) {
+        var work = endpointWork.removeValue(forKey: key) ?? .full
+        if !config.incrementalEndpoints { work = .full }
         guard let svc = services.get(key) else {
             // The Service is gone: its Endpoints are deleted and its slices garbage-collected.
             removeEndpoints(key)
@@ -17,10 +41,22 @@ extension Cluster {
         }
         // ExternalName and selector-less Services get nothing from these controllers.
         guard svc.spec.type != "ExternalName", let selector = svc.spec.selector, !selector.isEmpty else { return }
-        let podKeys = podsMatching(selector, in: key.namespace)
-        let selected = podKeys.compactMap { pods.get($0) }
-        syncEndpointsObject(svc, key, selected)
-        syncSlices(svc, key, selected)
+        // After a pod event only that pod's entries are revisited (what the upstream controllers
+        // compute in full comes out the same, see `EndpointWork`); anything unusual goes the full way.
+        var changed: [(name: String, pod: Pod?)] = []
+        if case let .pods(names) = work {
+            changed = names.sorted().map { name in
+                let pod = pods.get(key.namespace, name)
+                return (name, pod.flatMap { p in selector.allSatisfy { p.metadata.labels[$0.key] == $0.value } ? p : nil })
+            }
+        }
+        lazy var selected = podsMatching(selector, in: key.namespace).compactMap { pods.get($0) }
+        var incremental = false
+        if case .pods = work { incremental = updateEndpointsObject(svc, key, changed) }
+        if !incremental { syncEndpointsObject(svc, key, selected) }
+        if case .pods = work { incremental = updateSlices(svc, key, changed) } else { incremental = false }
+        if !incremental { syncSlices(svc, key, selected) }
+        if incremental { endpointSyncCounts.incremental += 1 } else { endpointSyncCounts.full += 1 }
     }
 
     /// FindPort: a number is used as is; a name is looked up among the pod's container ports
@@ -42,18 +78,58 @@ extension Cluster {
 
     // MARK: v1 Endpoints
 
-    private func syncEndpointsObject(_ svc: Service, _ key: ObjectKey, _ selected: [Pod]) {
+    /// The pod's address in the Service's Endpoints and whether it is ready; nil if it has none.
+    private func endpointAddress(_ pod: Pod, _ svc: Service) -> (address: EndpointAddress, ready: Bool)? {
         let publishNotReady = svc.spec.publishNotReadyAddresses
+        if pod.isTerminal || pod.status.podIP.isEmpty { return nil }
+        if pod.isTerminating && !publishNotReady { return nil }
+        let address = EndpointAddress(ip: pod.status.podIP, hostname: endpointHostname(pod, svc),
+                                      nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName,
+                                      targetRef: ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid))
+        return (address, publishNotReady || pod.status.isReady)
+    }
+
+    private func endpointLabels(_ svc: Service) -> [String: String] {
+        var labels = svc.metadata.labels
+        if svc.spec.isHeadless { labels["service.kubernetes.io/headless"] = "" } else { labels["service.kubernetes.io/headless"] = nil }
+        return labels
+    }
+
+    /// The Endpoints after a few pods changed, when the Service has the usual shape: one subset
+    /// whose ports every changed pod serves. Addresses of the changed pods are taken out and put
+    /// back in order; false leaves the work to the full sync.
+    private func updateEndpointsObject(_ svc: Service, _ key: ObjectKey, _ changed: [(name: String, pod: Pod?)]) -> Bool {
+        guard var existing = endpoints.get(key), existing.subsets.count == 1, !svc.spec.ports.isEmpty,
+              existing.metadata.labels == endpointLabels(svc) else { return false }
+        var subset = existing.subsets[0]
+        let names = Set(changed.map(\.name))
+        func isChanged(_ a: EndpointAddress) -> Bool { a.targetRef.map { $0.namespace == key.namespace && names.contains($0.name) } ?? false }
+        subset.addresses.removeAll(where: isChanged)
+        subset.notReadyAddresses.removeAll(where: isChanged)
+        for case let (_, pod?) in changed {
+            guard let (address, ready) = endpointAddress(pod, svc) else { continue }
+            let ports = svc.spec.ports.compactMap { sp in
+                resolvePort(sp, in: pod).map { EndpointPort(name: sp.name, port: $0, proto: sp.proto, appProtocol: sp.appProtocol) }
+            }.sorted(by: portOrder)
+            guard ports == subset.ports else { return false }
+            if ready { subset.addresses.insert(address, at: insertionIndex(of: address, in: subset.addresses)) }
+            else { subset.notReadyAddresses.insert(address, at: insertionIndex(of: address, in: subset.notReadyAddresses)) }
+        }
+        let subsets = subset.addresses.isEmpty && subset.notReadyAddresses.isEmpty ? [] : [subset]
+        if subsets == existing.subsets { return true }
+        existing.subsets = subsets
+        existing.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(clock.now)
+        putEndpoints(existing)
+        return true
+    }
+
+    /// The Endpoints subsets of `svc` computed from all its selected pods (the full sync).
+    func endpointSubsets(_ svc: Service, _ selected: [Pod]) -> [EndpointSubset] {
         // For each endpoint port, the addresses serving it and whether each is ready.
         var byPort: OrderedDictionary<EndpointPort, [EndpointAddress: Bool]> = [:]
         var headlessNoPorts: [EndpointAddress: Bool] = [:]
         for pod in selected {
-            if pod.isTerminal || pod.status.podIP.isEmpty { continue }
-            if pod.isTerminating && !publishNotReady { continue }
-            let ready = publishNotReady || pod.status.isReady
-            let address = EndpointAddress(ip: pod.status.podIP, hostname: endpointHostname(pod, svc),
-                                          nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName,
-                                          targetRef: ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid))
+            guard let (address, ready) = endpointAddress(pod, svc) else { continue }
             if svc.spec.ports.isEmpty && svc.spec.isHeadless {
                 headlessNoPorts[address] = ready
                 continue
@@ -74,9 +150,12 @@ extension Cluster {
         }
         for (_, group) in groups { subsets.append(makeSubset(group.addresses, ports: group.ports.sorted(by: portOrder))) }
         subsets.sort { a, b in (a.ports.first.map { "\($0.name)/\($0.port)" } ?? "") < (b.ports.first.map { "\($0.name)/\($0.port)" } ?? "") }
+        return subsets
+    }
 
-        var labels = svc.metadata.labels
-        if svc.spec.isHeadless { labels["service.kubernetes.io/headless"] = "" } else { labels["service.kubernetes.io/headless"] = nil }
+    private func syncEndpointsObject(_ svc: Service, _ key: ObjectKey, _ selected: [Pod]) {
+        let subsets = endpointSubsets(svc, selected)
+        let labels = endpointLabels(svc)
         if var existing = endpoints.get(key) {
             if existing.subsets == subsets && existing.metadata.labels == labels { return }
             existing.subsets = subsets
@@ -98,14 +177,25 @@ extension Cluster {
 
     private func portOrder(_ a: EndpointPort, _ b: EndpointPort) -> Bool { (a.name, a.port, a.proto) < (b.name, b.port, b.proto) }
 
-    private func makeSubset(_ addresses: [EndpointAddress: Bool], ports: [EndpointPort]) -> EndpointSubset {
-        // Addresses sort by IP string compared byte-wise, then by targetRef UID.
-        func order(_ a: EndpointAddress, _ b: EndpointAddress) -> Bool {
-            a.ip != b.ip ? Array(a.ip.utf8).lexicographicallyPrecedes(Array(b.ip.utf8)) : (a.targetRef?.uid ?? "") < (b.targetRef?.uid ?? "")
+    /// Addresses sort by IP string compared byte-wise, then by targetRef UID.
+    private func addressOrder(_ a: EndpointAddress, _ b: EndpointAddress) -> Bool {
+        a.ip != b.ip ? a.ip.utf8.lexicographicallyPrecedes(b.ip.utf8) : (a.targetRef?.uid ?? "") < (b.targetRef?.uid ?? "")
+    }
+
+    /// Where `address` goes in a list sorted by `addressOrder` (binary search).
+    private func insertionIndex(of address: EndpointAddress, in list: [EndpointAddress]) -> Int {
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if addressOrder(list[mid], address) { low = mid + 1 } else { high = mid }
         }
-        return EndpointSubset(addresses: addresses.filter { $0.value }.map(\.key).sorted(by: order),
-                              notReadyAddresses: addresses.filter { !$0.value }.map(\.key).sorted(by: order),
-                              ports: ports)
+        return low
+    }
+
+    private func makeSubset(_ addresses: [EndpointAddress: Bool], ports: [EndpointPort]) -> EndpointSubset {
+        EndpointSubset(addresses: addresses.filter { $0.value }.map(\.key).sorted(by: addressOrder),
+                       notReadyAddresses: addresses.filter { !$0.value }.map(\.key).sorted(by: addressOrder),
+                       ports: ports)
     }
 
     // MARK: EndpointSlices
@@ -118,7 +208,7 @@ extension Cluster {
         return labels
     }
 
-    private func desiredSliceEndpoint(_ pod: Pod, _ svc: Service) -> SliceEndpoint? {
+    func desiredSliceEndpoint(_ pod: Pod, _ svc: Service) -> SliceEndpoint? {
         if pod.isTerminal || pod.status.podIP.isEmpty { return nil }
         guard let node = nodes.get("", pod.spec.nodeName) else { return svc.spec.publishNotReadyAddresses ? endpointFor(pod, svc, zone: nil) : nil }
         return endpointFor(pod, svc, zone: node.metadata.labels["topology.kubernetes.io/zone"])
@@ -148,13 +238,46 @@ extension Cluster {
     /// the fullest changed slices first, create new ones only when needed, keep one placeholder
     /// for a Service with no endpoints, and reuse names of slices that would be deleted.
     private func syncSlices(_ svc: Service, _ key: ObjectKey, _ selected: [Pod]) {
-        let labels = sliceLabels(svc)
         var desiredByPorts: OrderedDictionary<[SlicePort], OrderedDictionary<String, SliceEndpoint>> = [:]
         for pod in selected {
             guard let ep = desiredSliceEndpoint(pod, svc) else { continue }
             desiredByPorts[slicePorts(pod, svc), default: [:]][pod.metadata.uid] = ep
         }
         let existing = slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.managedBy }
+        reconcileSlices(svc, key, desiredByPorts, existing, inScope: { _ in true })
+    }
+
+    /// The slices after a few pods changed, when the Service has the usual shape: its slices all
+    /// carry one port list, which every changed pod serves. The reconciler then runs as in the
+    /// full sync, but only the changed pods' endpoints are in its scope: every other endpoint is
+    /// what the full sync would want again (nothing it reads changed), so it is kept as is and its
+    /// slice is not even copied. False leaves the work to the full sync.
+    private func updateSlices(_ svc: Service, _ key: ObjectKey, _ changed: [(name: String, pod: Pod?)]) -> Bool {
+        let labels = sliceLabels(svc)
+        let existing = slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.managedBy }
+        guard let ports = existing.first?.ports, !ports.isEmpty,
+              existing.allSatisfy({ $0.ports == ports && $0.metadata.labels == labels }) else { return false }
+        var desired: OrderedDictionary<String, SliceEndpoint> = [:]
+        for case let (_, pod?) in changed {
+            guard let ep = desiredSliceEndpoint(pod, svc) else { continue }
+            guard slicePorts(pod, svc) == ports else { return false }
+            desired[pod.metadata.uid] = ep
+        }
+        let names = Set(changed.map(\.name))
+        let inScope = { (ep: SliceEndpoint) in ep.targetRef.map { $0.namespace == key.namespace && names.contains($0.name) } ?? true }
+        // With no endpoint left at all the full sync decides (placeholder slice).
+        guard !desired.isEmpty || existing.contains(where: { $0.endpoints.contains { !inScope($0) } }) else { return false }
+        reconcileSlices(svc, key, [ports: desired], existing, inScope: inScope)
+        return true
+    }
+
+    /// reconciler.reconcileByAddressType over `existing`, the Service's managed slices in name
+    /// order. `desiredByPorts` holds the wanted endpoints that are in scope; endpoints out of scope
+    /// are wanted exactly as they are.
+    private func reconcileSlices(_ svc: Service, _ key: ObjectKey,
+                                 _ desiredByPorts: OrderedDictionary<[SlicePort], OrderedDictionary<String, SliceEndpoint>>,
+                                 _ existing: [EndpointSlice], inScope: (SliceEndpoint) -> Bool) {
+        let labels = sliceLabels(svc)
         var existingByPorts: OrderedDictionary<[SlicePort], [EndpointSlice]> = [:]
         for s in existing { existingByPorts[s.ports, default: []].append(s) }
 
@@ -167,10 +290,16 @@ extension Cluster {
             var updates: [EndpointSlice] = []
             var unchanged: [EndpointSlice] = []
             for var slice in existingByPorts.removeValue(forKey: ports) ?? [] {
+                if slice.metadata.labels == labels && !slice.endpoints.contains(where: inScope) {
+                    unchanged.append(slice)
+                    continue
+                }
                 var kept: [SliceEndpoint] = []
                 var changed = slice.metadata.labels != labels
                 for ep in slice.endpoints {
-                    if let uid = ep.targetRef?.uid, let want = desired.removeValue(forKey: uid) {
+                    if !inScope(ep) {
+                        kept.append(ep)
+                    } else if let uid = ep.targetRef?.uid, let want = desired.removeValue(forKey: uid) {
                         if want != ep { changed = true }
                         kept.append(want)
                     } else {
@@ -259,5 +388,30 @@ extension Cluster {
         s.addressType = "IPv4"
         s.ports = ports
         return s
+    }
+}
+
+extension Cluster {
+    /// Where the incrementally kept state differs from what a full recompute gives: each
+    /// Service's Endpoints subsets and the set of its slice endpoints, and each ReplicaSet's
+    /// counted status. Empty when the controllers are consistent (tests check it after settling).
+    public func controllerDrift() -> [String] {
+        var drift: [String] = []
+        for svc in services.list() {
+            guard svc.spec.type != "ExternalName", let selector = svc.spec.selector, !selector.isEmpty else { continue }
+            let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
+            let selected = podsMatching(selector, in: key.namespace).compactMap { pods.get($0) }
+            if endpoints.get(key)?.subsets != endpointSubsets(svc, selected) { drift.append("Endpoints \(key)") }
+            let wanted = selected.compactMap { desiredSliceEndpoint($0, svc) }.map { "\($0)" }.sorted()
+            let stored = slices(ofService: key).flatMap(\.endpoints).map { "\($0)" }.sorted()
+            if wanted != stored { drift.append("EndpointSlices \(key)") }
+        }
+        for rs in replicaSets.list() {
+            let live = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }.filter { !$0.isTerminal && !$0.isTerminating }
+            var scanned = OwnerPodCounts()
+            for pod in live { scanned.add(pod, template: rs.spec.template.metadata.labels, 1) }
+            if scanned != (podCountsByOwner[rs.metadata.uid] ?? OwnerPodCounts()) { drift.append("ReplicaSet \(rs.metadata.namespace)/\(rs.metadata.name) counts") }
+        }
+        return drift
     }
 }

@@ -1,3 +1,4 @@
+import DequeModule
 import ClusterModel
 
 public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -70,3 +71,49 @@ struct SetIndex: Sendable {
 }
 
 func labelTerm(_ namespace: String, _ key: String, _ value: String) -> String { "\(namespace)\u{0}\(key)=\(value)" }
+
+/// A controller's work queue: FIFO without duplicates, like client-go's workqueue. (An
+/// `OrderedSet` has these semantics too, but its `removeFirst` is O(n): draining a queue of
+/// 150,000 pods that way is quadratic.)
+struct WorkQueue: Sequence {
+    private var order = Deque<ObjectKey>()
+    private var members = Set<ObjectKey>()
+
+    var isEmpty: Bool { members.isEmpty }
+    var count: Int { members.count }
+    var first: ObjectKey? { order.first }
+    func contains(_ key: ObjectKey) -> Bool { members.contains(key) }
+
+    mutating func append(_ key: ObjectKey) {
+        if members.insert(key).inserted { order.append(key) }
+    }
+
+    mutating func popFirst() -> ObjectKey? {
+        guard let key = order.popFirst() else { return nil }
+        members.remove(key)
+        return key
+    }
+
+    /// Forgets a key (O(n) in the queue's length; used only for the rare unschedulable list).
+    mutating func remove(_ key: ObjectKey) {
+        guard members.remove(key) != nil, let i = order.firstIndex(of: key) else { return }
+        order.remove(at: i)
+    }
+
+    mutating func removeAll() { order.removeAll(); members.removeAll() }
+
+    func makeIterator() -> Deque<ObjectKey>.Iterator { order.makeIterator() }
+}
+
+/// A ReplicaSet's pods as its status counts them (active = neither terminal nor terminating).
+struct OwnerPodCounts: Equatable {
+    var active = 0
+    var ready = 0
+    var fullyLabeled = 0
+
+    mutating func add(_ pod: Pod, template: [String: String], _ sign: Int) {
+        active += sign
+        if pod.status.isReady { ready += sign }
+        if template.allSatisfy({ pod.metadata.labels[$0.key] == $0.value }) { fullyLabeled += sign }
+    }
+}

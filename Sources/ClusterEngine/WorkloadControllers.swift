@@ -296,29 +296,35 @@ extension Cluster {
 
     // MARK: ReplicaSet → Pods
 
+    /// Work per sync is constant while the ReplicaSet has its size: its status comes from counts
+    /// the pod write path keeps (`podCountsByOwner`); only creating or choosing victims, and
+    /// availability with minReadySeconds, look at the pods themselves.
     func syncReplicaSet(_ key: ObjectKey) {
         guard var rs = replicaSets.get(key) else { return }
-        // Counting needs no order; only choosing victims does (sorted keys keep runs identical).
-        let owned = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }
-        var active = owned.filter { !$0.isTerminal && !$0.isTerminating }
-        let diff = active.count - rs.desiredReplicas
-        if diff > 0 { active.sort { ($0.metadata.namespace, $0.metadata.name) < ($1.metadata.namespace, $1.metadata.name) } }
+        let diff = (podCountsByOwner[rs.metadata.uid]?.active ?? 0) - rs.desiredReplicas
         let ref = reference(ReplicaSet.kind, rs.metadata, apiVersion: ReplicaSet.apiVersion)
         if diff < 0 {
             for _ in 0..<min(-diff, 500) { createPod(from: rs, ref: ref) }
         } else if diff > 0 {
+            // Choosing victims needs an order (sorted keys keep runs identical).
+            let active = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }.filter { !$0.isTerminal && !$0.isTerminating }
+                .sorted { ($0.metadata.namespace, $0.metadata.name) < ($1.metadata.namespace, $1.metadata.name) }
             for victim in rankForDeletion(active, owner: rs).prefix(diff) {
                 deletePod(victim, gracePeriodSeconds: nil)
                 recordEvent(ref, reason: "SuccessfulDelete", message: "Deleted pod: \(victim.metadata.name)", component: "replicaset-controller")
             }
         }
-        let now = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }.filter { !$0.isTerminal && !$0.isTerminating }
+        let counts = podCountsByOwner[rs.metadata.uid] ?? OwnerPodCounts()
         var st = ReplicaSetStatus()
-        st.replicas = now.count
-        let templateSelector = LabelSelectorExpression(equalities: rs.spec.template.metadata.labels)
-        st.fullyLabeledReplicas = now.filter { templateSelector.matches($0.metadata.labels) }.count
-        st.readyReplicas = now.filter { $0.status.isReady }.count
-        st.availableReplicas = now.filter { isAvailable($0, minReadySeconds: rs.spec.minReadySeconds) }.count
+        st.replicas = counts.active
+        st.fullyLabeledReplicas = counts.fullyLabeled
+        st.readyReplicas = counts.ready
+        if rs.spec.minReadySeconds == 0 {
+            st.availableReplicas = counts.ready
+        } else {
+            st.availableReplicas = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }
+                .filter { !$0.isTerminal && !$0.isTerminating && isAvailable($0, minReadySeconds: rs.spec.minReadySeconds) }.count
+        }
         st.observedGeneration = rs.metadata.generation
         if st != rs.status {
             rs.status = st

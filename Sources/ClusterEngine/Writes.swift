@@ -57,6 +57,7 @@ extension Cluster {
         if !pod.spec.nodeName.isEmpty { podsByNode.insert(pod.spec.nodeName, key) }
         if let owner = pod.metadata.controllerRef { podsByOwner.insert(owner.uid, key) }
         if !pod.spec.hostNetwork { addressBook.set(pod.status.podIP, .pod(key)) }
+        countForOwner(pod, +1)
     }
 
     private func unindexPod(_ pod: Pod, _ key: ObjectKey) {
@@ -64,6 +65,28 @@ extension Cluster {
         if !pod.spec.nodeName.isEmpty { podsByNode.remove(pod.spec.nodeName, key) }
         if let owner = pod.metadata.controllerRef { podsByOwner.remove(owner.uid, key) }
         addressBook.clear(pod.status.podIP, .pod(key))
+        countForOwner(pod, -1)
+    }
+
+    /// Keeps the owning ReplicaSet's status counts (active, ready, fully labeled) as pods come,
+    /// change and go, so the ReplicaSet controller never recounts its pods. Counted only while
+    /// the ReplicaSet exists; its template's labels decide "fully labeled" (a template change
+    /// recounts, see `putReplicaSet`).
+    private func countForOwner(_ pod: Pod, _ sign: Int) {
+        guard let owner = pod.metadata.controllerRef, owner.kind == ReplicaSet.kind, !pod.isTerminal, !pod.isTerminating,
+              let rs = replicaSets.get(pod.metadata.namespace, owner.name), rs.metadata.uid == owner.uid else { return }
+        var counts = podCountsByOwner[owner.uid, default: OwnerPodCounts()]
+        counts.add(pod, template: rs.spec.template.metadata.labels, sign)
+        podCountsByOwner[owner.uid] = counts
+    }
+
+    /// Counts a ReplicaSet's pods from scratch (on create, and when its template's labels change).
+    func recountPods(of rs: ReplicaSet) {
+        var counts = OwnerPodCounts()
+        for key in podsByOwner.get(rs.metadata.uid) {
+            if let pod = pods.get(key), !pod.isTerminal, !pod.isTerminating { counts.add(pod, template: rs.spec.template.metadata.labels, 1) }
+        }
+        podCountsByOwner[rs.metadata.uid] = counts
     }
 
     /// Pod event handlers of every controller that watches pods.
@@ -87,7 +110,7 @@ extension Cluster {
         // Endpoints/EndpointSlice controllers: only when something they read changed.
         if let old, let new, !endpointRelevantChange(old, new) { return }
         for svc in servicesSelecting(old).union(servicesSelecting(new)).sorted() {
-            serviceQueue.append(svc)
+            enqueueService(svc, pod: key.name)
         }
     }
 
@@ -96,6 +119,14 @@ extension Cluster {
             || a.status.isReady != b.status.isReady || a.metadata.deletionTimestamp != b.metadata.deletionTimestamp
             || a.status.phase != b.status.phase || a.spec.nodeName != b.spec.nodeName
             || a.spec.hostname != b.spec.hostname || a.spec.subdomain != b.spec.subdomain
+    }
+
+    /// The one term a Service (or a ReplicaSet's matchLabels) is indexed under: its selector's first key. Indexing every term would
+    /// put all 10,000 Services of a cluster under a shared `tier=web` and make each pod change scan
+    /// them; under one term, a pod meets only Services whose first term it carries.
+    func selectorIndexTerm(_ selector: [String: String]?, _ namespace: String) -> String? {
+        guard let selector, let first = selector.min(by: { $0.key < $1.key }) else { return nil }
+        return labelTerm(namespace, first.key, first.value)
     }
 
     /// Services in the pod's namespace whose selector matches the pod's labels, found through the
@@ -142,26 +173,26 @@ extension Cluster {
     @discardableResult
     func putService(_ svc: Service) -> Service {
         write(svc, into: \.services) { old, key in
-            if let sel = old?.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
-            if let sel = svc.spec.selector { for (k, v) in sel { servicesBySelector.insert(labelTerm(key.namespace, k, v), key) } }
+            if let term = old.flatMap({ selectorIndexTerm($0.spec.selector, key.namespace) }) { servicesBySelector.remove(term, key) }
+            if let term = selectorIndexTerm(svc.spec.selector, key.namespace) { servicesBySelector.insert(term, key) }
             if let old { addressBook.unindex(old, key) }
             addressBook.index(svc, key)
             if old?.spec.ports != svc.spec.ports || old?.spec.clusterIP != svc.spec.clusterIP || old?.spec.type != svc.spec.type {
                 invalidateServiceEnv(key.namespace, name: key.name)
             }
-            serviceQueue.append(key)
+            enqueueService(key)
             if svc.spec.type == "LoadBalancer" || !svc.loadBalancerIngress.isEmpty { loadBalancerQueue.append(key) }
         }
     }
 
     func removeService(_ key: ObjectKey) {
         erase(key, from: \.services) { old in
-            if let sel = old.spec.selector { for (k, v) in sel { servicesBySelector.remove(labelTerm(key.namespace, k, v), key) } }
+            if let term = selectorIndexTerm(old.spec.selector, key.namespace) { servicesBySelector.remove(term, key) }
             releaseAllocations(of: old)
             addressBook.unindex(old, key)
             invalidateServiceEnv(key.namespace, name: key.name)
             for i in old.loadBalancerIngress { if let ip = i.ip { loadBalancerPool.release(ip) } }
-            serviceQueue.append(key)
+            enqueueService(key)
         }
     }
 
@@ -179,12 +210,16 @@ extension Cluster {
     @discardableResult
     func putReplicaSet(_ rs: ReplicaSet) -> ReplicaSet {
         write(rs, into: \.replicaSets) { old, key in
-            for (k, v) in old?.spec.selector?.matchLabels ?? [:] { replicaSetsBySelector.remove(labelTerm(key.namespace, k, v), key) }
-            for (k, v) in rs.spec.selector?.matchLabels ?? [:] { replicaSetsBySelector.insert(labelTerm(key.namespace, k, v), key) }
+            if let term = old.flatMap({ selectorIndexTerm($0.spec.selector?.matchLabels, key.namespace) }) { replicaSetsBySelector.remove(term, key) }
+            if let term = selectorIndexTerm(rs.spec.selector?.matchLabels, key.namespace) { replicaSetsBySelector.insert(term, key) }
             if let o = old?.metadata.controllerRef { replicaSetsByOwner.remove(o.uid, key) }
             if let o = rs.metadata.controllerRef {
                 replicaSetsByOwner.insert(o.uid, key)
                 deploymentQueue.append(ObjectKey(key.namespace, o.name))
+            }
+            if old?.metadata.uid != rs.metadata.uid || old?.spec.template.metadata.labels != rs.spec.template.metadata.labels {
+                if let old, old.metadata.uid != rs.metadata.uid { podCountsByOwner[old.metadata.uid] = nil }
+                recountPods(of: rs)
             }
             replicaSetQueue.append(key)
         }
@@ -192,7 +227,8 @@ extension Cluster {
 
     func removeReplicaSet(_ key: ObjectKey) {
         erase(key, from: \.replicaSets) { old in
-            for (k, v) in old.spec.selector?.matchLabels ?? [:] { replicaSetsBySelector.remove(labelTerm(key.namespace, k, v), key) }
+            podCountsByOwner[old.metadata.uid] = nil
+            if let term = selectorIndexTerm(old.spec.selector?.matchLabels, key.namespace) { replicaSetsBySelector.remove(term, key) }
             if let o = old.metadata.controllerRef {
                 replicaSetsByOwner.remove(o.uid, key)
                 deploymentQueue.append(ObjectKey(key.namespace, o.name))
@@ -234,6 +270,13 @@ extension Cluster {
             if let old { addressBook.clear(old.internalIP, .node(old.metadata.name)) }
             addressBook.set(node.internalIP, .node(node.metadata.name))
             requeueUnschedulable()
+            // Slice endpoints carry their node's zone (and need the node to exist).
+            let zone = "topology.kubernetes.io/zone"
+            if old == nil || old?.metadata.labels[zone] != node.metadata.labels[zone] {
+                for podKey in podsByNode.get(node.metadata.name).sorted() {
+                    for svc in servicesSelecting(pods.get(podKey)).sorted() { enqueueService(svc, pod: podKey.name) }
+                }
+            }
         }
     }
 

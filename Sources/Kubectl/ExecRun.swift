@@ -216,7 +216,7 @@ struct RunCommand: KubectlCommand {
         case let .failure(f): out.fail(f.message); return out
         case let .success(ms): limit = ms
         }
-        var driver = ClockDriver(ctx: ctx)
+        let driver = ClockDriver(ctx: ctx)
         let outcome = driver.run(limit: limit) {
             guard let p = ctx.cluster.pods.get(key) else { return true }
             return p.status.phase == "Running" && p.status.isReady

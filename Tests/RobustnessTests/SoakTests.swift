@@ -8,6 +8,8 @@ import Testing
 /// with the cluster's invariants checked as it goes.
 struct SoakTests {
     static func checkInvariants(_ c: Cluster, _ label: String) {
+        // The incremental controllers agree with a full recompute.
+        #expect(c.controllerDrift() == [], "\(label): drift")
         // No two live pods share an IP; Service IPs and NodePorts are unique.
         var ips = Set<String>()
         for ns in c.namespaces.list(namespace: nil).map(\.metadata.name) {
