@@ -51,6 +51,9 @@ public final class Cluster {
     // Work queues (ordered sets: FIFO without duplicates, deterministic).
     var deploymentQueue = WorkQueue()
     var replicaSetQueue = WorkQueue()
+    /// Queued ReplicaSets that lack their size (the rest only have status to recount), kept as
+    /// they are queued and their pods come and go, so `settle` need not look at every one.
+    var unsizedQueuedReplicaSets = Set<ObjectKey>()
     var schedulingQueue = WorkQueue()
     var serviceQueue = WorkQueue()
     var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
@@ -172,6 +175,18 @@ public final class Cluster {
         replicaSets.get(key).map { podsByOwner.count($0.metadata.uid) == $0.desiredReplicas } ?? false
     }
 
+    /// Queues a ReplicaSet for its controller. Everything that can change whether it has its size
+    /// (its pods, its spec, its deletion) comes through here or `removeReplicaSet`.
+    func enqueueReplicaSet(_ key: ObjectKey) {
+        replicaSetQueue.append(key)
+        noteReplicaSetSize(key)
+    }
+
+    func noteReplicaSetSize(_ key: ObjectKey) {
+        if replicaSetQueue.contains(key) && !hasItsSize(key) { unsizedQueuedReplicaSets.insert(key) }
+        else { unsizedQueuedReplicaSets.remove(key) }
+    }
+
     func settle(batchingEndpoints: Bool) {
         var rounds = 0
         while true {
@@ -180,8 +195,8 @@ public final class Cluster {
             // next step sees the pods the last step removed (no transient pods over maxSurge).
             if let key = claimQueue.popFirst() { syncClaim(key); continue }
             // A ReplicaSet whose size is right has only status to recount: it gathers like the Endpoints.
-            if !replicaSetQueue.isEmpty, mayRunBatch(until: replicaSetFlushDue, batching: batchingEndpoints && replicaSetQueue.allSatisfy(hasItsSize)) {
-                while let key = replicaSetQueue.popFirst() { syncReplicaSet(key) }
+            if !replicaSetQueue.isEmpty, mayRunBatch(until: replicaSetFlushDue, batching: batchingEndpoints && unsizedQueuedReplicaSets.isEmpty) {
+                while let key = replicaSetQueue.popFirst() { unsizedQueuedReplicaSets.remove(key); syncReplicaSet(key) }
                 if batchingEndpoints { replicaSetFlushDue = clock.now + Self.endpointBatchMillis }
                 continue
             }

@@ -22,11 +22,14 @@ extension Cluster {
     /// event), or in full (nil: the Service itself, or something every endpoint reads, changed).
     func enqueueService(_ key: ObjectKey, pod: String? = nil) {
         serviceQueue.append(key)
-        switch (endpointWork[key], pod) {
-        case (.full?, _): break
-        case (_, nil): endpointWork[key] = .full
-        case let (.pods(names)?, name?): endpointWork[key] = .pods(names.union([name]))
-        case let (nil, name?): endpointWork[key] = .pods([name])
+        guard let pod else { endpointWork[key] = .full; return }
+        switch endpointWork.removeValue(forKey: key) {
+        case .full?: endpointWork[key] = .full
+        case .pods(var names)?:
+            // Taken out of the dictionary first, so the set is grown in place rather than copied.
+            names.insert(pod)
+            endpointWork[key] = .pods(names)
+        case nil: endpointWork[key] = .pods([pod])
         }
     }
 

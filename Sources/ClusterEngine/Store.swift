@@ -62,9 +62,9 @@ struct SetIndex: Sendable {
     private var map: [String: Set<ObjectKey>] = [:]
     mutating func insert(_ term: String, _ key: ObjectKey) { map[term, default: []].insert(key) }
     mutating func remove(_ term: String, _ key: ObjectKey) {
-        guard var set = map[term] else { return }
-        set.remove(key)
-        map[term] = set.isEmpty ? nil : set
+        // In place: copying the set out would copy all of it (a `tier=web` may hold 150,000 pods).
+        guard map[term]?.remove(key) != nil else { return }
+        if map[term]?.isEmpty == true { map[term] = nil }
     }
     func get(_ term: String) -> Set<ObjectKey> { map[term] ?? [] }
     func count(_ term: String) -> Int { map[term]?.count ?? 0 }

@@ -95,7 +95,7 @@ extension Cluster {
         // ReplicaSet controller: the owner's counts may change; an orphan may be adopted.
         for p in [old, new].compactMap({ $0 }) {
             if let ref = p.metadata.controllerRef, ref.kind == ReplicaSet.kind {
-                replicaSetQueue.append(ObjectKey(p.metadata.namespace, ref.name))
+                enqueueReplicaSet(ObjectKey(p.metadata.namespace, ref.name))
             }
         }
         // Ownership may change when labels do (release or adoption), decided for this pod only.
@@ -221,13 +221,14 @@ extension Cluster {
                 if let old, old.metadata.uid != rs.metadata.uid { podCountsByOwner[old.metadata.uid] = nil }
                 recountPods(of: rs)
             }
-            replicaSetQueue.append(key)
+            enqueueReplicaSet(key)
         }
     }
 
     func removeReplicaSet(_ key: ObjectKey) {
         erase(key, from: \.replicaSets) { old in
             podCountsByOwner[old.metadata.uid] = nil
+            noteReplicaSetSize(key)
             if let term = selectorIndexTerm(old.spec.selector?.matchLabels, key.namespace) { replicaSetsBySelector.remove(term, key) }
             if let o = old.metadata.controllerRef {
                 replicaSetsByOwner.remove(o.uid, key)
