@@ -70,6 +70,13 @@ let package = Package(
             path: "Benchmarks/Engine",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // libFuzzer harness for the manifest, selector, shell-line and scenario parsers (Fuzz/run);
+        // a plain build replays saved inputs (RobustnessTests runs it over Fuzz/corpus).
+        .executableTarget(
+            name: "svclab-fuzz",
+            dependencies: ["ClusterEngine", "ClusterModel", "Kubectl", "Scenario"],
+            path: "Fuzz/Parsers"
+        ),
         .testTarget(name: "ClusterModelTests", dependencies: [
             "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

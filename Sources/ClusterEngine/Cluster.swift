@@ -1,4 +1,5 @@
 import ClusterModel
+import DequeModule
 import HeapModule
 import OrderedCollections
 
@@ -88,6 +89,8 @@ public final class Cluster {
     var eventAggregate: [ObjectKey: String] = [:]
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
     var eventsByObject = SetIndex()
+    /// The last event writes per namespace, oldest first (see `recentEvents`).
+    var recentEventWrites: [String: Deque<(key: ObjectKey, stamp: Millis)>] = [:]
     /// When events may expire (the API server's --event-ttl, 1 h), earliest first.
     var eventExpiry = Heap<EventExpiry>()
 

@@ -15,6 +15,7 @@ extension Cluster {
             existing.count += 1
             existing.lastTimestamp = (clock.now / 1000) * 1000
             write(existing, into: \.events)
+            noteRecentEvent(key, at: existing.lastTimestamp)
             eventExpiry.insert(EventExpiry(due: existing.lastTimestamp + Self.eventTTL, key: key))
             return
         }
@@ -33,6 +34,32 @@ extension Cluster {
             eventsByObject.insert(Self.objectTerm(object.kind, namespace, object.name), key)
             eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
         }
+        noteRecentEvent(ObjectKey(namespace, event.metadata.name), at: stamp)
+    }
+
+    /// How many event writes per namespace `recentEvents` remembers.
+    static let recentEventWindow = 512
+
+    private func noteRecentEvent(_ key: ObjectKey, at stamp: Millis) {
+        recentEventWrites[key.namespace, default: []].append((key, stamp))
+        if recentEventWrites[key.namespace]!.count > Self.recentEventWindow { recentEventWrites[key.namespace]!.removeFirst() }
+    }
+
+    /// The `limit` newest events of a namespace in `kubectl get events` order (lastTimestamp,
+    /// then name), without sorting every event: events are written in clock order, so the newest
+    /// are among the last writes unless one second saw more writes than the window holds (then
+    /// it sorts them all, as before).
+    public func recentEvents(namespace: String, limit: Int) -> [Event] {
+        func order(_ a: Event, _ b: Event) -> Bool { (a.lastTimestamp, a.metadata.name) < (b.lastTimestamp, b.metadata.name) }
+        let writes = recentEventWrites[namespace] ?? []
+        var seen = Set<ObjectKey>()
+        let candidates = writes.reversed().filter { seen.insert($0.key).inserted }.compactMap { events.get($0.key) }
+        let newest = candidates.sorted(by: order).suffix(limit)
+        // Exact when every event at or after the oldest shown second was written inside the window.
+        if writes.count < Self.recentEventWindow || (newest.first.map { writes[0].stamp < $0.lastTimestamp } ?? true) {
+            return Array(newest)
+        }
+        return Array(events.list(namespace: namespace).sorted(by: order).suffix(limit))
     }
 
     /// kube-apiserver's default --event-ttl: an event not repeated for an hour goes away.

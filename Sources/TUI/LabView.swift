@@ -76,12 +76,21 @@ public struct LabView: Equatable, Sendable {
         let allPods = cluster.pods.list(namespace: namespace)
         let pods = allPods.filter { filter.isEmpty || $0.metadata.name.contains(filter) || formatLabels($0.metadata.labels).contains(filter) }
         let printer = PodSummary.self
+        let selectorTerms = selector.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value, term: "\($0.key)=\($0.value)") }
+        // Pods of one ReplicaSet share its Deployment: looked up once per ReplicaSet, not per pod.
+        var deploymentOf: [String: String?] = [:]
+        func deployment(_ rsName: String) -> String? {
+            if let known = deploymentOf[rsName] { return known }
+            let d = cluster.replicaSets.get(namespace, rsName)?.metadata.controllerRef?.name
+            deploymentOf[rsName] = d
+            return d
+        }
         let podRows = pods.map { p in
-            let terms = selector.sorted { $0.key < $1.key }.map { (term: "\($0.key)=\($0.value)", ok: p.metadata.labels[$0.key] == $0.value) }
+            let terms = selectorTerms.map { (term: $0.term, ok: p.metadata.labels[$0.key] == $0.value) }
             return PodRow(name: p.metadata.name, ready: printer.ready(p), status: printer.status(p), ip: p.status.podIP.isEmpty ? "-" : p.status.podIP,
                           node: p.spec.nodeName.isEmpty ? "-" : p.spec.nodeName, labels: formatLabels(p.metadata.labels),
                           selected: !selector.isEmpty && terms.allSatisfy(\.ok), terms: terms,
-                          deployment: p.metadata.controllerRef.flatMap { cluster.replicaSets.get(namespace, $0.name)?.metadata.controllerRef?.name })
+                          deployment: p.metadata.controllerRef.flatMap { deployment($0.name) })
         }
 
         var endpoints: [EndpointRow] = []
@@ -117,7 +126,7 @@ public struct LabView: Equatable, Sendable {
             if svc.spec.type == "ExternalName" { findings = [diagnosis.verdict] }
         }
         let now = cluster.now
-        let events = cluster.events.list(namespace: namespace).sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }.suffix(20).map { e in
+        let events = cluster.recentEvents(namespace: namespace, limit: 20).map { e in
             "\(e.reason) \(e.involvedObject.kind.lowercased())/\(e.involvedObject.name): \(e.message)"
         }
         return LabView(clusterName: cluster.config.clusterName, namespace: namespace, now: now, services: rows, pods: podRows,

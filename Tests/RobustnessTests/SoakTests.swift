@@ -10,6 +10,11 @@ struct SoakTests {
     static func checkInvariants(_ c: Cluster, _ label: String) {
         // The incremental controllers agree with a full recompute.
         #expect(c.controllerDrift() == [], "\(label): drift")
+        // The lab's newest-events shortcut agrees with sorting them all.
+        for ns in ["default", "shop"] {
+            let all = c.events.list(namespace: ns).sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }
+            #expect(c.recentEvents(namespace: ns, limit: 20) == Array(all.suffix(20)), "\(label): recent events of \(ns)")
+        }
         // No two live pods share an IP; Service IPs and NodePorts are unique.
         var ips = Set<String>()
         for ns in c.namespaces.list(namespace: nil).map(\.metadata.name) {

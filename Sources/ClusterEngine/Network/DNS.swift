@@ -105,7 +105,8 @@ extension Cluster {
             guard prefix.isEmpty else { return .nx() }
             return DNSAnswer(code: .noError, records: [.cname(name: fqdn, target: svc.spec.externalName)], authoritative: true)
         }
-        let ready = readyDNSEndpoints(svc)
+        // Only headless answers and SRV records read the endpoints; a ClusterIP's A record does not.
+        lazy var ready = readyDNSEndpoints(svc)
         switch prefix.count {
         case 0:
             if type == .srv {
