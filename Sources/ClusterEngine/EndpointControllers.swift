@@ -102,28 +102,53 @@ extension Cluster {
     /// whose ports every changed pod serves. Addresses of the changed pods are taken out and put
     /// back in order; false leaves the work to the full sync.
     private func updateEndpointsObject(_ svc: Service, _ key: ObjectKey, _ changed: [(name: String, pod: Pod?)]) -> Bool {
-        guard var existing = endpoints.get(key), existing.subsets.count == 1, !svc.spec.ports.isEmpty,
-              existing.metadata.labels == endpointLabels(svc) else { return false }
-        var subset = existing.subsets[0]
-        let names = Set(changed.map(\.name))
-        func isChanged(_ a: EndpointAddress) -> Bool { a.targetRef.map { $0.namespace == key.namespace && names.contains($0.name) } ?? false }
-        subset.addresses.removeAll(where: isChanged)
-        subset.notReadyAddresses.removeAll(where: isChanged)
+        // Every check comes first, holding no copy of the object: it is then changed in place, so
+        // its address lists (hundreds of entries) are not copied for a one-pod change.
+        guard let ports = singleSubsetPorts(key, svc) else { return false }
+        var ready: [EndpointAddress] = [], notReady: [EndpointAddress] = []
         for case let (_, pod?) in changed {
-            guard let (address, ready) = endpointAddress(pod, svc) else { continue }
-            let ports = svc.spec.ports.compactMap { sp in
+            guard let (address, isReady) = endpointAddress(pod, svc) else { continue }
+            let podPorts = svc.spec.ports.compactMap { sp in
                 resolvePort(sp, in: pod).map { EndpointPort(name: sp.name, port: $0, proto: sp.proto, appProtocol: sp.appProtocol) }
             }.sorted(by: portOrder)
-            guard ports == subset.ports else { return false }
-            if ready { subset.addresses.insert(address, at: insertionIndex(of: address, in: subset.addresses)) }
-            else { subset.notReadyAddresses.insert(address, at: insertionIndex(of: address, in: subset.notReadyAddresses)) }
+            guard podPorts == ports else { return false }
+            if isReady { ready.append(address) } else { notReady.append(address) }
         }
-        let subsets = subset.addresses.isEmpty && subset.notReadyAddresses.isEmpty ? [] : [subset]
-        if subsets == existing.subsets { return true }
-        existing.subsets = subsets
-        existing.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(clock.now)
-        putEndpoints(existing)
+        ready.sort(by: addressOrder)
+        notReady.sort(by: addressOrder)
+        let names = Set(changed.map(\.name))
+        func isChanged(_ a: EndpointAddress) -> Bool { a.targetRef.map { $0.namespace == key.namespace && names.contains($0.name) } ?? false }
+        /// Takes the changed pods' addresses out of a sorted list and puts the new ones in; says
+        /// whether the list is different afterwards.
+        func replace(in list: inout [EndpointAddress], with added: [EndpointAddress]) -> Bool {
+            var removed: [EndpointAddress] = []
+            list.removeAll { a in
+                guard isChanged(a) else { return false }
+                removed.append(a)
+                return true
+            }
+            for a in added { list.insert(a, at: insertionIndex(of: a, in: list)) }
+            return removed != added
+        }
+        let differs = endpoints.modify(key) { ep -> Bool in
+            var subset = ep.subsets.removeFirst()
+            let a = replace(in: &subset.addresses, with: ready)
+            let b = replace(in: &subset.notReadyAddresses, with: notReady)
+            if !subset.addresses.isEmpty || !subset.notReadyAddresses.isEmpty { ep.subsets = [subset] }
+            guard a || b else { return false }
+            ep.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(clock.now)
+            return true
+        } ?? false
+        if differs, let ep = endpoints.get(key) { putEndpoints(ep) }
         return true
+    }
+
+    /// The ports of the Service's Endpoints when it has the shape the incremental path handles
+    /// (one subset, labels current); nil otherwise.
+    private func singleSubsetPorts(_ key: ObjectKey, _ svc: Service) -> [EndpointPort]? {
+        guard let ep = endpoints.get(key), ep.subsets.count == 1, !svc.spec.ports.isEmpty,
+              ep.metadata.labels == endpointLabels(svc) else { return nil }
+        return ep.subsets[0].ports
     }
 
     /// The Endpoints subsets of `svc` computed from all its selected pods (the full sync).

@@ -25,6 +25,13 @@ public struct TypedStore<T: KubeResource>: Sendable {
         return old
     }
 
+    /// Changes a stored object in place (its arrays are not copied). Only the write path may
+    /// call it, and must then store the object through `write` if it changed.
+    mutating func modify<R>(_ key: ObjectKey, _ body: (inout T) -> R) -> R? {
+        guard byNamespace[key.namespace]?[key.name] != nil else { return nil }
+        return body(&byNamespace[key.namespace]![key.name]!)
+    }
+
     mutating func remove(_ key: ObjectKey) -> T? {
         guard let old = byNamespace[key.namespace]?.removeValue(forKey: key.name) else { return nil }
         count -= 1
