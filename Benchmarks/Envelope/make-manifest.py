@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the issue-9 envelope as one manifest: DEPLOYMENTS Deployments of REPLICAS pods, each
-behind SERVICES_PER Services (default 1,000 x 150 = 150,000 pods and 10,000 Services, ~3 MB).
+behind SERVICES_PER Services (default 1,000 x 150 = 150,000 pods and 10,000 Services, 3 MB).
 
     python3 Benchmarks/Envelope/make-manifest.py [DEPLOYMENTS REPLICAS SERVICES_PER] > envelope.yaml
     printf 'kubectl apply -f envelope.yaml\nsleep 30\nkubectl get deployments -A --no-headers | wc -l\n' \
@@ -15,7 +15,7 @@ for d in range(deployments):
 kind: Deployment
 metadata:
   name: app-{d}
-  labels: {{app: app-{d}}}
+  labels: {{app: app-{d}, app.kubernetes.io/part-of: envelope}}
 spec:
   replicas: {replicas}
   selector:
@@ -29,6 +29,9 @@ spec:
         image: ghcr.io/svclab/app:1.0
         ports:
         - {{name: http, containerPort: 8080}}
+        resources:
+          requests: {{cpu: 10m, memory: 32Mi}}
+          limits: {{memory: 64Mi}}
         readinessProbe:
           httpGet: {{path: /healthz, port: http}}
           periodSeconds: 10
@@ -39,6 +42,7 @@ spec:
 kind: Service
 metadata:
   name: svc-{d}-{s}
+  labels: {{app: app-{d}, app.kubernetes.io/part-of: envelope}}
 spec:
   selector: {{app: app-{d}, tier: web}}
   ports:

@@ -77,6 +77,8 @@ public final class Cluster {
     var loadBalancerQueue = WorkQueue()
     /// kube-proxy's ClientIP affinity, per node: (node, service port, client IP) → endpoint and last use.
     var affinity: [AffinityKey: AffinityEntry] = [:]
+    /// kube-proxy's programmed endpoints: "ns/svc" → "port\0proto" → endpoints in rule order.
+    var proxyRules: [String: [String: [ServiceEndpoint]]] = [:]
     var runtime: [ObjectKey: PodRuntime] = [:]
     var schedulerCursor = 0
     var eventIndex: [String: ObjectKey] = [:]

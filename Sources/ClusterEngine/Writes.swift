@@ -177,6 +177,7 @@ extension Cluster {
             if let term = selectorIndexTerm(svc.spec.selector, key.namespace) { servicesBySelector.insert(term, key) }
             if let old { addressBook.unindex(old, key) }
             addressBook.index(svc, key)
+            proxyRules[key.description] = nil
             if old?.spec.ports != svc.spec.ports || old?.spec.clusterIP != svc.spec.clusterIP || old?.spec.type != svc.spec.type {
                 invalidateServiceEnv(key.namespace, name: key.name)
             }
@@ -190,6 +191,7 @@ extension Cluster {
             if let term = selectorIndexTerm(old.spec.selector, key.namespace) { servicesBySelector.remove(term, key) }
             releaseAllocations(of: old)
             addressBook.unindex(old, key)
+            proxyRules[key.description] = nil
             invalidateServiceEnv(key.namespace, name: key.name)
             for i in old.loadBalancerIngress { if let ip = i.ip { loadBalancerPool.release(ip) } }
             enqueueService(key)
@@ -248,11 +250,17 @@ extension Cluster {
     }
 
     func putSlice(_ slice: EndpointSlice, service: String) {
-        write(slice, into: \.endpointSlices) { _, key in slicesByService.insert("\(key.namespace)/\(service)", key) }
+        write(slice, into: \.endpointSlices) { _, key in
+            slicesByService.insert("\(key.namespace)/\(service)", key)
+            proxyRules["\(key.namespace)/\(service)"] = nil
+        }
     }
 
     func removeSlice(_ key: ObjectKey, service: String) {
-        erase(key, from: \.endpointSlices) { _ in slicesByService.remove("\(key.namespace)/\(service)", key) }
+        erase(key, from: \.endpointSlices) { _ in
+            slicesByService.remove("\(key.namespace)/\(service)", key)
+            proxyRules["\(key.namespace)/\(service)"] = nil
+        }
     }
 
     public func slices(ofService key: ObjectKey) -> [EndpointSlice] {

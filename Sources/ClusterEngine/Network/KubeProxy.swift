@@ -50,7 +50,18 @@ extension Cluster {
     }
 
     /// The endpoints kube-proxy programs for one Service port, in its order (by "ip:port").
+    /// Like kube-proxy's rules they are computed when the Service's slices change (the cache is
+    /// dropped by every slice or Service write), not per connection.
     public func proxyEndpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] {
+        let service = "\(svc.metadata.namespace)/\(svc.metadata.name)"
+        let cacheKey = "\(port.name)\u{0}\(port.proto)"
+        if let cached = proxyRules[service]?[cacheKey] { return cached }
+        let rules = programProxyEndpoints(svc, port)
+        proxyRules[service, default: [:]][cacheKey] = rules
+        return rules
+    }
+
+    private func programProxyEndpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] {
         var out: [ServiceEndpoint] = []
         for slice in slicesByService.get("\(svc.metadata.namespace)/\(svc.metadata.name)").compactMap({ endpointSlices.get($0) }) {
             guard let sp = slice.ports.first(where: { ($0.name ?? "") == port.name && ($0.proto ?? "TCP") == port.proto }),
@@ -63,7 +74,7 @@ extension Cluster {
                                            serving: e.conditions.serving ?? ready, terminating: e.conditions.terminating ?? false))
             }
         }
-        return out.sorted { $0.address < $1.address }
+        return out.map { ($0.address, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// One new connection from `clientIP` (on `node`) to a Service port. `external` is traffic
