@@ -58,6 +58,7 @@ public final class Cluster {
     var schedulingQueue = WorkQueue()
     var serviceQueue = WorkQueue()
     var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
+    var sliceAddressLists: [String: [String]] = [:]    // pod IP → the shared `[ip]` of its slice endpoints
     /// How many Endpoints/EndpointSlice syncs took the incremental path and how many the full one.
     var endpointSyncCounts = (incremental: 0, full: 0)
     var claimQueue = WorkQueue()   // pods whose owner may change
@@ -81,14 +82,15 @@ public final class Cluster {
     var proxyRules: [String: [String: [ServiceEndpoint]]] = [:]
     var runtime: [ObjectKey: PodRuntime] = [:]
     var schedulerCursor = 0
-    var eventIndex: [String: ObjectKey] = [:]
+    /// Stored events by the hash of their aggregation key (see `recordEvent`); the rare second
+    /// event with the same hash goes to `eventIndexCollisions`.
+    var eventIndex: [Int: ObjectKey] = [:]
+    var eventIndexCollisions: [Int: [ObjectKey]] = [:]
     /// Endpoints batching (see `endpointBatchMillis`).
     var endpointFlushDue: Millis = 0
     /// The earliest batch-ending timer already set, if any.
     var flushTimerAt: Millis?
     var replicaSetFlushDue: Millis = 0
-    /// The aggregation key of each stored event (to forget it when the event expires).
-    var eventAggregate: [ObjectKey: String] = [:]
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
     var eventsByObject = SetIndex()
     /// The last event writes per namespace, oldest first (see `recentEvents`).

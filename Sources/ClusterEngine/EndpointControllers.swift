@@ -14,6 +14,18 @@ enum EndpointWork {
     case pods(Set<String>)
 }
 
+/// The names of a sync's changed pods, asked about every endpoint of the Service: usually one
+/// name, compared directly (hashing each endpoint's pod name would cost more than the change).
+struct ChangedPods {
+    private let single: String?
+    private let set: Set<String>
+    init(_ names: [String]) {
+        single = names.count == 1 ? names[0] : nil
+        set = names.count == 1 ? [] : Set(names)
+    }
+    func contains(_ name: String) -> Bool { single.map { $0 == name } ?? set.contains(name) }
+}
+
 extension Cluster {
     static let maxEndpointsPerSlice = 100
     static let managedBy = "endpointslice-controller.k8s.io"
@@ -116,7 +128,7 @@ extension Cluster {
         }
         ready.sort(by: addressOrder)
         notReady.sort(by: addressOrder)
-        let names = Set(changed.map(\.name))
+        let names = ChangedPods(changed.map(\.name))
         func isChanged(_ a: EndpointAddress) -> Bool { a.targetRef.map { $0.namespace == key.namespace && names.contains($0.name) } ?? false }
         /// Takes the changed pods' addresses out of a sorted list and puts the new ones in; says
         /// whether the list is different afterwards.
@@ -247,11 +259,20 @@ extension Cluster {
         let terminating = pod.isTerminating
         let ready = svc.spec.publishNotReadyAddresses || (serving && !terminating)
         let hostname = endpointHostname(pod, svc)
-        return SliceEndpoint(addresses: [pod.status.podIP],
+        return SliceEndpoint(addresses: addressList(pod.status.podIP),
                              conditions: EndpointConditions(ready: ready, serving: serving, terminating: terminating),
                              hostname: hostname.isEmpty ? nil : hostname,
                              targetRef: ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid),
                              nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName, zone: zone)
+    }
+
+    /// `[ip]`, one shared array per address: a pod behind ten Services appears in ten slices, and
+    /// ten copies of the same one-element array cost more than the endpoint's other fields.
+    private func addressList(_ ip: String) -> [String] {
+        if let list = sliceAddressLists[ip] { return list }
+        let list = [ip]
+        sliceAddressLists[ip] = list
+        return list
     }
 
     private func slicePorts(_ pod: Pod, _ svc: Service) -> [SlicePort] {
@@ -291,7 +312,7 @@ extension Cluster {
             guard slicePorts(pod, svc) == ports else { return false }
             desired[pod.metadata.uid] = ep
         }
-        let names = Set(changed.map(\.name))
+        let names = ChangedPods(changed.map(\.name))
         let inScope = { (ep: SliceEndpoint) in ep.targetRef.map { $0.namespace == key.namespace && names.contains($0.name) } ?? true }
         // With no endpoint left at all the full sync decides (placeholder slice).
         guard !desired.isEmpty || existing.contains(where: { $0.endpoints.contains { !inScope($0) } }) else { return false }
@@ -323,6 +344,7 @@ extension Cluster {
                     continue
                 }
                 var kept: [SliceEndpoint] = []
+                kept.reserveCapacity(slice.endpoints.count)
                 var changed = slice.metadata.labels != labels
                 for ep in slice.endpoints {
                     if !inScope(ep) {

@@ -1,4 +1,5 @@
 import ClusterModel
+import DequeModule
 
 /// client-go's event recorder, simplified: identical events (same object, reason, message and
 /// source) are aggregated into one Event whose count and lastTimestamp grow. Names are
@@ -8,10 +9,35 @@ extension Cluster {
         ObjectReference(kind: kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: apiVersion, fieldPath: fieldPath)
     }
 
+    /// client-go's aggregation key (object, reason, message, source) of an event, as a hash; the
+    /// stored event is compared field by field, so a collision only costs a second lookup.
+    private static func aggregateHash(_ e: Event) -> Int {
+        var h = Hasher()
+        for part in [e.involvedObject.kind, e.metadata.namespace, e.involvedObject.name, e.involvedObject.uid, e.involvedObject.fieldPath,
+                     e.reason, e.message, e.source.component, e.source.host] { h.combine(part) }
+        return h.finalize()
+    }
+
+    private static func sameAggregate(_ a: Event, _ b: Event) -> Bool {
+        a.involvedObject.kind == b.involvedObject.kind && a.metadata.namespace == b.metadata.namespace && a.involvedObject.name == b.involvedObject.name
+            && a.involvedObject.uid == b.involvedObject.uid && a.involvedObject.fieldPath == b.involvedObject.fieldPath && a.reason == b.reason
+            && a.message == b.message && a.source.component == b.source.component && a.source.host == b.source.host
+    }
+
+    /// The stored event `probe` would be aggregated into, if any.
+    private func aggregateOf(_ probe: Event, hash: Int) -> ObjectKey? {
+        if let key = eventIndex[hash], let e = events.get(key), Self.sameAggregate(e, probe) { return key }
+        return eventIndexCollisions[hash]?.first { events.get($0).map { Self.sameAggregate($0, probe) } ?? false }
+    }
+
     func recordEvent(_ object: ObjectReference, type: String = "Normal", reason: String, message: String, component: String, host: String = "") {
         let namespace = object.namespace.isEmpty ? "default" : object.namespace
-        let aggregateKey = "\(object.kind)\u{0}\(namespace)\u{0}\(object.name)\u{0}\(object.uid)\u{0}\(object.fieldPath)\u{0}\(reason)\u{0}\(message)\u{0}\(component)\u{0}\(host)"
-        if let key = eventIndex[aggregateKey], var existing = events.get(key) {
+        let stamp = (clock.now / 1000) * 1000
+        var event = Event(involvedObject: object, reason: reason, message: message, type: type,
+                          source: EventSource(component: component, host: host), at: stamp)
+        event.metadata.namespace = namespace
+        let hash = Self.aggregateHash(event)
+        if let key = aggregateOf(event, hash: hash), var existing = events.get(key) {
             existing.count += 1
             existing.lastTimestamp = (clock.now / 1000) * 1000
             write(existing, into: \.events)
@@ -19,18 +45,13 @@ extension Cluster {
             eventExpiry.insert(EventExpiry(due: existing.lastTimestamp + Self.eventTTL, key: key))
             return
         }
-        let stamp = (clock.now / 1000) * 1000
-        var event = Event(involvedObject: object, reason: reason, message: message, type: type,
-                          source: EventSource(component: component, host: host), at: stamp)
         // UnixNano with a sequence in the low digits keeps names unique within one millisecond.
         let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
         event.metadata.name = "\(object.name).\(String(nanos, radix: 16))"
-        event.metadata.namespace = namespace
         event.metadata.uid = newUID()
         event.metadata.creationTimestamp = stamp
         write(event, into: \.events) { _, key in
-            eventIndex[aggregateKey] = key
-            eventAggregate[key] = aggregateKey
+            if eventIndex[hash] == nil { eventIndex[hash] = key } else { eventIndexCollisions[hash, default: []].append(key) }
             eventsByObject.insert(Self.objectTerm(object.kind, namespace, object.name), key)
             eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
         }
@@ -40,9 +61,15 @@ extension Cluster {
     /// How many event writes per namespace `recentEvents` remembers.
     static let recentEventWindow = 512
 
+    /// Remembers an event write. The oldest writes are forgotten once `recentEventWindow` newer
+    /// ones exist in later seconds, so every write of the seconds `recentEvents` reads stays.
     private func noteRecentEvent(_ key: ObjectKey, at stamp: Millis) {
-        recentEventWrites[key.namespace, default: []].append((key, stamp))
-        if recentEventWrites[key.namespace]!.count > Self.recentEventWindow { recentEventWrites[key.namespace]!.removeFirst() }
+        Self.remember(&recentEventWrites[key.namespace, default: []], (key, stamp))
+    }
+
+    private static func remember(_ writes: inout Deque<(key: ObjectKey, stamp: Millis)>, _ write: (key: ObjectKey, stamp: Millis)) {
+        writes.append(write)
+        while writes.count > recentEventWindow, writes[0].stamp < writes[writes.count - recentEventWindow].stamp { writes.removeFirst() }
     }
 
     /// The `limit` newest events of a namespace in `kubectl get events` order (lastTimestamp,
@@ -55,7 +82,8 @@ extension Cluster {
         var seen = Set<ObjectKey>()
         let candidates = writes.reversed().filter { seen.insert($0.key).inserted }.compactMap { events.get($0.key) }
         let newest = candidates.sorted(by: order).suffix(limit)
-        // Exact when every event at or after the oldest shown second was written inside the window.
+        // Exact when every event at or after the oldest shown second was written inside the window
+        // (the window keeps whole seconds; only an older second may be partly forgotten).
         if writes.count < Self.recentEventWindow || (newest.first.map { writes[0].stamp < $0.lastTimestamp } ?? true) {
             return Array(newest)
         }
@@ -73,7 +101,14 @@ extension Cluster {
             _ = eventExpiry.removeMin()
             guard let e = events.get(top.key), e.lastTimestamp + Self.eventTTL <= clock.now else { continue }
             erase(top.key, from: \.events) { old in
-                if let aggregate = eventAggregate.removeValue(forKey: top.key) { eventIndex[aggregate] = nil }
+                let hash = Self.aggregateHash(old)
+                if eventIndex[hash] == top.key {
+                    eventIndex[hash] = eventIndexCollisions[hash]?.removeFirst()
+                    if eventIndexCollisions[hash]?.isEmpty == true { eventIndexCollisions[hash] = nil }
+                } else {
+                    eventIndexCollisions[hash]?.removeAll { $0 == top.key }
+                    if eventIndexCollisions[hash]?.isEmpty == true { eventIndexCollisions[hash] = nil }
+                }
                 eventsByObject.remove(Self.objectTerm(old.involvedObject.kind, top.key.namespace, old.involvedObject.name), top.key)
             }
         }

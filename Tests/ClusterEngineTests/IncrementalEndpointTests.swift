@@ -117,3 +117,27 @@ struct IncrementalEndpointTests {
 extension IncrementalEndpointTests {
     @Test func labBuilds() throws { _ = try Self.makeLab(incremental: true) }
 }
+
+/// The lab's events pane reads `recentEvents`, which must agree with sorting every event, also
+/// when one second holds far more writes than its window (a big scale-up).
+struct RecentEventsTests {
+    @Test func newestEventsMatchAFullSort() throws {
+        let c = makeCluster(workers: 3)
+        try create(c, deployment("big", replicas: 300))
+        func check(_ when: String) {
+            let all = c.events.list(namespace: "default").sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }
+            for limit in [1, 20, 100] {
+                #expect(c.recentEvents(namespace: "default", limit: limit) == Array(all.suffix(limit)), "\(when), limit \(limit)")
+            }
+        }
+        check("after create")
+        for step in 0..<12 {
+            c.advance(bySeconds: 0.5)
+            check("after \(step + 1) half-seconds")
+        }
+        try c.scale(kind: "Deployment", namespace: "default", name: "big", replicas: 2)
+        check("after scale down")
+        c.advance(bySeconds: 40)
+        check("after 40 s")
+    }
+}
