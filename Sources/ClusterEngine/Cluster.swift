@@ -94,7 +94,7 @@ public final class Cluster {
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
     var eventsByObject = SetIndex()
     /// The last event writes per namespace, oldest first (see `recentEvents`).
-    var recentEventWrites: [String: Deque<(key: ObjectKey, stamp: Millis)>] = [:]
+    var recentEventWrites: [String: RecentEventWrites] = [:]
     /// When events may expire (the API server's --event-ttl, 1 h), earliest first.
     var eventExpiry = Heap<EventExpiry>()
 

@@ -64,12 +64,7 @@ extension Cluster {
     /// Remembers an event write. The oldest writes are forgotten once `recentEventWindow` newer
     /// ones exist in later seconds, so every write of the seconds `recentEvents` reads stays.
     private func noteRecentEvent(_ key: ObjectKey, at stamp: Millis) {
-        Self.remember(&recentEventWrites[key.namespace, default: []], (key, stamp))
-    }
-
-    private static func remember(_ writes: inout Deque<(key: ObjectKey, stamp: Millis)>, _ write: (key: ObjectKey, stamp: Millis)) {
-        writes.append(write)
-        while writes.count > recentEventWindow, writes[0].stamp < writes[writes.count - recentEventWindow].stamp { writes.removeFirst() }
+        recentEventWrites[key.namespace, default: RecentEventWrites()].remember(key, at: stamp)
     }
 
     /// The `limit` newest events of a namespace in `kubectl get events` order (lastTimestamp,
@@ -78,13 +73,14 @@ extension Cluster {
     /// it sorts them all, as before).
     public func recentEvents(namespace: String, limit: Int) -> [Event] {
         func order(_ a: Event, _ b: Event) -> Bool { (a.lastTimestamp, a.metadata.name) < (b.lastTimestamp, b.metadata.name) }
-        let writes = recentEventWrites[namespace] ?? []
+        let recent = recentEventWrites[namespace] ?? RecentEventWrites()
         var seen = Set<ObjectKey>()
-        let candidates = writes.reversed().filter { seen.insert($0.key).inserted }.compactMap { events.get($0.key) }
+        let candidates = recent.writes.reversed().filter { seen.insert($0.key).inserted }.compactMap { events.get($0.key) }
         let newest = candidates.sorted(by: order).suffix(limit)
-        // Exact when every event at or after the oldest shown second was written inside the window
-        // (the window keeps whole seconds; only an older second may be partly forgotten).
-        if writes.count < Self.recentEventWindow || (newest.first.map { writes[0].stamp < $0.lastTimestamp } ?? true) {
+        // Exact when nothing was forgotten, or no write of the oldest shown second (or later) was.
+        if let forgotten = recent.forgottenUpTo {
+            if newest.count == limit, let oldest = newest.first, oldest.lastTimestamp > forgotten { return Array(newest) }
+        } else {
             return Array(newest)
         }
         return Array(events.list(namespace: namespace).sorted(by: order).suffix(limit))
@@ -120,5 +116,21 @@ extension Cluster {
         return eventsByObject.get(Self.objectTerm(ref.kind, ns, ref.name)).compactMap { events.get($0) }
             .filter { ref.uid.isEmpty || $0.involvedObject.uid == ref.uid }
             .sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }
+    }
+}
+
+/// The last event writes of a namespace, oldest first. The oldest are forgotten once
+/// `recentEventWindow` newer writes exist in later seconds, so the window holds whole seconds;
+/// `forgottenUpTo` is the newest second of a forgotten write.
+struct RecentEventWrites {
+    var writes = Deque<(key: ObjectKey, stamp: Millis)>()
+    var forgottenUpTo: Millis?
+
+    mutating func remember(_ key: ObjectKey, at stamp: Millis) {
+        writes.append((key, stamp))
+        let window = Cluster.recentEventWindow
+        while writes.count > window, writes[0].stamp < writes[writes.count - window].stamp {
+            forgottenUpTo = writes.removeFirst().stamp
+        }
     }
 }
