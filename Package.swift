@@ -72,11 +72,12 @@ let package = Package(
         ),
         // libFuzzer harness for the manifest, selector, shell-line and scenario parsers (Fuzz/run);
         // a plain build replays saved inputs (RobustnessTests runs it over Fuzz/corpus).
-        .executableTarget(
-            name: "svclab-fuzz",
+        .target(
+            name: "FuzzTargets",
             dependencies: ["ClusterEngine", "ClusterModel", "Kubectl", "Scenario"],
-            path: "Fuzz/Parsers"
+            path: "Fuzz/Targets"
         ),
+        .executableTarget(name: "svclab-fuzz", dependencies: ["ClusterEngine", "FuzzTargets"], path: "Fuzz/Parsers"),
         .testTarget(name: "ClusterModelTests", dependencies: [
             "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
@@ -89,7 +90,7 @@ let package = Package(
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Transcripts"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
-        .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel", "FuzzTargets"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Kubectl", "ClusterEngine", "ClusterModel"]),
     ]
 )

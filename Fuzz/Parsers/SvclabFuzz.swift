@@ -1,58 +1,26 @@
 import ClusterEngine
+import FuzzTargets
 #if canImport(Glibc)
 import Glibc
 #endif
-import ClusterModel
-import Kubectl
-import Scenario
 
 /// libFuzzer harness for every parser that reads user input (issue 9). Build and run:
 ///
 ///     swift build -c release --product svclab-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 ///     SVCLAB_FUZZ=manifest .build/release/svclab-fuzz -max_total_time=60 Fuzz/corpus/manifest
 ///
-/// (`Fuzz/run` does both for all four.) SVCLAB_FUZZ picks the parser: manifest, selector,
-/// shell or scenario. A parser may reject its input, but only with a message, and a rejected
-/// manifest must leave the cluster untouched; anything else is a finding (the process traps
-/// and libFuzzer saves the input). Without -DFUZZING the same binary replays files given as
-/// arguments, which is how `swift test` keeps found cases as regression tests.
-enum Target: String { case manifest, selector, shell, scenario }
+/// (`Fuzz/run` does both for all four, in its own build folder.) SVCLAB_FUZZ picks the parser:
+/// manifest, selector, shell or scenario; the checks are `FuzzTarget.run`. A finding traps, so
+/// libFuzzer saves the input. Without -DFUZZING the binary replays files given as arguments.
+nonisolated(unsafe) let cluster = FuzzTarget.makeCluster()
 
-/// Cluster state survives between inputs (as it does in a session): rejected applies must not
-/// change it.
-nonisolated(unsafe) let cluster = Cluster.bootstrapped(config: Cluster.Config(seed: 1, workerNodes: 1), settleSeconds: 1)
-
-func check(_ condition: Bool, _ what: @autoclosure () -> String) {
-    if !condition { fatalError("svclab-fuzz: \(what())") }
+func fuzz(_ target: FuzzTarget, _ input: String) {
+    do { try target.run(input, cluster: cluster) } catch { fatalError("svclab-fuzz \(target): \(error)") }
 }
 
-func fuzz(_ target: Target, _ input: String) {
-    switch target {
-    case .manifest:
-        for result in Manifest.load(input, source: "fuzz.yaml") {
-            switch result {
-            case let .failure(error): check(!error.kubectlMessage.isEmpty, "manifest rejected without a message")
-            case let .success(object):
-                let before = cluster.resourceVersion
-                do { _ = try cluster.create(object); try? cluster.delete(kind: object.kind, namespace: object.metadata.namespace.isEmpty ? "default" : object.metadata.namespace, name: object.metadata.name) }
-                catch {
-                    check(!error.kubectlMessage().isEmpty, "create rejected without a message")
-                    check(cluster.resourceVersion == before, "a rejected create changed the cluster")
-                }
-            }
-        }
-    case .selector:
-        do { _ = try LabelSelectorExpression.parse(input) } catch { check(!error.message.isEmpty, "selector rejected without a message") }
-    case .shell:
-        do { _ = try ShellLine.parse(input) } catch { check(!error.message.isEmpty, "shell line rejected without a message") }
-    case .scenario:
-        do { _ = try ScenarioParser.parse(input, path: "fuzz.yaml") } catch { check(!error.message.isEmpty, "scenario rejected without a message") }
-    }
-}
-
-func target() -> Target {
+func target() -> FuzzTarget {
     let name = getenv("SVCLAB_FUZZ").map { String(cString: $0) } ?? "manifest"
-    guard let t = Target(rawValue: name) else { fatalError("SVCLAB_FUZZ must be manifest, selector, shell or scenario") }
+    guard let t = FuzzTarget(rawValue: name) else { fatalError("SVCLAB_FUZZ must be manifest, selector, shell or scenario") }
     return t
 }
 
@@ -76,11 +44,11 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
     return LLVMFuzzerRunDriver(&count, &args, LLVMFuzzerTestOneInput)
 }
 #else
-/// Replays inputs: `svclab-fuzz TARGET FILE...` (what the regression test runs).
+/// Replays inputs: `svclab-fuzz TARGET FILE...`.
 @main struct Replay {
     static func main() {
         let args = CommandLine.arguments.dropFirst()
-        guard let name = args.first, let t = Target(rawValue: name) else { fatalError("usage: svclab-fuzz manifest|selector|shell|scenario FILE...") }
+        guard let name = args.first, let t = FuzzTarget(rawValue: name) else { fatalError("usage: svclab-fuzz manifest|selector|shell|scenario FILE...") }
         for path in args.dropFirst() {
             guard let f = fopen(path, "rb") else { fatalError("cannot read \(path)") }
             var bytes: [UInt8] = []

@@ -3,6 +3,7 @@ import ClusterModel
 import Foundation
 import Scenario
 import Testing
+import FuzzTargets
 @testable import Kubectl
 
 /// A bounded, seeded mutation fuzzer over every parser that reads user input: no crash, no
@@ -114,6 +115,20 @@ struct FuzzTests {
             do { _ = try ScenarioParser.parse(input, path: "fuzz.yaml") } catch {
                 #expect(error.message.hasPrefix("fuzz.yaml"), "\(error.message)")
             }
+        }
+    }
+
+    /// The libFuzzer corpus (seeds, and every finding once fixed) replays clean through the
+    /// harness's own checks: Fuzz/run fuzzes from it, this keeps it green in `swift test`.
+    @Test(arguments: FuzzTarget.allCases)
+    func libFuzzerCorpusReplays(_ target: FuzzTarget) throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz/corpus/\(target.rawValue)").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files.count >= 4, "seed inputs for \(target)")
+        let cluster = FuzzTarget.makeCluster()
+        for file in files {
+            let bytes = try Data(contentsOf: folder.appendingPathComponent(file))
+            do { try target.run(String(decoding: bytes, as: UTF8.self), cluster: cluster) } catch { Issue.record("\(file): \(error)") }
         }
     }
 
