@@ -1,0 +1,74 @@
+import Testing
+import Foundation
+import ClusterModel
+@testable import ClusterEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Bytes per pod of a 15,000-pod cluster (100 Deployments × 150, 10 Services each), part by
+/// part, and a budget so a regression shows. Slow in a debug build (about a minute), so it runs
+/// on request: `SVCLAB_MEMORY=1 swift test --filter MemoryBudgetTests` (BENCHMARKS.md quotes it).
+/// Resident memory after malloc_trim is what is measured, so figures move by a few percent.
+struct MemoryBudgetTests {
+    static func inUse() -> Int {
+        typealias Trim = @convention(c) (Int) -> CInt
+        if let sym = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") { _ = unsafeBitCast(sym, to: Trim.self)(0) }
+        let text = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+        let f = text.split(separator: " ")
+        return f.count > 1 ? (Int(f[1]) ?? 0) * 4096 : 0
+    }
+
+    @Test(.enabled(if: getenv("SVCLAB_MEMORY") != nil)) func bytesPerPod() {
+        print("sizes: Pod \(MemoryLayout<Pod>.size) Event \(MemoryLayout<Event>.size) EndpointAddress \(MemoryLayout<EndpointAddress>.size) SliceEndpoint \(MemoryLayout<SliceEndpoint>.size) ObjectMeta \(MemoryLayout<ObjectMeta>.size) Service \(MemoryLayout<Service>.size)")
+        let before = Self.inUse()
+        let c = Cluster.bootstrapped(config: Cluster.Config(seed: 1, workerNodes: 500), settleSeconds: 1)
+        for d in 0..<100 {
+            var dep = Deployment()
+            dep.metadata = ObjectMeta(name: "app-\(d)", namespace: "default")
+            dep.spec.replicas = 150
+            dep.spec.selector = LabelSelector(matchLabels: ["app": "app-\(d)"])
+            dep.spec.template.metadata.labels = ["app": "app-\(d)", "tier": "web"]
+            var container = Container(name: "web", image: "ghcr.io/svclab/app:1.0", ports: [ContainerPort(name: "http", containerPort: 8080)])
+            var probe = Probe()
+            probe.handler = .httpGet(path: "/healthz", port: .string("http"), scheme: "HTTP")
+            probe.periodSeconds = 10
+            container.readinessProbe = probe
+            dep.spec.template.spec.containers = [container]
+            _ = try? c.create(.deployment(dep))
+            for s in 0..<10 {
+                var svc = Service()
+                svc.metadata = ObjectMeta(name: "svc-\(d)-\(s)", namespace: "default")
+                svc.spec.selector = ["app": "app-\(d)", "tier": "web"]
+                svc.spec.ports = [ServicePort(name: "http", port: 80, targetPort: .string("http"))]
+                _ = try? c.create(.service(svc))
+            }
+        }
+        c.advance(bySeconds: 30)
+        let built = Self.inUse()
+        let pods = c.pods.count
+        print("pods \(pods) events \(c.events.count) slices \(c.endpointSlices.count) total in use \((built - before) / 1_000_000) MB = \((built - before) / pods) B/pod")
+        // Events and their indexes.
+        for e in c.events.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.events) }
+        c.eventIndex = [:]; c.eventsByObject = SetIndex(); c.eventExpiry = .init(); c.recentEventWrites = [:]
+        let noEvents = Self.inUse()
+        print("events: \((built - noEvents) / pods) B/pod")
+        for e in c.endpoints.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.endpoints) }
+        let noEndpoints = Self.inUse()
+        print("Endpoints: \((noEvents - noEndpoints) / pods) B/pod")
+        for s in c.endpointSlices.list() { c.erase(ObjectKey(s.metadata.namespace, s.metadata.name), from: \.endpointSlices) }
+        let noSlices = Self.inUse()
+        print("EndpointSlices: \((noEndpoints - noSlices) / pods) B/pod")
+        c.runtime = [:]
+        let noRuntime = Self.inUse()
+        print("kubelet runtime: \((noSlices - noRuntime) / pods) B/pod")
+        c.podsByLabel = SetIndex(); c.podsByNode = SetIndex(); c.podsByOwner = SetIndex(); c.addressBook = AddressBook(); c.timers = .init()
+        let noIndexes = Self.inUse()
+        print("pod indexes + timers: \((noRuntime - noIndexes) / pods) B/pod")
+        c.pods = TypedStore<Pod>()
+        let noPods = Self.inUse()
+        print("pods: \((noIndexes - noPods) / pods) B/pod; rest \((noPods - before) / 1_000_000) MB")
+        // 15.2 KB per pod when this was written (18.4 KB before the slice and event savings).
+        #expect((built - before) / pods < 17_000)
+    }
+}
