@@ -90,15 +90,33 @@ public final class LabApp {
         if ms > 0 { session.cluster.advance(byMillis: ms) }
     }
 
+    /// What the view shows depends on: the store (its resourceVersion moves on every write), the
+    /// simulated second, and what is selected. Unchanged, the last view is reused: an idle lab on a
+    /// big cluster does not rebuild every pod row ten times a second.
+    private struct ViewInputs: Equatable {
+        var resourceVersion: Int64
+        var second: Millis
+        var namespace: String
+        var service: String?
+        var filter: String
+    }
+    private var viewInputs: ViewInputs?
+
+    private func buildView(service: String?) -> LabView {
+        let inputs = ViewInputs(resourceVersion: session.cluster.resourceVersion, second: session.cluster.now / 1000,
+                                namespace: session.namespace, service: service, filter: state.filter)
+        if inputs == viewInputs { return view }
+        viewInputs = inputs
+        return LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: service, filter: state.filter)
+    }
+
     private func refresh() {
         let old = view
         let wanted = state.selectedService
-        view = LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: wanted, filter: state.filter)
+        view = buildView(service: wanted)
         state.clamp(view)
         // The selection moved (a Service came or went, or the cursor moved): build for it.
-        if state.selectedService != wanted {
-            view = LabView.build(cluster: session.cluster, namespace: session.namespace, serviceName: state.selectedService, filter: state.filter)
-        }
+        if state.selectedService != wanted { view = buildView(service: state.selectedService) }
         state.observe(old: old, new: view)
     }
 
