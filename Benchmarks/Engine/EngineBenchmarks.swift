@@ -8,35 +8,8 @@ import TUI
 /// handful of pods or a hundred thousand. Each benchmark flips one pod back and forth; the
 /// small and large variants must stay within a small factor of each other.
 
-/// A cluster with `deployments` Deployments of `replicas` pods, each behind `servicesPer`
-/// Services selecting it (app + tier), all pods running and ready.
 func makeCluster(nodes: Int, deployments: Int, replicas: Int, servicesPer: Int) -> Cluster {
-    let cluster = Cluster.bootstrapped(config: Cluster.Config(seed: 1, workerNodes: nodes), settleSeconds: 1)
-    for d in 0..<deployments {
-        var dep = Deployment()
-        dep.metadata = ObjectMeta(name: "app-\(d)", namespace: "default")
-        dep.spec.replicas = replicas
-        dep.spec.selector = LabelSelector(matchLabels: ["app": "app-\(d)"])
-        dep.spec.template.metadata.labels = ["app": "app-\(d)", "tier": "web"]
-        // An image that listens where it says (nginx would listen on 80 and fail the probe).
-        var container = Container(name: "web", image: "ghcr.io/svclab/app:1.0", ports: [ContainerPort(name: "http", containerPort: 8080)])
-        var probe = Probe()
-        probe.handler = .httpGet(path: "/healthz", port: .string("http"), scheme: "HTTP")
-        probe.periodSeconds = 1
-        probe.failureThreshold = 1
-        container.readinessProbe = probe
-        dep.spec.template.spec.containers = [container]
-        _ = try? cluster.create(.deployment(dep))
-        for s in 0..<servicesPer {
-            var svc = Service()
-            svc.metadata = ObjectMeta(name: "svc-\(d)-\(s)", namespace: "default")
-            svc.spec.selector = ["app": "app-\(d)", "tier": "web"]
-            svc.spec.ports = [ServicePort(name: "http", port: 80, targetPort: .string("http"))]
-            _ = try? cluster.create(.service(svc))
-        }
-    }
-    cluster.advance(bySeconds: 30)
-    return cluster
+    GeneratedCluster.make(nodes: nodes, deployments: deployments, replicas: replicas, servicesPer: servicesPer)
 }
 
 /// Issue 9's envelope: 5,000 nodes, 1,000 Deployments × 150 pods, 10 Services each (10,000).

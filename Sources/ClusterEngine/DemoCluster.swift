@@ -153,3 +153,38 @@ public enum DemoCluster {
           targetPort: postgres
     """
 }
+
+/// A generated cluster for scale measurements (benchmarks, the memory budget test): `deployments`
+/// Deployments `app-N` of `replicas` pods labelled app + tier=web, each behind `servicesPer`
+/// Services `svc-N-M` selecting both labels, on `nodes` workers, run until every pod is ready.
+/// Its shape is issue 9's envelope at 5,000 / 1,000 / 150 / 10.
+public enum GeneratedCluster {
+    public static func make(nodes: Int, deployments: Int, replicas: Int, servicesPer: Int, probePeriodSeconds: Int = 1, seed: UInt64 = 1) -> Cluster {
+        let cluster = Cluster.bootstrapped(config: Cluster.Config(seed: seed, workerNodes: nodes), settleSeconds: 1)
+        for d in 0..<deployments {
+            var dep = Deployment()
+            dep.metadata = ObjectMeta(name: "app-\(d)", namespace: "default")
+            dep.spec.replicas = replicas
+            dep.spec.selector = LabelSelector(matchLabels: ["app": "app-\(d)"])
+            dep.spec.template.metadata.labels = ["app": "app-\(d)", "tier": "web"]
+            // An image that listens where it says (nginx would listen on 80 and fail the probe).
+            var container = Container(name: "web", image: "ghcr.io/svclab/app:1.0", ports: [ContainerPort(name: "http", containerPort: 8080)])
+            var probe = Probe()
+            probe.handler = .httpGet(path: "/healthz", port: .string("http"), scheme: "HTTP")
+            probe.periodSeconds = probePeriodSeconds
+            probe.failureThreshold = 1
+            container.readinessProbe = probe
+            dep.spec.template.spec.containers = [container]
+            _ = try? cluster.create(.deployment(dep))
+            for s in 0..<servicesPer {
+                var svc = Service()
+                svc.metadata = ObjectMeta(name: "svc-\(d)-\(s)", namespace: "default")
+                svc.spec.selector = ["app": "app-\(d)", "tier": "web"]
+                svc.spec.ports = [ServicePort(name: "http", port: 80, targetPort: .string("http"))]
+                _ = try? cluster.create(.service(svc))
+            }
+        }
+        cluster.advance(bySeconds: 30)
+        return cluster
+    }
+}

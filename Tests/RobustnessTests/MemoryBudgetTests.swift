@@ -22,29 +22,7 @@ struct MemoryBudgetTests {
     @Test(.enabled(if: getenv("SVCLAB_MEMORY") != nil)) func bytesPerPod() {
         print("sizes: Pod \(MemoryLayout<Pod>.size) Event \(MemoryLayout<Event>.size) EndpointAddress \(MemoryLayout<EndpointAddress>.size) SliceEndpoint \(MemoryLayout<SliceEndpoint>.size) ObjectMeta \(MemoryLayout<ObjectMeta>.size) Service \(MemoryLayout<Service>.size)")
         let before = Self.inUse()
-        let c = Cluster.bootstrapped(config: Cluster.Config(seed: 1, workerNodes: 500), settleSeconds: 1)
-        for d in 0..<100 {
-            var dep = Deployment()
-            dep.metadata = ObjectMeta(name: "app-\(d)", namespace: "default")
-            dep.spec.replicas = 150
-            dep.spec.selector = LabelSelector(matchLabels: ["app": "app-\(d)"])
-            dep.spec.template.metadata.labels = ["app": "app-\(d)", "tier": "web"]
-            var container = Container(name: "web", image: "ghcr.io/svclab/app:1.0", ports: [ContainerPort(name: "http", containerPort: 8080)])
-            var probe = Probe()
-            probe.handler = .httpGet(path: "/healthz", port: .string("http"), scheme: "HTTP")
-            probe.periodSeconds = 10
-            container.readinessProbe = probe
-            dep.spec.template.spec.containers = [container]
-            _ = try? c.create(.deployment(dep))
-            for s in 0..<10 {
-                var svc = Service()
-                svc.metadata = ObjectMeta(name: "svc-\(d)-\(s)", namespace: "default")
-                svc.spec.selector = ["app": "app-\(d)", "tier": "web"]
-                svc.spec.ports = [ServicePort(name: "http", port: 80, targetPort: .string("http"))]
-                _ = try? c.create(.service(svc))
-            }
-        }
-        c.advance(bySeconds: 30)
+        let c = GeneratedCluster.make(nodes: 500, deployments: 100, replicas: 150, servicesPer: 10, probePeriodSeconds: 10)
         let built = Self.inUse()
         let pods = c.pods.count
         print("pods \(pods) events \(c.events.count) slices \(c.endpointSlices.count) total in use \((built - before) / 1_000_000) MB = \((built - before) / pods) B/pod")
