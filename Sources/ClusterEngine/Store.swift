@@ -14,6 +14,12 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
 public struct TypedStore<T: KubeResource>: Sendable {
     private var byNamespace: [String: [String: T]] = [:]
     public private(set) var count = 0
+    /// Each namespace's names in order, kept until a name comes or goes, so listing 150,000 pods
+    /// does not sort them every time. A reference (so the non-mutating `list` can fill it);
+    /// entries carry the generation of the names they were sorted from, and generations come from
+    /// the box, so a copy of the store can never serve or spoil another copy's entry.
+    private var nameGeneration: [String: Int] = [:]
+    private let sortedNames = SortedNames()
 
     public func get(_ key: ObjectKey) -> T? { byNamespace[key.namespace]?[key.name] }
     public func get(_ namespace: String, _ name: String) -> T? { byNamespace[namespace]?[name] }
@@ -21,7 +27,7 @@ public struct TypedStore<T: KubeResource>: Sendable {
     mutating func put(_ object: T) -> T? {
         let ns = object.metadata.namespace
         let old = byNamespace[ns, default: [:]].updateValue(object, forKey: object.metadata.name)
-        if old == nil { count += 1 }
+        if old == nil { count += 1; nameGeneration[ns] = sortedNames.nextGeneration() }
         return old
     }
 
@@ -35,20 +41,37 @@ public struct TypedStore<T: KubeResource>: Sendable {
     mutating func remove(_ key: ObjectKey) -> T? {
         guard let old = byNamespace[key.namespace]?.removeValue(forKey: key.name) else { return nil }
         count -= 1
+        nameGeneration[key.namespace] = sortedNames.nextGeneration()
         if byNamespace[key.namespace]?.isEmpty == true { byNamespace[key.namespace] = nil }
         return old
+    }
+
+    /// The names of one namespace in order (from the cache while no name came or went).
+    private func names(in namespace: String) -> [String] {
+        guard let m = byNamespace[namespace] else { return [] }
+        let generation = nameGeneration[namespace] ?? 0
+        if let cached = sortedNames.entries[namespace], cached.generation == generation { return cached.names }
+        let names = m.keys.sorted()
+        sortedNames.entries[namespace] = (generation, names)
+        return names
     }
 
     /// One namespace (or all when nil), sorted by namespace then name.
     public func list(namespace: String? = nil) -> [T] {
         if let namespace {
             guard let m = byNamespace[namespace] else { return [] }
-            return m.keys.sorted().map { m[$0]! }
+            return names(in: namespace).map { m[$0]! }
         }
         return byNamespace.keys.sorted().flatMap { ns in
             let m = byNamespace[ns]!
-            return m.keys.sorted().map { m[$0]! }
+            return names(in: ns).map { m[$0]! }
         }
+    }
+
+    /// The first `limit` objects of a namespace in name order, without copying the rest.
+    public func list(namespace: String, limit: Int) -> [T] {
+        guard let m = byNamespace[namespace] else { return [] }
+        return names(in: namespace).prefix(limit).map { m[$0]! }
     }
 
     public func count(in namespace: String) -> Int { byNamespace[namespace]?.count ?? 0 }
@@ -123,4 +146,11 @@ struct OwnerPodCounts: Equatable {
         if pod.status.isReady { ready += sign }
         if template.allSatisfy({ pod.metadata.labels[$0.key] == $0.value }) { fullyLabeled += sign }
     }
+}
+
+/// The cache box of `TypedStore`'s sorted names (single-threaded like the whole engine).
+final class SortedNames: @unchecked Sendable {
+    var entries: [String: (generation: Int, names: [String])] = [:]
+    private var last = 0
+    func nextGeneration() -> Int { last += 1; return last }
 }

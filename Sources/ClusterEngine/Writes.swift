@@ -157,6 +157,12 @@ extension Cluster {
         }
     }
 
+    /// Pods in `namespace` whose labels include every term of `selector`, in name order, found
+    /// through the label index (for readers such as the diagnosis; controllers use `podsMatching`).
+    public func pods(matching selector: [String: String], in namespace: String) -> [Pod] {
+        podsMatching(selector, in: namespace).compactMap { pods.get($0) }
+    }
+
     /// Pods in `namespace` whose labels include every term of `selector`, via the smallest index set.
     func podsMatching(_ selector: [String: String], in namespace: String) -> [ObjectKey] {
         guard !selector.isEmpty else { return [] }

@@ -76,7 +76,10 @@ public enum Diagnose {
         return nil
     }
 
-    public static func service(_ svc: Service, cluster: Cluster) -> ServiceDiagnosis {
+    /// `examiningAtMost`: in a namespace with more pods than that, every selected pod is examined
+    /// but only the first that many others (by name) — the lab diagnoses on every frame, and a
+    /// 150,000-pod namespace must not be scanned for near misses each time. `why` examines all.
+    public static func service(_ svc: Service, cluster: Cluster, examiningAtMost limit: Int? = nil) -> ServiceDiagnosis {
         let ns = svc.metadata.namespace
         let name = "\(ns)/\(svc.metadata.name)"
         var findings: [ServiceDiagnosis.Finding] = []
@@ -93,7 +96,15 @@ public enum Diagnose {
         }
         let terms = selector.sorted { $0.key < $1.key }
         let selectorText = terms.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        let podsInNamespace = cluster.pods.list(namespace: ns).filter { !$0.isTerminal }
+        let podsInNamespace: [Pod]
+        if let limit, cluster.pods.count(in: ns) > limit {
+            let selectedPods = cluster.pods(matching: selector, in: ns)
+            let selectedNames = Set(selectedPods.map(\.metadata.name))
+            podsInNamespace = (selectedPods + cluster.pods.list(namespace: ns, limit: limit).filter { !selectedNames.contains($0.metadata.name) })
+                .filter { !$0.isTerminal }
+        } else {
+            podsInNamespace = cluster.pods.list(namespace: ns).filter { !$0.isTerminal }
+        }
         var selected: [Pod] = []
         var nearMisses: [(pod: String, key: String, value: String, wantedKey: String, wantedValue: String)] = []
         for p in podsInNamespace {
@@ -130,7 +141,7 @@ public enum Diagnose {
         // Matching pods elsewhere: the cross-namespace mistake.
         var elsewhere: [Pod] = []
         for other in cluster.namespaces.list(namespace: nil).map(\.metadata.name) where other != ns {
-            for p in cluster.pods.list(namespace: other) where terms.allSatisfy({ p.metadata.labels[$0.key] == $0.value }) && !p.isTerminal {
+            for p in cluster.pods(matching: selector, in: other) where !p.isTerminal {
                 elsewhere.append(p)
                 rows.append(.init(namespace: other, name: p.metadata.name, ready: p.status.isReady, state: .otherNamespace))
             }

@@ -56,6 +56,11 @@ public struct LabView: Equatable, Sendable {
     public var now: Millis
     public var services: [ServiceRow]
     public var pods: [PodRow]
+    /// How many Services and pods (matching the filter) the namespace holds: the panes list at
+    /// most `rowLimit` of each, in name order, so a 150,000-pod namespace stays a usable screen.
+    public var serviceCount = 0
+    public var podCount = 0
+    public static let rowLimit = 2_000
     public var endpoints: [EndpointRow]
     public var leftOut: [LeftOut]
     /// What `why svc/NAME` would say is wrong (empty when nothing is).
@@ -63,7 +68,7 @@ public struct LabView: Equatable, Sendable {
     public var events: [String]
 
     public static func build(cluster: Cluster, namespace: String, serviceName: String?, filter: String) -> LabView {
-        let services = cluster.services.list(namespace: namespace)
+        let services = cluster.services.list(namespace: namespace, limit: rowLimit)
         let rows = services.map { svc in
             ServiceRow(name: svc.metadata.name, type: svc.spec.type,
                        clusterIP: svc.spec.type == "ExternalName" ? svc.spec.externalName : svc.spec.clusterIP,
@@ -73,8 +78,10 @@ public struct LabView: Equatable, Sendable {
         }
         let svc = serviceName.flatMap { cluster.services.get(namespace, $0) }
         let selector = svc?.spec.selector ?? [:]
-        let allPods = cluster.pods.list(namespace: namespace)
-        let pods = allPods.filter { filter.isEmpty || $0.metadata.name.contains(filter) || formatLabels($0.metadata.labels).contains(filter) }
+        let matching = filter.isEmpty ? cluster.pods.list(namespace: namespace, limit: rowLimit)
+            : cluster.pods.list(namespace: namespace).filter { $0.metadata.name.contains(filter) || formatLabels($0.metadata.labels).contains(filter) }
+        let podCount = filter.isEmpty ? cluster.pods.count(in: namespace) : matching.count
+        let pods = matching.prefix(rowLimit)
         let printer = PodSummary.self
         let selectorTerms = selector.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value, term: "\($0.key)=\($0.value)") }
         // Pods of one ReplicaSet share its Deployment: looked up once per ReplicaSet, not per pod.
@@ -110,7 +117,7 @@ public struct LabView: Equatable, Sendable {
             }
             endpoints.sort { ($0.port, $0.address) < ($1.port, $1.address) }
             // The same model as `why svc/NAME`: every pod left out, with its reason, and the findings.
-            let diagnosis = Diagnose.service(svc, cluster: cluster)
+            let diagnosis = Diagnose.service(svc, cluster: cluster, examiningAtMost: rowLimit)
             for p in diagnosis.pods {
                 let name = p.namespace == namespace ? p.name : "\(p.namespace)/\(p.name)"
                 switch p.state {
@@ -129,8 +136,11 @@ public struct LabView: Equatable, Sendable {
         let events = cluster.recentEvents(namespace: namespace, limit: 20).map { e in
             "\(e.reason) \(e.involvedObject.kind.lowercased())/\(e.involvedObject.name): \(e.message)"
         }
-        return LabView(clusterName: cluster.config.clusterName, namespace: namespace, now: now, services: rows, pods: podRows,
-                       endpoints: endpoints, leftOut: leftOut, findings: findings, events: Array(events))
+        var view = LabView(clusterName: cluster.config.clusterName, namespace: namespace, now: now, services: rows, pods: podRows,
+                           endpoints: endpoints, leftOut: leftOut, findings: findings, events: Array(events))
+        view.serviceCount = cluster.services.count(in: namespace)
+        view.podCount = podCount
+        return view
     }
 }
 

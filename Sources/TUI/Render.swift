@@ -91,7 +91,7 @@ public enum LabRender {
     }
 
     static func servicesPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
-        let inner = g.box(x, y, w, h, title: "Services (\(v.services.count))", focused: s.focus == .services, glyphs: glyphs)
+        let inner = g.box(x, y, w, h, title: "Services (\(shownOf(v.services.count, v.serviceCount)))", focused: s.focus == .services, glyphs: glyphs)
         let wide = inner.w >= 58
         let nameW = wide ? 16 : 12, typeW = wide ? 13 : 5, ipW = wide ? 15 : 13
         g.put(inner.x, inner.y, pad("NAME", nameW) + pad("TYPE", typeW) + pad("CLUSTER-IP", ipW) + (wide ? pad("PORTS", 13) + "SELECTOR" : "PORTS"), .dim, maxWidth: inner.w)
@@ -107,8 +107,11 @@ public enum LabRender {
         }
     }
 
+    /// "12", or "first 2000 of 150000" when the pane lists only the first rows.
+    static func shownOf(_ shown: Int, _ total: Int) -> String { total > shown ? "first \(shown) of \(total)" : "\(shown)" }
+
     static func podsPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
-        let title = "Pods (\(v.pods.count))" + (s.filter.isEmpty ? "" : " /\(s.filter)")
+        let title = "Pods (\(shownOf(v.pods.count, v.podCount)))" + (s.filter.isEmpty ? "" : " /\(s.filter)")
         let inner = g.box(x, y, w, h, title: title, focused: s.focus == .pods, glyphs: glyphs)
         let wide = inner.w >= 58
         let nameW = wide ? 24 : max(10, inner.w - 16)

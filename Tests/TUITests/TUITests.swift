@@ -317,3 +317,24 @@ struct PlayTests {
         #expect(lab.state.lesson?.progress == "done")
     }
 }
+
+/// A namespace bigger than the panes' row limit: the lab lists the first rows, says so, and
+/// still shows the selected Service's real endpoints.
+struct BigNamespaceTests {
+    @Test func panesListTheFirstRowsAndSaySo() {
+        // 15 Deployments × 140 pods = 2,100 pods, each behind one Service.
+        let cluster = GeneratedCluster.make(nodes: 30, deployments: 15, replicas: 140, servicesPer: 1)
+        let view = LabView.build(cluster: cluster, namespace: "default", serviceName: "svc-9-0", filter: "")
+        #expect(view.pods.count == LabView.rowLimit)
+        #expect(view.podCount == 2_100)
+        #expect(view.pods.map(\.name) == cluster.pods.list(namespace: "default").prefix(LabView.rowLimit).map(\.metadata.name))
+        // app-9's pods sort after the first 2,000 names; its endpoints come from its slices anyway.
+        #expect(view.endpoints.count == 140)
+        #expect(view.endpoints.allSatisfy { $0.state == .ready })
+        let screen = LabRender.render(LabState(), view, width: 120, height: 30).text
+        #expect(screen.contains("Pods (first 2000 of 2100)"))
+        // A filter searches every pod, not only the listed ones.
+        let filtered = LabView.build(cluster: cluster, namespace: "default", serviceName: "svc-9-0", filter: "app-9-")
+        #expect(filtered.podCount == 140 && filtered.pods.count == 140)
+    }
+}
