@@ -1,5 +1,6 @@
 import ClusterModel
 import DequeModule
+import HeapModule
 
 /// client-go's event recorder, simplified: identical events (same object, reason, message and
 /// source) are aggregated into one Event whose count and lastTimestamp grow. Names are
@@ -72,17 +73,27 @@ extension Cluster {
     /// are among the last writes unless one second saw more writes than the window holds (then
     /// it sorts them all, as before).
     public func recentEvents(namespace: String, limit: Int) -> [Event] {
+        guard limit > 0 else { return [] }
         func order(_ a: Event, _ b: Event) -> Bool { (a.lastTimestamp, a.metadata.name) < (b.lastTimestamp, b.metadata.name) }
         let recent = recentEventWrites[namespace] ?? RecentEventWrites()
+        // Newest writes first, each event once (its newest write carries its lastTimestamp); stop
+        // after the second in which `limit` events were reached: ties in it are ordered by name.
         var seen = Set<ObjectKey>()
-        let candidates = recent.writes.reversed().filter { seen.insert($0.key).inserted }.compactMap { events.get($0.key) }
-        let newest = candidates.sorted(by: order).suffix(limit)
-        // Exact when nothing was forgotten, or no write of the oldest shown second (or later) was.
-        if let forgotten = recent.forgottenUpTo {
-            if newest.count == limit, let oldest = newest.first, oldest.lastTimestamp > forgotten { return Array(newest) }
-        } else {
-            return Array(newest)
+        var newest = Heap<EventOrder>()   // the `limit` largest by (lastTimestamp, name) so far
+        var collected = 0
+        var boundary: Millis?
+        for write in recent.writes.reversed() {
+            if let b = boundary, write.stamp < b { break }
+            guard seen.insert(write.key).inserted, let event = events.get(write.key) else { continue }
+            newest.insert(EventOrder(event: event))
+            if newest.count > limit { _ = newest.removeMin() }
+            collected += 1
+            if boundary == nil && collected >= limit { boundary = write.stamp }
         }
+        let shown = newest.unordered.map(\.event).sorted(by: order)
+        // Exact when nothing was forgotten, or no write of the oldest shown second (or later) was.
+        guard let forgotten = recent.forgottenUpTo else { return shown }
+        if shown.count == limit, let oldest = shown.first, oldest.lastTimestamp > forgotten { return shown }
         return Array(events.list(namespace: namespace).sorted(by: order).suffix(limit))
     }
 
@@ -132,5 +143,16 @@ struct RecentEventWrites {
         while writes.count > window, writes[0].stamp < writes[writes.count - window].stamp {
             forgottenUpTo = writes.removeFirst().stamp
         }
+    }
+}
+
+/// An event ordered as `kubectl get events` lists them: lastTimestamp, then name.
+struct EventOrder: Comparable {
+    var event: Event
+    static func < (a: EventOrder, b: EventOrder) -> Bool {
+        (a.event.lastTimestamp, a.event.metadata.name) < (b.event.lastTimestamp, b.event.metadata.name)
+    }
+    static func == (a: EventOrder, b: EventOrder) -> Bool {
+        a.event.lastTimestamp == b.event.lastTimestamp && a.event.metadata.name == b.event.metadata.name
     }
 }
