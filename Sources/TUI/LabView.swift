@@ -28,6 +28,11 @@ public struct LabView: Equatable, Sendable {
         /// The Deployment that owns it (through its ReplicaSet), if any.
         public var deployment: String?
 
+        /// Equal but for what depends on the selected Service.
+        func sameExceptSelection(_ b: PodRow) -> Bool {
+            name == b.name && ready == b.ready && status == b.status && ip == b.ip && node == b.node && labels == b.labels && deployment == b.deployment
+        }
+
         public static func == (a: PodRow, b: PodRow) -> Bool {
             a.name == b.name && a.ready == b.ready && a.status == b.status && a.ip == b.ip && a.node == b.node && a.labels == b.labels
                 && a.selected == b.selected && a.deployment == b.deployment && a.terms.map { "\($0.term)\($0.ok)" } == b.terms.map { "\($0.term)\($0.ok)" }
@@ -58,6 +63,8 @@ public struct LabView: Equatable, Sendable {
     public var pods: [PodRow]
     /// How many Services and pods (matching the filter) the namespace holds: the panes list at
     /// most `rowLimit` of each, in name order, so a 150,000-pod namespace stays a usable screen.
+    /// The Service whose endpoints `endpoints` lists (the selection when the view was built).
+    public var endpointsOf: String?
     public var serviceCount = 0
     public var podCount = 0
     public static let rowLimit = 2_000
@@ -138,6 +145,7 @@ public struct LabView: Equatable, Sendable {
         }
         var view = LabView(clusterName: cluster.config.clusterName, namespace: namespace, now: now, services: rows, pods: podRows,
                            endpoints: endpoints, leftOut: leftOut, findings: findings, events: Array(events))
+        view.endpointsOf = svc?.metadata.name
         view.serviceCount = cluster.services.count(in: namespace)
         view.podCount = podCount
         return view

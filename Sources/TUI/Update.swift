@@ -125,8 +125,9 @@ extension LabState {
         guard let old, old.namespace == new.namespace else { return }
         let oldEndpoints = Dictionary(old.endpoints.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let newEndpoints = Dictionary(new.endpoints.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let sameService = old.services.indices.contains(serviceIndex) && new.services.indices.contains(serviceIndex)
-            && old.services[serviceIndex].name == new.services[serviceIndex].name
+        // Rows only pulse for what changed in the cluster, not because another Service was selected
+        // (its endpoints are all "new" and every pod's selection marks differ).
+        let sameService = old.endpointsOf == new.endpointsOf
         if sameService {
             for (id, e) in newEndpoints {
                 if let before = oldEndpoints[id] {
@@ -143,7 +144,7 @@ extension LabState {
         let oldPods = Dictionary(old.pods.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for p in new.pods {
             if let before = oldPods[p.name] {
-                if before != p { pulses["pod:" + p.name] = Pulse(kind: .changed, until: until) }
+                if before != p && (sameService || !before.sameExceptSelection(p)) { pulses["pod:" + p.name] = Pulse(kind: .changed, until: until) }
             } else {
                 pulses["pod:" + p.name] = Pulse(kind: .added, until: until)
             }

@@ -208,6 +208,20 @@ struct KeyTableTests {
         #expect(app.session.cluster.now == t + 1000)
     }
 
+    /// Selecting another Service is not a change in the cluster: nothing pulses.
+    @Test func switchingServicesPulsesNothing() {
+        let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
+        #expect(app.state.selectedService == "my-app")
+        app.handle(.key(.up))
+        #expect(app.state.selectedService == "kubernetes")
+        app.handle(.key(.down))
+        #expect(app.state.selectedService == "my-app")
+        #expect(app.state.pulses.isEmpty, "\(app.state.pulses.keys.sorted())")
+        // A real change still pulses.
+        app.handle(.key(.char("+")))
+        #expect(app.state.pulses.keys.contains { $0.hasPrefix("pod:") })
+    }
+
     @Test func requestsByNameClusterIPOrNodePort() {
         let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
         app.handle(.key(.char("f")))
