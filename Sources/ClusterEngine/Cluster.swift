@@ -241,3 +241,18 @@ enum TimerAction {
     /// The end of an Endpoints batch (the settle that follows does the work).
     case flushEndpoints
 }
+
+extension Cluster {
+    /// How many entries each store, index, queue and cache holds: the soak checks that none of
+    /// them keeps growing (resident memory alone cannot tell a leak from the allocator's slack).
+    public func footprint() -> [String: Int] {
+        [
+            "pods": pods.count, "services": services.count, "replicaSets": replicaSets.count, "endpointSlices": endpointSlices.count,
+            "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
+            "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
+            "runtime": runtime.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
+            "sliceAddressLists": sliceAddressLists.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
+            "unschedulable": unschedulable.count, "serviceEnvCache": serviceEnvCache.count,
+        ]
+    }
+}

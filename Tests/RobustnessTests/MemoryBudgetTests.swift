@@ -11,13 +11,7 @@ import Glibc
 /// on request: `SVCLAB_MEMORY=1 swift test --filter MemoryBudgetTests` (BENCHMARKS.md quotes it).
 /// Resident memory after malloc_trim is what is measured, so figures move by a few percent.
 struct MemoryBudgetTests {
-    static func inUse() -> Int {
-        typealias Trim = @convention(c) (Int) -> CInt
-        if let sym = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") { _ = unsafeBitCast(sym, to: Trim.self)(0) }
-        let text = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
-        let f = text.split(separator: " ")
-        return f.count > 1 ? (Int(f[1]) ?? 0) * 4096 : 0
-    }
+    static func inUse() -> Int { SoakTests.residentBytes() }
 
     @Test(.enabled(if: getenv("SVCLAB_MEMORY") != nil)) func bytesPerPod() {
         print("sizes: Pod \(MemoryLayout<Pod>.size) Event \(MemoryLayout<Event>.size) EndpointAddress \(MemoryLayout<EndpointAddress>.size) SliceEndpoint \(MemoryLayout<SliceEndpoint>.size) ObjectMeta \(MemoryLayout<ObjectMeta>.size) Service \(MemoryLayout<Service>.size)")

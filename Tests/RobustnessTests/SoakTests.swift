@@ -44,8 +44,12 @@ struct SoakTests {
         }
     }
 
-    /// Resident memory in bytes (Linux), for the soak's "memory stays flat" check.
+    /// Resident memory in bytes (Linux) after handing free heap pages back (`malloc_trim`):
+    /// without it, glibc's adaptive mmap threshold keeps the pages of the invariant checks' big
+    /// temporary arrays, and resident memory climbs for a while with no object kept.
     static func residentBytes() -> Int {
+        typealias Trim = @convention(c) (Int) -> CInt
+        if let sym = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") { _ = unsafeBitCast(sym, to: Trim.self)(0) }
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
@@ -57,6 +61,8 @@ struct SoakTests {
     func eventsKeepTheInvariants() throws {
         let total = Int(ProcessInfo.processInfo.environment["SVCLAB_SOAK_EVENTS"] ?? "") ?? 20_000
         var warmRSS = 0
+        var warmFootprint: [String: Int] = [:]
+        var rssSeries: [Int] = []   // MiB at every tenth of the run
         let s = Session.demo(seed: 11)
         _ = s.runScript("""
         kubectl create deployment shop --image=ghcr.io/svclab/shop:1.0 --port=8080 --replicas=4
@@ -99,11 +105,19 @@ struct SoakTests {
             }
             events += 1
             if events % max(2000, total / 50) == 0 { Self.checkInvariants(c, "after \(events) events") }
-            if events == total / 10 { warmRSS = Self.residentBytes() }
+            if events % (total / 10) == 0 { rssSeries.append(Self.residentBytes() / 1_048_576) }
+            // Warm-up: the first fifth (containers and the allocator reach their working size).
+            if events == total / 5 { warmRSS = Self.residentBytes(); warmFootprint = c.footprint() }
         }
         c.advance(bySeconds: 120)
         Self.checkInvariants(c, "at the end")
         let endRSS = Self.residentBytes()
+        // Nothing the engine keeps grows after warm-up (events and timers move with the workload).
+        let endFootprint = c.footprint()
+        for (part, warm) in warmFootprint.sorted(by: { $0.key < $1.key }) {
+            #expect(endFootprint[part, default: 0] <= warm + warm / 10 + 50, "\(part): \(warm) after warm-up, \(endFootprint[part, default: 0]) at the end")
+        }
+        print("soak: resident MiB at each tenth: \(rssSeries)")
         print("soak: \(total) events, resident memory \(warmRSS / 1_048_576) MiB after warm-up, \(endRSS / 1_048_576) MiB at the end, \(c.events.list(namespace: nil).count) events stored, simulated \((c.now - VirtualClock.defaultStart) / 1000) s")
     }
 }
