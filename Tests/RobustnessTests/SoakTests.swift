@@ -113,8 +113,10 @@ struct SoakTests {
         Self.checkInvariants(c, "at the end")
         let endRSS = Self.residentBytes()
         // Nothing the engine keeps grows after warm-up (events and timers move with the workload).
+        // Only the long soak has one: the first fifth of 20,000 events is less than the events'
+        // one-hour TTL of simulated time, so the short run is still filling up.
         let endFootprint = c.footprint()
-        for (part, warm) in warmFootprint.sorted(by: { $0.key < $1.key }) {
+        for (part, warm) in warmFootprint.sorted(by: { $0.key < $1.key }) where total >= 200_000 {
             #expect(endFootprint[part, default: 0] <= warm + warm / 10 + 50, "\(part): \(warm) after warm-up, \(endFootprint[part, default: 0]) at the end")
         }
         print("soak: resident MiB at each tenth: \(rssSeries)")
