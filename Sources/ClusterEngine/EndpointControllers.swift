@@ -116,7 +116,8 @@ extension Cluster {
     private func updateEndpointsObject(_ svc: Service, _ key: ObjectKey, _ changed: [(name: String, pod: Pod?)]) -> Bool {
         // Every check comes first, holding no copy of the object: it is then changed in place, so
         // its address lists (hundreds of entries) are not copied for a one-pod change.
-        guard let ports = singleSubsetPorts(key, svc) else { return false }
+        // (Near capacity the full sync decides, since it may have to truncate.)
+        guard let ports = singleSubsetPorts(key, svc, adding: changed.count) else { return false }
         var ready: [EndpointAddress] = [], notReady: [EndpointAddress] = []
         for case let (_, pod?) in changed {
             guard let (address, isReady) = endpointAddress(pod, svc) else { continue }
@@ -156,10 +157,11 @@ extension Cluster {
     }
 
     /// The ports of the Service's Endpoints when it has the shape the incremental path handles
-    /// (one subset, labels current); nil otherwise.
-    private func singleSubsetPorts(_ key: ObjectKey, _ svc: Service) -> [EndpointPort]? {
+    /// (one subset, labels current, room for `adding` more addresses); nil otherwise.
+    private func singleSubsetPorts(_ key: ObjectKey, _ svc: Service, adding: Int) -> [EndpointPort]? {
         guard let ep = endpoints.get(key), ep.subsets.count == 1, !svc.spec.ports.isEmpty,
-              ep.metadata.labels == endpointLabels(svc) else { return nil }
+              ep.metadata.labels == endpointLabels(svc), ep.metadata.annotations[Self.overCapacityAnnotation] == nil,
+              ep.subsets[0].addresses.count + ep.subsets[0].notReadyAddresses.count + adding <= Self.maxEndpointsCapacity else { return nil }
         return ep.subsets[0].ports
     }
 
@@ -197,10 +199,13 @@ extension Cluster {
         let subsets = endpointSubsets(svc, selected)
         let labels = endpointLabels(svc)
         if var existing = endpoints.get(key) {
-            if existing.subsets == subsets && existing.metadata.labels == labels { return }
+            // As upstream: the stored (possibly truncated) subsets are compared with the full ones,
+            // so a Service over capacity is rewritten on every sync.
+            if existing.subsets == subsets && existing.metadata.labels == labels && capacityAnnotationSetCorrectly(existing) { return }
             existing.subsets = subsets
             existing.metadata.labels = labels
             existing.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(clock.now)
+            truncateToCapacity(&existing)
             putEndpoints(existing)
         } else {
             var ep = Endpoints()
@@ -211,8 +216,46 @@ extension Cluster {
             stampNew(&ep.metadata)
             ep.metadata.generation = 0
             ep.subsets = subsets
+            truncateToCapacity(&ep)
             putEndpoints(ep)
         }
+    }
+
+    /// The Endpoints controller's maxCapacity: more addresses than this are truncated.
+    static let maxEndpointsCapacity = 1000
+    static let overCapacityAnnotation = "endpoints.kubernetes.io/over-capacity"
+
+    private func capacityAnnotationSetCorrectly(_ ep: Endpoints) -> Bool {
+        let total = ep.subsets.reduce(0) { $0 + $1.addresses.count + $1.notReadyAddresses.count }
+        return total <= Self.maxEndpointsCapacity && ep.metadata.annotations[Self.overCapacityAnnotation] == nil
+    }
+
+    /// truncateEndpoints: keeps at most 1,000 addresses, ready ones first, spread over the subsets
+    /// in proportion (rounded up, so the last subset may get fewer), and marks the object.
+    private func truncateToCapacity(_ ep: inout Endpoints) {
+        let totalReady = ep.subsets.reduce(0) { $0 + $1.addresses.count }
+        let totalNotReady = ep.subsets.reduce(0) { $0 + $1.notReadyAddresses.count }
+        guard totalReady + totalNotReady > Self.maxEndpointsCapacity else {
+            ep.metadata.annotations[Self.overCapacityAnnotation] = nil
+            return
+        }
+        let truncateReady = totalReady > Self.maxEndpointsCapacity
+        let limit = truncateReady ? Self.maxEndpointsCapacity : Self.maxEndpointsCapacity - totalReady
+        let total = truncateReady ? totalReady : totalNotReady
+        var canBeAdded = limit
+        for i in ep.subsets.indices {
+            let inSubset = truncateReady ? ep.subsets[i].addresses.count : ep.subsets[i].notReadyAddresses.count
+            let share = min(Int((Double(inSubset) / Double(total) * Double(limit)).rounded(.up)), canBeAdded)
+            if truncateReady {
+                ep.subsets[i].addresses = Array(ep.subsets[i].addresses.prefix(share))
+                ep.subsets[i].notReadyAddresses = []
+                canBeAdded -= ep.subsets[i].addresses.count
+            } else {
+                ep.subsets[i].notReadyAddresses = Array(ep.subsets[i].notReadyAddresses.prefix(share))
+                canBeAdded -= ep.subsets[i].notReadyAddresses.count
+            }
+        }
+        ep.metadata.annotations[Self.overCapacityAnnotation] = "truncated"
     }
 
     private func portOrder(_ a: EndpointPort, _ b: EndpointPort) -> Bool { (a.name, a.port, a.proto) < (b.name, b.port, b.proto) }
@@ -451,7 +494,10 @@ extension Cluster {
             guard svc.spec.type != "ExternalName", let selector = svc.spec.selector, !selector.isEmpty else { continue }
             let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
             let selected = podsMatching(selector, in: key.namespace).compactMap { pods.get($0) }
-            if endpoints.get(key)?.subsets != endpointSubsets(svc, selected) { drift.append("Endpoints \(key)") }
+            var wantedEndpoints = Endpoints()
+            wantedEndpoints.subsets = endpointSubsets(svc, selected)
+            truncateToCapacity(&wantedEndpoints)
+            if endpoints.get(key)?.subsets != wantedEndpoints.subsets { drift.append("Endpoints \(key)") }
             let wanted = selected.compactMap { desiredSliceEndpoint($0, svc) }.map { "\($0)" }.sorted()
             let stored = slices(ofService: key).flatMap(\.endpoints).map { "\($0)" }.sorted()
             if wanted != stored { drift.append("EndpointSlices \(key)") }

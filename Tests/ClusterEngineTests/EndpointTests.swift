@@ -170,3 +170,24 @@ struct EndpointTests {
         #expect(c.pods.list(namespace: "default").filter { !$0.isTerminating }.count == 3)
     }
 }
+
+/// The Endpoints controller's maxCapacity (1,000): ready addresses are kept first, the object is
+/// annotated `endpoints.kubernetes.io/over-capacity: truncated`; the slices hold them all.
+struct EndpointCapacityTests {
+    @Test func overCapacityIsTruncatedAndAnnotated() throws {
+        let c = GeneratedCluster.make(nodes: 12, deployments: 1, replicas: 1_050, servicesPer: 1)
+        func addresses() -> (ready: Int, notReady: Int) {
+            let subsets = c.endpoints.get("default", "svc-0-0")?.subsets ?? []
+            return (subsets.reduce(0) { $0 + $1.addresses.count }, subsets.reduce(0) { $0 + $1.notReadyAddresses.count })
+        }
+        #expect(addresses().ready == 1_000 && addresses().notReady == 0)
+        #expect(c.endpoints.get("default", "svc-0-0")?.metadata.annotations["endpoints.kubernetes.io/over-capacity"] == "truncated")
+        #expect(c.slices(ofService: ObjectKey("default", "svc-0-0")).reduce(0) { $0 + $1.endpoints.count } == 1_050)
+        #expect(c.controllerDrift() == [])
+        try c.scale(kind: "Deployment", namespace: "default", name: "app-0", replicas: 900)
+        c.advance(bySeconds: 60)
+        #expect(addresses().ready == 900)
+        #expect(c.endpoints.get("default", "svc-0-0")?.metadata.annotations["endpoints.kubernetes.io/over-capacity"] == nil)
+        #expect(c.controllerDrift() == [])
+    }
+}
