@@ -111,7 +111,6 @@ struct WorkQueue: Sequence {
 
     var isEmpty: Bool { members.isEmpty }
     var count: Int { members.count }
-    var first: ObjectKey? { order.first }
     func contains(_ key: ObjectKey) -> Bool { members.contains(key) }
 
     mutating func append(_ key: ObjectKey) {
