@@ -14,6 +14,14 @@ public struct KeyBinding: Sendable {
 }
 
 public enum KeyTable {
+    /// A key that drives `svclab play`; outside a scenario it says so instead.
+    static func lessonKey(_ key: Character, _ step: LessonAction, _ help: String) -> KeyBinding {
+        KeyBinding(keys: [.char(key)], label: String(key), hint: nil, help: help) { s, _ in
+            guard s.lesson != nil else { s.flash = "\(key): only when playing a scenario (svclab play FILE)"; return [] }
+            return [.lesson(step)]
+        }
+    }
+
     public static let bindings: [KeyBinding] = [
         KeyBinding(keys: [.up, .char("k")], label: "↑/k", hint: nil, help: "move up in the focused pane") { s, v in s.move(-1, v); return [] },
         KeyBinding(keys: [.down, .char("j")], label: "↓/j", hint: nil, help: "move down in the focused pane") { s, v in s.move(1, v); return [] },
@@ -73,26 +81,11 @@ public enum KeyTable {
         KeyBinding(keys: [.char(".")], label: ".", hint: nil, help: "advance the clock one second (handy while paused)") { _, _ in [.step(1000)] },
         KeyBinding(keys: [.char(">")], label: ">", hint: nil, help: "run the clock 10× faster") { s, _ in s.speed = .fast; return [] },
         KeyBinding(keys: [.char("<")], label: "<", hint: nil, help: "back to real time (1×)") { s, _ in s.speed = .normal; return [] },
-        KeyBinding(keys: [.char("n")], label: "n", hint: nil, help: "scenario: next step (a challenge: check whether it is solved)") { s, _ in
-            guard s.lesson != nil else { s.flash = "n: only when playing a scenario (svclab play FILE)"; return [] }
-            return [.lesson(.next)]
-        },
-        KeyBinding(keys: [.char("p")], label: "p", hint: nil, help: "scenario: look back at the previous step's text") { s, _ in
-            guard s.lesson != nil else { s.flash = "p: only when playing a scenario (svclab play FILE)"; return [] }
-            return [.lesson(.previous)]
-        },
-        KeyBinding(keys: [.char("N")], label: "N", hint: nil, help: "scenario: skip the current challenge") { s, _ in
-            guard s.lesson != nil else { s.flash = "N: only when playing a scenario (svclab play FILE)"; return [] }
-            return [.lesson(.skip)]
-        },
-        KeyBinding(keys: [.char("h")], label: "h", hint: nil, help: "scenario: the next hint for the challenge") { s, _ in
-            guard s.lesson != nil else { s.flash = "h: only when playing a scenario (svclab play FILE)"; return [] }
-            return [.lesson(.hint)]
-        },
-        KeyBinding(keys: [.char("S")], label: "S", hint: nil, help: "scenario: show the challenge's solution") { s, _ in
-            guard s.lesson != nil else { s.flash = "S: only when playing a scenario (svclab play FILE)"; return [] }
-            return [.lesson(.solution)]
-        },
+        lessonKey("n", .next, "scenario: next step (a challenge: check whether it is solved)"),
+        lessonKey("p", .previous, "scenario: look back at the previous step's text"),
+        lessonKey("N", .skip, "scenario: skip the current challenge"),
+        lessonKey("h", .hint, "scenario: the next hint for the challenge"),
+        lessonKey("S", .solution, "scenario: show the challenge's solution"),
         KeyBinding(keys: [.char("R")], label: "R", hint: nil, help: "start/stop recording what you do as a scenario file (svclab-recording.yaml)") { _, _ in
             [.toggleRecording]
         },
