@@ -335,8 +335,7 @@ extension Cluster {
             guard let ep = desiredSliceEndpoint(pod, svc) else { continue }
             desiredByPorts[slicePorts(pod, svc), default: [:]][pod.metadata.uid] = ep
         }
-        let existing = slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.managedBy }
-        reconcileSlices(svc, key, desiredByPorts, existing, inScope: { _ in true })
+        reconcileSlices(svc, key, sliceLabels(svc), desiredByPorts, managedSlices(of: key), inScope: { _ in true })
     }
 
     /// The slices after a few pods changed, when the Service has the usual shape: its slices all
@@ -346,7 +345,7 @@ extension Cluster {
     /// slice is not even copied. False leaves the work to the full sync.
     private func updateSlices(_ svc: Service, _ key: ObjectKey, _ changed: [(name: String, pod: Pod?)]) -> Bool {
         let labels = sliceLabels(svc)
-        let existing = slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.managedBy }
+        let existing = managedSlices(of: key)
         guard let ports = existing.first?.ports, !ports.isEmpty,
               existing.allSatisfy({ $0.ports == ports && $0.metadata.labels == labels }) else { return false }
         var desired: OrderedDictionary<String, SliceEndpoint> = [:]
@@ -359,17 +358,21 @@ extension Cluster {
         let inScope = { (ep: SliceEndpoint) in ep.targetRef.map { $0.namespace == key.namespace && names.contains($0.name) } ?? true }
         // With no endpoint left at all the full sync decides (placeholder slice).
         guard !desired.isEmpty || existing.contains(where: { $0.endpoints.contains { !inScope($0) } }) else { return false }
-        reconcileSlices(svc, key, [ports: desired], existing, inScope: inScope)
+        reconcileSlices(svc, key, labels, [ports: desired], existing, inScope: inScope)
         return true
+    }
+
+    /// The Service's slices that this controller manages (others are a user's), in name order.
+    private func managedSlices(of key: ObjectKey) -> [EndpointSlice] {
+        slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.managedBy }
     }
 
     /// reconciler.reconcileByAddressType over `existing`, the Service's managed slices in name
     /// order. `desiredByPorts` holds the wanted endpoints that are in scope; endpoints out of scope
     /// are wanted exactly as they are.
-    private func reconcileSlices(_ svc: Service, _ key: ObjectKey,
+    private func reconcileSlices(_ svc: Service, _ key: ObjectKey, _ labels: [String: String],
                                  _ desiredByPorts: OrderedDictionary<[SlicePort], OrderedDictionary<String, SliceEndpoint>>,
                                  _ existing: [EndpointSlice], inScope: (SliceEndpoint) -> Bool) {
-        let labels = sliceLabels(svc)
         var existingByPorts: OrderedDictionary<[SlicePort], [EndpointSlice]> = [:]
         for s in existing { existingByPorts[s.ports, default: []].append(s) }
 

@@ -13,9 +13,10 @@ extension Cluster {
     /// client-go's aggregation key (object, reason, message, source) of an event, as a hash; the
     /// stored event is compared field by field, so a collision only costs a second lookup.
     private static func aggregateHash(_ e: Event) -> Int {
-        var h = Hasher()
-        for part in [e.involvedObject.kind, e.metadata.namespace, e.involvedObject.name, e.involvedObject.uid, e.involvedObject.fieldPath,
-                     e.reason, e.message, e.source.component, e.source.host] { h.combine(part) }
+        var h = Hasher()   // field by field: this runs for every event recorded
+        h.combine(e.involvedObject.kind); h.combine(e.metadata.namespace); h.combine(e.involvedObject.name)
+        h.combine(e.involvedObject.uid); h.combine(e.involvedObject.fieldPath); h.combine(e.reason)
+        h.combine(e.message); h.combine(e.source.component); h.combine(e.source.host)
         return h.finalize()
     }
 

@@ -11,34 +11,32 @@ import Glibc
 /// on request: `SVCLAB_MEMORY=1 swift test --filter MemoryBudgetTests` (BENCHMARKS.md quotes it).
 /// Resident memory after malloc_trim is what is measured, so figures move by a few percent.
 struct MemoryBudgetTests {
-    static func inUse() -> Int { SoakTests.residentBytes() }
-
     @Test(.enabled(if: getenv("SVCLAB_MEMORY") != nil)) func bytesPerPod() {
         print("sizes: Pod \(MemoryLayout<Pod>.size) Event \(MemoryLayout<Event>.size) EndpointAddress \(MemoryLayout<EndpointAddress>.size) SliceEndpoint \(MemoryLayout<SliceEndpoint>.size) ObjectMeta \(MemoryLayout<ObjectMeta>.size) Service \(MemoryLayout<Service>.size)")
-        let before = Self.inUse()
+        let before = SoakTests.residentBytes()
         let c = GeneratedCluster.make(nodes: 500, deployments: 100, replicas: 150, servicesPer: 10, probePeriodSeconds: 10)
-        let built = Self.inUse()
+        let built = SoakTests.residentBytes()
         let pods = c.pods.count
         print("pods \(pods) events \(c.events.count) slices \(c.endpointSlices.count) total in use \((built - before) / 1_000_000) MB = \((built - before) / pods) B/pod")
         // Events and their indexes.
         for e in c.events.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.events) }
         c.eventIndex = [:]; c.eventsByObject = SetIndex(); c.eventExpiry = .init(); c.recentEventWrites = [:]
-        let noEvents = Self.inUse()
+        let noEvents = SoakTests.residentBytes()
         print("events: \((built - noEvents) / pods) B/pod")
         for e in c.endpoints.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.endpoints) }
-        let noEndpoints = Self.inUse()
+        let noEndpoints = SoakTests.residentBytes()
         print("Endpoints: \((noEvents - noEndpoints) / pods) B/pod")
         for s in c.endpointSlices.list() { c.erase(ObjectKey(s.metadata.namespace, s.metadata.name), from: \.endpointSlices) }
-        let noSlices = Self.inUse()
+        let noSlices = SoakTests.residentBytes()
         print("EndpointSlices: \((noEndpoints - noSlices) / pods) B/pod")
         c.runtime = [:]
-        let noRuntime = Self.inUse()
+        let noRuntime = SoakTests.residentBytes()
         print("kubelet runtime: \((noSlices - noRuntime) / pods) B/pod")
         c.podsByLabel = SetIndex(); c.podsByNode = SetIndex(); c.podsByOwner = SetIndex(); c.addressBook = AddressBook(); c.timers = .init()
-        let noIndexes = Self.inUse()
+        let noIndexes = SoakTests.residentBytes()
         print("pod indexes + timers: \((noRuntime - noIndexes) / pods) B/pod")
         c.pods = TypedStore<Pod>()
-        let noPods = Self.inUse()
+        let noPods = SoakTests.residentBytes()
         print("pods: \((noIndexes - noPods) / pods) B/pod; rest \((noPods - before) / 1_000_000) MB")
         // 15.2 KB per pod when this was written (18.4 KB before the slice and event savings).
         #expect((built - before) / pods < 17_000)
