@@ -33,8 +33,7 @@ extension Cluster {
     @discardableResult
     func putPod(_ pod: Pod) -> Pod {
         write(pod, into: \.pods) { old, key in
-            if let old { unindexPod(old, key) }
-            indexPod(pod, key)
+            if let old { reindexPod(old: old, new: pod, key) } else { indexPod(pod, key) }
             podChanged(old: old, new: pods.get(key))
         }
     }
@@ -58,6 +57,32 @@ extension Cluster {
         if let owner = pod.metadata.controllerRef { podsByOwner.insert(owner.uid, key) }
         if !pod.spec.hostNetwork { addressBook.set(pod.status.podIP, .pod(key)) }
         countForOwner(pod, +1)
+    }
+
+    /// An update touches only the indexes whose inputs changed: most pod writes are status
+    /// changes, and re-filing every label term would touch sets of 150,000 pods (`tier=web`).
+    private func reindexPod(old: Pod, new: Pod, _ key: ObjectKey) {
+        if old.metadata.labels != new.metadata.labels {
+            for (k, v) in old.metadata.labels { podsByLabel.remove(labelTerm(key.namespace, k, v), key) }
+            for (k, v) in new.metadata.labels { podsByLabel.insert(labelTerm(key.namespace, k, v), key) }
+        }
+        if old.spec.nodeName != new.spec.nodeName {
+            if !old.spec.nodeName.isEmpty { podsByNode.remove(old.spec.nodeName, key) }
+            if !new.spec.nodeName.isEmpty { podsByNode.insert(new.spec.nodeName, key) }
+        }
+        if old.metadata.controllerRef?.uid != new.metadata.controllerRef?.uid {
+            if let owner = old.metadata.controllerRef { podsByOwner.remove(owner.uid, key) }
+            if let owner = new.metadata.controllerRef { podsByOwner.insert(owner.uid, key) }
+        }
+        if old.status.podIP != new.status.podIP || old.spec.hostNetwork != new.spec.hostNetwork {
+            addressBook.clear(old.status.podIP, .pod(key))
+            if !new.spec.hostNetwork { addressBook.set(new.status.podIP, .pod(key)) }
+        }
+        let counted = { (p: Pod) in (p.metadata.controllerRef, p.isTerminal, p.isTerminating, p.status.isReady) }
+        if counted(old) != counted(new) || old.metadata.labels != new.metadata.labels {
+            countForOwner(old, -1)
+            countForOwner(new, +1)
+        }
     }
 
     private func unindexPod(_ pod: Pod, _ key: ObjectKey) {
