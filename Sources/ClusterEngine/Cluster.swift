@@ -1,7 +1,6 @@
 import ClusterModel
 import DequeModule
 import HeapModule
-import OrderedCollections
 
 /// The simulated cluster: an in-process API server (store, admission, allocation) with the
 /// controllers that react to it. Every mutation goes through `put`/`remove`, which maintain the
@@ -49,7 +48,7 @@ public final class Cluster {
     var slicesByService = SetIndex()    // "ns/name" → endpoint slices
     var nodeOrder: [String] = []        // node names in creation order (scheduler rotation)
 
-    // Work queues (ordered sets: FIFO without duplicates, deterministic).
+    // Work queues (FIFO without duplicates, deterministic; see `WorkQueue`).
     var deploymentQueue = WorkQueue()
     var replicaSetQueue = WorkQueue()
     /// Queued ReplicaSets that lack their size (the rest only have status to recount), kept as
@@ -195,9 +194,7 @@ public final class Cluster {
     }
 
     func settle(batchingEndpoints: Bool) {
-        var rounds = 0
         while true {
-            rounds += 1
             // ReplicaSets act on a new size before the Deployment looks again, so a rollout's
             // next step sees the pods the last step removed (no transient pods over maxSurge).
             if let key = claimQueue.popFirst() { syncClaim(key); continue }
