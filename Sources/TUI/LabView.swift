@@ -34,8 +34,8 @@ public struct LabView: Equatable, Sendable {
         }
 
         public static func == (a: PodRow, b: PodRow) -> Bool {
-            a.name == b.name && a.ready == b.ready && a.status == b.status && a.ip == b.ip && a.node == b.node && a.labels == b.labels
-                && a.selected == b.selected && a.deployment == b.deployment && a.terms.map { "\($0.term)\($0.ok)" } == b.terms.map { "\($0.term)\($0.ok)" }
+            a.sameExceptSelection(b) && a.selected == b.selected
+                && a.terms.count == b.terms.count && zip(a.terms, b.terms).allSatisfy { $0.term == $1.term && $0.ok == $1.ok }
         }
     }
 
