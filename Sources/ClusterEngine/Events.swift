@@ -71,11 +71,10 @@ extension Cluster {
 
     /// The `limit` newest events of a namespace in `kubectl get events` order (lastTimestamp,
     /// then name), without sorting every event: events are written in clock order, so the newest
-    /// are among the last writes unless one second saw more writes than the window holds (then
-    /// it sorts them all, as before).
+    /// are among the last writes unless writes of the seconds shown were forgotten (then it sorts
+    /// them all).
     public func recentEvents(namespace: String, limit: Int) -> [Event] {
         guard limit > 0 else { return [] }
-        func order(_ a: Event, _ b: Event) -> Bool { (a.lastTimestamp, a.metadata.name) < (b.lastTimestamp, b.metadata.name) }
         let recent = recentEventWrites[namespace] ?? RecentEventWrites()
         // Newest writes first, each event once (its newest write carries its lastTimestamp); stop
         // after the second in which `limit` events were reached: ties in it are ordered by name.
@@ -91,11 +90,11 @@ extension Cluster {
             collected += 1
             if boundary == nil && collected >= limit { boundary = write.stamp }
         }
-        let shown = newest.unordered.map(\.event).sorted(by: order)
+        let shown = newest.unordered.sorted().map(\.event)
         // Exact when nothing was forgotten, or no write of the oldest shown second (or later) was.
         guard let forgotten = recent.forgottenUpTo else { return shown }
         if shown.count == limit, let oldest = shown.first, oldest.lastTimestamp > forgotten { return shown }
-        return Array(events.list(namespace: namespace).sorted(by: order).suffix(limit))
+        return Array(events.list(namespace: namespace).sorted(by: EventOrder.precedes).suffix(limit))
     }
 
     /// kube-apiserver's default --event-ttl: an event not repeated for an hour goes away.
@@ -112,11 +111,10 @@ extension Cluster {
                 let hash = Self.aggregateHash(old)
                 if eventIndex[hash] == top.key {
                     eventIndex[hash] = eventIndexCollisions[hash]?.removeFirst()
-                    if eventIndexCollisions[hash]?.isEmpty == true { eventIndexCollisions[hash] = nil }
                 } else {
                     eventIndexCollisions[hash]?.removeAll { $0 == top.key }
-                    if eventIndexCollisions[hash]?.isEmpty == true { eventIndexCollisions[hash] = nil }
                 }
+                if eventIndexCollisions[hash]?.isEmpty == true { eventIndexCollisions[hash] = nil }
                 eventsByObject.remove(Self.objectTerm(old.involvedObject.kind, top.key.namespace, old.involvedObject.name), top.key)
             }
         }
@@ -127,7 +125,7 @@ extension Cluster {
         let ns = ref.namespace.isEmpty ? "default" : ref.namespace
         return eventsByObject.get(Self.objectTerm(ref.kind, ns, ref.name)).compactMap { events.get($0) }
             .filter { ref.uid.isEmpty || $0.involvedObject.uid == ref.uid }
-            .sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }
+            .sorted(by: EventOrder.precedes)
     }
 }
 
@@ -150,9 +148,8 @@ struct RecentEventWrites {
 /// An event ordered as `kubectl get events` lists them: lastTimestamp, then name.
 struct EventOrder: Comparable {
     var event: Event
-    static func < (a: EventOrder, b: EventOrder) -> Bool {
-        (a.event.lastTimestamp, a.event.metadata.name) < (b.event.lastTimestamp, b.event.metadata.name)
-    }
+    static func precedes(_ a: Event, _ b: Event) -> Bool { (a.lastTimestamp, a.metadata.name) < (b.lastTimestamp, b.metadata.name) }
+    static func < (a: EventOrder, b: EventOrder) -> Bool { precedes(a.event, b.event) }
     static func == (a: EventOrder, b: EventOrder) -> Bool {
         a.event.lastTimestamp == b.event.lastTimestamp && a.event.metadata.name == b.event.metadata.name
     }
