@@ -16,6 +16,11 @@ public final class Cluster {
         public var loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange
         /// Off: every Endpoints/EndpointSlice sync recomputes its Service in full (tests compare the two).
         public var incrementalEndpoints = true
+        /// The most pods the simulation holds (the design envelope is 150,000). A real cluster
+        /// would keep creating until etcd or a quota stopped it; here the ReplicaSet controller's
+        /// creations fail with a FailedCreate event, so a scale to 100,000,000 followed by a
+        /// week-long wait cannot exhaust the machine's memory.
+        public var maxPods = 200_000
         public init(seed: UInt64 = 1, workerNodes: Int = 3) { self.seed = seed; self.workerNodes = workerNodes }
     }
 
@@ -54,6 +59,9 @@ public final class Cluster {
     /// Queued ReplicaSets that lack their size (the rest only have status to recount), kept as
     /// they are queued and their pods come and go, so `settle` need not look at every one.
     var unsizedQueuedReplicaSets = Set<ObjectKey>()
+    /// ReplicaSets that created a full burst (burstReplicas) and wait for their next sync, when
+    /// it is allowed again: a scale to millions answers at once and grows over time.
+    var replicaSetBurstUntil: [ObjectKey: Millis] = [:]
     var schedulingQueue = WorkQueue()
     var serviceQueue = WorkQueue()
     var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
@@ -149,14 +157,18 @@ public final class Cluster {
     }
 
     public func advance(byMillis ms: Millis) { advance(to: clock.now + ms) }
-    public func advance(bySeconds s: Double) { advance(to: clock.now + Millis((s * 1000).rounded())) }
+    public func advance(bySeconds s: Double) {
+        // Callers refuse absurd durations with a message; this only guarantees no trap.
+        guard s.isFinite, s > 0 else { settle(); return }
+        advance(to: clock.now.addingClamped(Millis(min(s * 1000, 9.0e15).rounded())))
+    }
 
     /// When the next timer is due, if any (lets `kubectl wait` and watches jump ahead).
     public var nextTimerDue: Millis? { timers.min?.due }
 
     func schedule(after ms: Millis, _ action: TimerAction) {
         timerSequence += 1
-        timers.insert(Timer(due: clock.now + max(0, ms), sequence: timerSequence, action: action))
+        timers.insert(Timer(due: clock.now.addingClamped(max(0, ms)), sequence: timerSequence, action: action))
     }
 
     /// Drains the controllers' work queues until nothing is left to do.
@@ -237,6 +249,8 @@ enum TimerAction {
     case kubelet(ObjectKey, uid: String, step: KubeletStep)
     /// The end of an Endpoints batch (the settle that follows does the work).
     case flushEndpoints
+    /// A ReplicaSet that created a full burst of pods may sync again.
+    case replicaSetBurst(ObjectKey)
 }
 
 extension Cluster {
@@ -249,7 +263,7 @@ extension Cluster {
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "runtime": runtime.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
             "sliceAddressLists": sliceAddressLists.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
-            "unschedulable": unschedulable.count, "serviceEnvCache": serviceEnvCache.count,
+            "unschedulable": unschedulable.count, "replicaSetBursts": replicaSetBurstUntil.count, "serviceEnvCache": serviceEnvCache.count,
         ]
     }
 }

@@ -33,6 +33,9 @@ extension Cluster {
         switch action {
         case .flushEndpoints:
             if let at = flushTimerAt, at <= clock.now { flushTimerAt = nil }
+        case let .replicaSetBurst(key):
+            replicaSetBurstUntil[key] = nil
+            if replicaSets.get(key) != nil { enqueueReplicaSet(key) }
         case let .kubelet(key, uid, step):
             guard var pod = pods.get(key), pod.metadata.uid == uid else { return }
             switch step {
@@ -224,7 +227,7 @@ extension Cluster {
         }
         if pod.isTerminating { return }
         var p = pod
-        p.metadata.deletionTimestamp = (clock.now / 1000) * 1000 + grace * 1000
+        p.metadata.deletionTimestamp = ((clock.now / 1000) * 1000).addingClamped(grace.secondsAsMillisClamped)
         p.metadata.deletionGracePeriodSeconds = grace
         putPod(p)
         let ref = reference(Pod.kind, p.metadata)
@@ -232,7 +235,7 @@ extension Cluster {
             let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
             recordEvent(cref, reason: "Killing", message: "Stopping container \(c.name)", component: "kubelet", host: p.spec.nodeName)
         }
-        let shutdown = min(grace * 1000, ImageSizes.shutdownMillis(for: p.spec.containers.first?.image ?? "", command: p.spec.containers.first?.command) + jitter(0...700))
+        let shutdown = min(grace.secondsAsMillisClamped, ImageSizes.shutdownMillis(for: p.spec.containers.first?.image ?? "", command: p.spec.containers.first?.command) + jitter(0...700))
         schedule(after: shutdown, .kubelet(key, uid: p.metadata.uid, step: .stopContainers))
     }
 

@@ -299,12 +299,29 @@ extension Cluster {
     /// Work per sync is constant while the ReplicaSet has its size: its status comes from counts
     /// the pod write path keeps (`podCountsByOwner`); only creating or choosing victims, and
     /// availability with minReadySeconds, look at the pods themselves.
+    /// kube-controller-manager's ReplicaSet controller: pods created or deleted in one sync.
+    static let burstReplicas = 500
+
     func syncReplicaSet(_ key: ObjectKey) {
         guard var rs = replicaSets.get(key) else { return }
         let diff = (podCountsByOwner[rs.metadata.uid]?.active ?? 0) - rs.desiredReplicas
         let ref = reference(ReplicaSet.kind, rs.metadata, apiVersion: ReplicaSet.apiVersion)
         if diff < 0 {
-            for _ in 0..<min(-diff, 500) { createPod(from: rs, ref: ref) }
+            // Upstream's burstReplicas: at most 500 pods per sync; the next sync comes when the
+            // creations have been observed (here: one simulated second later), so a scale to
+            // 100,000,000 answers at once and the pods appear 500 a second, never all at once.
+            if replicaSetBurstUntil[key] == nil && pods.count >= config.maxPods {
+                recordEvent(ref, type: "Warning", reason: "FailedCreate",
+                            message: "Error creating: svclab simulates at most \(config.maxPods) pods; delete some or scale down",
+                            component: "replicaset-controller")
+            } else if replicaSetBurstUntil[key] == nil {
+                let wanted = min(-diff, Self.burstReplicas, config.maxPods - pods.count)
+                for _ in 0..<wanted { createPod(from: rs, ref: ref) }
+                if wanted == Self.burstReplicas && -diff > wanted {
+                    replicaSetBurstUntil[key] = clock.now + 1000
+                    schedule(after: 1000, .replicaSetBurst(key))
+                }
+            }
         } else if diff > 0 {
             // Choosing victims needs an order (sorted keys keep runs identical).
             let active = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }.filter { !$0.isTerminal && !$0.isTerminating }

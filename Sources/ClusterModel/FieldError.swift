@@ -79,7 +79,7 @@ public struct FieldError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(body)" }
 }
 
-/// Go's `%q` for the ASCII-and-printable cases a manifest contains.
+/// Go's `%q`: control characters (C0, DEL, C1) never reach the terminal raw.
 public func goQuote(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
@@ -89,9 +89,16 @@ public func goQuote(_ s: String) -> String {
         case "\n": out += "\\n"
         case "\t": out += "\\t"
         case "\r": out += "\\r"
+        case "\u{07}": out += "\\a"
+        case "\u{08}": out += "\\b"
+        case "\u{0C}": out += "\\f"
+        case "\u{0B}": out += "\\v"
         default:
             if scalar.value < 0x20 || scalar.value == 0x7f {
                 out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2, with: "0")
+            } else if (0x80...0x9f).contains(scalar.value) || scalar.value == 0xfeff || (0x2028...0x2029).contains(scalar.value) {
+                // Not printable in Go (unicode.IsPrint): \u escapes, as %q writes them.
+                out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4, with: "0")
             } else {
                 out.unicodeScalars.append(scalar)
             }

@@ -3,6 +3,21 @@ import Foundation
 /// Milliseconds since the Unix epoch, on the engine's virtual clock.
 public typealias Millis = Int64
 
+extension Int64 {
+    /// Sum that stops at the largest value instead of trapping (a grace period of 2^63 seconds
+    /// is accepted by the API, as Go's wrapping arithmetic accepts it; time just never reaches it).
+    public func addingClamped(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+
+    /// Seconds as milliseconds, saturating.
+    public var secondsAsMillisClamped: Int64 {
+        let (product, overflow) = multipliedReportingOverflow(by: 1000)
+        return overflow ? (self > 0 ? .max / 2 : .min / 2) : product
+    }
+}
+
 public enum Timestamps {
     /// RFC 3339 with second precision, UTC (`2025-06-01T12:00:00Z`), as metav1.Time serialises.
     public static func rfc3339(_ ms: Millis) -> String {

@@ -132,14 +132,18 @@ public enum ValueLoader {
     public static func documents(from text: String) throws(DocumentSyntaxError) -> [Value] {
         var result: [Value] = []
         do {
-            let nodes = try Yams.compose_all(yaml: text)
-            var iterator = nodes.makeIterator()
-            while let node = iterator.next() {
+            if let line = AliasBudget.complexKeyLine(in: text) {
+                throw DocumentSyntaxError("error converting YAML to JSON: yaml: line \(line): invalid map key: an alias or collection used as a key")
+            }
+            // The parser stays alive while its nodes are examined: they hold anchors weakly.
+            let parser = try Yams.Parser(yaml: text)
+            while let node = try parser.nextRoot() {
+                guard AliasBudget.allows(node) else {
+                    throw DocumentSyntaxError("error converting YAML to JSON: yaml: \(AliasBudget.message)")
+                }
                 let value = try convert(node)
                 if !value.isNull { result.append(value) }
             }
-            // The sequence stops at a syntax error and keeps it; surface it.
-            if let error = iterator.error { throw error }
         } catch let error as DocumentSyntaxError {
             throw error
         } catch let error as YamlError {

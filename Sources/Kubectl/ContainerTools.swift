@@ -105,7 +105,11 @@ struct ContainerShell {
         case "true": return ProcessResult()
         case "false": return ProcessResult(exitCode: 1)
         case "sleep":
-            let seconds = args.first.flatMap { Durations.parseSleep($0) } ?? 0
+            guard let first = args.first else { return ProcessResult(stderr: "sleep: missing operand\nTry 'sleep --help' for more information.\n", exitCode: 1) }
+            guard let seconds = Durations.parseSleep(first, allowInfinity: true) else {
+                return ProcessResult(stderr: "sleep: invalid time interval \(Durations.shellQuoted(first))\nTry 'sleep --help' for more information.\n", exitCode: 1)
+            }
+            if let refusal = Durations.refuseLongJump(seconds, asked: first, tool: "sleep") { return ProcessResult(stderr: refusal + "\n", exitCode: 1) }
             cluster.advance(bySeconds: seconds)
             return ProcessResult()
         case "cat":

@@ -9,7 +9,8 @@ struct CreateCommand: KubectlCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: [.customShort("f", allowingJoined: true), .customLong("filename")]) var filenames: [String] = []
     @Option(name: .customLong("image")) var images: [String] = []
-    @Option(name: [.customShort("r", allowingJoined: true), .customLong("replicas")]) var replicas: Int = 1
+    // Int32 as kubectl declares it (Int32Var), so a count beyond int32 is pflag's range error.
+    @Option(name: [.customShort("r", allowingJoined: true), .customLong("replicas")]) var replicas: Int32 = 1
     @Option(name: .customLong("port")) var port: Int = -1
     @Option(name: .customLong("tcp")) var tcp: [String] = []
     @Option(name: .customLong("node-port")) var nodePort: Int = 0
@@ -52,7 +53,7 @@ struct CreateCommand: KubectlCommand {
             let name = rest[0]
             var d = Deployment()
             d.metadata = ObjectMeta(name: name, namespace: ctx.namespace, labels: ["app": name])
-            d.spec.replicas = replicas
+            d.spec.replicas = Int(replicas)
             d.spec.selector = LabelSelector(matchLabels: ["app": name])
             d.spec.template.metadata.labels = ["app": name]
             d.spec.template.spec.containers = images.map { image in

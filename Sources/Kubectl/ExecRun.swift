@@ -285,6 +285,12 @@ struct PortForwardCommand: KubectlCommand {
         for spec in args.dropFirst() {
             let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             let local = parts[0], remote = parts.count > 1 ? parts[1] : parts[0]
+            // kubectl's parsePorts: each side is a uint16 (strconv.ParseUint(s, 10, 16)).
+            for (side, text) in [("local", local), ("remote", remote)] where !(side == "local" && text.isEmpty) && UInt16(text) == nil && (side == "local" || Int(text) != nil || text.allSatisfy(\.isASCIIDigit)) {
+                let why = !text.isEmpty && text.allSatisfy(\.isASCIIDigit) ? "value out of range" : "invalid syntax"
+                out.fail("error: error parsing \(side) port '\(text)': strconv.ParseUint: parsing \(goQuote(text)): \(why)")
+                return out
+            }
             var containerPort = remote
             if let svc {
                 // A Service port is mapped through targetPort to the pod's container port.

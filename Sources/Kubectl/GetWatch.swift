@@ -126,7 +126,7 @@ extension GetCommand {
         }
         defer { cluster.unwatch(id) }
 
-        let timeout = global.requestTimeout.flatMap { Durations.parseSleep($0) }.map { Millis($0 * 1000) }
+        let timeout = global.requestTimeout.flatMap { Durations.parseSleep($0) }.map { Millis(min($0, Durations.maxJumpSeconds) * 1000) }
         let start = cluster.now
         if let live {
             while !live.interrupted() {

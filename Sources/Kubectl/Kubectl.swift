@@ -172,7 +172,19 @@ public enum Kubectl {
         if message.hasPrefix("The value"), let value = quoted(message) {
             let rest = message.dropFirst(message.distance(from: message.startIndex, to: message.range(of: "for ")?.upperBound ?? message.startIndex))
             let flag = quoted(String(rest)).map { String($0.split(separator: " ").first ?? "") } ?? ""
-            return "error: invalid argument \"\(value)\" for \"\(flag)\" flag: strconv.ParseInt: parsing \"\(value)\": invalid syntax" + see
+            // strconv.ParseInt: digits that do not fit in 64 bits are out of range, anything else is syntax.
+            let digits = value.first.map { "+-".contains($0) } == true ? value.dropFirst() : Substring(value)
+            let why = !digits.isEmpty && digits.allSatisfy(\.isASCIIDigit) ? "value out of range" : "invalid syntax"
+            // pflag names a flag that has a shorthand as "-r, --replicas", whichever was typed.
+            let pairs: [String: String] = name == "create" ? ["-r": "--replicas", "--replicas": "-r", "-v": "--v", "--v": "-v"] : ["-v": "--v", "--v": "-v"]
+            let long = flag.hasPrefix("--") ? flag : pairs[flag] ?? flag
+            let shown = pairs[long].map { "\($0), \(long)" } ?? flag
+            // `create deployment` and its siblings report flag errors through cobra's own
+            // handler: "Error:" and the subcommand's help (kubectl.1.33).
+            if name == "create", let sub = args.first(where: { !$0.hasPrefix("-") }) {
+                return "Error: invalid argument \(goQuote(value)) for \(goQuote(shown)) flag: strconv.ParseInt: parsing \(goQuote(value)): \(why)\nSee 'kubectl create \(sub) --help' for usage."
+            }
+            return "error: invalid argument \(goQuote(value)) for \(goQuote(shown)) flag: strconv.ParseInt: parsing \(goQuote(value)): \(why)" + see
         }
         if message.hasPrefix("Unexpected argument") {
             return "error: \(message.prefix(1).lowercased() + message.dropFirst())" + see

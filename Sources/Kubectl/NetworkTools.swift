@@ -37,8 +37,8 @@ struct CurlTool {
                 case "--head": o.head = true
                 case "--fail": o.fail = true
                 case "--location", "--insecure", "--no-progress-meter", "--compressed", "--http1.1": break  // accepted; nothing to simulate
-                case "--max-time": guard let v = inline ?? value(flag), let d = Double(v) else { return .failure(KubectlFailure("curl: option \(flag): expected a proper numerical parameter")) }; o.maxTime = d
-                case "--connect-timeout": guard let v = inline ?? value(flag), let d = Double(v) else { return .failure(KubectlFailure("curl: option \(flag): expected a proper numerical parameter")) }; o.connectTimeout = d
+                case "--max-time": guard let v = inline ?? value(flag), let d = CurlNumber.seconds(v) else { return .failure(KubectlFailure("curl: option \(flag): expected a proper numerical parameter")) }; o.maxTime = d
+                case "--connect-timeout": guard let v = inline ?? value(flag), let d = CurlNumber.seconds(v) else { return .failure(KubectlFailure("curl: option \(flag): expected a proper numerical parameter")) }; o.connectTimeout = d
                 case "--output": o.output = inline ?? value(flag)
                 case "--write-out": o.writeOut = inline ?? value(flag)
                 case "--header", "--request", "--data", "--user-agent", "--retry", "--user", "--resolve": _ = inline ?? value(flag)
@@ -53,7 +53,7 @@ struct CurlTool {
                         let v = chars.isEmpty ? value("-\(c)") : String(chars)
                         chars = []
                         switch c {
-                        case "m": guard let v, let d = Double(v) else { return .failure(KubectlFailure("curl: option -m: expected a proper numerical parameter")) }; o.maxTime = d
+                        case "m": guard let v, let d = CurlNumber.seconds(v) else { return .failure(KubectlFailure("curl: option -m: expected a proper numerical parameter")) }; o.maxTime = d
                         case "o": o.output = v
                         case "w": o.writeOut = v
                         default: break
@@ -92,7 +92,7 @@ struct CurlTool {
         guard let target = RequestTarget.parse(url) else {
             return ProcessResult(stderr: o.silent && !o.showError ? "" : "curl: (3) URL rejected: Bad hostname\n", exitCode: 3)
         }
-        let limit = [o.connectTimeout, o.maxTime].compactMap { $0 }.min().map { Millis($0 * 1000) }
+        let limit = [o.connectTimeout, o.maxTime].compactMap { $0 }.min().map { Millis(clamping: Int64(min($0, 9e15) * 1000)) }
         let result = cluster.request(from: pod, url: target, connectTimeout: limit.map { $0 + 1 })
         let showErrors = !o.silent || o.showError
         let meter = !o.silent && !tty && !o.verbose
@@ -216,18 +216,24 @@ struct WgetTool {
         var i = 0
         while i < args.count {
             let a = args[i]
-            if a == "-O" || a == "-T" { i += 1; if a == "-O" { toStdout = args.indices.contains(i) && args[i] == "-" } else { timeout = args.indices.contains(i) ? Double(args[i]) : nil } }
+            var timeoutText: String?
+            if a == "-O" || a == "-T" { i += 1; if a == "-O" { toStdout = args.indices.contains(i) && args[i] == "-" } else { timeoutText = args.indices.contains(i) ? args[i] : "" } }
             else if a.hasPrefix("-") {
                 for c in a.dropFirst() { if c == "q" { quiet = true } }
                 if a.hasSuffix("O-") { toStdout = true }
-                if a.hasPrefix("-T"), a.count > 2 { timeout = Double(a.dropFirst(2)) }
+                if a.hasPrefix("-T"), a.count > 2 { timeoutText = String(a.dropFirst(2)) }
             } else { url = a }
+            if let timeoutText {
+                // BusyBox's xatou_range: a whole number of seconds.
+                guard let t = UInt32(timeoutText) else { return ProcessResult(stderr: "wget: invalid number '\(timeoutText)'\n", exitCode: 1) }
+                timeout = Double(t)
+            }
             i += 1
         }
         guard let url, let target = RequestTarget.parse(url) else {
             return ProcessResult(stderr: "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n", exitCode: 1)
         }
-        let result = cluster.request(from: pod, url: target, connectTimeout: timeout.map { Millis($0 * 1000) })
+        let result = cluster.request(from: pod, url: target, connectTimeout: timeout.map { Millis(clamping: Int64($0 * 1000)) })
         var out = ProcessResult()
         let ip = result.connectIP ?? target.host
         if !quiet, result.connectIP != nil { out.stderr += "Connecting to \(target.host) (\(ip):\(target.port))\n" }
@@ -366,5 +372,19 @@ struct DigTool {
         }
         s += "\n;; SERVER: \(Cluster.dnsServiceIP)#53(\(Cluster.dnsServiceIP)) (UDP)\n\n"
         return ProcessResult(stdout: s)
+    }
+}
+
+/// curl's `secs2ms`: a timeout is digits with an optional fraction ("2", "0.5"); no sign, no
+/// exponent, no inf/nan, at most LONG_MAX/1000 - 1 seconds — anything else is "expected a
+/// proper numerical parameter".
+enum CurlNumber {
+    static func seconds(_ text: String) -> Double? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit),
+              parts.count == 1 || parts[1].allSatisfy(\.isASCIIDigit),
+              let secs = Int64(whole), secs <= Int64.max / 1000 - 1 else { return nil }
+        let fraction = parts.count == 2 ? Double("0." + parts[1].prefix(9)) ?? 0 : 0
+        return Double(secs) + fraction
     }
 }

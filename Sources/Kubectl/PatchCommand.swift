@@ -24,10 +24,12 @@ struct PatchCommand: KubectlCommand {
         }
         var text = patch
         if text == nil, let patchFile {
-            guard let t = try? ctx.session.readFile(ctx.session.resolvePath(patchFile)) else {
-                out.fail("error: unable to read patch file: open \(patchFile): no such file or directory"); return out
+            switch ctx.session.readUserFile(patchFile) {
+            case let .success(t): text = t
+            case let .failure(.outside(message)): out.fail(message); return out
+            case .failure(.notUTF8): out.fail(ManifestInputs.notUTF8(patchFile)); return out
+            case .failure(.notFound): out.fail("error: unable to read patch file: open \(patchFile): no such file or directory"); return out
             }
-            text = t
         }
         guard let text, !text.isEmpty else {
             out.fail("error: must specify --patch or --patch-file containing the contents of the patch")

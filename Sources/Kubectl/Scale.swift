@@ -57,13 +57,48 @@ struct ScaleCommand: KubectlCommand {
                 out.fail("error: Expected replicas to be \(currentReplicas), was \(existing)")
                 continue
             }
+            var size = replicas
+            if replicas > Int(Int32.max) {
+                // Beyond int32 the count reaches the server: with a precondition kubectl sends a
+                // Scale whose int32 wrapped (validation rejects a negative one); without, a merge
+                // patch {"spec":{"replicas":N}} that cannot decode into the int32 field
+                // (k8s.io/kubectl/pkg/scale ScaleSimple; apiserver handlers/patch.go).
+                if currentReplicas >= 0 {
+                    let wrapped = Int(Int32(truncatingIfNeeded: replicas))
+                    if wrapped < 0 {
+                        out.fail("The Scale \(goQuote(name)) is invalid: spec.replicas: Invalid value: \(wrapped): must be greater than or equal to 0")
+                        continue
+                    }
+                    size = wrapped
+                } else {
+                    guard let scaleJSON = Self.scaleJSON(t.kind, namespace: ctx.namespace, name: name, replicas: replicas, cluster: ctx.cluster) else {
+                        out.fail(t.notFound(name)); continue
+                    }
+                    out.fail("The request is invalid: patch: Invalid value: \(goQuote(scaleJSON)): json: cannot unmarshal number \(replicas) into Go struct field ScaleSpec.spec.replicas of type int32")
+                    continue
+                }
+            }
             do {
-                try ctx.cluster.scale(kind: t.kind, namespace: ctx.namespace, name: name, replicas: replicas)
+                try ctx.cluster.scale(kind: t.kind, namespace: ctx.namespace, name: name, replicas: size)
                 out.out("\(t.prefix)/\(name) scaled")
             } catch {
                 out.fail(error.kubectlMessage())
             }
         }
         return out
+    }
+
+    /// The Scale object after json-patch's merge: top-level keys sorted (it re-marshals a map),
+    /// untouched members as the server wrote them.
+    static func scaleJSON(_ kind: String, namespace: String, name: String, replicas: Int, cluster: Cluster) -> String? {
+        let meta: ObjectMeta, current: Int, selector: LabelSelector?
+        if kind == "Deployment", let d = cluster.deployments.get(namespace, name) {
+            meta = d.metadata; current = d.status.replicas; selector = d.spec.selector
+        } else if let rs = cluster.replicaSets.get(namespace, name) {
+            meta = rs.metadata; current = rs.status.replicas; selector = rs.spec.selector
+        } else { return nil }
+        let sel = (try? (selector ?? LabelSelector()).expression())?.description ?? ""
+        let metadata = "{\"name\":\(Value.jsonQuote(name)),\"namespace\":\(Value.jsonQuote(namespace)),\"uid\":\(Value.jsonQuote(meta.uid)),\"resourceVersion\":\(Value.jsonQuote(meta.resourceVersion)),\"creationTimestamp\":\(Value.jsonQuote(Timestamps.rfc3339(meta.creationTimestamp ?? 0)))}"
+        return "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":\(metadata),\"spec\":{\"replicas\":\(replicas)},\"status\":{\"replicas\":\(current),\"selector\":\(Value.jsonQuote(sel))}}"
     }
 }

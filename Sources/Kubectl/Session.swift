@@ -41,6 +41,8 @@ public final class Session {
         return (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted()
     }
     public var fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    /// Inside a lesson: the one folder its commands may read from (nil at the user's own shell).
+    public var confinement: FileConfinement?
     /// Set at an interactive terminal: watches follow the wall clock until Ctrl-C.
     public var live: LiveClock?
     /// `svclab shell --record FILE`: notes every command as a scenario step.
@@ -103,7 +105,7 @@ public final class Session {
             }
             stdin = body.joined(separator: "\n") + "\n"
             recordedBody = (body, terminator)
-        } else if parsed.stages.first?.contains("-") == true || parsed.stages.first?.contains("--filename=-") == true {
+        } else if let words = parsed.stages.first, FileArguments.readsStdin(words) {
             var rest: [String] = []
             while let l = source.nextLine() { echo?(l, false); rest.append(l) }
             stdin = rest.joined(separator: "\n") + "\n"
@@ -113,7 +115,12 @@ public final class Session {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         let recording = recorder != nil && !trimmed.isEmpty && !trimmed.hasPrefix("#") && !["exit", "clear"].contains(trimmed)
         if recording, let recorder {
-            let typed = recordedBody != nil && parsed.heredoc == nil ? line + " <<EOF" : line
+            var typed = recordedBody != nil && parsed.heredoc == nil ? line + " <<EOF" : line
+            // A recording stays self-contained: the files a command applied go in as a heredoc.
+            if recordedBody == nil, parsed.stages.count == 1, let inlined = inlineFiles(parsed.stages[0]) {
+                typed = inlined.line
+                recordedBody = (inlined.body, "EOF")
+            }
             recorder.record(line: typed, heredocBody: recordedBody?.0, terminator: recordedBody?.1, at: cluster.now)
         }
         let result = run(parsed, stdin: stdin)
@@ -123,6 +130,54 @@ public final class Session {
             try? recorder.flush()
         }
         return result
+    }
+
+    /// `kubectl apply -f a.yaml -f dir/` as `kubectl apply -f -` with the files' documents as its
+    /// input, for a recording; nil when the line names no file or one cannot be read (then the
+    /// line is recorded as typed and fails the same way on replay).
+    func inlineFiles(_ words: [String]) -> (line: String, body: [String])? {
+        let names = FileArguments.named(in: words)
+        guard !names.isEmpty, ["kubectl", "k"].contains(words[0]), !words.contains(where: { $0.hasPrefix("--patch-file") }) else { return nil }
+        var documents: [String] = []
+        for name in names {
+            var texts: [String] = []
+            switch listUserDirectory(name) {
+            case let .success(entries)?:
+                for e in entries where e.hasSuffix(".yaml") || e.hasSuffix(".yml") || e.hasSuffix(".json") {
+                    guard case let .success(t) = readUserFile((name as NSString).appendingPathComponent(e)) else { return nil }
+                    texts.append(t)
+                }
+            case nil:
+                guard case let .success(t) = readUserFile(name) else { return nil }
+                texts.append(t)
+            case .failure?: return nil
+            }
+            for t in texts { documents.append(t.hasSuffix("\n") ? String(t.dropLast()) : t) }
+        }
+        // The heredoc must not end early: a body line equal to EOF would.
+        let body = documents.joined(separator: "\n---\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard !body.contains("EOF") else { return nil }
+        var rewritten: [String] = []
+        var i = 0
+        var placed = false
+        while i < words.count {
+            let w = words[i]
+            if ["-f", "--filename"].contains(w), i + 1 < words.count {
+                i += 2
+            } else if w.hasPrefix("--filename=") || w.hasPrefix("-f=") || (w.hasPrefix("-f") && !w.hasPrefix("--") && w.count > 2) {
+                i += 1
+            } else {
+                rewritten.append(w); i += 1; continue
+            }
+            if !placed { rewritten += ["-f", "-"]; placed = true }
+        }
+        return (rewritten.map(Self.shellQuote).joined(separator: " ") + " <<EOF", body)
+    }
+
+    /// A word as a shell line writes it: bare when it is plain, else in single quotes.
+    static func shellQuote(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "_./:=,@%+-".unicodeScalars.contains($0) }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Runs a whole script and returns every command's output concatenated.
@@ -182,25 +237,53 @@ public final class Session {
         }
         var total: Double = 0
         for a in args {
-            guard let s = Durations.parseSleep(a) else {
-                out.fail("sleep: invalid time interval '\(a)'\nTry 'sleep --help' for more information.")
+            if a.hasPrefix("-"), a.count > 1 {
+                out.fail("sleep: invalid option -- '\(a.dropFirst().prefix(1))'\nTry 'sleep --help' for more information.")
+                return out
+            }
+            guard let s = Durations.parseSleep(a, allowInfinity: true) else {
+                out.fail("sleep: invalid time interval \(Durations.shellQuoted(a))\nTry 'sleep --help' for more information.")
                 return out
             }
             total += s
         }
+        if let refusal = Durations.refuseLongJump(total, asked: args.joined(separator: " "), tool: "sleep") { out.fail(refusal); return out }
         cluster.advance(bySeconds: total)
         return out
     }
 }
 
-enum Durations {
-    /// GNU `sleep` operands (`5`, `0.5`, `2m`, `1h`, `1d`) and Go durations (`1m30s`, `500ms`).
-    static func parseSleep(_ text: String) -> Double? {
-        if let v = Double(text), v >= 0 { return v }
-        if let last = text.last, "smhd".contains(last), let v = Double(text.dropLast()), v >= 0, !text.hasSuffix("ms") {
+public enum Durations {
+    /// The longest jump one command may make on the simulated clock: a week, the wait kubectl
+    /// makes for a negative `--timeout`. Longer waits end there; a longer `sleep` is refused.
+    public static let maxJumpSeconds: Double = 7 * 86_400
+
+    /// GNU `sleep` operands (`5`, `0.5`, `2m`, `1h`, `1d`, `inf`) and Go durations (`1m30s`,
+    /// `500ms`). Never NaN; infinity only when asked for (GNU sleep takes `inf`).
+    static func parseSleep(_ text: String, allowInfinity: Bool = false) -> Double? {
+        // Swift's Double() takes "nan", "0x1p3" and "1e5"; GNU's strtod-based parser takes the
+        // same forms, but NaN is never a time interval.
+        func number(_ t: Substring) -> Double? {
+            guard let v = Double(t), !v.isNaN, v >= 0, allowInfinity || v.isFinite else { return nil }
+            return v
+        }
+        if let v = number(Substring(text)) { return v }
+        if let last = text.last, "smhd".contains(last), !text.hasSuffix("ms"), let v = number(text.dropLast()) {
             return v * ["s": 1, "m": 60, "h": 3600, "d": 86400][String(last)]!
         }
         return parseGo(text)
+    }
+
+    /// A message when `seconds` is more than the simulated clock moves in one command.
+    public static func refuseLongJump(_ seconds: Double, asked: String, tool: String) -> String? {
+        guard !(seconds <= maxJumpSeconds) else { return nil }
+        return "\(tool): \(shellQuoted(asked)) is longer than svclab's simulated clock moves in one step (at most 168h, a week); the clock is virtual, so sleep in smaller steps"
+    }
+
+    /// GNU's quoting of an operand in messages: 'text', control characters escaped.
+    static func shellQuoted(_ s: String) -> String {
+        if s.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7f }) && !s.contains("'") { return "'\(s)'" }
+        return "$" + goQuote(s).dropFirst().dropLast().replacingOccurrences(of: "'", with: "\\'").wrapped("'")
     }
 
     /// Go's time.ParseDuration for the units kubectl flags use.
@@ -226,9 +309,15 @@ enum Durations {
             default: return nil
             }
             total += v * factor
+            // Go's ParseDuration: more than 2^63-1 nanoseconds is "invalid duration".
+            if !(total <= 9_223_372_036.854775807) { return nil }
         }
         return total
     }
+}
+
+extension String {
+    func wrapped(_ quote: String) -> String { quote + self + quote }
 }
 
 /// The text filters people pipe kubectl into.
@@ -272,17 +361,36 @@ enum Filters {
             if count { out.out(String(kept.count)) } else { kept.forEach { out.out($0) } }
             out.exitCode = kept.isEmpty ? 1 : 0
         case "head", "tail":
-            var n = 10
+            // GNU: `-n N`, `-nN`, `-N`; head `-n -N` is all but the last N, tail `-n +N` starts
+            // at line N. Counts beyond Int saturate (GNU treats them as "everything").
+            var count = 10, fromEnd = false, fromStart = false
             var i = 0
             while i < args.count {
                 let a = args[i]
-                if a == "-n", i + 1 < args.count, let v = Int(args[i + 1]) { n = v; i += 1 }
-                else if a.hasPrefix("-n"), let v = Int(a.dropFirst(2)) { n = v }
-                else if a.hasPrefix("-"), let v = Int(a.dropFirst()) { n = v }
-                else { out.fail("\(words[0]): invalid number of lines: '\(a)'"); return out }
+                var text: String
+                if a == "-n" || a == "--lines" {
+                    guard i + 1 < args.count else { out.fail("\(words[0]): option requires an argument -- 'n'\nTry '\(words[0]) --help' for more information."); return out }
+                    text = args[i + 1]; i += 1
+                } else if a.hasPrefix("--lines=") { text = String(a.dropFirst(8)) }
+                else if a.hasPrefix("-n") { text = String(a.dropFirst(2)) }
+                else if a.hasPrefix("-"), a.count > 1, a.dropFirst().allSatisfy(\.isASCIIDigit) { text = String(a.dropFirst()) }
+                else { out.fail("\(words[0]): cannot open \(Durations.shellQuoted(a)) for reading: No such file or directory"); return out }
+                var sign: Character?
+                if let f = text.first, f == "-" || f == "+" { sign = f; text.removeFirst() }
+                guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else {
+                    out.fail("\(words[0]): invalid number of lines: \(Durations.shellQuoted((sign.map(String.init) ?? "") + text))"); return out
+                }
+                count = Int(text) ?? Int.max
+                fromEnd = words[0] == "head" && sign == "-"
+                fromStart = words[0] == "tail" && sign == "+"
                 i += 1
             }
-            let kept = words[0] == "head" ? Array(lines.prefix(n)) : Array(lines.suffix(n))
+            let kept: ArraySlice<String>
+            if words[0] == "head" {
+                kept = fromEnd ? lines.dropLast(min(count, lines.count)) : lines.prefix(count)
+            } else {
+                kept = fromStart ? lines.dropFirst(min(max(count, 1) - 1, lines.count)) : lines.suffix(count)
+            }
             kept.forEach { out.out($0) }
         case "wc":
             if args == ["-l"] { out.out(String(lines.count)) }

@@ -1,6 +1,7 @@
 /// Splits one shell line the way a POSIX shell would for the few forms people type at a
 /// kubectl prompt: words with '…' and "…" quoting and backslash escapes, `|` pipelines,
-/// a `<<EOF` / `<<'EOF'` heredoc marker and `#` comments. No expansion, no redirection.
+/// a `<<EOF` / `<<'EOF'` heredoc marker and `#` comments. No expansion; `;`, `&&`, `||`, `&`
+/// and redirections are refused with a message that says so.
 public struct ShellLine: Equatable, Sendable {
     /// Each pipeline stage as its words.
     public var stages: [[String]]
@@ -8,6 +9,10 @@ public struct ShellLine: Equatable, Sendable {
     public var heredoc: String?
 
     public struct SyntaxError: Error, Equatable, Sendable { public var message: String }
+
+    static func unsupported(_ op: String) -> String {
+        "`\(op)` is not supported: svclab's shell runs one command per line (put each on its own line; inside a pod, kubectl exec POD -- sh -c '…' runs a shell)"
+    }
 
     public static func parse(_ line: String) throws(SyntaxError) -> ShellLine {
         var stages: [[String]] = [[]]
@@ -44,6 +49,8 @@ public struct ShellLine: Equatable, Sendable {
             case "\\":
                 inWord = true
                 if i + 1 < chars.count { word.append(chars[i + 1]); i += 1 }
+            case "|" where i + 1 < chars.count && chars[i + 1] == "|":
+                throw SyntaxError(message: Self.unsupported("||"))
             case "|":
                 endWord()
                 if stages[stages.count - 1].isEmpty { throw SyntaxError(message: "syntax error near unexpected token `|'") }
@@ -58,6 +65,13 @@ public struct ShellLine: Equatable, Sendable {
                 expectHeredocWord = true
                 while i < chars.count && chars[i] == " " { i += 1 }
                 continue
+            case ";", "&":
+                // A POSIX shell would sequence or background here; svclab runs one command a line.
+                let op = c == "&" && i + 1 < chars.count && chars[i + 1] == "&" ? "&&" : String(c)
+                throw SyntaxError(message: Self.unsupported(op))
+            case ">", "<":
+                let op = i + 1 < chars.count && chars[i + 1] == ">" && c == ">" ? ">>" : String(c)
+                throw SyntaxError(message: "redirection (`\(op)`) is not supported: svclab's shell reads and writes no files this way; pipe into grep, head, tail, wc or sort, or use kubectl apply -f - <<EOF for input")
             default:
                 inWord = true
                 word.append(c)

@@ -76,20 +76,36 @@ enum ManifestInputs {
             if f.hasPrefix("http://") || f.hasPrefix("https://") {
                 return .failure(KubectlFailure("error: unable to read URL \"\(f)\", server reported: svclab has no network access to fetch manifests"))
             }
-            let path = ctx.session.resolvePath(f)
-            if let entries = ctx.session.listDirectory(path) {
+            switch ctx.session.listUserDirectory(f) {
+            case let .failure(.outside(message))?: return .failure(KubectlFailure(message))
+            case let .success(entries)?:
                 for e in entries where e.hasSuffix(".yaml") || e.hasSuffix(".yml") || e.hasSuffix(".json") {
-                    let full = (path as NSString).appendingPathComponent(e)
-                    if let text = try? ctx.session.readFile(full) { inputs.append((text, (f as NSString).appendingPathComponent(e))) }
+                    let name = (f as NSString).appendingPathComponent(e)
+                    switch ctx.session.readUserFile(name) {
+                    case let .success(text): inputs.append((text, name))
+                    case let .failure(.outside(message)): return .failure(KubectlFailure(message))
+                    case .failure(.notUTF8): return .failure(KubectlFailure(notUTF8(name)))
+                    case .failure: continue
+                    }
                 }
                 continue
+            default: break
             }
-            guard ctx.session.fileExists(path), let text = try? ctx.session.readFile(path) else {
-                return .failure(KubectlFailure("error: the path \"\(f)\" does not exist"))
+            let text: String
+            switch ctx.session.readUserFile(f) {
+            case let .success(t): text = t
+            case let .failure(.outside(message)): return .failure(KubectlFailure(message))
+            case .failure(.notUTF8): return .failure(KubectlFailure(notUTF8(f)))
+            case .failure(.notFound): return .failure(KubectlFailure("error: the path \"\(f)\" does not exist"))
             }
             inputs.append((text, f))
         }
         return .success(inputs)
+    }
+
+    /// A binary or UTF-16 file: say what is wrong with it rather than that it is missing.
+    static func notUTF8(_ name: String) -> String {
+        "error: error parsing \(name): the file is not valid UTF-8 YAML or JSON"
     }
 }
 

@@ -138,7 +138,13 @@ extension Session {
     /// Class 11: a Deployment whose selector its own template does not satisfy.
     private func whyFile(_ file: String) -> CommandOutput {
         var out = CommandOutput()
-        guard let text = try? readFile(resolvePath(file)) else { out.fail("why: the path \(goQuote(file)) does not exist"); return out }
+        let text: String
+        switch readUserFile(file) {
+        case let .success(t): text = t
+        case let .failure(.outside(message)): out.fail(message); return out
+        case .failure(.notUTF8): out.fail(ManifestInputs.notUTF8(file)); return out
+        case .failure(.notFound): out.fail("why: the path \(goQuote(file)) does not exist"); return out
+        }
         var found = false
         for r in Manifest.load(text, source: file) {
             if case let .success(.service(svc)) = r {

@@ -1,5 +1,6 @@
 import ClusterModel
 import Foundation
+import Kubectl
 import Yams
 
 /// A scenario file (DESIGN.md §7): a cluster, setup manifests, and steps that narrate, run,
@@ -62,6 +63,15 @@ public struct Scenario: Sendable {
     public var steps: [Step] = []
     /// Where it was read from (messages and relative paths).
     public var path: String
+    /// Every command line the scenario runs (`run:`, `expect: {run:}`, `solution:`) with its
+    /// place in the file, for `svclab scenarios --check`.
+    public var commands: [CommandSite] = []
+
+    public struct CommandSite: Sendable {
+        public var line: String
+        /// `file:line:column`
+        public var position: String
+    }
 }
 
 /// The YAML node type (ClusterModel has a Kubernetes `Node` too).
@@ -75,16 +85,28 @@ public struct ScenarioError: Error, CustomStringConvertible, Sendable {
 /// Reads scenario YAML with positions, so every error names the place.
 public enum ScenarioParser {
     public static func load(path: String) throws(ScenarioError) -> Scenario {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError(message: "\(path): cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(message: "\(path):1:1: not valid UTF-8 YAML")
         }
         return try parse(text, path: path)
     }
 
     public static func parse(_ text: String, path: String) throws(ScenarioError) -> Scenario {
         let root: Node
+        // Kept alive while the nodes are read: they hold their anchors weakly (AliasBudget).
+        var parser: Yams.Parser?
+        if let line = AliasBudget.complexKeyLine(in: text) {
+            throw ScenarioError(message: "\(path):\(line):1: keys must be strings (an alias or collection used as a key)")
+        }
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw ScenarioError(message: "\(path): empty scenario") }
+            parser = try Yams.Parser(yaml: text)
+            guard let node = try parser?.singleRoot() else { throw ScenarioError(message: "\(path):1:1: empty scenario") }
+            guard AliasBudget.allows(node) else {
+                throw ScenarioError(message: "\(path):\(node.mark.map { "\($0.line):\($0.column)" } ?? "1:1"): \(AliasBudget.message)")
+            }
             root = node
         } catch let e as ScenarioError {
             throw e
@@ -94,23 +116,52 @@ public enum ScenarioParser {
             throw ScenarioError(message: "\(path): \(error)")
         }
         var r = Reader(path: path, directory: (path as NSString).deletingLastPathComponent)
-        return try r.scenario(root)
+        var scenario = try r.scenario(root)
+        scenario.commands = r.commands.sites
+        withExtendedLifetime(parser) {}
+        return scenario
+    }
+
+    /// Only a lesson's title, for listings: nothing else in the file is read or expanded.
+    public static func title(path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let parser = try? Yams.Parser(yaml: text), let root = try? parser.singleRoot(),
+              case let .mapping(m) = root, let title = m["title"], case let .scalar(s) = title else { return nil }
+        return s.string
     }
 
     static func yamlMessage(_ e: YamlError) -> String {
         switch e {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
             return "\(mark.line):\(mark.column): \(context.map { $0.text + " " } ?? "")\(problem)"
-        default: return "\(e)"
+        case let .composer(context, problem, mark, _):
+            return "\(mark.line):\(mark.column): \(context.map { $0.text + " " } ?? "")\(problem)"
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return "\(context.mark.line):\(context.mark.column): duplicate key \(duplicates.joined(separator: ", "))"
+        case let .reader(problem, offset, value, _):
+            return "1:1: \(problem) (byte \(offset ?? 0), value \(value))"
+        default: return "1:1: \(e)"
         }
     }
+
+    final class CommandLog { var sites: [Scenario.CommandSite] = [] }
 
     struct Reader {
         let path: String
         let directory: String
+        let commands = CommandLog()
+
+        func position(_ node: Node) -> String { "\(path):\(node.mark.map { "\($0.line):\($0.column)" } ?? "?")" }
+
+        /// A command line, noted with its place.
+        func command(_ node: Node, _ what: String) throws(ScenarioError) -> String {
+            let line = try string(node, what)
+            commands.sites.append(.init(line: line, position: position(node)))
+            return line
+        }
 
         func fail(_ node: Node, _ message: String) -> ScenarioError {
-            ScenarioError(message: "\(path):\(node.mark.map { "\($0.line):\($0.column)" } ?? "?"): \(message)")
+            ScenarioError(message: "\(position(node)): \(message)")
         }
 
         func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ScenarioError) -> [(String, Node)] {
@@ -189,18 +240,19 @@ public enum ScenarioParser {
                 for (key, value) in try mapping(item, "a setup item", allowed: ["file", "manifest"]) {
                     if key == "file" {
                         let rel = try string(value, "setup file")
-                        // A scenario reads only files beside it: no absolute paths, no climbing out.
-                        var depth = 0
-                        for part in rel.split(separator: "/") {
-                            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
-                            if depth < 0 { break }
-                        }
-                        guard !rel.hasPrefix("/"), depth >= 0 else {
+                        // A scenario reads only files inside its folder: no absolute paths, no
+                        // climbing out, and no symbolic link (to the file or a folder on its way)
+                        // that leads out — the real path is what is checked, not the text.
+                        let full = (directory.isEmpty ? "." : directory as NSString).appendingPathComponent(rel)
+                        guard !rel.hasPrefix("/"), let confinement = FileConfinement(folder: directory.isEmpty ? "." : directory, what: "the scenario's folder"),
+                              confinement.contains(full) else {
                             throw fail(value, "setup file \(goQuote(rel)) must stay inside the scenario's folder")
                         }
-                        let full = (directory as NSString).appendingPathComponent(rel)
-                        guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
+                        guard let data = FileManager.default.contents(atPath: full) else {
                             throw fail(value, "setup file \(goQuote(rel)) not found (paths are relative to the scenario)")
+                        }
+                        guard let text = String(data: data, encoding: .utf8) else {
+                            throw fail(value, "setup file \(goQuote(rel)) is not valid UTF-8 YAML")
                         }
                         out.append(Scenario.Setup(text: text, source: rel))
                     } else {
@@ -242,7 +294,7 @@ public enum ScenarioParser {
                 var checked = false
                 for (key, value) in pairs {
                     switch key {
-                    case "run": line = try string(value, "run")
+                    case "run": line = try command(value, "run")
                     default: checked = true; try outputCheck(key, value, into: &check)
                     }
                 }
@@ -317,7 +369,7 @@ public enum ScenarioParser {
                 var line = ""
                 var check = Scenario.OutputCheck()
                 for (key, value) in try mapping(node, "a run predicate", allowed: ["run", "contains", "matches", "equals", "exitCode"]) {
-                    if key == "run" { line = try string(value, "run") } else { try outputCheck(key, value, into: &check) }
+                    if key == "run" { line = try command(value, "run") } else { try outputCheck(key, value, into: &check) }
                 }
                 return .output(run: line, check: check)
             case "request":
@@ -350,7 +402,9 @@ public enum ScenarioParser {
                 case "goal": goal = try string(value, "goal")
                 case "hint", "hints": hints += try strings(value, key)
                 case "done": done = try predicate(value, "done")
-                default: solution = try strings(value, "solution")
+                default:
+                    solution = try strings(value, "solution")
+                    if case let .sequence(items) = value { for item in items { _ = try command(item, "solution") } } else { _ = try command(value, "solution") }
                 }
             }
             guard let done else { throw fail(node, "a challenge needs done: a predicate that holds once it is solved") }

@@ -8,7 +8,9 @@ public final class ScenarioRunner {
     public let scenario: Scenario
     public let session: Session
 
-    public init(_ scenario: Scenario) throws(ScenarioError) {
+    /// `course`: the folder of the course the lesson is played in, if any; its commands may then
+    /// read anything inside that folder, otherwise only inside the scenario's own.
+    public init(_ scenario: Scenario, course: String? = nil) throws(ScenarioError) {
         self.scenario = scenario
         let pool: ClosedRange<UInt32>?
         if let text = scenario.cluster.loadBalancerPool {
@@ -22,7 +24,14 @@ public final class ScenarioRunner {
         let c = scenario.cluster
         session = c.empty ? Session.empty(seed: c.seed, nodes: c.nodes, loadBalancerPool: pool)
                           : Session.demo(seed: c.seed, nodes: c.nodes, loadBalancerPool: pool)
-        session.workingDirectory = (scenario.path as NSString).deletingLastPathComponent
+        let folder = (scenario.path as NSString).deletingLastPathComponent
+        session.workingDirectory = folder.isEmpty ? "." : folder
+        // A lesson is a downloaded file: every file its commands name stays inside its folder.
+        let root = course ?? session.workingDirectory
+        guard let confinement = FileConfinement(folder: root, what: course == nil ? "the scenario's folder" : "the course folder") else {
+            throw ScenarioError(message: "\(scenario.path): cannot resolve the folder \(root)")
+        }
+        session.confinement = confinement
         if !scenario.setup.isEmpty {
             let out = session.apply(scenario.setup.map { ($0.text, $0.source) }, explicitNamespace: nil, defaultNamespace: session.namespace)
             if out.exitCode != 0 { throw ScenarioError(message: "\(scenario.path): setup failed:\n\(out.stderr)") }

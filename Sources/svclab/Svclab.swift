@@ -185,17 +185,41 @@ struct Replay: ParsableCommand {
     }
 }
 
-/// `svclab scenarios`: the shipped scenarios and their titles.
+/// `svclab scenarios`: the shipped scenarios and their titles, or `--check FILE…`.
 struct Scenarios: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scenarios", abstract: "List the shipped scenarios.")
+    static let configuration = CommandConfiguration(
+        commandName: "scenarios",
+        abstract: "List the shipped scenarios, or check lesson files without running them.",
+        discussion: "--check FILE… validates each file: its YAML and keys (with file:line:column), every command line, and every file a command names, which must lie inside the lesson's folder."
+    )
     @Option(help: "Folder to list.") var dir: String = "scenarios"
+    @Flag(help: "Check the given lesson files instead of listing a folder; exit 1 if any has a problem.") var check = false
+    @Argument(help: "Lesson files to check (with --check).") var files: [String] = []
+
+    func validate() throws {
+        if check && files.isEmpty { throw ValidationError("--check needs one or more lesson files") }
+        if !check && !files.isEmpty { throw ValidationError("lesson files are checked with --check FILE…; without it, scenarios lists --dir") }
+    }
 
     func run() throws {
+        if check {
+            var failed = false
+            for file in files {
+                let problems = ScenarioCheck.problems(path: file)
+                if problems.isEmpty { print("\(file): ok") } else {
+                    failed = true
+                    for p in problems { FileHandle.standardError.write((p + "\n").data(using: .utf8)!) }
+                }
+            }
+            if failed { throw ExitCode(1) }
+            return
+        }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
         guard !files.isEmpty else { throw ValidationError("no scenarios in \(dir)/ (run from the svclab folder, or pass --dir)") }
         for f in files {
             let path = (dir as NSString).appendingPathComponent(f)
-            let title = (try? ScenarioParser.load(path: path))?.title ?? "(does not parse: svclab replay \(path) tells why)"
+            // Only the title is read: a listing never runs or expands a lesson's steps.
+            let title = ScenarioParser.title(path: path) ?? "(does not parse: svclab scenarios --check \(path) tells why)"
             print("\(path.padding(toLength: max(path.count, 44), withPad: " ", startingAt: 0))  \(title)")
         }
     }
