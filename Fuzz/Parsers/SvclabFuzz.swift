@@ -10,7 +10,7 @@ import Glibc
 ///     SVCLAB_FUZZ=manifest .build/release/svclab-fuzz -max_total_time=60 Fuzz/corpus/manifest
 ///
 /// (`Fuzz/run` does both for all four, in its own build folder.) SVCLAB_FUZZ picks the parser:
-/// manifest, selector, shell or scenario; the checks are `FuzzTarget.run`. A finding traps, so
+/// manifest, selector, shell, scenario or numbers; the checks are `FuzzTarget.run`. A finding traps, so
 /// libFuzzer saves the input. Without -DFUZZING the binary replays files given as arguments.
 nonisolated(unsafe) let cluster = FuzzTarget.makeCluster()
 
@@ -20,7 +20,7 @@ func fuzz(_ target: FuzzTarget, _ input: String) {
 
 func target() -> FuzzTarget {
     let name = getenv("SVCLAB_FUZZ").map { String(cString: $0) } ?? "manifest"
-    guard let t = FuzzTarget(rawValue: name) else { fatalError("SVCLAB_FUZZ must be manifest, selector, shell or scenario") }
+    guard let t = FuzzTarget(rawValue: name) else { fatalError("SVCLAB_FUZZ must be manifest, selector, shell, scenario or numbers") }
     return t
 }
 
@@ -48,7 +48,7 @@ public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePoi
 @main struct Replay {
     static func main() {
         let args = CommandLine.arguments.dropFirst()
-        guard let name = args.first, let t = FuzzTarget(rawValue: name) else { fatalError("usage: svclab-fuzz manifest|selector|shell|scenario FILE...") }
+        guard let name = args.first, let t = FuzzTarget(rawValue: name) else { fatalError("usage: svclab-fuzz manifest|selector|shell|scenario|numbers FILE...") }
         for path in args.dropFirst() {
             guard let f = fopen(path, "rb") else { fatalError("cannot read \(path)") }
             var bytes: [UInt8] = []

@@ -25,6 +25,12 @@ public final class Cluster {
     }
 
     public let config: Config
+    /// Asked before each timer during `advance` (keep it cheap); true stops the jump where it is
+    /// (Ctrl-C in the lab).
+    /// Only the live TUI sets it; scripts and tests never do, so they stay deterministic.
+    public var interrupt: (() -> Bool)?
+    /// Set when `interrupt` stopped an advance; whoever drives the clock clears it.
+    public var interrupted = false
     public internal(set) var clock: VirtualClock
     var rng: SeededRandom
     /// A second stream for traffic (kube-proxy's random choice, timings of requests), so sending
@@ -146,6 +152,9 @@ public final class Cluster {
     public func advance(to time: Millis) {
         settle()
         while let next = timers.min, next.due <= time {
+            // A long jump (a big scale, `sleep 24h`) can be stopped from outside: the lab polls
+            // its keyboard for Ctrl-C here. The clock stays at the last timer that ran.
+            if let interrupt, interrupt() { interrupted = true; settle(); return }
             _ = timers.removeMin()
             clock.set(max(clock.now, next.due))
             fire(next.action)

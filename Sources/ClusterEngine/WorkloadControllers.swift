@@ -77,6 +77,15 @@ extension Cluster {
         let desired = d.desiredReplicas
         var rs = ReplicaSet()
         rs.metadata.name = "\(d.metadata.name)-\(hash)"
+        // Upstream does not shorten the name: a Deployment named close to 253 characters gets
+        // a ReplicaSet name the API rejects, and the controller says so in an event.
+        if rs.metadata.name.utf8.count > 253 {
+            let n = rs.metadata.name
+            recordEvent(ref, type: "Warning", reason: "ReplicaSetCreateError",
+                        message: "Failed to create new replica set \(goQuote(n)): ReplicaSet.apps \(goQuote(n)) is invalid: metadata.name: Invalid value: \(goQuote(n)): must be no more than 253 characters",
+                        component: "deployment-controller")
+            return nil
+        }
         rs.metadata.namespace = d.metadata.namespace
         rs.metadata.labels = d.spec.template.metadata.labels.merging(["pod-template-hash": hash]) { _, b in b }
         copyDeploymentAnnotations(d, into: &rs)

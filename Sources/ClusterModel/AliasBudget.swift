@@ -37,7 +37,7 @@ public enum AliasBudget {
 
     /// Explicit `? key`, an alias as an implicit key, a flow collection as an implicit key.
     /// No nested quantifiers: each is linear in the text.
-    nonisolated(unsafe) static let hazards: [NSRegularExpression] = [
+    static let hazards: [NSRegularExpression] = [
         #"(^[ \t]*(- )*|[{,][ \t]*)\?([ \t]|$)"#,
         #"(^[ \t]*(- )*|[{,?][ \t]*)\*[A-Za-z0-9_-]+[ \t]*:([ \t]|$)"#,
         #"[\]}][ \t]*:([ \t]|$)"#,

@@ -17,6 +17,7 @@ struct ApplyCommand: KubectlCommand {
     @Flag(name: [.customShort("R"), .customLong("recursive")]) var recursive = false
     @Argument(parsing: .allUnrecognized) var extra: [String] = []
     var positionals: [String] { extra }
+    var rawArguments: [String] { get { extra } set { extra = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
@@ -85,6 +86,10 @@ extension Session {
     func applyOne(_ object: KubeObject, document: Value?, source: String, explicitNamespace: String?, defaultNamespace: String) -> Result<String, ApplyFailure> {
         var object = object
         var meta = object.metadata
+        // kubectl's applyOneObject: apply needs a name to find the live object.
+        if meta.name.isEmpty && !meta.generateName.isEmpty {
+            return .failure(ApplyFailure("error: from \(meta.generateName): cannot use generate name with apply"))
+        }
         if object.namespaced {
             if let explicit = explicitNamespace, !meta.namespace.isEmpty, meta.namespace != explicit {
                 return .failure(ApplyFailure("error: the namespace from the provided object \(goQuote(meta.namespace)) does not match the namespace \(goQuote(explicit)). You must pass '--namespace=\(meta.namespace)' to perform this operation."))

@@ -18,6 +18,7 @@ struct CreateCommand: KubectlCommand {
     @Option(name: .customLong("external-name")) var externalName: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
@@ -130,6 +131,7 @@ struct ExposeCommand: KubectlCommand {
     @Option(name: .customLong("selector")) var selector: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()

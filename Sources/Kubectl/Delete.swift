@@ -19,6 +19,7 @@ struct DeleteCommand: KubectlCommand {
     @Flag(name: .customLong("ignore-not-found")) var ignoreNotFound = false
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()

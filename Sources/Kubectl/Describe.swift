@@ -31,6 +31,7 @@ struct DescribeCommand: KubectlCommand {
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
     @Option(name: .customLong("show-events")) var showEvents: Bool = true
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()

@@ -12,6 +12,7 @@ struct ExecCommand: KubectlCommand {
     @Flag(name: [.customShort("q"), .customLong("quiet")]) var quiet = false
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
@@ -151,6 +152,7 @@ struct RunCommand: KubectlCommand {
     @Option(name: .customLong("pod-running-timeout")) var podRunningTimeout: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
@@ -267,6 +269,7 @@ struct PortForwardCommand: KubectlCommand {
     @Option(name: .customLong("address")) var address: [String] = []
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()

@@ -8,6 +8,7 @@ struct GetCommand: KubectlCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
     @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
     @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false

@@ -141,6 +141,7 @@ extension GetCommand {
                 let deadline = (timeout.map { $0 > 0 ? start + $0 : Millis.max }) ?? Millis.max
                 let idleEnd = lastChange + Self.idleLimit
                 let end = timeout != nil && timeout! > 0 ? deadline : idleEnd
+                if cluster.interrupted { break }
                 if let next = cluster.nextTimerDue, next <= end {
                     cluster.advance(to: next)
                     continue

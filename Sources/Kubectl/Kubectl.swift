@@ -9,12 +9,15 @@ protocol KubectlCommand: ParsableCommand {
     static var requiredFlags: [String] { get }
     /// Words the parser left as positional arguments (flags kubectl does not know end up here).
     var positionals: [String] { get }
+    /// The words `.allUnrecognized` collected, in order (positionals and unknown flags).
+    var rawArguments: [String] { get set }
     func execute(_ ctx: KubectlContext) -> CommandOutput
 }
 
 extension KubectlCommand {
     static var requiredFlags: [String] { [] }
     var positionals: [String] { [] }
+    var rawArguments: [String] { get { [] } set {} }
     mutating func run() throws {}
 }
 
@@ -126,9 +129,13 @@ public enum Kubectl {
             out.outRaw(CommandTable.help(entry))
             return out
         }
-        let parsed: any KubectlCommand
+        var parsed: any KubectlCommand
         do {
-            parsed = try type.parse(args)
+            // swift-argument-parser removes unrecognized words one at a time (quadratic in their
+            // number); words that cannot be an option's value skip it and rejoin in order.
+            let split = LongArguments.split(args)
+            parsed = try type.parse(split.kept)
+            if !split.set.isEmpty { parsed.rawArguments = split.merge(parsed.rawArguments) }
         } catch {
             out.fail(translateParseError(type, name: name, error: error, args: args))
             return out
@@ -145,7 +152,8 @@ public enum Kubectl {
             out.fail("error: required flag(s) \"\(flag)\" not set")
             return out
         }
-        let global = (try? GlobalOptions.parse(args.filter { _ in true }.globalFlagsOnly())) ?? GlobalOptions()
+        // A bare GlobalOptions() would trap when read (its properties are parser-owned): parse [] instead.
+        let global = (try? GlobalOptions.parse(args.globalFlagsOnly())) ?? (try? GlobalOptions.parse([]))!
         let ns = global.namespace ?? session.namespace
         let ctx = KubectlContext(session: session, namespace: ns, explicitNamespace: global.namespace, stdin: stdin, command: command)
         return parsed.execute(ctx)
@@ -224,5 +232,44 @@ struct VersionCommand: KubectlCommand {
         out.out("Kustomize Version: v5.6.0")
         if !client { out.out("Server Version: v1.33.1") }
         return out
+    }
+}
+
+/// Keeps a command line with thousands of words (`kubectl label pods p k0=v … k9999=v`) linear:
+/// only flags and the word after each flag (it may be the flag's value) go through the
+/// argument parser; every other word is positional by construction and is put back in place.
+enum LongArguments {
+    /// Below this many words the parser sees the line as typed.
+    static let threshold = 64
+
+    struct Split {
+        var kept: [String]
+        var keptIndices: [Int]
+        var set: [(index: Int, word: String)]
+
+        /// The parser's unrecognized words (a subsequence of `kept`) merged with the set-aside
+        /// words, in the order they were typed.
+        func merge(_ returned: [String]) -> [String] {
+            var placed: [(Int, String)] = set
+            var k = 0
+            for word in returned {
+                while k < kept.count && kept[k] != word { k += 1 }
+                placed.append((k < kept.count ? keptIndices[k] : Int.max, word))
+                k += 1
+            }
+            placed.sort { $0.0 < $1.0 }
+            return placed.map(\.1)
+        }
+    }
+
+    static func split(_ args: [String]) -> Split {
+        guard args.count > threshold else { return Split(kept: args, keptIndices: Array(args.indices), set: []) }
+        var kept: [String] = [], indices: [Int] = [], set: [(Int, String)] = []
+        for (i, w) in args.enumerated() {
+            let isFlag = w.hasPrefix("-") && w != "-"
+            let mayBeValue = i > 0 && args[i - 1].hasPrefix("-") && args[i - 1] != "-" && !args[i - 1].contains("=")
+            if isFlag || mayBeValue { kept.append(w); indices.append(i) } else { set.append((i, w)) }
+        }
+        return Split(kept: kept, keptIndices: indices, set: set)
     }
 }

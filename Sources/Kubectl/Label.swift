@@ -136,6 +136,7 @@ struct LabelCommand: KubectlCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: MetadataOptions
     var positionals: [String] { options.positionals }
+    var rawArguments: [String] { get { options.args } set { options.args = newValue } }
     func execute(_ ctx: KubectlContext) -> CommandOutput { options.run(.labels, ctx) }
 }
 
@@ -144,5 +145,6 @@ struct AnnotateCommand: KubectlCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: MetadataOptions
     var positionals: [String] { options.positionals }
+    var rawArguments: [String] { get { options.args } set { options.args = newValue } }
     func execute(_ ctx: KubectlContext) -> CommandOutput { options.run(.annotations, ctx) }
 }

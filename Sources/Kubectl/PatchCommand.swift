@@ -15,6 +15,7 @@ struct PatchCommand: KubectlCommand {
     @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()

@@ -15,6 +15,7 @@ struct RolloutCommand: KubectlCommand {
     @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     static let subcommands = ["history", "pause", "restart", "resume", "status", "undo"]
     static let help = """

@@ -12,6 +12,7 @@ struct ScaleCommand: KubectlCommand {
     @Option(name: .customLong("current-replicas")) var currentReplicas: Int = -1
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()

@@ -184,9 +184,12 @@ public final class Session {
     public func runScript(_ text: String) -> CommandOutput {
         var source = ScriptLines(text)
         var all = CommandOutput()
+        cluster.interrupted = false
         while let out = runNext(from: &source) {
             all.chunks.append(contentsOf: out.chunks)
             all.exitCode = out.exitCode
+            // Ctrl-C in the lab stopped the clock: the rest of the script does not run.
+            if cluster.interrupted { all.err("^C"); all.exitCode = 130; break }
         }
         return all
     }
@@ -260,7 +263,7 @@ public enum Durations {
 
     /// GNU `sleep` operands (`5`, `0.5`, `2m`, `1h`, `1d`, `inf`) and Go durations (`1m30s`,
     /// `500ms`). Never NaN; infinity only when asked for (GNU sleep takes `inf`).
-    static func parseSleep(_ text: String, allowInfinity: Bool = false) -> Double? {
+    public static func parseSleep(_ text: String, allowInfinity: Bool = false) -> Double? {
         // Swift's Double() takes "nan", "0x1p3" and "1e5"; GNU's strtod-based parser takes the
         // same forms, but NaN is never a time interval.
         func number(_ t: Substring) -> Double? {
@@ -333,6 +336,7 @@ enum Filters {
         switch words[0] {
         case "grep":
             var invert = false, ignoreCase = false, count = false, wordMatch = false
+            var syntax: PosixRegex.Syntax? = .basic  // nil: -F, a fixed string
             var pattern: String?
             for a in args {
                 if a.hasPrefix("-") && pattern == nil && a.count > 1 {
@@ -342,22 +346,31 @@ enum Filters {
                         case "i": ignoreCase = true
                         case "c": count = true
                         case "w": wordMatch = true
-                        case "E", "F": break
+                        case "E": syntax = .extended
+                        case "F": syntax = nil
+                        case "G": syntax = .basic
                         default:
-                            out.fail("grep: invalid option -- '\(f)'\nUsage: grep [OPTION]... PATTERNS [FILE]...", code: 2); return out
+                            out.fail("grep: invalid option -- '\(f)'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out
                         }
                     }
                 } else if pattern == nil { pattern = a }
             }
-            guard let pattern else { out.fail("Usage: grep [OPTION]... PATTERNS [FILE]...", code: 2); return out }
-            var regexText = pattern
-            if wordMatch { regexText = "\\b(?:" + pattern + ")\\b" }
-            let regex = try? NSRegularExpression(pattern: regexText, options: ignoreCase ? [.caseInsensitive] : [])
-            func matches(_ l: String) -> Bool {
-                if let regex { return regex.firstMatch(in: l, range: NSRange(l.startIndex..., in: l)) != nil }
-                return ignoreCase ? l.lowercased().contains(pattern.lowercased()) : l.contains(pattern)
+            guard let pattern else { out.fail("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out }
+            let matcher: (String) -> Bool
+            if let syntax {
+                var text = pattern
+                if wordMatch { text = syntax == .extended ? "\\b(" + pattern + ")\\b" : "\\b\\(" + pattern + "\\)\\b" }
+                do {
+                    let regex = try PosixRegex(text, syntax: syntax, ignoreCase: ignoreCase)
+                    matcher = regex.matches
+                } catch {
+                    out.fail("grep: \(error.message)", code: 2); return out
+                }
+            } else {
+                let needle = ignoreCase ? pattern.lowercased() : pattern
+                matcher = { (ignoreCase ? $0.lowercased() : $0).contains(needle) }
             }
-            let kept = lines.filter { matches($0) != invert }
+            let kept = lines.filter { matcher($0) != invert }
             if count { out.out(String(kept.count)) } else { kept.forEach { out.out($0) } }
             out.exitCode = kept.isEmpty ? 1 : 0
         case "head", "tail":

@@ -11,6 +11,7 @@ struct SetCommand: KubectlCommand {
     @Flag(name: .customLong("all")) var all = false
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()

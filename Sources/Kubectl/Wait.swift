@@ -14,6 +14,7 @@ struct WaitCommand: KubectlCommand {
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
+    var rawArguments: [String] { get { args } set { args = newValue } }
 
     enum Condition {
         case delete, create

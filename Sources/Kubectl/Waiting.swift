@@ -36,6 +36,7 @@ struct ClockDriver {
         }
         while true {
             if done() { return .done }
+            if cluster.interrupted { return .interrupted }
             if cluster.now >= deadline { return .timedOut }
             if let next = cluster.nextTimerDue, next <= deadline {
                 cluster.advance(to: max(next, cluster.now))

@@ -111,9 +111,9 @@ public enum ScenarioParser {
         } catch let e as ScenarioError {
             throw e
         } catch let e as YamlError {
-            throw ScenarioError(message: "\(path): \(yamlMessage(e))")
+            throw ScenarioError(message: "\(path):\(yamlMessage(e))")
         } catch {
-            throw ScenarioError(message: "\(path): \(error)")
+            throw ScenarioError(message: "\(path):1:1: \(error)")
         }
         var r = Reader(path: path, directory: (path as NSString).deletingLastPathComponent)
         var scenario = try r.scenario(root)
@@ -182,8 +182,11 @@ public enum ScenarioParser {
             return s.string
         }
 
-        func int(_ node: Node, _ what: String) throws(ScenarioError) -> Int {
-            guard case let .scalar(s) = node, let i = Int(s.string) else { throw fail(node, "\(what) must be a whole number") }
+        /// A count in a scenario: a whole number from 0 to `max` (never negative, never beyond int32).
+        func int(_ node: Node, _ what: String, max: Int = Int(Int32.max)) throws(ScenarioError) -> Int {
+            guard case let .scalar(s) = node, let i = Int(s.string.trimmingCharacters(in: .whitespaces)), (0...max).contains(i) else {
+                throw fail(node, "\(what) must be a whole number from 0 to \(max)")
+            }
             return i
         }
 
@@ -221,8 +224,7 @@ public enum ScenarioParser {
             for (key, value) in try mapping(node, "cluster", allowed: ["nodes", "seed", "empty", "loadBalancerPool"]) {
                 switch key {
                 case "nodes":
-                    c.nodes = try int(value, "cluster.nodes")
-                    guard (0...5000).contains(c.nodes) else { throw fail(value, "cluster.nodes must be between 0 and 5000") }
+                    c.nodes = try int(value, "cluster.nodes", max: 5000)
                 case "seed":
                     guard let v = UInt64(try string(value, "cluster.seed")) else { throw fail(value, "cluster.seed must be a whole number ≥ 0") }
                     c.seed = v
@@ -282,7 +284,15 @@ public enum ScenarioParser {
                 return .say(try string(m.first!.value, "say"))
             case "sleep":
                 _ = try mapping(node, "a sleep step", allowed: ["sleep"])
-                return .sleep(try string(m.first!.value, "sleep"))
+                let value = m.first!.value
+                let text = try string(value, "sleep")
+                guard let seconds = Durations.parseSleep(text, allowInfinity: true) else {
+                    throw fail(value, "sleep: \(goQuote(text)) is not a duration (5s, 1m30s, 2m)")
+                }
+                guard seconds <= Durations.maxJumpSeconds else {
+                    throw fail(value, "sleep: \(goQuote(text)) is longer than the simulated clock moves in one step (at most 168h)")
+                }
+                return .sleep(text)
             case "pause":
                 _ = try mapping(node, "a pause step", allowed: ["pause"])
                 if case .scalar(let s) = m.first!.value, s.string.isEmpty || s.tag == .init(.null) { return .pause(nil) }
@@ -315,10 +325,12 @@ public enum ScenarioParser {
             case "contains": check.contains = try strings(value, "contains")
             case "matches":
                 let pattern = try string(value, "matches")
-                guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw fail(value, "matches: \(goQuote(pattern)) is not a valid regular expression") }
+                do { _ = try PosixRegex(pattern, syntax: .extended) } catch {
+                    throw fail(value, "matches: \(goQuote(pattern)) is not a valid POSIX extended regular expression: \(error.message)")
+                }
                 check.matches = pattern
             case "equals": check.equals = try string(value, "equals")
-            default: check.exitCode = Int32(try int(value, "exitCode"))
+            default: check.exitCode = Int32(try int(value, "exitCode", max: 255))
             }
         }
 

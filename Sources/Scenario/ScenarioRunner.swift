@@ -120,8 +120,8 @@ public final class ScenarioRunner {
         var problems: [String] = []
         let text = out.combined
         for c in check.contains where !text.contains(c) { problems.append("output lacks \(goQuote(c))") }
-        if let pattern = check.matches, let re = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]),
-           re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+        // POSIX ERE, ^ and $ at every line (no backtracking, so a lesson cannot hang the runner).
+        if let pattern = check.matches, let re = try? PosixRegex(pattern, syntax: .extended), !re.matches(text) {
             problems.append("output does not match /\(pattern)/")
         }
         if let equals = check.equals, text != equals && text != equals + "\n" { problems.append("output differs from the expected text") }

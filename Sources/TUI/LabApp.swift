@@ -1,3 +1,4 @@
+import Foundation
 import ClusterEngine
 import ClusterModel
 import Kubectl
@@ -32,6 +33,21 @@ public final class LabApp {
     /// The cluster options a recording needs to replay (`R`).
     public var recordOptions = SessionRecorder.Options(seed: 1, nodes: 3, empty: false)
     public var recordPath = "svclab-recording.yaml"
+    /// Injectable for tests: whether a recording's file name is taken.
+    public var fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+
+    /// `base` if it is free, else `stem-2.ext`, `stem-3.ext`, …
+    static func freeName(_ base: String, exists: (String) -> Bool) -> String {
+        guard exists(base) else { return base }
+        let ext = (base as NSString).pathExtension
+        let stem = ext.isEmpty ? base : String(base.dropLast(ext.count + 1))
+        var n = 2
+        while true {
+            let candidate = ext.isEmpty ? "\(stem)-\(n)" : "\(stem)-\(n).\(ext)"
+            if !exists(candidate) { return candidate }
+            n += 1
+        }
+    }
 
     public init(session: Session, seed: UInt64, unicode: Bool, wallClock: @escaping () -> Double, player: ScenarioPlayer? = nil) {
         self.session = session
@@ -47,17 +63,49 @@ public final class LabApp {
         if let player { state.lesson = player.intro() }
     }
 
+    /// The terminal while `run` drives it: a long action draws a "running" frame on it and
+    /// polls it for Ctrl-C.
+    private weak var terminal: LabTerminal?
+    /// Keys typed while an action ran (other than Ctrl-C and q), handled after it.
+    private var typedDuringAction: [TerminalInput] = []
+
     /// Runs until `q`, Ctrl-C, or a stop signal.
     public func run(on terminal: LabTerminal) {
+        self.terminal = terminal
+        // A long jump of the clock (a big scale, `:sleep 24h`) polls the keyboard: Ctrl-C stops
+        // the action, q stops it and quits, a stop signal ends it; other keys wait their turn.
+        var lastPoll = wallClock()
+        session.cluster.interrupt = { [weak self, unowned terminal] in
+            guard let self else { return false }
+            if terminal.stopRequested { return true }
+            // The keyboard is read at most every 20 ms of wall time: a timer is cheaper than a read.
+            let now = self.wallClock()
+            guard now - lastPoll >= 0.02 else { return false }
+            lastPoll = now
+            while let input = terminal.nextInput(timeoutMillis: 0) {
+                if input == .key(.ctrl("c")) { return true }
+                if input == .key(.char("q")) && self.state.prompt == nil { self.state.quit = true; return true }
+                if self.typedDuringAction.count < 4096 { self.typedDuringAction.append(input) }
+            }
+            return false
+        }
+        defer { session.cluster.interrupt = nil; self.terminal = nil }
         var lastFrame: Grid?
         while !state.quit && !terminal.stopRequested {
             let size = terminal.size
             let frame = LabRender.render(state, view, width: size.width, height: size.height)
             if frame != lastFrame { terminal.draw(frame); lastFrame = frame }
-            let input = terminal.nextInput(timeoutMillis: 100)
+            let input = typedDuringAction.isEmpty ? terminal.nextInput(timeoutMillis: 100) : typedDuringAction.removeFirst()
             advanceClock()
             switch input {
-            case let .key(key)?: handle(.key(key))
+            case let .key(key)?:
+                handle(.key(key))
+                // A paste arrives as many keys at once: take them all before drawing again.
+                var burst = 0
+                while burst < 4096, !state.quit, let more = terminal.nextInput(timeoutMillis: 0) {
+                    burst += 1
+                    if case let .key(k) = more { handle(.key(k)) } else { lastFrame = nil }
+                }
             case .resize?: lastFrame = nil
             case nil:
                 tickPlayer()
@@ -125,7 +173,14 @@ public final class LabApp {
     private func apply(_ effect: LabEffect) {
         switch effect {
         case let .run(line):
+            if let terminal {
+                // Say what runs before it runs: a long action must not look like a frozen screen.
+                var busy = state
+                busy.flash = "running: \(line)   (Ctrl-C interrupts, q quits)"
+                terminal.draw(LabRender.render(busy, view, width: terminal.size.width, height: terminal.size.height))
+            }
             let out = run(line)
+            if session.cluster.interrupted { lastWall = wallClock() }
             let text = out.combined
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let trimmed = lines.last == "" ? Array(lines.dropLast()) : lines
@@ -181,14 +236,16 @@ public final class LabApp {
                 state.recording = nil
                 state.flash = "recording stopped: \(path) (replay it with svclab replay \(path))"
             } else {
-                let recorder = SessionRecorder(path: recordPath, options: recordOptions, startTime: session.cluster.now)
+                // Never over an earlier recording: the next free name (svclab-recording-2.yaml, …).
+                let path = Self.freeName(recordPath, exists: fileExists)
+                let recorder = SessionRecorder(path: path, options: recordOptions, startTime: session.cluster.now)
                 do {
                     try recorder.flush()
                     session.recorder = recorder
-                    state.recording = recordPath
-                    state.flash = "recording to \(recordPath): every action from now on (R stops)"
+                    state.recording = path
+                    state.flash = "recording to \(path): every action from now on (R stops)"
                 } catch {
-                    state.flash = "error: cannot write \(recordPath)"
+                    state.flash = "error: cannot write \(path)"
                 }
             }
         case let .lesson(action):

@@ -9,12 +9,43 @@ import Glibc
 nonisolated(unsafe) private var stopSignal: sig_atomic_t = 0
 /// Whether curses is active, so a crash handler knows to call endwin().
 nonisolated(unsafe) private var cursesActive: sig_atomic_t = 0
+/// While curses owns the screen, stderr goes to a temporary file (a Swift runtime error would
+/// otherwise be written over the screen and lost). On restore — normal or from a crash
+/// handler — the real stderr comes back and what was written there is shown.
+nonisolated(unsafe) private var savedStderr: Int32 = -1
+nonisolated(unsafe) private var capturedStderr: Int32 = -1
+
+/// Puts stderr back and copies what was captured to it. Only async-signal-safe calls: it also
+/// runs inside the crash handler.
+private func releaseStderr() {
+    guard savedStderr >= 0 else { return }
+    dup2(savedStderr, 2)
+    close(savedStderr)
+    savedStderr = -1
+    if capturedStderr >= 0 {
+        lseek(capturedStderr, 0, SEEK_SET)
+        var buffer = (0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64,
+                      0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            while true {
+                let n = read(capturedStderr, raw.baseAddress, raw.count)
+                if n <= 0 { break }
+                _ = write(2, raw.baseAddress, n)
+            }
+        }
+        close(capturedStderr)
+        capturedStderr = -1
+    }
+}
 
 /// The real terminal: ncursesw in raw mode, drawing a `Grid` with a theme that maps roles to
 /// colours (or to attributes only under NO_COLOR or on a monochrome terminal).
 public final class NcursesTerminal: LabTerminal {
     private let window: UnsafeMutablePointer<WINDOW>
     private let colors: Bool
+    /// Without a UTF-8 locale (LANG=C) no multibyte character may reach the screen: the glyph
+    /// table is ASCII already, and any other text (output, lesson prose) is folded here.
+    private let asciiOnly: Bool
     private var attributes: [Role: Int32] = [:]
 
     /// Whether the locale can show UTF-8 box drawing (decides `Glyphs.unicode` vs `.ascii`).
@@ -28,8 +59,10 @@ public final class NcursesTerminal: LabTerminal {
         _ = svclab_setlocale_all()
         // Our handlers first: ncurses' own SIGINT handler would _exit without restoring anything.
         Self.installSignalHandlers()
-        guard let w = initscr() else { return nil }
+        Self.captureStderr()
+        guard let w = initscr() else { releaseStderr(); return nil }
         window = w
+        asciiOnly = !Self.localeIsUTF8()
         cursesActive = 1
         raw()
         noecho()
@@ -52,6 +85,18 @@ public final class NcursesTerminal: LabTerminal {
         guard cursesActive != 0 else { return }
         cursesActive = 0
         endwin()
+        releaseStderr()
+    }
+
+    /// stderr into an unlinked temporary file until `restore`.
+    static func captureStderr() {
+        var template = Array("/tmp/svclab-stderr-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        savedStderr = dup(2)
+        capturedStderr = fd
+        dup2(fd, 2)
     }
 
     public var stopRequested: Bool { stopSignal != 0 }
@@ -88,6 +133,7 @@ public final class NcursesTerminal: LabTerminal {
                 var text = ""
                 var end = x
                 while end < grid.width && grid[end, y].role == role { text += grid[end, y].text; end += 1 }
+                if asciiOnly { text = ASCIIFold.fold(text) }
                 let attr = attributes[role] ?? 0
                 wattr_on(window, attr_t(UInt32(bitPattern: attr)), nil)
                 // The last cell of the screen cannot be written without scrolling: stop one short.
@@ -134,14 +180,26 @@ public final class NcursesTerminal: LabTerminal {
     }
 
     static func installSignalHandlers() {
+        // The loop notices these within 100 ms, and a long action polls for them
+        // (Cluster.interrupt), so they act at once and the terminal is restored on the normal path.
         for s in [SIGTERM, SIGHUP, SIGINT] {
             signal(s) { _ in stopSignal = 1 }
         }
-        // A crash leaves a readable terminal and says why, then dies as it would have.
-        for s in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+        // SIGQUIT (Ctrl-\\ outside raw mode, or kill -QUIT) quits at once with the terminal
+        // restored — no interactive crash reporter drawn over the screen.
+        signal(SIGQUIT) { sig in
+            if cursesActive != 0 { cursesActive = 0; endwin() }
+            releaseStderr()
+            _exit(128 + sig)
+        }
+        // A crash (and every other default-fatal signal that can be caught) leaves a readable
+        // terminal and says why — the runtime's message was captured — then dies as it would have.
+        for s in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+                  SIGXCPU, SIGXFSZ, SIGSYS, SIGPIPE, SIGSTKFLT, SIGPWR] {
             signal(s) { sig in
                 if cursesActive != 0 { cursesActive = 0; endwin() }
-                let message = "svclab: crashed (signal \(sig)); the terminal has been restored.\n"
+                releaseStderr()
+                let message = "svclab: stopped by signal \(sig); the terminal has been restored.\n"
                 message.withCString { _ = write(2, $0, strlen($0)) }
                 signal(sig, SIG_DFL)
                 raise(sig)
@@ -149,7 +207,7 @@ public final class NcursesTerminal: LabTerminal {
         }
         var set = sigset_t()
         sigemptyset(&set)
-        for s in [SIGTERM, SIGHUP, SIGINT] { sigaddset(&set, s) }
+        for s in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] { sigaddset(&set, s) }
         sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 }
@@ -170,5 +228,25 @@ public final class MemoryTerminal: LabTerminal {
     public func draw(_ grid: Grid) { frames.append(grid) }
     public func nextInput(timeoutMillis: Int) -> TerminalInput? {
         inputs.isEmpty ? nil : inputs.removeFirst()
+    }
+}
+
+/// One ASCII character for each non-ASCII one, so a cell stays a cell.
+enum ASCIIFold {
+    static let table: [Character: Character] = [
+        "→": ">", "←": "<", "↑": "^", "↓": "v", "✓": "+", "✗": "x", "✔": "+", "✘": "x", "…": ".", "•": "*", "●": "*", "○": "o",
+        "─": "-", "━": "-", "│": "|", "┃": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+",
+        "╭": "+", "╮": "+", "╰": "+", "╯": "+", "▶": ">", "◀": "<", "×": "x", "·": ".", "—": "-", "–": "-", "“": "\"", "”": "\"", "‘": "'", "’": "'",
+        "µ": "u", "≥": ">", "≤": "<", "█": "#", "▌": "|", "░": ".",
+    ]
+
+    static func fold(_ text: String) -> String {
+        guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            if c.isASCII { out.append(c) } else { out.append(table[c] ?? "?") }
+        }
+        return out
     }
 }

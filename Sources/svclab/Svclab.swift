@@ -179,7 +179,12 @@ struct Replay: ParsableCommand {
         }
         if let cast, let first = casts.first {
             // One recording: the first file's (several casts are several files).
-            try first.write(toFile: cast, atomically: true, encoding: .utf8)
+            // Said plainly, with the system's reason ("No such file or directory", "Permission denied").
+            if FileManager.default.createFile(atPath: cast, contents: Data(first.utf8)) == false {
+                let reason = String(cString: strerror(errno))
+                FileHandle.standardError.write("svclab replay: cannot write the cast to \(cast): \(reason)\n".data(using: .utf8)!)
+                throw ExitCode(1)
+            }
         }
         if failed { throw ExitCode(1) }
     }
@@ -252,8 +257,12 @@ nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 struct StdinLines: LineSource {
     var prompt: (() -> String)?
     init(prompt: (() -> String)?) { self.prompt = prompt }
-    /// Bytes read past the last newline (a pipe delivers many lines per read).
+    /// Bytes read but not yet returned (a pipe delivers many lines per read); lines start at
+    /// `start`, and bytes before `scanned` are known to hold no newline — so a line of any
+    /// length costs time linear in its length, and many short lines cost no copying.
     private var pending: [UInt8] = []
+    private var start = 0
+    private var scanned = 0
     private var atEnd = false
     /// At a terminal, when libedit is there: editing, history, Tab completion.
     var editor: LineEditor?
@@ -275,17 +284,25 @@ struct StdinLines: LineSource {
         }
         // read(2) directly: stdio's stdin keeps EOF/error state across the SIGINT of a live watch.
         while true {
-            if let nl = pending.firstIndex(of: 10) {
-                let line = String(decoding: pending[..<nl], as: UTF8.self)
-                pending.removeSubrange(...nl)
+            if let nl = pending[max(scanned, start)...].firstIndex(of: 10) {
+                let line = String(decoding: pending[start..<nl], as: UTF8.self)
+                start = nl + 1
+                scanned = start
                 return line
             }
+            scanned = pending.count
             if atEnd {
-                guard !pending.isEmpty else { return nil }
-                defer { pending.removeAll() }
-                return String(decoding: pending, as: UTF8.self)
+                guard start < pending.count else { return nil }
+                defer { pending.removeAll(); start = 0; scanned = 0 }
+                return String(decoding: pending[start...], as: UTF8.self)
             }
-            var buffer = [UInt8](repeating: 0, count: 4096)
+            // Drop what was returned before the buffer grows again (amortised: at most once a read).
+            if start > 0 && start >= pending.count / 2 {
+                pending.removeSubrange(..<start)
+                scanned -= start
+                start = 0
+            }
+            var buffer = [UInt8](repeating: 0, count: 65536)
             let n = read(STDIN_FILENO, &buffer, buffer.count)
             if n > 0 { pending.append(contentsOf: buffer[..<n]) }
             else if n < 0 && errno == EINTR { continue }

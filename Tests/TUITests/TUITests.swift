@@ -251,6 +251,25 @@ struct KeyTableTests {
         #expect(app.state.recording == nil)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("- run: kubectl scale deployment my-app --replicas=4"))
+        // A second R never writes over the first recording: the next free name, said in the footer.
+        let second = String(path.dropLast(5)) + "-2.yaml"
+        defer { try? FileManager.default.removeItem(atPath: second) }
+        app.handle(.key(.char("R")))
+        #expect(app.state.recording == second)
+        #expect(app.state.flash?.hasPrefix("recording to \(second):") == true)
+        app.handle(.key(.char("R")))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test func aPasteIsTakenWholeBeforeTheNextFrame() {
+        // ":" then 300 characters arrive at once, then Enter: one frame for the prompt, not 300.
+        let typed = "kubectl get svc " + String(repeating: "x", count: 284)
+        let keys: [TerminalInput?] = [.key(.char(":"))] + typed.map { .key(.char($0)) } + [.key(.enter), nil]
+        let terminal = MemoryTerminal(width: 80, height: 24, inputs: keys)
+        let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
+        app.run(on: terminal)
+        #expect(terminal.frames.count < 10)
+        #expect(app.state.flash?.contains("not found") == true || app.state.panel != nil)
     }
 
     @Test func wallClockDrivesTheSimulatedOneAtTheChosenSpeed() {
