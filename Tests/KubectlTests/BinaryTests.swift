@@ -96,4 +96,34 @@ struct BinaryTests {
         _ = tmux("send-keys", "-t", name, "C-d")
         #expect(waitFor("EXITED=0"), "screen:\n\(screen())")
     }
+
+    /// Issue 13: a 4 MB line is read in time linear in its length (it was quadratic: 20 s for 2 MB).
+    @Test func aVeryLongLineIsReadWhole() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path))
+        let word = String(repeating: "x", count: 4_000_000)
+        let (out, err, code) = Self.run(Self.binary.path, ["shell", "--no-echo"], stdin: "echo \(word)\necho after\n")
+        #expect(!err.contains("timed out"))
+        #expect(code == 0)
+        #expect(out == word + "\nafter\n")
+    }
+
+    @Test func scenariosCheckAndAnUnwritableCastSayWhatIsWrong() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-check-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bad = dir + "/bad.yaml"
+        try "title: t\nsteps:\n  - run: kubectl apply -f /etc/passwd\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let (_, err, code) = Self.run(Self.binary.path, ["scenarios", "--check", bad])
+        #expect(code == 1)
+        #expect(err == "\(bad):3:10: \"kubectl apply -f /etc/passwd\" reads \"/etc/passwd\", which is outside the scenario's folder; a lesson may read only the files inside it\n")
+        let good = dir + "/good.yaml"
+        try "title: t\nsteps:\n  - say: hi\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let (okOut, _, okCode) = Self.run(Self.binary.path, ["scenarios", "--check", good])
+        #expect(okCode == 0)
+        #expect(okOut == "\(good): ok\n")
+        let (_, castErr, castCode) = Self.run(Self.binary.path, ["replay", good, "--cast", dir + "/no/such/dir/x.cast"])
+        #expect(castCode == 1)
+        #expect(castErr == "svclab replay: cannot write the cast to \(dir)/no/such/dir/x.cast: No such file or directory\n")
+    }
 }

@@ -16,11 +16,11 @@ struct TmuxTests {
     static var hasTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
     /// A private tmux server running `svclab` at 80×24; `body` drives it.
-    func withLab(seed: Int, _ body: (_ tmux: (String...) -> String, _ screen: () -> String, _ waitFor: (String) -> Bool) throws -> Void) throws {
+    func withLab(seed: Int, lang: String = "C.UTF-8", _ body: (_ tmux: (String...) -> String, _ screen: () -> String, _ waitFor: (String) -> Bool) throws -> Void) throws {
         let name = "svclab-tui-\(getpid())-\(seed)"
         func tmux(_ args: String...) -> String { Subprocess.run("/usr/bin/tmux", ["-L", name] + args, timeout: 10).stdout }
         _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
-                 "env LANG=C.UTF-8 TERM=xterm-256color \(Self.binary) --seed \(seed); echo EXITED=$?; sleep 30")
+                 "env LANG=\(lang) TERM=xterm-256color \(Self.binary) --seed \(seed); echo EXITED=$?; sleep 30")
         defer { _ = tmux("kill-server") }
         func screen() -> String { tmux("capture-pane", "-p", "-t", name) }
         func waitFor(_ text: String) -> Bool {
@@ -76,5 +76,47 @@ struct TmuxTests {
             #expect(!screen().contains("Endpoints of my-app"))
         }
     }
-}
 
+    /// Issue 13: a long action never freezes the lab — it says it runs, Ctrl-C stops it, q quits.
+    @Test(.enabled(if: TmuxTests.hasTmux))
+    func aLongActionIsInterruptedByCtrlCAndQ() throws {
+        try withLab(seed: 4343) { tmux, screen, waitFor in
+            #expect(waitFor("Endpoints of my-app"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", ":", "kubectl scale deployment my-app --replicas=100000000", "Enter")
+            #expect(waitFor("deployment.apps/my-app scaled"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", ":", "sleep 168h", "Enter")
+            #expect(waitFor("running: sleep 168h   (Ctrl-C interrupts, q quits)"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "C-c")
+            #expect(waitFor("^C"), "Ctrl-C ends the action:\n\(screen())")
+            #expect(!screen().contains("EXITED"), "and the lab goes on")
+            _ = tmux("send-keys", "-t", "0", ":", "sleep 168h", "Enter")
+            #expect(waitFor("running: sleep 168h"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "q")
+            #expect(waitFor("EXITED=0"), "q quits during an action:\n\(screen())")
+        }
+    }
+
+    @Test(.enabled(if: TmuxTests.hasTmux))
+    func sigquitRestoresTheTerminalWithoutACrashReporter() throws {
+        try withLab(seed: 4444) { _, screen, waitFor in
+            #expect(waitFor("Endpoints of my-app"), "screen:\n\(screen())")
+            _ = Subprocess.run("/usr/bin/pkill", ["-QUIT", "-f", "^\(Self.binary) --seed 4444"])
+            #expect(waitFor("EXITED=131"), "screen:\n\(screen())")
+            #expect(!screen().contains("Endpoints of my-app"))
+            #expect(!screen().contains("Backtrac"), "no crash reporter over the screen")
+        }
+    }
+
+    @Test(.enabled(if: TmuxTests.hasTmux))
+    func underLangCNoMultibyteCharacterReachesTheScreen() throws {
+        try withLab(seed: 4545, lang: "C") { tmux, screen, waitFor in
+            #expect(waitFor("Endpoints of my-app"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "f")
+            #expect(waitFor("Trace: my-pod"), "screen:\n\(screen())")
+            let text = tmux("capture-pane", "-p", "-t", "0")
+            #expect(text.utf8.allSatisfy { $0 < 0x80 }, "screen:\n\(text)")
+            _ = tmux("send-keys", "-t", "0", "q")
+            #expect(waitFor("EXITED=0"))
+        }
+    }
+}
