@@ -32,7 +32,10 @@ struct ObjectReader {
     private func typeMismatch(_ key: String, _ v: Value, _ goType: String) {
         guard state.typeError == nil else { return }
         var jsonType = v.jsonTypeName
+        // encoding/json names a number it cannot fit by its text: "number 3000000000".
         if case let .double(d) = v { jsonType = "number \(d)" }
+        // (Only a number that does not fit an integer field: a number in a string field is "number".)
+        if case let .int(i) = v, goType.hasPrefix("int") { jsonType = "number \(i)" }
         state.typeError = "json: cannot unmarshal \(jsonType) into Go struct field \(goStruct).\(join(goPath, key)) of type \(goType)"
     }
 

@@ -1,3 +1,4 @@
+import ClusterEngine
 import ClusterModel
 import Foundation
 import Kubectl
@@ -86,7 +87,7 @@ public struct ScenarioError: Error, CustomStringConvertible, Sendable {
 public enum ScenarioParser {
     public static func load(path: String) throws(ScenarioError) -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(message: "\(path): cannot read the file")
+            throw ScenarioError(message: "\(path):1:1: cannot read the file (\(String(cString: strerror(errno))))")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(message: "\(path):1:1: not valid UTF-8 YAML")
@@ -229,7 +230,12 @@ public enum ScenarioParser {
                     guard let v = UInt64(try string(value, "cluster.seed")) else { throw fail(value, "cluster.seed must be a whole number ≥ 0") }
                     c.seed = v
                 case "empty": c.empty = try bool(value, "cluster.empty")
-                default: c.loadBalancerPool = try string(value, "cluster.loadBalancerPool")
+                default:
+                    let pool = try string(value, "cluster.loadBalancerPool")
+                    guard LoadBalancerPool.parse(pool) != nil else {
+                        throw fail(value, "cluster.loadBalancerPool must be FIRST-LAST or off, not \(goQuote(pool))")
+                    }
+                    c.loadBalancerPool = pool
                 }
             }
             return c

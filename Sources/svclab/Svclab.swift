@@ -74,7 +74,10 @@ struct Shell: ParsableCommand {
             source.editor = editor
         }
         let echo: ((String, Bool) -> Void)? = (interactive || noEcho) ? nil : { line, isCommand in
-            let shown = !isCommand || line.isEmpty || line.hasPrefix("#") ? line : "$ \(line)"
+            // The echo shows what was typed, but never a raw control character (an escape
+            // sequence in a piped script must not drive the terminal).
+            let safe = CommandOutput.escapingControls(line)
+            let shown = !isCommand || line.isEmpty || line.hasPrefix("#") ? safe : "$ \(safe)"
             FileHandle.standardOutput.write((shown + "\n").data(using: .utf8)!)
         }
         // At a terminal the simulated clock follows the wall clock (the only place that reads it),
