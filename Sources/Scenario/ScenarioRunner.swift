@@ -116,6 +116,14 @@ public final class ScenarioRunner {
         }
     }
 
+    /// A `run:` step: the command runs once and, if the step has checks, that very output is
+    /// judged. Replay and play both go through here, so they cannot disagree.
+    public func runStep(_ line: String, check: Scenario.OutputCheck?) -> (output: CommandOutput, verdict: Verdict?) {
+        let out = session.runScript(line)
+        guard let check else { return (out, nil) }
+        return (out, outputVerdict(line.split(separator: "\n").first.map(String.init) ?? line, out, check))
+    }
+
     func outputVerdict(_ run: String, _ out: CommandOutput, _ check: Scenario.OutputCheck) -> Verdict {
         var problems: [String] = []
         let text = out.combined
@@ -168,13 +176,12 @@ public final class ScenarioRunner {
                 r.pieces.append(.comment(text))
             case let .run(line, check):
                 r.pieces.append(.command(line.split(separator: "\n").first.map(String.init) ?? line))
-                let out = session.runScript(line)
+                let (out, verdict) = runStep(line, check: check)
                 if line.contains("\n") {
                     for body in line.split(separator: "\n").dropFirst() { r.pieces.append(.output("> \(body)\n")) }
                 }
                 r.pieces.append(.output(out.combined))
-                if let check {
-                    let v = outputVerdict(line.split(separator: "\n").first.map(String.init) ?? line, out, check)
+                if let v = verdict {
                     r.pieces.append(.verdict(v.ok, v.text))
                     if !v.ok { r.failures += 1 }
                 }

@@ -179,7 +179,12 @@ public final class LabApp {
                 busy.flash = "running: \(line)   (Ctrl-C interrupts, q quits)"
                 terminal.draw(LabRender.render(busy, view, width: terminal.size.width, height: terminal.size.height))
             }
+            // What the learner types at `:` reads what they name, as kubectl does; only the
+            // lesson's own steps (ScenarioPlayer) stay inside its folder.
+            let confinement = session.confinement
+            session.confinement = nil
             let out = run(line)
+            session.confinement = confinement
             if session.cluster.interrupted { lastWall = wallClock() }
             let text = out.combined
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -66,12 +66,10 @@ public final class ScenarioPlayer {
         case let .say(text):
             return (lesson(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)), nil)
         case let .run(line, check):
-            let out = runner.session.runScript(line)
+            // Judged on the output it printed, by the code replay uses: never run twice.
+            let (out, verdict) = runner.runStep(line, check: check)
             var text = ["$ " + (line.split(separator: "\n").first.map(String.init) ?? line)]
-            if let check {
-                let v = runner.check(.output(run: line, check: check))
-                text.append((v.ok ? "✓ " : "✗ ") + v.text)
-            }
+            if let v = verdict { text.append((v.ok ? "✓ " : "✗ ") + v.text) }
             let output = out.combined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             return (lesson(text + ["(output in the strip on the right; n continues)"]), output)
         case let .sleep(d):

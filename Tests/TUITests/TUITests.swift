@@ -290,6 +290,36 @@ struct KeyTableTests {
 /// `svclab play`: the lesson box, steps on `n`, hints, the solution, and a challenge that is
 /// noticed as solved while the clock runs.
 struct PlayTests {
+    /// Issue 14 (1): play and replay run steps through one interpreter and give one verdict.
+    /// A `run:` step whose output creates something passed in replay and failed in play,
+    /// because play ran the command a second time to judge it.
+    @Test func playAndReplayGiveTheSameVerdicts() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized.path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 12)
+        for file in files {
+            let path = folder + "/" + file
+            let replay = try ScenarioRunner(try ScenarioParser.load(path: path)).replay()
+            let replayed = replay.pieces.compactMap { piece -> String? in
+                guard case let .verdict(ok, text) = piece, !text.hasPrefix("solution: ") else { return nil }
+                return (ok ? "✓ " : "✗ ") + text
+            }
+            let runner = try ScenarioRunner(try ScenarioParser.load(path: path))
+            let player = ScenarioPlayer(runner)
+            var played: [String] = []
+            for _ in 0..<(runner.scenario.steps.count * 3 + 5) {
+                if player.waiting, case let .challenge(c)? = player.current {
+                    for line in c.solution { _ = runner.session.runScript(line) }
+                    _ = runner.settle(c.done)
+                }
+                let (lesson, _) = player.next()
+                played += lesson.lines.filter { $0.hasPrefix("✓ ") || $0.hasPrefix("✗ ") }.filter { !$0.hasPrefix("✓ Already solved") }
+                if lesson.progress == "done" { break }
+            }
+            #expect(played == replayed, "\(file)")
+        }
+    }
+
     @Test func walksAScenarioWithAChallenge() throws {
         let scenario = try ScenarioParser.parse("""
         title: Fix the selector
