@@ -46,6 +46,11 @@ public struct Scenario: Sendable {
         case output(run: String, check: OutputCheck)
         /// A request from a pod: it reaches a pod matching `reaches`, or fails at `fails`.
         case request(from: String, url: String, reaches: String?, fails: String?)
+        /// Which pods a Service's ready endpoints are: `includes`/`excludes` name pods (a name, a
+        /// name prefix ending in `*`, or a label selector), `exactly` says the endpoints are
+        /// exactly the ready pods a selector matches, `selector` that the Service's selector is
+        /// this map. Strict challenges use them, so that "4 ready" cannot be reached by scaling.
+        case membership(service: String, namespace: String?, includes: [String], excludes: [String], exactly: String?, selector: [String: String]?)
         /// Every one of several predicates.
         case all([Predicate])
     }
@@ -352,17 +357,43 @@ public enum ScenarioParser {
             switch first {
             case "endpoints":
                 var service = "", namespace: String?, ready: Int?, notReady: Int?, atLeast: Int?
-                for (key, value) in try mapping(node, "an endpoints predicate", allowed: ["endpoints", "namespace", "ready", "notReady", "readyAtLeast"]) {
+                var includes: [String] = [], excludes: [String] = [], exactly: String?, selector: [String: String]?
+                for (key, value) in try mapping(node, "an endpoints predicate", allowed: ["endpoints", "namespace", "ready", "notReady", "readyAtLeast", "includes", "excludes", "exactly", "selector"]) {
                     switch key {
                     case "endpoints": service = try string(value, "endpoints")
                     case "namespace": namespace = try string(value, "namespace")
                     case "ready": ready = try int(value, "ready")
                     case "notReady": notReady = try int(value, "notReady")
-                    default: atLeast = try int(value, "readyAtLeast")
+                    case "readyAtLeast": atLeast = try int(value, "readyAtLeast")
+                    case "includes", "excludes":
+                        let refs = try strings(value, key)
+                        for (i, ref) in refs.enumerated() where ref.contains("=") || ref.contains(" in ") || ref.contains("!") {
+                            do { _ = try LabelSelectorExpression.parse(ref) } catch {
+                                let item: Node = { if case let .sequence(items) = value { return items[i] }; return value }()
+                                throw fail(item, "\(key): \(goQuote(ref)) is not a label selector: \(error.message)")
+                            }
+                        }
+                        if key == "includes" { includes = refs } else { excludes = refs }
+                    case "exactly":
+                        let text = try string(value, "exactly")
+                        do { _ = try LabelSelectorExpression.parse(text) } catch {
+                            throw fail(value, "exactly: \(goQuote(text)) is not a label selector: \(error.message)")
+                        }
+                        exactly = text
+                    default:
+                        guard case let .mapping(m) = value else { throw fail(value, "selector must be a mapping of labels") }
+                        var map: [String: String] = [:]
+                        for (k, v) in m { map[try string(k, "selector key")] = try string(v, "selector value") }
+                        selector = map
                     }
                 }
-                guard ready != nil || notReady != nil || atLeast != nil else { throw fail(node, "an endpoints predicate needs ready, notReady or readyAtLeast") }
-                return .endpoints(service: service, namespace: namespace, ready: ready, notReady: notReady, readyAtLeast: atLeast)
+                let counted = ready != nil || notReady != nil || atLeast != nil
+                let membered = !includes.isEmpty || !excludes.isEmpty || exactly != nil || selector != nil
+                guard counted || membered else { throw fail(node, "an endpoints predicate needs ready, notReady, readyAtLeast, includes, excludes, exactly or selector") }
+                var parts: [Scenario.Predicate] = []
+                if counted { parts.append(.endpoints(service: service, namespace: namespace, ready: ready, notReady: notReady, readyAtLeast: atLeast)) }
+                if membered { parts.append(.membership(service: service, namespace: namespace, includes: includes, excludes: excludes, exactly: exactly, selector: selector)) }
+                return parts.count == 1 ? parts[0] : .all(parts)
             case "pods":
                 var selector = "", namespace: String?, count: Int?, phase: String?, ready: Int?
                 for (key, value) in try mapping(node, "a pods predicate", allowed: ["pods", "namespace", "count", "phase", "ready"]) {

@@ -69,6 +69,8 @@ public final class ScenarioRunner {
             if let notReady { wanted.append("\(notReady) not ready"); ok = ok && notReadySet.count == notReady }
             let seen = cluster.services.get(ns, service) == nil ? "no Service \(ns)/\(service)" : "\(readySet.count) ready, \(notReadySet.count) not ready"
             return Verdict(ok: ok, text: "endpoints of \(service): " + (ok ? seen : "expected \(wanted.joined(separator: ", ")), saw \(seen)"))
+        case let .membership(service, namespace, includes, excludes, exactly, selector):
+            return membership(service, namespace ?? session.namespace, includes, excludes, exactly, selector)
         case let .pods(selector, namespace, count, phase, ready):
             let ns = namespace ?? session.namespace
             let sel = (try? LabelSelectorExpression.parse(selector)) ?? .everything
@@ -124,6 +126,52 @@ public final class ScenarioRunner {
         return (out, outputVerdict(line.split(separator: "\n").first.map(String.init) ?? line, out, check))
     }
 
+    /// The pods behind a Service's ready endpoints, compared with what the step asks.
+    func membership(_ service: String, _ ns: String, _ includes: [String], _ excludes: [String], _ exactly: String?, _ selector: [String: String]?) -> Verdict {
+        let cluster = session.cluster
+        guard let svc = cluster.services.get(ns, service) else { return Verdict(ok: false, text: "endpoints of \(service): no Service \(ns)/\(service)") }
+        var ready = Set<String>()
+        for slice in cluster.slices(ofService: ObjectKey(ns, service)) {
+            for e in slice.endpoints where e.conditions.ready ?? true {
+                if let pod = e.targetRef?.name { ready.insert(pod) }
+            }
+        }
+        let pods = cluster.pods.list(namespace: ns).filter { !$0.isTerminating }
+        /// The pods a reference names: a label selector, a name prefix (`shop-v2-*`), or a name.
+        func denoted(_ ref: String) -> [Pod] {
+            if ref.contains("=") || ref.contains(" in ") || ref.contains("!") {
+                let sel = (try? LabelSelectorExpression.parse(ref)) ?? .everything
+                return pods.filter { sel.matches($0.metadata.labels) }
+            }
+            if ref.hasSuffix("*") { return pods.filter { $0.metadata.name.hasPrefix(ref.dropLast()) } }
+            return pods.filter { $0.metadata.name == ref }
+        }
+        var problems: [String] = []
+        for ref in includes {
+            let named = denoted(ref)
+            if named.isEmpty { problems.append("no pod is \(ref)") }
+            let missing = named.filter { !ready.contains($0.metadata.name) }.map(\.metadata.name).sorted()
+            if !missing.isEmpty { problems.append("\(missing.joined(separator: ", ")) should be a ready endpoint (\(ref)) but is not") }
+        }
+        for ref in excludes {
+            let present = denoted(ref).filter { ready.contains($0.metadata.name) }.map(\.metadata.name).sorted()
+            if !present.isEmpty { problems.append("\(present.joined(separator: ", ")) should not be an endpoint (\(ref))") }
+        }
+        if let exactly {
+            let sel = (try? LabelSelectorExpression.parse(exactly)) ?? .everything
+            let wanted = Set(pods.filter { sel.matches($0.metadata.labels) && $0.status.isReady }.map(\.metadata.name))
+            if wanted.isEmpty { problems.append("no ready pod matches \(exactly)") }
+            let extra = ready.subtracting(wanted).sorted(), lacking = wanted.subtracting(ready).sorted()
+            if !extra.isEmpty { problems.append("\(extra.joined(separator: ", ")) \(extra.count == 1 ? "is an endpoint but does" : "are endpoints but do") not match \(exactly)") }
+            if !lacking.isEmpty { problems.append("\(lacking.joined(separator: ", ")) \(lacking.count == 1 ? "matches" : "match") \(exactly) but \(lacking.count == 1 ? "is not an endpoint" : "are not endpoints")") }
+        }
+        if let selector, (svc.spec.selector ?? [:]) != selector {
+            let show = { (m: [String: String]) in m.isEmpty ? "(none)" : m.keys.sorted().map { "\($0)=\(m[$0]!)" }.joined(separator: ",") }
+            problems.append("the selector is \(show(svc.spec.selector ?? [:])), expected \(show(selector))")
+        }
+        return Verdict(ok: problems.isEmpty, text: "endpoints of \(service): " + (problems.isEmpty ? "the expected pods (\(ready.count) ready)" : problems.joined(separator: "; ")))
+    }
+
     func outputVerdict(_ run: String, _ out: CommandOutput, _ check: Scenario.OutputCheck) -> Verdict {
         var problems: [String] = []
         let text = out.combined
@@ -166,7 +214,9 @@ public final class ScenarioRunner {
     }
 
     /// Runs every step; challenges are solved by their `solution`, which must satisfy `done`.
-    public func replay() -> Replay {
+    /// Without solutions (`replay --no-solutions`) every challenge must then fail: a lesson
+    /// whose challenge passes untouched checks nothing.
+    public func replay(solutions: Bool = true) -> Replay {
         var r = Replay()
         r.pieces.append(.comment(scenario.title))
         if !scenario.about.isEmpty { r.pieces.append(.comment(scenario.about)) }
@@ -202,7 +252,7 @@ public final class ScenarioRunner {
                     r.pieces.append(.verdict(false, "challenge is already solved before anything was done (\(before.text))"))
                     r.failures += 1
                 }
-                for line in c.solution {
+                for line in c.solution where solutions {
                     r.pieces.append(.command(line))
                     r.pieces.append(.output(session.runScript(line).combined))
                 }

@@ -162,6 +162,8 @@ struct Replay: ParsableCommand {
     @Argument(help: "Scenario files (YAML).") var files: [String]
     @Option(name: .customLong("cast"), help: ArgumentHelp("Also write an asciinema v2 recording of the replay.", valueName: "FILE"))
     var cast: String?
+    @Flag(name: .customLong("no-solutions"), help: "Run without the challenges' solutions: every challenge must then fail (exit 1).")
+    var noSolutions = false
 
     func run() throws {
         var failed = false
@@ -170,7 +172,7 @@ struct Replay: ParsableCommand {
             do throws(ScenarioError) {
                 let scenario = try ScenarioParser.load(path: file)
                 let runner = try ScenarioRunner(scenario)
-                let replay = runner.replay()
+                let replay = runner.replay(solutions: !noSolutions)
                 if i > 0 { print("") }
                 FileHandle.standardOutput.write(replay.transcript.data(using: .utf8)!)
                 if replay.failures > 0 { failed = true }
