@@ -215,6 +215,8 @@ public final class Session {
             return runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
         case "why":
             return runWhy(Array(words.dropFirst()))
+        case "help":
+            out.outRaw(Self.help)
         case "echo":
             out.out(words.dropFirst().joined(separator: " "))
         case "clear":
@@ -227,10 +229,29 @@ public final class Session {
         case "false":
             out.exitCode = 1
         default:
-            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort)", code: 127)
+            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort; help lists them)", code: 127)
         }
         return out
     }
+
+    /// `help`: what the shell takes, one line each (kubectl's own help: `kubectl --help`).
+    public static let help = """
+    svclab's shell: one command per line, on a simulated Kubernetes 1.33 cluster.
+      kubectl COMMAND …        get, describe, apply, create, expose, scale, set image, rollout, wait,
+                               patch, label, annotate, delete, exec, run, port-forward, version
+                               (kubectl --help and kubectl COMMAND --help for the details)
+      trace [--from POD] URL   one request hop by hop: DNS, kube-proxy's choice, the endpoint, the reply
+      traffic [-n N] URL       N requests and how they spread over the endpoints
+      why svc/NAME | URL | -f FILE
+                               why a Service selects what it does, why a request fails, why a manifest is refused
+      sleep DURATION           move the simulated clock (5s, 1m30s, 2m; at most 168h)
+      … | grep, head, tail, wc, sort
+                               filters on the output
+      kubectl apply -f - <<EOF a manifest typed in place, up to a line EOF
+      echo, clear, help, exit, # comment
+    Not here: ; && || & and redirections (inside a pod: kubectl exec POD -- sh -c '…').
+
+    """
 
     func runSleep(_ args: [String]) -> CommandOutput {
         var out = CommandOutput()

@@ -24,7 +24,7 @@ public enum TerminalInput: Equatable, Sendable {
 public final class LabApp {
     public let session: Session
     public private(set) var state: LabState
-    private var view: LabView
+    private(set) var view: LabView
     private let wallClock: () -> Double
     private var lastWall: Double
     private var carry: Double = 0

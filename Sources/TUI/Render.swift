@@ -66,6 +66,13 @@ public enum LabRender {
         return clipped.padding(toLength: n, withPad: " ", startingAt: 0)
     }
 
+    /// A column followed by another: its last cell is always a space, so no value runs into
+    /// the next column (a 13-character ClusterIP in a 13-cell column read `10.101.72.20480/TCP`).
+    static func column(_ s: String, _ n: Int) -> String {
+        guard n > 1 else { return String(repeating: " ", count: max(0, n)) }
+        return pad(s, n - 1) + " "
+    }
+
     /// Pod names differ at the end (`my-app-d9dfc86bc-b57ng`): elide the middle, keep the tail.
     static func fitName(_ s: String, _ n: Int) -> String {
         guard s.count > n, n > 8 else { return pad(s, n) }
@@ -93,13 +100,16 @@ public enum LabRender {
     static func servicesPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
         let inner = g.box(x, y, w, h, title: "Services (\(shownOf(v.services.count, v.serviceCount)))", focused: s.focus == .services, glyphs: glyphs)
         let wide = inner.w >= 58
-        let nameW = wide ? 16 : 12, typeW = wide ? 13 : 5, ipW = wide ? 15 : 13
-        g.put(inner.x, inner.y, pad("NAME", nameW) + pad("TYPE", typeW) + pad("CLUSTER-IP", ipW) + (wide ? pad("PORTS", 13) + "SELECTOR" : "PORTS"), .dim, maxWidth: inner.w)
+        // Narrow: an IPv4 ClusterIP (up to 15 characters) would take the PORTS column, so the
+        // column holds 14 — every address svclab allocates from 10.96.0.0/12 fits.
+        let nameW = wide ? 16 : 12, typeW = wide ? 13 : 5, ipW = wide ? 16 : 14
+        g.put(inner.x, inner.y, column("NAME", nameW) + column("TYPE", typeW) + column("CLUSTER-IP", ipW) + (wide ? column("PORTS", 13) + "SELECTOR" : "PORTS"), .dim, maxWidth: inner.w)
         let rows = inner.h - 1
         let first = max(0, min(s.serviceIndex - rows + 1, v.services.count - rows))
         for (i, svc) in v.services.enumerated().dropFirst(max(0, first)).prefix(rows) {
             let type = wide ? svc.type : ["ClusterIP": "CIP", "NodePort": "NP", "LoadBalancer": "LB", "ExternalName": "EXT"][svc.type] ?? svc.type
-            var line = pad(svc.name, nameW) + pad(type, typeW) + pad(svc.clusterIP, ipW) + pad(svc.ports, wide ? 13 : max(0, inner.w - nameW - typeW - ipW))
+            var line = column(svc.name, nameW) + column(type, typeW) + column(svc.clusterIP, ipW)
+                + (wide ? column(svc.ports, 13) : pad(svc.ports, max(0, inner.w - nameW - typeW - ipW)))
             if wide { line += svc.selector.isEmpty ? "<none>" : svc.selector }
             let row = inner.y + 1 + i - max(0, first)
             let selected = i == s.serviceIndex

@@ -69,6 +69,11 @@ struct Shell: ParsableCommand {
         }
         let interactive = isatty(STDIN_FILENO) != 0
         var source = StdinLines(prompt: interactive ? { "svclab:\(session.namespace)$ " } : nil)
+        if interactive {
+            // One line that says where you are and how to learn more.
+            // (Under 80 columns, so it never wraps.)
+            print("svclab shell · \(self.cluster.empty ? "bare" : "demo") cluster · type help for what it takes, exit to leave")
+        }
         if interactive, let editor = LineEditor.load() {
             LineEditor.completer = { line, word in session.completions(forLine: line, word: word) }
             source.editor = editor

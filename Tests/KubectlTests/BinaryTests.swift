@@ -62,6 +62,8 @@ struct BinaryTests {
         }
         // capture-pane trims trailing blanks, so the prompt shows without its final space.
         #expect(waitFor("svclab:default$"))
+        // One line of greeting names `help`.
+        #expect(screen().contains("svclab shell · demo cluster · type help for what it takes, exit to leave"), "screen:\n\(screen())")
         _ = tmux("send-keys", "-t", name, "kubectl get deploy my-app", "Enter")
         #expect(waitFor("my-app   3/3     3            3"))
         #expect(screen().contains("NAME     READY   UP-TO-DATE   AVAILABLE   AGE"))

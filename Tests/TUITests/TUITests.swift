@@ -261,6 +261,21 @@ struct KeyTableTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }
 
+    /// Issue 14 (12): no column runs into the next — a 13-character ClusterIP once read
+    /// `10.101.72.20480/TCP` at 80 columns.
+    @Test func aLongClusterIPKeepsItsGap() {
+        let session = Session.demo()
+        _ = session.runScript("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata: {name: wide}\nspec: {clusterIP: 10.101.72.204, ports: [{port: 80}]}\nEOF\n")
+        let app = LabApp(session: session, seed: 1, unicode: true, wallClock: { 0 })
+        for _ in 0..<3 { app.handle(.key(.down)) }
+        for width in [80, 120] {
+            let screen = LabRender.render(app.state, app.view, width: width, height: 24).text
+            let row = screen.split(separator: "\n").first { $0.hasPrefix("│wide ") }.map(String.init) ?? ""
+            #expect(row.contains("10.101.72.204 "), "\(width) columns: \(row)")
+            #expect(row.contains("80/TCP"), "\(width) columns: \(row)")
+        }
+    }
+
     @Test func aPasteIsTakenWholeBeforeTheNextFrame() {
         // ":" then 300 characters arrive at once, then Enter: one frame for the prompt, not 300.
         let typed = "kubectl get svc " + String(repeating: "x", count: 284)
