@@ -69,6 +69,18 @@ public struct Scenario: Sendable {
     public var steps: [Step] = []
     /// Where it was read from (messages and relative paths).
     public var path: String
+    /// What the lab shows for each step (parallel to `steps`): the step's `focus:`, or the
+    /// Service its command, expectation or challenge names (ScenarioFocus), or nil.
+    public var focus: [Focus?] = []
+
+    public struct Focus: Equatable, Sendable {
+        public enum Kind: String, Sendable { case service = "svc", pod }
+        public var kind: Kind
+        public var name: String
+        public var namespace: String?
+        public init(kind: Kind, name: String, namespace: String? = nil) { self.kind = kind; self.name = name; self.namespace = namespace }
+    }
+
     /// Every command line the scenario runs (`run:`, `expect: {run:}`, `solution:`) with its
     /// place in the file, for `svclab scenarios --check`.
     public var commands: [CommandSite] = []
@@ -218,7 +230,10 @@ public enum ScenarioParser {
                 case "about": s.about = try string(value, "about")
                 case "cluster": s.cluster = try cluster(value)
                 case "setup": s.setup = try setup(value)
-                default: s.steps = try steps(value)
+                default:
+                    let parsed = try steps(value)
+                    s.steps = parsed.map(\.0)
+                    s.focus = parsed.map { $0.1 ?? ScenarioFocus.inferred($0.0) }
                 }
             }
             guard sawTitle else { throw fail(root, "a scenario needs a title") }
@@ -276,26 +291,53 @@ public enum ScenarioParser {
             return out
         }
 
-        func steps(_ node: Node) throws(ScenarioError) -> [Scenario.Step] {
+        func steps(_ node: Node) throws(ScenarioError) -> [(Scenario.Step, Scenario.Focus?)] {
             guard case let .sequence(items) = node else { throw fail(node, "steps must be a list") }
-            var out: [Scenario.Step] = []
-            for item in items { out.append(try step(item)) }
+            var out: [(Scenario.Step, Scenario.Focus?)] = []
+            for item in items {
+                var focus: Scenario.Focus?
+                if case let .mapping(m) = item, let value = m["focus"] { focus = try self.focus(value) }
+                out.append((try step(item), focus))
+            }
             return out
+        }
+
+        /// `focus: svc/NAME`, `focus: pod/NAME`, or `focus: {svc: NAME, namespace: NS}`.
+        func focus(_ node: Node) throws(ScenarioError) -> Scenario.Focus {
+            if case let .scalar(s) = node {
+                let parts = s.string.split(separator: "/", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let kind = ["svc": Scenario.Focus.Kind.service, "service": .service, "pod": .pod][parts[0]], !parts[1].isEmpty else {
+                    throw fail(node, "focus must be svc/NAME or pod/NAME, not \(goQuote(s.string))")
+                }
+                return Scenario.Focus(kind: kind, name: parts[1])
+            }
+            var kind: Scenario.Focus.Kind?, name = "", namespace: String?
+            for (key, value) in try mapping(node, "focus", allowed: ["svc", "pod", "namespace"]) {
+                switch key {
+                case "svc": kind = .service; name = try string(value, "focus.svc")
+                case "pod": kind = .pod; name = try string(value, "focus.pod")
+                default: namespace = try string(value, "focus.namespace")
+                }
+            }
+            guard let kind, !name.isEmpty else { throw fail(node, "focus needs svc: NAME or pod: NAME") }
+            return Scenario.Focus(kind: kind, name: name, namespace: namespace)
         }
 
         static let stepKinds = ["say", "run", "sleep", "expect", "challenge", "pause"]
 
         func step(_ node: Node) throws(ScenarioError) -> Scenario.Step {
-            guard case let .mapping(m) = node, let first = m.first?.key.string else {
+            guard case let .mapping(m) = node, let kindPair = m.first(where: { $0.key.string != "focus" }), let first = kindPair.key.string else {
                 throw fail(node, "a step must be a mapping starting with one of: \(Self.stepKinds.joined(separator: ", "))")
             }
+            // The step's own value (a `focus:` may come before or after it).
+            let kindValue = kindPair.value
             switch first {
             case "say":
-                _ = try mapping(node, "a say step", allowed: ["say"])
-                return .say(try string(m.first!.value, "say"))
+                _ = try mapping(node, "a say step", allowed: ["say", "focus"])
+                return .say(try string(kindValue, "say"))
             case "sleep":
-                _ = try mapping(node, "a sleep step", allowed: ["sleep"])
-                let value = m.first!.value
+                _ = try mapping(node, "a sleep step", allowed: ["sleep", "focus"])
+                let value = kindValue
                 let text = try string(value, "sleep")
                 guard let seconds = Durations.parseSleep(text, allowInfinity: true) else {
                     throw fail(value, "sleep: \(goQuote(text)) is not a duration (5s, 1m30s, 2m)")
@@ -305,29 +347,30 @@ public enum ScenarioParser {
                 }
                 return .sleep(text)
             case "pause":
-                _ = try mapping(node, "a pause step", allowed: ["pause"])
-                if case .scalar(let s) = m.first!.value, s.string.isEmpty || s.tag == .init(.null) { return .pause(nil) }
-                return .pause(try string(m.first!.value, "pause"))
+                _ = try mapping(node, "a pause step", allowed: ["pause", "focus"])
+                if case .scalar(let s) = kindValue, s.string.isEmpty || s.tag == .init(.null) { return .pause(nil) }
+                return .pause(try string(kindValue, "pause"))
             case "run":
-                let pairs = try mapping(node, "a run step", allowed: ["run", "contains", "matches", "equals", "exitCode"])
+                let pairs = try mapping(node, "a run step", allowed: ["run", "contains", "matches", "equals", "exitCode", "focus"])
                 var line = ""
                 var check = Scenario.OutputCheck()
                 var checked = false
                 for (key, value) in pairs {
                     switch key {
                     case "run": line = try command(value, "run")
+                    case "focus": continue
                     default: checked = true; try outputCheck(key, value, into: &check)
                     }
                 }
                 return .run(line, check: checked ? check : nil)
             case "expect":
-                _ = try mapping(node, "an expect step", allowed: ["expect"])
-                return .expect(try predicate(m.first!.value, "expect"))
+                _ = try mapping(node, "an expect step", allowed: ["expect", "focus"])
+                return .expect(try predicate(kindValue, "expect"))
             case "challenge":
-                _ = try mapping(node, "a challenge step", allowed: ["challenge"])
-                return .challenge(try challenge(m.first!.value))
+                _ = try mapping(node, "a challenge step", allowed: ["challenge", "focus"])
+                return .challenge(try challenge(kindValue))
             default:
-                throw fail(m.first!.key, "unknown step \(goQuote(first)) (expected one of: \(Self.stepKinds.joined(separator: ", ")))")
+                throw fail(kindPair.key, "unknown step \(goQuote(first)) (expected one of: \(Self.stepKinds.joined(separator: ", ")))")
             }
         }
 

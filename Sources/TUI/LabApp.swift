@@ -2,6 +2,7 @@ import Foundation
 import ClusterEngine
 import ClusterModel
 import Kubectl
+import Scenario
 
 /// What the lab needs from a terminal; `NcursesTerminal` is the real one, `MemoryTerminal` the tests'.
 public protocol LabTerminal: AnyObject {
@@ -112,6 +113,20 @@ public final class LabApp {
                 handle(.tick)
             }
         }
+    }
+
+    /// Puts what a lesson step is about on screen: its namespace, then the Service (or pod)
+    /// selected — the pane scrolls to it.
+    func select(_ focus: Scenario.Focus) {
+        if let ns = focus.namespace, ns != session.namespace { session.namespace = ns }
+        refresh()
+        switch focus.kind {
+        case .service:
+            if let i = view.services.firstIndex(where: { $0.name == focus.name }) { state.serviceIndex = i; state.selectedService = focus.name; state.focus = .services }
+        case .pod:
+            if let i = view.pods.firstIndex(where: { $0.name == focus.name }) { state.podIndex = i; state.focus = .pods }
+        }
+        refresh()
     }
 
     /// Lets a waiting challenge notice that it has been solved.
@@ -259,6 +274,7 @@ public final class LabApp {
             case .next, .skip:
                 let (lesson, output) = player.next(skip: action == .skip)
                 state.lesson = lesson
+                if let focus = lesson.focus { select(focus) }
                 if let output { state.trace = output; state.traceTitle = "Output" }
             case .previous: if let l = player.previous() { state.lesson = l } else { state.flash = "nothing before this step" }
             case .hint: if let l = player.hint() { state.lesson = l } else { state.flash = "no challenge right now" }

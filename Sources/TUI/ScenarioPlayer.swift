@@ -45,7 +45,8 @@ public final class ScenarioPlayer {
             if i + 1 < shown.count { reviewing = i + 1; return (shown[i + 1], nil) }
             reviewing = nil
         }
-        let (lesson, output) = step(skip: skip)
+        var (lesson, output) = step(skip: skip)
+        if runner.scenario.focus.indices.contains(index) { lesson.focus = runner.scenario.focus[index] }
         shown.append(lesson)
         return (lesson, output)
     }

@@ -1,5 +1,6 @@
 import ClusterModel
 import ClusterEngine
+import Scenario
 
 /// The lab's UI state: plain data. `update` changes it; `render` draws it with a `LabView`.
 public struct LabState: Equatable, Sendable {
@@ -33,6 +34,8 @@ public struct LabState: Equatable, Sendable {
         public var title: String
         public var progress: String
         public var lines: [String]
+        /// What the step is about: the lab selects it (nil: the selection stays).
+        public var focus: Scenario.Focus?
     }
 
     public var lesson: Lesson?

@@ -305,6 +305,55 @@ struct KeyTableTests {
 /// `svclab play`: the lesson box, steps on `n`, hints, the solution, and a challenge that is
 /// noticed as solved while the clock runs.
 struct PlayTests {
+    /// Issue 14 (2): every step of every shipped lesson selects what it is about — its
+    /// `focus:` or the Service its command, expectation or challenge names — and that Service's
+    /// row is on the 80×24 screen.
+    @Test func everyStepFocusesWhatItIsAbout() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized.path
+        var focused = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".yaml") }).sorted() {
+            let runner = try ScenarioRunner(try ScenarioParser.load(path: folder + "/" + file))
+            let app = LabApp(session: runner.session, seed: 1, unicode: true, wallClock: { 0 }, player: ScenarioPlayer(runner))
+            for step in runner.scenario.steps.indices {
+                if case .challenge(let c) = runner.scenario.steps[step] { for line in c.solution { _ = runner.session.runScript(line) } }
+                app.handle(.key(.char("n")))
+                if case .challenge = runner.scenario.steps[step] { app.handle(.key(.char("N"))) }
+                guard let focus = runner.scenario.focus[step], focus.kind == .service,
+                      runner.session.cluster.services.get(runner.session.namespace, focus.name) != nil else { continue }
+                focused += 1
+                #expect(app.state.selectedService == focus.name, "\(file) step \(step + 1)")
+                let screen = LabRender.render(app.state, app.view, width: 80, height: 24).text
+                #expect(screen.split(separator: "\n").contains { $0.hasPrefix("│" + String(focus.name.prefix(10))) }, "\(file) step \(step + 1): \(focus.name) not on screen\n\(screen)")
+            }
+        }
+        #expect(focused > 30)
+    }
+
+    @Test func focusIsParsedAndInferred() throws {
+        let s = try ScenarioParser.parse("""
+        title: t
+        steps:
+          - say: hi
+            focus: svc/web
+          - focus: {pod: my-pod, namespace: default}
+            run: kubectl get pods
+          - run: kubectl describe svc my-app
+          - run: trace http://redis.cache:6379
+          - expect: {endpoints: web, ready: 1}
+          - run: |
+              kubectl apply -f - <<EOF
+              apiVersion: v1
+              kind: Service
+              metadata:
+                name: made
+              EOF
+        """, path: "t.yaml")
+        #expect(s.focus == [.init(kind: .service, name: "web"), .init(kind: .pod, name: "my-pod", namespace: "default"),
+                            .init(kind: .service, name: "my-app"), .init(kind: .service, name: "redis", namespace: "cache"),
+                            .init(kind: .service, name: "web"), .init(kind: .service, name: "made")])
+        #expect(throws: ScenarioError.self) { _ = try ScenarioParser.parse("title: t\nsteps:\n  - say: hi\n    focus: deploy/x\n", path: "t.yaml") }
+    }
+
     /// Issue 14 (1): play and replay run steps through one interpreter and give one verdict.
     /// A `run:` step whose output creates something passed in replay and failed in play,
     /// because play ran the command a second time to judge it.
