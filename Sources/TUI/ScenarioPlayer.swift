@@ -14,6 +14,11 @@ public final class ScenarioPlayer {
     /// While paging back: which of `shown` is on screen (nil: the current step).
     private var reviewing: Int?
 
+    /// Played as part of a course: the last step says q returns to the menu.
+    public var inCourse = false
+    /// Past the last step: the lesson counts as done.
+    public var finished: Bool { index >= steps.count }
+
     public init(_ runner: ScenarioRunner) { self.runner = runner }
 
     /// `p`: the previous step's narration, read-only.
@@ -61,7 +66,8 @@ public final class ScenarioPlayer {
         index += 1
         guard let step = current else {
             index = steps.count
-            return (lesson(["That was the last step. Keep exploring, or press q to quit."]), nil)
+            return (lesson([inCourse ? "Lesson done. Keep exploring, or press q for the course menu."
+                                     : "That was the last step. Keep exploring, or press q to quit."]), nil)
         }
         switch step {
         case let .say(text):

@@ -240,12 +240,20 @@ struct Scenarios: ParsableCommand {
     }
 }
 
-/// `svclab play FILE`: the lab on screen, driven by a scenario.
+/// `svclab play FILE`: the lab on screen, driven by a scenario; `svclab play DIR`: a course.
 struct Play: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "play", abstract: "Walk through a scenario on screen: narration, steps, challenges with hints.")
-    @Argument(help: "A scenario file.") var file: String
+    static let configuration = CommandConfiguration(
+        commandName: "play", abstract: "Walk through a scenario on screen: narration, steps, challenges with hints.",
+        discussion: "Given a folder, plays its lessons in file-name order from a menu (✓ done) and keeps progress in $XDG_STATE_HOME/svclab/progress.json (~/.local/state/svclab/), so the next run resumes at the first unfinished lesson."
+    )
+    @Argument(help: "A scenario file, or a folder of them (a course).") var file: String
 
     func run() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            try playCourse()
+            return
+        }
         let runner: ScenarioRunner
         do throws(ScenarioError) { runner = try ScenarioRunner(try ScenarioParser.load(path: file)) } catch { throw ValidationError(error.message) }
         let scenario = runner.scenario
@@ -257,6 +265,50 @@ struct Play: ParsableCommand {
         guard let terminal = NcursesTerminal() else { throw ValidationError("cannot open the terminal") }
         app.run(on: terminal)
         terminal.restore()
+    }
+}
+
+extension Play {
+    /// The course loop: menu → lesson → menu, progress saved after each finished lesson.
+    func playCourse() throws {
+        guard let course = Course(folder: file) else { throw ValidationError("no lessons (*.yaml) in \(file)") }
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw ValidationError("play needs a terminal; use svclab replay \(file)/*.yaml for a headless run")
+        }
+        let progress = CourseProgress()
+        let unicode = NcursesTerminal.localeIsUTF8()
+        guard let terminal = NcursesTerminal() else { throw ValidationError("cannot open the terminal") }
+        defer { terminal.restore() }
+        var menu = CourseMenu(course: course, progress: progress)
+        menuLoop: while !terminal.stopRequested {
+            terminal.draw(menu.render(width: terminal.size.width, height: terminal.size.height, unicode: unicode))
+            guard let input = terminal.nextInput(timeoutMillis: 200) else { continue }
+            switch menu.handle(input) {
+            case .quit: break menuLoop
+            case .none: continue
+            case let .play(i):
+                let lesson = course.lessons[i]
+                let runner: ScenarioRunner
+                do throws(ScenarioError) {
+                    // Inside a course a lesson may read any file of the course's folder.
+                    runner = try ScenarioRunner(try ScenarioParser.load(path: course.path(lesson)), course: course.folder)
+                } catch {
+                    menu.message = error.message
+                    continue
+                }
+                let player = ScenarioPlayer(runner)
+                player.inCourse = true
+                let app = LabApp(session: runner.session, seed: runner.scenario.cluster.seed, unicode: unicode,
+                                 wallClock: { Date().timeIntervalSince1970 }, player: player)
+                app.run(on: terminal)
+                menu.message = nil
+                if player.finished {
+                    menu.message = progress.markDone(lesson, in: course.folder)
+                    menu.done.insert(lesson)
+                    menu.index = course.lessons.firstIndex { !menu.done.contains($0) } ?? i
+                }
+            }
+        }
     }
 }
 

@@ -119,4 +119,46 @@ struct TmuxTests {
             #expect(waitFor("EXITED=0"))
         }
     }
+
+    /// Issue 14 (8): a course plays from a menu, keeps progress, and resumes at the next lesson.
+    @Test(.enabled(if: TmuxTests.hasTmux))
+    func aCourseResumesAtTheNextLesson() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-course-\(getpid())").path
+        let course = root + "/course", state = root + "/state"
+        try FileManager.default.createDirectory(atPath: course, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try "title: First lesson\nsteps:\n  - say: one\n".write(toFile: course + "/01-first.yaml", atomically: true, encoding: .utf8)
+        try "title: Second lesson\nsteps:\n  - say: two\n".write(toFile: course + "/02-second.yaml", atomically: true, encoding: .utf8)
+        let name = "svclab-course-\(getpid())"
+        func tmux(_ args: String...) -> String { Subprocess.run("/usr/bin/tmux", ["-L", name] + args, timeout: 10).stdout }
+        defer { _ = tmux("kill-server") }
+        func screen() -> String { tmux("capture-pane", "-p", "-t", name) }
+        func waitFor(_ text: String) -> Bool {
+            for _ in 0..<100 { if screen().contains(text) { return true }; usleep(100_000) }
+            return false
+        }
+        let command = "env XDG_STATE_HOME=\(state) LANG=C.UTF-8 TERM=xterm-256color \(Self.binary) play \(course); echo EXITED=$?; sleep 30"
+        _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+        #expect(waitFor("course course · 0 of 2 done"), "screen:\n\(screen())")
+        #expect(screen().contains("→  01-first.yaml  First lesson"))
+        _ = tmux("send-keys", "-t", name, "Enter")
+        #expect(waitFor("First lesson · intro"), "screen:\n\(screen())")
+        _ = tmux("send-keys", "-t", name, "n")
+        #expect(waitFor("one"))
+        _ = tmux("send-keys", "-t", name, "n")
+        #expect(waitFor("Lesson done. Keep exploring, or press q for the course menu."), "screen:\n\(screen())")
+        _ = tmux("send-keys", "-t", name, "q")
+        #expect(waitFor("1 of 2 done"), "screen:\n\(screen())")
+        #expect(screen().contains(" ✓ 01-first.yaml"))
+        #expect(screen().contains("→  02-second.yaml"))
+        _ = tmux("send-keys", "-t", name, "q")
+        #expect(waitFor("EXITED=0"))
+        // A new run resumes at the first unfinished lesson.
+        _ = tmux("kill-server")
+        _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+        #expect(waitFor("1 of 2 done"), "screen:\n\(screen())")
+        #expect(screen().contains("→  02-second.yaml  Second lesson"), "screen:\n\(screen())")
+        _ = tmux("send-keys", "-t", name, "q")
+        #expect(waitFor("EXITED=0"))
+    }
 }
