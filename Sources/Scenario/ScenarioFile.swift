@@ -60,6 +60,11 @@ public struct Scenario: Sendable {
         public var hints: [String]
         public var done: Predicate
         public var solution: [String]
+        /// `diagnostics: off`: the lab hides its own findings (near misses, why a pod is left
+        /// out) while the challenge is open, so the panes do not give the answer away.
+        public var diagnostics = true
+        /// Said when it is solved: why the fix works.
+        public var explain: String?
     }
 
     public var title: String
@@ -489,11 +494,17 @@ public enum ScenarioParser {
 
         func challenge(_ node: Node) throws(ScenarioError) -> Scenario.Challenge {
             var goal = "", hints: [String] = [], done: Scenario.Predicate?, solution: [String] = []
-            for (key, value) in try mapping(node, "a challenge", allowed: ["goal", "hint", "hints", "done", "solution"]) {
+            var diagnostics = true, explain: String?
+            for (key, value) in try mapping(node, "a challenge", allowed: ["goal", "hint", "hints", "done", "solution", "diagnostics", "explain"]) {
                 switch key {
                 case "goal": goal = try string(value, "goal")
                 case "hint", "hints": hints += try strings(value, key)
                 case "done": done = try predicate(value, "done")
+                case "explain": explain = try string(value, "explain")
+                case "diagnostics":
+                    let text = try string(value, "diagnostics").lowercased()
+                    guard ["on", "off", "true", "false"].contains(text) else { throw fail(value, "diagnostics must be on or off") }
+                    diagnostics = text == "on" || text == "true"
                 default:
                     solution = try strings(value, "solution")
                     if case let .sequence(items) = value { for item in items { _ = try command(item, "solution") } } else { _ = try command(value, "solution") }
@@ -501,7 +512,7 @@ public enum ScenarioParser {
             }
             guard let done else { throw fail(node, "a challenge needs done: a predicate that holds once it is solved") }
             guard !goal.isEmpty else { throw fail(node, "a challenge needs a goal") }
-            return Scenario.Challenge(goal: goal, hints: hints, done: done, solution: solution)
+            return Scenario.Challenge(goal: goal, hints: hints, done: done, solution: solution, diagnostics: diagnostics, explain: explain)
         }
     }
 }

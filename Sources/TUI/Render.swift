@@ -166,13 +166,16 @@ public enum LabRender {
         if v.endpoints.isEmpty && s.ghosts.isEmpty {
             lines.append(("  Endpoints: <none>", .error))
         }
-        for f in v.findings {
+        // A challenge with `diagnostics: off` is open: no finding, no reason a pod is left out.
+        let hide = s.lesson?.hideDiagnostics == true
+        for f in v.findings where !hide {
             for w in wrap("! " + f, inner.w, indent: "  ") { lines.append((w, f.hasPrefix("single endpoint") ? .warn : .error)) }
         }
         if !v.leftOut.isEmpty {
             lines.append(("left out:", .dim))
             for l in v.leftOut {
-                for w in wrap("  \(glyphs.unselectedMark) \(l.pod): \(l.reason)", inner.w, indent: "      ") { lines.append((w, .warn)) }
+                let text = hide ? "  \(glyphs.unselectedMark) \(l.pod)" : "  \(glyphs.unselectedMark) \(l.pod): \(l.reason)"
+                for w in wrap(text, inner.w, indent: "      ") { lines.append((w, .warn)) }
             }
         }
         let scroll = max(0, min(s.endpointScroll, lines.count - inner.h))

@@ -1,4 +1,5 @@
 import ClusterEngine
+import Diagnosis
 import Kubectl
 import Scenario
 
@@ -8,6 +9,8 @@ public final class ScenarioPlayer {
     let runner: ScenarioRunner
     private(set) var index = -1
     private var hintsShown = 0
+    /// How often `n` found the open challenge unsolved: the first time a nudge, then the reason.
+    private var checksFailed = 0
     private(set) var waiting = false
     /// What each step showed, so `p` can page back (steps are not undone: the cluster moved on).
     private var shown: [LabState.Lesson] = []
@@ -35,7 +38,10 @@ public final class ScenarioPlayer {
 
     func lesson(_ lines: [String]) -> LabState.Lesson {
         let position = index < 0 ? "intro" : index >= steps.count ? "done" : "step \(index + 1) of \(steps.count)"
-        return LabState.Lesson(title: runner.scenario.title, progress: position, lines: lines)
+        var l = LabState.Lesson(title: runner.scenario.title, progress: position, lines: lines)
+        // While a challenge with `diagnostics: off` is open, the panes keep their findings.
+        if waiting, case let .challenge(c)? = current { l.hideDiagnostics = !c.diagnostics }
+        return l
     }
 
     func intro() -> LabState.Lesson {
@@ -59,10 +65,16 @@ public final class ScenarioPlayer {
     private func step(skip: Bool) -> (LabState.Lesson, output: [String]?) {
         if waiting, case let .challenge(c)? = current, !skip {
             let v = runner.check(c.done)
-            if !v.ok { return (lesson(lines(for: c) + ["Not yet: \(v.text)"]), nil) }
+            if !v.ok {
+                checksFailed += 1
+                return (lesson(lines(for: c) + feedback(c, v)), nil)
+            }
+            waiting = false
+            if let solved = solvedLesson(c, v) { return (solved, nil) }
         }
         waiting = false
         hintsShown = 0
+        checksFailed = 0
         index += 1
         guard let step = current else {
             index = steps.count
@@ -97,6 +109,33 @@ public final class ScenarioPlayer {
 
     var current: Scenario.Step? { steps.indices.contains(index) ? steps[index] : nil }
 
+    /// Why the challenge is not solved yet, graded: the first `n` nudges toward where to look;
+    /// from the second on, what the check saw and the lab's diagnosis of the Service.
+    func feedback(_ c: Scenario.Challenge, _ v: ScenarioRunner.Verdict) -> [String] {
+        let focus = runner.scenario.focus.indices.contains(index) ? runner.scenario.focus[index] : nil
+        if checksFailed == 1 {
+            let service = focus.map { " of \($0.name)" } ?? ""
+            return ["Not yet. Look at the Endpoints pane\(service): which pods are in, which are left out?",
+                    "(f sends a request and traces it; n again tells what is missing.)"]
+        }
+        var out = ["Not yet: \(v.text)."]
+        if let focus, focus.kind == .service,
+           let svc = runner.session.cluster.services.get(focus.namespace ?? runner.session.namespace, focus.name) {
+            out.append("Why: " + Diagnose.service(svc, cluster: runner.session.cluster).verdict)
+        }
+        return out
+    }
+
+    /// "✓ Solved": what now holds, and the lesson's explanation of why the fix works.
+    func solvedLesson(_ c: Scenario.Challenge, _ v: ScenarioRunner.Verdict) -> LabState.Lesson? {
+        hintsShown = 0
+        checksFailed = 0
+        var l = ["Challenge: \(c.goal)", "✓ Solved: \(v.text)."]
+        if let explain = c.explain { l.append(explain) }
+        l.append("Press n to go on.")
+        return lesson(l)
+    }
+
     private func lines(for c: Scenario.Challenge) -> [String] {
         var out = ["Challenge: \(c.goal)"]
         for h in c.hints.prefix(hintsShown) { out.append("hint: \(h)") }
@@ -118,8 +157,9 @@ public final class ScenarioPlayer {
     /// Called as time passes: a waiting challenge whose `done` now holds is solved.
     func tick() -> LabState.Lesson? {
         guard waiting, case let .challenge(c)? = current else { return nil }
-        guard runner.check(c.done).ok else { return nil }
+        let v = runner.check(c.done)
+        guard v.ok else { return nil }
         waiting = false
-        return lesson(["Challenge: \(c.goal)", "✓ Solved! Press n to go on."])
+        return solvedLesson(c, v)
     }
 }

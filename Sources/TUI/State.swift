@@ -36,6 +36,8 @@ public struct LabState: Equatable, Sendable {
         public var lines: [String]
         /// What the step is about: the lab selects it (nil: the selection stays).
         public var focus: Scenario.Focus?
+        /// A challenge with `diagnostics: off` is open: the panes keep their findings to themselves.
+        public var hideDiagnostics = false
     }
 
     public var lesson: Lesson?

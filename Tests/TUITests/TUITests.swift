@@ -354,6 +354,36 @@ struct PlayTests {
         #expect(throws: ScenarioError.self) { _ = try ScenarioParser.parse("title: t\nsteps:\n  - say: hi\n    focus: deploy/x\n", path: "t.yaml") }
     }
 
+    /// Issue 14 (7): n on an unsolved challenge nudges, then says why from the diagnosis;
+    /// `diagnostics: off` keeps the panes from giving the answer away; solved says why it works.
+    @Test func feedbackExplainsAndDiagnosticsCanBeHidden() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized.path
+        let runner = try ScenarioRunner(try ScenarioParser.load(path: folder + "/08-debugging-no-endpoints.yaml"))
+        let app = LabApp(session: runner.session, seed: 1, unicode: true, wallClock: { 0 }, player: ScenarioPlayer(runner))
+        func screen() -> String { LabRender.render(app.state, app.view, width: 80, height: 24).text }
+        // Up to the challenge: the finding is on screen before it.
+        while app.state.lesson?.lines.first?.hasPrefix("Challenge:") != true { app.handle(.key(.char("n"))) }
+        #expect(app.state.selectedService == "web")
+        #expect(app.state.lesson?.hideDiagnostics == true)
+        #expect(!screen().contains("did you mean"), "\(screen())")
+        #expect(!screen().contains("near miss"))
+        #expect(!screen().contains("lacks app.kubernetes.io/name"))
+        app.handle(.key(.char("n")))
+        #expect(app.state.lesson?.lines.contains("Not yet. Look at the Endpoints pane of web: which pods are in, which are left out?") == true)
+        app.handle(.key(.char("n")))
+        let lines = app.state.lesson?.lines ?? []
+        #expect(lines.contains { $0.hasPrefix("Not yet: request http://web from my-pod:") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("Why: Service default/web selects 0 of 4 candidate pods") }, "\(lines)")
+        _ = runner.session.runScript("kubectl patch svc web -p '{\"spec\":{\"selector\":{\"app.kubernetes.io/name\":\"my-app\"}}}'\nsleep 5")
+        app.handle(.key(.char("n")))
+        let solved = app.state.lesson?.lines ?? []
+        #expect(solved.contains { $0.hasPrefix("✓ Solved: request http://web from my-pod: HTTP 200") }, "\(solved)")
+        #expect(solved.contains { $0.hasPrefix("The selector now names the label the pods carry") })
+        #expect(app.state.lesson?.hideDiagnostics == false)
+        app.handle(.key(.char("n")))
+        #expect(app.state.lesson?.lines.first?.hasPrefix("Challenge:") == false)
+    }
+
     /// Issue 14 (1): play and replay run steps through one interpreter and give one verdict.
     /// A `run:` step whose output creates something passed in replay and failed in play,
     /// because play ran the command a second time to judge it.
@@ -377,7 +407,7 @@ struct PlayTests {
                     _ = runner.settle(c.done)
                 }
                 let (lesson, _) = player.next()
-                played += lesson.lines.filter { $0.hasPrefix("✓ ") || $0.hasPrefix("✗ ") }.filter { !$0.hasPrefix("✓ Already solved") }
+                played += lesson.lines.filter { $0.hasPrefix("✓ ") || $0.hasPrefix("✗ ") }.filter { !$0.hasPrefix("✓ Already solved") && !$0.hasPrefix("✓ Solved") }
                 if lesson.progress == "done" { break }
             }
             #expect(played == replayed, "\(file)")
@@ -428,7 +458,9 @@ struct PlayTests {
         lab.handle(.key(.char("h")))
         #expect(lab.state.lesson?.lines.contains("hint: Look at the pods' labels.") == true)
         lab.handle(.key(.char("n")))
-        #expect(lab.state.lesson?.lines.last?.hasPrefix("Not yet: endpoints of web: expected at least 1 ready") == true)
+        #expect(lab.state.lesson?.lines.contains("Not yet. Look at the Endpoints pane of web: which pods are in, which are left out?") == true)
+        lab.handle(.key(.char("n")))
+        #expect(lab.state.lesson?.lines.contains { $0.hasPrefix("Not yet: endpoints of web: expected at least 1 ready") } == true)
         lab.handle(.key(.char("S")))
         #expect(lab.state.lesson?.lines.contains { $0.contains("kubectl patch svc web") } == true)
         let frame = LabRender.render(lab.state, LabView.build(cluster: runner.session.cluster, namespace: "default", serviceName: lab.state.selectedService, filter: ""), width: 80, height: 24)
@@ -439,7 +471,8 @@ struct PlayTests {
         lab.handle(.key(.enter))
         #expect(lab.state.flash == "service/web patched")
         lab.tickPlayer()
-        #expect(lab.state.lesson?.lines.last == "✓ Solved! Press n to go on.")
+        #expect(lab.state.lesson?.lines.contains { $0.hasPrefix("✓ Solved: endpoints of web: 3 ready") } == true)
+        #expect(lab.state.lesson?.lines.last == "Press n to go on.")
         lab.handle(.key(.char("n")))
         #expect(lab.state.lesson?.progress == "done")
     }
