@@ -33,7 +33,7 @@ struct Svclab: ParsableCommand {
         commandName: "svclab",
         abstract: "A terminal lab for Kubernetes Services, on a simulated cluster.",
         discussion: "Without a subcommand, opens the lab on the demo cluster (the shell when not at a terminal).",
-        subcommands: [Lab.self, Shell.self, Replay.self, Play.self, Scenarios.self],
+        subcommands: [Lab.self, Shell.self, Replay.self, Play.self, Scenarios.self, Challenge.self],
         defaultSubcommand: Lab.self
     )
 }
@@ -309,6 +309,41 @@ extension Play {
                 }
             }
         }
+    }
+}
+
+/// `svclab challenge [--seed N] [--write FILE]`: a fresh cluster with one classic fault.
+struct Challenge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "challenge",
+        abstract: "Play a generated challenge: a fresh cluster with one classic Service fault injected.",
+        discussion: "The same seed gives the same fault (seed N: class (N-1) mod 8 — selector typo, missing label, label on one of two Deployments, wrong targetPort, misnamed targetPort, failing readiness probe, wrong namespace in a DNS name, port and targetPort swapped). --write saves it as a lesson that replays green, and fails with replay --no-solutions."
+    )
+    @Option(help: "Which challenge (the same seed, the same fault).") var seed: UInt64 = 1
+    @Option(name: .customLong("write"), help: ArgumentHelp("Write the challenge as a scenario file instead of playing it.", valueName: "FILE"))
+    var write: String?
+
+    func run() throws {
+        let text = ChallengeGenerator.scenario(seed: seed)
+        if let write {
+            guard FileManager.default.createFile(atPath: write, contents: Data(text.utf8)) else {
+                throw ValidationError("cannot write \(write): \(String(cString: strerror(errno)))")
+            }
+            print("wrote \(write): \(ChallengeGenerator.fault(seed: seed).rawValue) (svclab play \(write), or svclab replay \(write))")
+            return
+        }
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw ValidationError("challenge needs a terminal; svclab challenge --seed \(seed) --write FILE saves it for replay")
+        }
+        let runner: ScenarioRunner
+        do throws(ScenarioError) {
+            runner = try ScenarioRunner(try ScenarioParser.parse(text, path: "challenge-\(seed).yaml"))
+        } catch { throw ValidationError(error.message) }
+        let app = LabApp(session: runner.session, seed: seed, unicode: NcursesTerminal.localeIsUTF8(),
+                         wallClock: { Date().timeIntervalSince1970 }, player: ScenarioPlayer(runner))
+        guard let terminal = NcursesTerminal() else { throw ValidationError("cannot open the terminal") }
+        app.run(on: terminal)
+        terminal.restore()
     }
 }
 
