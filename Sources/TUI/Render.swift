@@ -25,7 +25,11 @@ public enum LabRender {
         let lessonHeight = s.lesson == nil ? 0 : min(max(8, height / 3), max(5, lessonLines.count + 2))
         let bodyHeight = height - 3 - lessonHeight
         if let lesson = s.lesson {
-            let inner = g.box(0, bodyTop + bodyHeight, width, lessonHeight, title: "\(lesson.title) · \(lesson.progress)", focused: true, glyphs: glyphs)
+            // A long title gives way (elided) so the progress ("step 3 of 7") always shows.
+            let progress = " · \(lesson.progress)"
+            let room = max(8, width - 6 - progress.count)
+            let title = lesson.title.count > room ? String(lesson.title.prefix(room - 1)) + "…" : lesson.title
+            let inner = g.box(0, bodyTop + bodyHeight, width, lessonHeight, title: title + progress, focused: true, glyphs: glyphs)
             let lines = lessonLines
             for (i, line) in lines.suffix(inner.h).enumerated() {
                 let role: Role = line.hasPrefix("✓") ? .ok : line.hasPrefix("✗") || line.hasPrefix("Not yet") ? .error : line.hasPrefix("Challenge") ? .title : .normal
@@ -133,8 +137,9 @@ public enum LabRender {
             let mark = p.selected ? glyphs.selectedMark : glyphs.unselectedMark
             let pulse = s.pulses["pod:" + p.name]
             let pulseGlyph = pulse.map { $0.kind == .added ? glyphs.added : $0.kind == .changed ? glyphs.changed : glyphs.removed } ?? " "
-            var line = "\(mark)\(pulseGlyph)" + fitName(p.name, nameW) + pad(p.ready, 4)
-            if wide { line += pad(p.status, 12) + pad(p.ip, 12) + pad(p.node, 16) + p.labels }
+            // Every column but the last keeps a one-cell gap: a long name never runs into RDY.
+            var line = "\(mark)\(pulseGlyph)" + fitName(p.name, nameW - 1) + " " + column(p.ready, 4)
+            if wide { line += column(p.status, 12) + column(p.ip, 12) + column(p.node, 16) + p.labels }
             else { line += p.status == "Running" ? p.ip : p.status }
             let role: Role
             if s.focus == .pods && i == s.podIndex { role = .selected }
