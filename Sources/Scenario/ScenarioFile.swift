@@ -77,6 +77,9 @@ public struct Scenario: Sendable {
     /// What the lab shows for each step (parallel to `steps`): the step's `focus:`, or the
     /// Service its command, expectation or challenge names (ScenarioFocus), or nil.
     public var focus: [Focus?] = []
+    /// Per step (parallel to `steps`): manifest keys to mark when the step's heredoc is shown
+    /// (`highlight: [targetPort]`).
+    public var highlight: [[String]] = []
 
     public struct Focus: Equatable, Sendable {
         public enum Kind: String, Sendable { case service = "svc", pod }
@@ -239,6 +242,7 @@ public enum ScenarioParser {
                     let parsed = try steps(value)
                     s.steps = parsed.map(\.0)
                     s.focus = parsed.map { $0.1 ?? ScenarioFocus.inferred($0.0) }
+                    s.highlight = parsed.map(\.2)
                 }
             }
             guard sawTitle else { throw fail(root, "a scenario needs a title") }
@@ -296,13 +300,15 @@ public enum ScenarioParser {
             return out
         }
 
-        func steps(_ node: Node) throws(ScenarioError) -> [(Scenario.Step, Scenario.Focus?)] {
+        func steps(_ node: Node) throws(ScenarioError) -> [(Scenario.Step, Scenario.Focus?, [String])] {
             guard case let .sequence(items) = node else { throw fail(node, "steps must be a list") }
-            var out: [(Scenario.Step, Scenario.Focus?)] = []
+            var out: [(Scenario.Step, Scenario.Focus?, [String])] = []
             for item in items {
                 var focus: Scenario.Focus?
+                var highlight: [String] = []
                 if case let .mapping(m) = item, let value = m["focus"] { focus = try self.focus(value) }
-                out.append((try step(item), focus))
+                if case let .mapping(m) = item, let value = m["highlight"] { highlight = try strings(value, "highlight") }
+                out.append((try step(item), focus, highlight))
             }
             return out
         }
@@ -356,14 +362,14 @@ public enum ScenarioParser {
                 if case .scalar(let s) = kindValue, s.string.isEmpty || s.tag == .init(.null) { return .pause(nil) }
                 return .pause(try string(kindValue, "pause"))
             case "run":
-                let pairs = try mapping(node, "a run step", allowed: ["run", "contains", "matches", "equals", "exitCode", "focus"])
+                let pairs = try mapping(node, "a run step", allowed: ["run", "contains", "matches", "equals", "exitCode", "focus", "highlight"])
                 var line = ""
                 var check = Scenario.OutputCheck()
                 var checked = false
                 for (key, value) in pairs {
                     switch key {
                     case "run": line = try command(value, "run")
-                    case "focus": continue
+                    case "focus", "highlight": continue
                     default: checked = true; try outputCheck(key, value, into: &check)
                     }
                 }

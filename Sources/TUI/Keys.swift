@@ -89,6 +89,10 @@ public enum KeyTable {
         KeyBinding(keys: [.char("R")], label: "R", hint: nil, help: "start/stop recording what you do as a scenario file (svclab-recording.yaml)") { _, _ in
             [.toggleRecording]
         },
+        KeyBinding(keys: [.char("o")], label: "o", hint: "output", help: "the last output (a command, a lesson step and its manifest, a trace) full screen, scrollable both ways") { s, _ in
+            guard let out = s.lastOutput else { s.flash = "no output yet"; return [] }
+            s.panel = out; return []
+        },
         KeyBinding(keys: [.char("?")], label: "?", hint: "help", help: "this help") { s, _ in
             s.panel = LabState.Panel(title: "Help", lines: KeyTable.helpLines); return []
         },
@@ -99,7 +103,7 @@ public enum KeyTable {
         ["Keys (the footer shows the common ones):", ""]
             + bindings.map { b in b.label.padding(toLength: 7, withPad: " ", startingAt: 0) + b.help }
             + ["", "In a prompt: Enter runs it, Esc cancels, ↑/↓ recall earlier lines.",
-               "In a panel: ↑/↓ and PgUp/PgDn scroll, Esc or q closes it.",
+               "In a panel: ↑/↓ PgUp/PgDn and ←/→ scroll, g/G top/bottom, Esc or q closes it.",
                "", "Selected pods are marked ● (the Service's selector matches), others ○;",
                "endpoints are ✓ ready, ✗ not ready, … terminating; + ~ - mark rows that just changed."]
     }

@@ -212,6 +212,7 @@ public final class LabApp {
             } else {
                 state.panel = LabState.Panel(title: "$ " + line, lines: trimmed)
             }
+            state.lastOutput = LabState.Panel(title: "$ " + line, lines: trimmed)
         case let .scale(deployment, replicas):
             flash(run("kubectl scale deployment \(deployment) --replicas=\(replicas)"))
         case let .scaleBy(deployment, delta):
@@ -275,7 +276,15 @@ public final class LabApp {
                 let (lesson, output) = player.next(skip: action == .skip)
                 state.lesson = lesson
                 if let focus = lesson.focus { select(focus) }
-                if let output { state.trace = output; state.traceTitle = "Output" }
+                if let output {
+                    state.trace = output; state.traceTitle = "Output"
+                    if let panel = player.outputPanel(output) {
+                        state.lastOutput = panel
+                        // A manifest, or output wider or longer than the strip: the full view.
+                        let strip = (terminal?.size.width ?? 80) - (terminal?.size.width ?? 80) * 21 / 40 - 2
+                        if panel.manifest != nil || output.count > 6 || output.contains(where: { $0.count > strip }) { state.panel = panel }
+                    }
+                }
             case .previous: if let l = player.previous() { state.lesson = l } else { state.flash = "nothing before this step" }
             case .hint: if let l = player.hint() { state.lesson = l } else { state.flash = "no challenge right now" }
             case .solution: if let l = player.solution() { state.lesson = l } else { state.flash = "no challenge right now" }

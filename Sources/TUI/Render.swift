@@ -243,12 +243,27 @@ public enum LabRender {
         }
     }
 
+    /// The output view: the whole screen below the header, scrollable both ways; a manifest's
+    /// keys coloured, marked lines highlighted, and where the view is in the text.
     static func overlay(_ g: inout Grid, _ panel: LabState.Panel, glyphs: Glyphs) {
-        let x = 2, y = 2, w = g.width - 4, h = g.height - 4
+        let x = 0, y = 1, w = g.width, h = g.height - 1
         g.fill(x, y, w, h, .normal)
-        let inner = g.box(x, y, w, h, title: panel.title + "  (Esc closes, ↑/↓ scroll)", focused: true, glyphs: glyphs)
-        for (i, line) in panel.lines.dropFirst(panel.scroll).prefix(inner.h).enumerated() {
-            g.put(inner.x, inner.y + i, line.replacingOccurrences(of: "\t", with: "    "), .normal, maxWidth: inner.w)
+        let first = min(panel.scroll, max(0, panel.lines.count - 1)) + 1
+        let last = min(panel.lines.count, panel.scroll + max(1, h - 2))
+        let position = panel.lines.count > h - 2 || panel.column > 0 ? "  lines \(first)–\(last) of \(panel.lines.count)" + (panel.column > 0 ? ", from column \(panel.column + 1)" : "") : ""
+        let inner = g.box(x, y, w, h, title: panel.title + position + "  (Esc closes)", focused: true, glyphs: glyphs)
+        for (i, raw) in panel.lines.enumerated().dropFirst(panel.scroll).prefix(inner.h) {
+            let line = String(raw.replacingOccurrences(of: "\t", with: "    ").dropFirst(panel.column))
+            let row = inner.y + i - panel.scroll
+            if panel.highlight.contains(i) {
+                g.put(inner.x, row, pad(line, inner.w), .selected, maxWidth: inner.w)
+            } else if panel.manifest?.contains(i) == true, let colon = line.firstIndex(of: ":") {
+                // A manifest line: the key in the accent colour, the value plain.
+                let end = g.put(inner.x, row, String(line[...colon]), .accent, maxWidth: inner.w)
+                g.put(end, row, String(line[line.index(after: colon)...]), .normal, maxWidth: inner.w - (end - inner.x))
+            } else {
+                g.put(inner.x, row, line, .normal, maxWidth: inner.w)
+            }
         }
     }
 }

@@ -109,6 +109,28 @@ public final class ScenarioPlayer {
 
     var current: Scenario.Step? { steps.indices.contains(index) ? steps[index] : nil }
 
+    /// The current `run:` step's output as the output view shows it: the command, the manifest
+    /// it applies (heredoc body; `highlight:` keys marked), then what it printed.
+    func outputPanel(_ output: [String]) -> LabState.Panel? {
+        guard case let .run(line, _)? = current else { return nil }
+        let parts = line.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var body = Array(parts.dropFirst())
+        // The heredoc's terminator and a trailing empty line are not part of the manifest.
+        if let first = parts.first, let parsed = try? ShellLine.parse(first), let terminator = parsed.heredoc,
+           let end = body.lastIndex(where: { $0.trimmingCharacters(in: .whitespaces) == terminator }) {
+            body = Array(body[..<end])
+        }
+        while body.last == "" { body.removeLast() }
+        let keys = runner.scenario.highlight.indices.contains(index) ? runner.scenario.highlight[index] : []
+        var lines = ["$ " + (parts.first ?? line)]
+        let manifest = lines.count..<(lines.count + body.count)
+        lines += body
+        if !body.isEmpty { lines.append("") }
+        lines += output.last == "" ? Array(output.dropLast()) : output
+        let marked = Set(manifest.filter { i in keys.contains { lines[i].trimmingCharacters(in: .whitespaces).hasPrefix($0 + ":") || lines[i].contains("- " + $0 + ":") } })
+        return LabState.Panel(title: "$ " + (parts.first ?? line), lines: lines, manifest: body.isEmpty ? nil : manifest, highlight: marked)
+    }
+
     /// Why the challenge is not solved yet, graded: the first `n` nudges toward where to look;
     /// from the second on, what the check saw and the lab's diagnosis of the Service.
     func feedback(_ c: Scenario.Challenge, _ v: ScenarioRunner.Verdict) -> [String] {

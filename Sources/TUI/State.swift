@@ -21,7 +21,17 @@ public struct LabState: Equatable, Sendable {
         public var title: String
         public var lines: [String]
         public var scroll = 0
+        /// Columns scrolled to the right (wide tables).
+        public var column = 0
+        /// Lines that are a manifest (their keys are coloured) and lines to mark.
+        public var manifest: Range<Int>?
+        public var highlight: Set<Int> = []
+        public init(title: String, lines: [String], manifest: Range<Int>? = nil, highlight: Set<Int> = []) {
+            self.title = title; self.lines = lines; self.manifest = manifest; self.highlight = highlight
+        }
     }
+    /// The last output (a command's, a lesson step's, a trace): `o` opens it full screen.
+    public var lastOutput: Panel?
     /// A row that changed a moment ago, marked until `until` (simulated time).
     public struct Pulse: Equatable, Sendable {
         public enum Kind: Sendable { case added, changed, removed }

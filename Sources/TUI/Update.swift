@@ -7,7 +7,13 @@ public enum LabUpdate {
         guard case let .key(key) = event else { return [] }
         if key == .ctrl("c") { state.quit = true; return [] }
         if state.prompt != nil { return promptKey(&state, key) }
-        if state.panel != nil { panelKey(&state, key); return [] }
+        if state.panel != nil {
+            // While a lesson plays, its keys close the output view and act: the view never
+            // traps the learner (n goes on, p looks back, h and S help).
+            let lessonKeys: [Key] = [.char("n"), .char("p"), .char("N"), .char("h"), .char("S")]
+            guard state.lesson != nil, lessonKeys.contains(key) else { panelKey(&state, key); return [] }
+            state.panel = nil
+        }
         if key == .escape { state.flash = nil; state.filter = ""; return [] }
         if key == .enter, state.focus == .services {
             state.focus = .pods; return []
@@ -30,6 +36,10 @@ public enum LabUpdate {
         case .down, .char("j"): panel.scroll = min(max(0, panel.lines.count - 1), panel.scroll + 1)
         case .pageUp: panel.scroll = max(0, panel.scroll - 10)
         case .pageDown: panel.scroll = min(max(0, panel.lines.count - 1), panel.scroll + 10)
+        case .left: panel.column = max(0, panel.column - 8)
+        case .right: panel.column = min(max(0, (panel.lines.map(\.count).max() ?? 0) - 8), panel.column + 8)
+        case .char("g"): panel.scroll = 0; panel.column = 0
+        case .char("G"): panel.scroll = max(0, panel.lines.count - 1)
         default: break
         }
         state.panel = panel

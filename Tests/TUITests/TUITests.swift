@@ -321,6 +321,8 @@ struct PlayTests {
                 guard let focus = runner.scenario.focus[step], focus.kind == .service,
                       runner.session.cluster.services.get(runner.session.namespace, focus.name) != nil else { continue }
                 focused += 1
+                // The output view may be open over the panes; what it covers is checked below it.
+                if app.state.panel != nil { app.handle(.key(.escape)) }
                 #expect(app.state.selectedService == focus.name, "\(file) step \(step + 1)")
                 let screen = LabRender.render(app.state, app.view, width: 80, height: 24).text
                 #expect(screen.split(separator: "\n").contains { $0.hasPrefix("│" + String(focus.name.prefix(10))) }, "\(file) step \(step + 1): \(focus.name) not on screen\n\(screen)")
@@ -382,6 +384,30 @@ struct PlayTests {
         #expect(app.state.lesson?.hideDiagnostics == false)
         app.handle(.key(.char("n")))
         #expect(app.state.lesson?.lines.first?.hasPrefix("Challenge:") == false)
+    }
+
+    /// Issue 14 (3, 4): a step's manifest and output open in a full-screen view, keys coloured,
+    /// highlight: lines marked; o reopens it; it scrolls both ways.
+    @Test func theManifestAndOutputOpenFullScreen() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized.path
+        let runner = try ScenarioRunner(try ScenarioParser.load(path: folder + "/03-multiport-named-targetport.yaml"))
+        let app = LabApp(session: runner.session, seed: 1, unicode: true, wallClock: { 0 }, player: ScenarioPlayer(runner))
+        for _ in 0..<3 { app.handle(.key(.char("n"))) }
+        let panel = try #require(app.state.panel)
+        #expect(panel.title == "$ kubectl apply -f - <<EOF")
+        #expect(panel.lines[1] == "apiVersion: v1")
+        #expect(panel.lines.contains("service/my-app-multi created"))
+        #expect(panel.highlight.map { panel.lines[$0].trimmingCharacters(in: .whitespaces) }.sorted() == ["targetPort: 9090", "targetPort: http"])
+        let grid = LabRender.render(app.state, app.view, width: 80, height: 24)
+        #expect(grid.text.contains("│metadata:"))
+        #expect(grid[1, 3].text == "a" && grid[1, 3].role == .accent, "manifest keys are coloured")
+        #expect(grid.text.split(separator: "\n").contains { $0.contains("targetPort: http") })
+        app.handle(.key(.escape))
+        #expect(app.state.panel == nil)
+        app.handle(.key(.char("o")))
+        #expect(app.state.panel == panel)
+        app.handle(.key(.right))
+        #expect(app.state.panel?.column == 8)
     }
 
     /// Issue 14 (1): play and replay run steps through one interpreter and give one verdict.
