@@ -129,6 +129,17 @@ public final class LabApp {
         refresh()
     }
 
+    /// Narration is never clipped: text longer than the lesson box opens in the output view
+    /// (scrollable; Esc returns to the panes, n goes on).
+    func showWholeNarrationIfClipped() {
+        guard let lesson = state.lesson else { return }
+        let size = terminal?.size ?? (width: 80, height: 24)
+        guard !LabRender.lessonFits(lesson, width: size.width, height: size.height) else { return }
+        let panel = LabState.Panel(title: "\(lesson.title) · \(lesson.progress)", lines: LabRender.lessonText(lesson, width: size.width))
+        state.panel = panel
+        state.lastOutput = panel
+    }
+
     /// Lets a waiting challenge notice that it has been solved.
     public func tickPlayer() {
         if let player, let lesson = player.tick() { state.lesson = lesson }
@@ -275,6 +286,7 @@ public final class LabApp {
             case .next, .skip:
                 let (lesson, output) = player.next(skip: action == .skip)
                 state.lesson = lesson
+                showWholeNarrationIfClipped()
                 if let focus = lesson.focus { select(focus) }
                 if let output {
                     state.trace = output; state.traceTitle = "Output"
@@ -285,7 +297,7 @@ public final class LabApp {
                         if panel.manifest != nil || output.count > 6 || output.contains(where: { $0.count > strip }) { state.panel = panel }
                     }
                 }
-            case .previous: if let l = player.previous() { state.lesson = l } else { state.flash = "nothing before this step" }
+            case .previous: if let l = player.previous() { state.lesson = l; showWholeNarrationIfClipped() } else { state.flash = "nothing before this step" }
             case .hint: if let l = player.hint() { state.lesson = l } else { state.flash = "no challenge right now" }
             case .solution: if let l = player.solution() { state.lesson = l } else { state.flash = "no challenge right now" }
             }

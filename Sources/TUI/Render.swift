@@ -21,8 +21,8 @@ public enum LabRender {
         header(&g, s, v)
         let bodyTop = 1
         // A scenario's narration takes a full-width box at the bottom of the body.
-        let lessonLines = s.lesson?.lines.flatMap { wrap($0, width - 2, indent: "  ") } ?? []
-        let lessonHeight = s.lesson == nil ? 0 : min(max(8, height / 3), max(5, lessonLines.count + 2))
+        let lessonLines = s.lesson.map { lessonText($0, width: width) } ?? []
+        let lessonHeight = s.lesson == nil ? 0 : min(lessonBoxHeight(height), max(5, lessonLines.count + 2))
         let bodyHeight = height - 3 - lessonHeight
         if let lesson = s.lesson {
             // A long title gives way (elided) so the progress ("step 3 of 7") always shows.
@@ -122,6 +122,19 @@ public enum LabRender {
     }
 
     /// "12", or "first 2000 of 150000" when the pane lists only the first rows.
+    /// The lesson box's height at most (a third of the screen, at least 8 rows).
+    static func lessonBoxHeight(_ height: Int) -> Int { max(8, height / 3) }
+
+    /// A lesson's lines wrapped to the box (what decides whether it fits).
+    static func lessonText(_ lesson: LabState.Lesson, width: Int) -> [String] {
+        lesson.lines.flatMap { wrap($0, width - 2, indent: "  ") }
+    }
+
+    /// Whether the narration fits its box at this size (if not, the lab opens it full screen).
+    public static func lessonFits(_ lesson: LabState.Lesson, width: Int, height: Int) -> Bool {
+        lessonText(lesson, width: width).count <= lessonBoxHeight(height) - 2
+    }
+
     static func shownOf(_ shown: Int, _ total: Int) -> String { total > shown ? "first \(shown) of \(total)" : "\(shown)" }
 
     static func podsPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {

@@ -410,6 +410,23 @@ struct PlayTests {
         #expect(app.state.panel?.column == 8)
     }
 
+    /// Issue 14 (5): narration is never clipped — a say longer than the lesson box opens whole.
+    @Test func longNarrationIsShownWhole() throws {
+        let lines = (1...12).map { "Line \($0) of a long explanation." }
+        let scenario = try ScenarioParser.parse("title: t\nsteps:\n  - say: |\n" + lines.map { "      " + $0 }.joined(separator: "\n") + "\n  - say: short\n", path: "t.yaml")
+        let runner = try ScenarioRunner(scenario)
+        let app = LabApp(session: runner.session, seed: 1, unicode: true, wallClock: { 0 }, player: ScenarioPlayer(runner))
+        app.handle(.key(.char("n")))
+        let panel = try #require(app.state.panel)
+        #expect(Array(panel.lines.prefix(12)) == lines)
+        let screen = LabRender.render(app.state, app.view, width: 80, height: 24).text
+        #expect(screen.contains("Line 1 of a long explanation."))
+        #expect(screen.contains("Line 12 of a long explanation."))
+        app.handle(.key(.char("n")))
+        #expect(app.state.panel == nil)
+        #expect(app.state.lesson?.lines == ["short"])
+    }
+
     /// Issue 14 (1): play and replay run steps through one interpreter and give one verdict.
     /// A `run:` step whose output creates something passed in replay and failed in play,
     /// because play ran the command a second time to judge it.
