@@ -28,6 +28,15 @@ public struct Scenario: Sendable {
         case expect(Predicate)
         case challenge(Challenge)
         case pause(String?)
+        /// Predict, then observe: a question asked before the next step runs; right or wrong
+        /// is said after it. `answer` is one of `choices`, or a number when there are none.
+        case predict(Prediction)
+    }
+
+    public struct Prediction: Sendable, Equatable {
+        public var question: String
+        public var choices: [String]
+        public var answer: String
     }
 
     public struct OutputCheck: Sendable {
@@ -334,7 +343,7 @@ public enum ScenarioParser {
             return Scenario.Focus(kind: kind, name: name, namespace: namespace)
         }
 
-        static let stepKinds = ["say", "run", "sleep", "expect", "challenge", "pause"]
+        static let stepKinds = ["say", "run", "sleep", "expect", "challenge", "pause", "predict"]
 
         func step(_ node: Node) throws(ScenarioError) -> Scenario.Step {
             guard case let .mapping(m) = node, let kindPair = m.first(where: { $0.key.string != "focus" }), let first = kindPair.key.string else {
@@ -380,6 +389,24 @@ public enum ScenarioParser {
             case "challenge":
                 _ = try mapping(node, "a challenge step", allowed: ["challenge", "focus"])
                 return .challenge(try challenge(kindValue))
+            case "predict":
+                _ = try mapping(node, "a predict step", allowed: ["predict", "focus"])
+                var question = "", choices: [String] = [], answer: String?
+                for (key, value) in try mapping(kindValue, "a prediction", allowed: ["question", "choices", "answer"]) {
+                    switch key {
+                    case "question": question = try string(value, "question")
+                    case "choices": choices = try strings(value, "choices")
+                    default: answer = try string(value, "answer")
+                    }
+                }
+                guard !question.isEmpty, let answer else { throw fail(kindValue, "a prediction needs a question and an answer") }
+                if choices.isEmpty {
+                    guard Double(answer) != nil else { throw fail(kindValue, "without choices, the answer must be a number") }
+                } else {
+                    guard choices.count <= 9 else { throw fail(kindValue, "a prediction takes at most 9 choices") }
+                    guard choices.contains(answer) else { throw fail(kindValue, "the answer \(goQuote(answer)) is not one of the choices") }
+                }
+                return .predict(Scenario.Prediction(question: question, choices: choices, answer: answer))
             default:
                 throw fail(kindPair.key, "unknown step \(goQuote(first)) (expected one of: \(Self.stepKinds.joined(separator: ", ")))")
             }

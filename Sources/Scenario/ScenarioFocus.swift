@@ -10,7 +10,7 @@ public enum ScenarioFocus {
         case let .expect(p): return predicate(p)
         case let .challenge(c): return predicate(c.done) ?? c.solution.lazy.compactMap(command).first
         case let .run(line, _): return command(line)
-        case .say, .sleep, .pause: return nil
+        case .say, .sleep, .pause, .predict: return nil
         }
     }
 

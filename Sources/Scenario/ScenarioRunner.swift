@@ -262,6 +262,10 @@ public final class ScenarioRunner {
                 if !v.ok { r.failures += 1 }
             case let .pause(text):
                 if let text { r.pieces.append(.comment(text)) }
+            case let .predict(p):
+                r.pieces.append(.comment("Predict: \(p.question)"))
+                for (i, c) in p.choices.enumerated() { r.pieces.append(.comment("  \(i + 1). \(c)")) }
+                r.pieces.append(.comment("  (answer: \(p.answer))"))
             }
         }
         r.pieces.append(.comment(r.failures == 0 ? "all checks passed" : "\(r.failures) check\(r.failures == 1 ? "" : "s") failed"))

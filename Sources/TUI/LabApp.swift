@@ -287,6 +287,8 @@ public final class LabApp {
                 let (lesson, output) = player.next(skip: action == .skip)
                 state.lesson = lesson
                 showWholeNarrationIfClipped()
+                // A prediction step asks at once: the prompt is open for the answer.
+                if player.awaitingPrediction { state.prompt = LabState.Prompt(kind: .predict) }
                 if let focus = lesson.focus { select(focus) }
                 if let output {
                     state.trace = output; state.traceTitle = "Output"
@@ -300,6 +302,7 @@ public final class LabApp {
             case .previous: if let l = player.previous() { state.lesson = l; showWholeNarrationIfClipped() } else { state.flash = "nothing before this step" }
             case .hint: if let l = player.hint() { state.lesson = l } else { state.flash = "no challenge right now" }
             case .solution: if let l = player.solution() { state.lesson = l } else { state.flash = "no challenge right now" }
+            case let .predict(text): if let l = player.predict(text) { state.lesson = l }
             }
         }
     }

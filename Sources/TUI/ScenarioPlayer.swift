@@ -9,6 +9,13 @@ public final class ScenarioPlayer {
     let runner: ScenarioRunner
     private(set) var index = -1
     private var hintsShown = 0
+    /// The open prediction and what the learner said (judged after the next step runs).
+    private(set) var pendingPrediction: (Scenario.Prediction, given: String?)?
+    /// Predictions judged in this lesson: right, and asked.
+    public private(set) var predictions = (right: 0, asked: 0)
+    /// Whether the lab should ask for a prediction now.
+    var awaitingPrediction: Bool { if let p = pendingPrediction { return p.given == nil } else { return false } }
+
     /// How often `n` found the open challenge unsolved: the first time a nudge, then the reason.
     private var checksFailed = 0
     private(set) var waiting = false
@@ -56,7 +63,19 @@ public final class ScenarioPlayer {
             if i + 1 < shown.count { reviewing = i + 1; return (shown[i + 1], nil) }
             reviewing = nil
         }
+        // A prediction made (or skipped) before this step is judged once the step has run.
+        let prediction = pendingPrediction
+        if pendingPrediction != nil { pendingPrediction = nil }
         var (lesson, output) = step(skip: skip)
+        if let (p, given) = prediction {
+            predictions.asked += 1
+            if let given, Self.matches(given, p) {
+                predictions.right += 1
+                lesson.lines.append("✓ You predicted \(Self.shown(given, p)) — right.")
+            } else {
+                lesson.lines.append("✗ You predicted \(given.map { Self.shown($0, p) } ?? "nothing") — it was \(p.answer).")
+            }
+        }
         if runner.scenario.focus.indices.contains(index) { lesson.focus = runner.scenario.focus[index] }
         shown.append(lesson)
         return (lesson, output)
@@ -78,8 +97,9 @@ public final class ScenarioPlayer {
         index += 1
         guard let step = current else {
             index = steps.count
-            return (lesson([inCourse ? "Lesson done. Keep exploring, or press q for the course menu."
-                                     : "That was the last step. Keep exploring, or press q to quit."]), nil)
+            let score = predictions.asked > 0 ? ["Predictions: \(predictions.right) of \(predictions.asked) right."] : []
+            return (lesson(score + [inCourse ? "Lesson done. Keep exploring, or press q for the course menu."
+                                             : "That was the last step. Keep exploring, or press q to quit."]), nil)
         }
         switch step {
         case let .say(text):
@@ -104,10 +124,34 @@ public final class ScenarioPlayer {
             return (lesson(lines(for: c)), nil)
         case let .pause(text):
             return (lesson([text ?? "Look around, try things; press n to go on."]), nil)
+        case let .predict(p):
+            pendingPrediction = (p, nil)
+            var lines = ["Predict: \(p.question)"]
+            for (i, c) in p.choices.enumerated() { lines.append("  \(i + 1). \(c)") }
+            lines.append(p.choices.isEmpty ? "Type a number and Enter; then n shows what happens." : "Type 1–\(p.choices.count) and Enter; then n shows what happens.")
+            return (lesson(lines), nil)
         }
     }
 
     var current: Scenario.Step? { steps.indices.contains(index) ? steps[index] : nil }
+
+    /// The learner's prediction: a choice's number, the choice's text, or a number.
+    func predict(_ text: String) -> LabState.Lesson? {
+        guard let (p, _) = pendingPrediction else { return nil }
+        pendingPrediction = (p, text)
+        return lesson(["Predict: \(p.question)", "You said: \(Self.shown(text, p)). Press n to see what happens."])
+    }
+
+    static func shown(_ given: String, _ p: Scenario.Prediction) -> String {
+        if let i = Int(given), p.choices.indices.contains(i - 1) { return p.choices[i - 1] }
+        return given
+    }
+
+    static func matches(_ given: String, _ p: Scenario.Prediction) -> Bool {
+        let text = shown(given.trimmingCharacters(in: .whitespaces), p)
+        if p.choices.isEmpty, let a = Double(p.answer), let g = Double(text) { return a == g }
+        return text == p.answer
+    }
 
     /// The current `run:` step's output as the output view shows it: the command, the manifest
     /// it applies (heredoc body; `highlight:` keys marked), then what it printed.

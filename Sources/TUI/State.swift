@@ -10,7 +10,7 @@ public struct LabState: Equatable, Sendable {
         public var label: String { self == .paused ? "paused" : "\(rawValue)×" }
     }
     /// A one-line input at the bottom: what it is for decides what Enter does.
-    public enum PromptKind: String, Sendable { case command = ":", filter = "/", scale = "scale to: ", label = "label: " }
+    public enum PromptKind: String, Sendable { case command = ":", filter = "/", scale = "scale to: ", label = "label: ", predict = "your prediction: " }
     public struct Prompt: Equatable, Sendable {
         public var kind: PromptKind
         public var text = ""
@@ -107,4 +107,4 @@ public enum LabEffect: Equatable, Sendable {
     case toggleRecording
 }
 
-public enum LessonAction: Equatable, Sendable { case next, previous, skip, hint, solution }
+public enum LessonAction: Equatable, Sendable { case next, previous, skip, hint, solution, predict(String) }

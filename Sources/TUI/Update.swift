@@ -82,6 +82,8 @@ public enum LabUpdate {
             case .label:
                 guard !text.isEmpty else { return [] }
                 return [.label(pod: prompt.target, spec: text)]
+            case .predict:
+                return [.lesson(.predict(text))]
             }
         default:
             break

@@ -301,9 +301,9 @@ extension Play {
                 let app = LabApp(session: runner.session, seed: runner.scenario.cluster.seed, unicode: unicode,
                                  wallClock: { Date().timeIntervalSince1970 }, player: player)
                 app.run(on: terminal)
-                menu.message = nil
+                menu.message = player.predictions.asked > 0 ? "\(lesson): predictions \(player.predictions.right) of \(player.predictions.asked) right" : nil
                 if player.finished {
-                    menu.message = progress.markDone(lesson, in: course.folder)
+                    if let failure = progress.markDone(lesson, in: course.folder) { menu.message = failure }
                     menu.done.insert(lesson)
                     menu.index = course.lessons.firstIndex { !menu.done.contains($0) } ?? i
                 }

@@ -40,7 +40,7 @@ struct ScenarioTests {
         #expect(error("title: x\nstep: []\n") == "t.yaml:2:1: unknown key \"step\" in the scenario (expected one of: title, about, cluster, setup, steps)")
         #expect(error("about: x\n") == "t.yaml:1:1: a scenario needs a title")
         #expect(error("title: x\ncluster: {nodes: many}\n") == "t.yaml:2:18: cluster.nodes must be a whole number from 0 to 5000")
-        #expect(error("title: x\nsteps:\n  - sya: hi\n") == "t.yaml:3:5: unknown step \"sya\" (expected one of: say, run, sleep, expect, challenge, pause)")
+        #expect(error("title: x\nsteps:\n  - sya: hi\n") == "t.yaml:3:5: unknown step \"sya\" (expected one of: say, run, sleep, expect, challenge, pause, predict)")
         #expect(error("title: x\nsteps:\n  - run: kubectl get pods\n    contain: x\n") == "t.yaml:4:5: unknown key \"contain\" in a run step (expected one of: run, contains, matches, equals, exitCode, focus, highlight)")
         #expect(error("title: x\nsteps:\n  - expect: {endpoints: my-app}\n") == "t.yaml:3:13: an endpoints predicate needs ready, notReady, readyAtLeast, includes, excludes, exactly or selector")
         #expect(error("title: x\nsteps:\n  - expect: {pods: 'app in (a'}\n") .hasPrefix("t.yaml:3:20: pods: \"app in (a\" is not a label selector:"))

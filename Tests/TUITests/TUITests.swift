@@ -427,6 +427,30 @@ struct PlayTests {
         #expect(app.state.lesson?.lines == ["short"])
     }
 
+    /// Issue 14 (10): predict, then observe — asked before the step, judged after it, counted.
+    @Test func predictThenObserve() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized.path
+        let runner = try ScenarioRunner(try ScenarioParser.load(path: folder + "/02-endpoints-follow-scaling.yaml"))
+        let player = ScenarioPlayer(runner)
+        let app = LabApp(session: runner.session, seed: 1, unicode: true, wallClock: { 0 }, player: player)
+        while app.state.lesson?.lines.first?.hasPrefix("Predict:") != true { app.handle(.key(.char("n"))) }
+        #expect(app.state.prompt?.kind == .predict)
+        #expect(app.state.lesson?.lines.contains("  2. 5") == true)
+        app.handle(.key(.char("2")))
+        app.handle(.key(.enter))
+        #expect(app.state.lesson?.lines.last == "You said: 5. Press n to see what happens.")
+        app.handle(.key(.char("n")))
+        #expect(app.state.lesson?.lines.last == "✗ You predicted 5 — it was 3.")
+        #expect(player.predictions == (right: 0, asked: 1))
+        if app.state.panel != nil { app.handle(.key(.escape)) }
+        for _ in 0..<20 { app.handle(.key(.char("n"))) }
+        #expect(app.state.lesson?.lines.first == "Predictions: 0 of 1 right.")
+        // Replay prints the question and its answer.
+        let replay = try ScenarioRunner(try ScenarioParser.load(path: folder + "/02-endpoints-follow-scaling.yaml")).replay()
+        #expect(replay.transcript.contains("# Predict: Right after the scale"))
+        #expect(replay.transcript.contains("#   (answer: 3)"))
+    }
+
     /// Issue 14 (1): play and replay run steps through one interpreter and give one verdict.
     /// A `run:` step whose output creates something passed in replay and failed in play,
     /// because play ran the command a second time to judge it.
@@ -450,7 +474,7 @@ struct PlayTests {
                     _ = runner.settle(c.done)
                 }
                 let (lesson, _) = player.next()
-                played += lesson.lines.filter { $0.hasPrefix("✓ ") || $0.hasPrefix("✗ ") }.filter { !$0.hasPrefix("✓ Already solved") && !$0.hasPrefix("✓ Solved") }
+                played += lesson.lines.filter { $0.hasPrefix("✓ ") || $0.hasPrefix("✗ ") }.filter { !$0.hasPrefix("✓ Already solved") && !$0.hasPrefix("✓ Solved") && !$0.hasPrefix("✗ You predicted") && !$0.hasPrefix("✓ You predicted") }
                 if lesson.progress == "done" { break }
             }
             #expect(played == replayed, "\(file)")
