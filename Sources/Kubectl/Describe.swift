@@ -74,7 +74,10 @@ struct Describer {
         }
         switch t.kind {
         case "Service": return pick(cluster.services)
-        case "Pod": return pick(cluster.pods)
+        case "Pod":
+            // The label index, not a copy of every pod (the path `kubectl label pods -l` takes).
+            if let keys = cluster.podKeys(matching: selector, namespace: namespace) { return keys.map { ($0.namespace, $0.name) } }
+            return pick(cluster.pods)
         case "Deployment": return pick(cluster.deployments)
         case "ReplicaSet": return pick(cluster.replicaSets)
         case "Endpoints": return pick(cluster.endpoints)
