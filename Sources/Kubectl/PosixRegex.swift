@@ -43,27 +43,51 @@ public final class PosixRegex {
     /// Back-references and oversized repetition counts, found by reading the pattern's text.
     static func hazard(in pattern: String, syntax: Syntax) -> String? {
         let chars = Array(pattern.unicodeScalars)
+        // glibc copies the operand of every stacked repetition (`a+++…`): memory grows
+        // exponentially with their number, so a repetition may not follow a repetition.
+        let stacked = "repeated repetition operators (like a++ or a*{2}) are not supported"
+        guard chars.count <= 4096 else { return "regular expression too big" }
         var product = 1
         var i = 0
         var inBracket = false
+        var afterRepetition = false
         while i < chars.count {
             let c = chars[i]
             if inBracket {
                 if c == "]" { inBracket = false }
                 i += 1; continue
             }
-            if c == "[" { inBracket = true; i += 1; if i < chars.count, chars[i] == "^" { i += 1 }; if i < chars.count, chars[i] == "]" { i += 1 }; continue }
+            if c == "[" { inBracket = true; afterRepetition = false; i += 1; if i < chars.count, chars[i] == "^" { i += 1 }; if i < chars.count, chars[i] == "]" { i += 1 }; continue }
             if c == "\\", i + 1 < chars.count {
                 let n = chars[i + 1]
                 if ("1"..."9").contains(n) { return "back-references (\\\(n)) are not supported: they make matching time unbounded" }
+                let repetition = syntax == .basic && (n == "{" || n == "+" || n == "?")
+                if repetition && afterRepetition { return stacked }
                 if syntax == .basic && n == "{" {
                     if let count = count(chars, from: i + 2) { product = product.multipliedReportingOverflow(by: max(count, 1)).partialValue }
+                    // Skip to the closing \}.
+                    var j = i + 2
+                    while j + 1 < chars.count, !(chars[j] == "\\" && chars[j + 1] == "}") { j += 1 }
+                    i = j + 2
+                    afterRepetition = true
+                    if product > maxRepetitionProduct || product <= 0 { return "regular expression too big" }
+                    continue
                 }
+                afterRepetition = repetition
                 i += 2; continue
             }
+            let repetition = c == "*" || (syntax == .extended && (c == "+" || c == "?" || c == "{"))
+            if repetition && afterRepetition { return stacked }
             if syntax == .extended && c == "{", let count = count(chars, from: i + 1) {
                 product = product.multipliedReportingOverflow(by: max(count, 1)).partialValue
+                var j = i + 1
+                while j < chars.count, chars[j] != "}" { j += 1 }
+                i = j + 1
+                afterRepetition = true
+                if product > maxRepetitionProduct || product <= 0 { return "regular expression too big" }
+                continue
             }
+            afterRepetition = repetition
             if product > maxRepetitionProduct || product <= 0 { return "regular expression too big" }
             i += 1
         }
