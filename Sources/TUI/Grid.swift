@@ -15,6 +15,9 @@ public struct Grid: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// Characters `put` had to cut because they did not fit (the lesson tests require none:
+    /// text is elided with … or wrapped on purpose, never silently cut).
+    public private(set) var dropped = 0
 
     public init(width: Int, height: Int) {
         self.width = max(0, width); self.height = max(0, height)
@@ -42,9 +45,11 @@ public struct Grid: Equatable, Sendable {
         guard y >= 0, y < height else { return x }
         let limit = min(width, x + (maxWidth ?? width))
         var col = x
+        var written = 0
         for ch in text {
             let w = Self.columns(ch)
-            if col + w > limit { break }
+            if col + w > limit { dropped += text.count - written; break }
+            written += 1
             if col >= 0 {
                 self[col, y] = Cell(String(ch), role)
                 if w == 2 { self[col + 1, y] = Cell("", role) }

@@ -317,7 +317,11 @@ struct PlayTests {
             for step in runner.scenario.steps.indices {
                 if case .challenge(let c) = runner.scenario.steps[step] { for line in c.solution { _ = runner.session.runScript(line) } }
                 app.handle(.key(.char("n")))
+                if app.state.prompt != nil { app.handle(.key(.escape)) }
                 if case .challenge = runner.scenario.steps[step] { app.handle(.key(.char("N"))) }
+                // Issue 14 (5) is not met yet: `Grid.dropped` counts silently cut characters, and
+                // 57 steps of the shipped lessons still cut some (output strip, events, panes).
+                // The assertion `frame.dropped == 0` belongs here once they are wrapped or elided.
                 guard let focus = runner.scenario.focus[step], focus.kind == .service,
                       runner.session.cluster.services.get(runner.session.namespace, focus.name) != nil else { continue }
                 focused += 1
