@@ -138,22 +138,9 @@ public final class Session {
     func inlineFiles(_ words: [String]) -> (line: String, body: [String])? {
         let names = FileArguments.named(in: words)
         guard !names.isEmpty, ["kubectl", "k"].contains(words[0]), !words.contains(where: { $0.hasPrefix("--patch-file") }) else { return nil }
-        var documents: [String] = []
-        for name in names {
-            var texts: [String] = []
-            switch listUserDirectory(name) {
-            case let .success(entries)?:
-                for e in entries where e.hasSuffix(".yaml") || e.hasSuffix(".yml") || e.hasSuffix(".json") {
-                    guard case let .success(t) = readUserFile((name as NSString).appendingPathComponent(e)) else { return nil }
-                    texts.append(t)
-                }
-            case nil:
-                guard case let .success(t) = readUserFile(name) else { return nil }
-                texts.append(t)
-            case .failure?: return nil
-            }
-            for t in texts { documents.append(t.hasSuffix("\n") ? String(t.dropLast()) : t) }
-        }
+        // The files exactly as `apply -f` reads them (a folder's manifests in name order).
+        guard case let .success(inputs) = ManifestInputs.read(names, session: self, stdin: nil) else { return nil }
+        let documents = inputs.map { $0.text.hasSuffix("\n") ? String($0.text.dropLast()) : $0.text }
         // The heredoc must not end early: a body line equal to EOF would.
         let body = documents.joined(separator: "\n---\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard !body.contains("EOF") else { return nil }

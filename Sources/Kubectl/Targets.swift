@@ -70,18 +70,23 @@ struct KubectlFailure: Error {
 /// files in name order, or one file; paths are relative to the session's folder.
 enum ManifestInputs {
     static func read(_ filenames: [String], ctx: KubectlContext) -> Result<[(text: String, source: String)], KubectlFailure> {
+        read(filenames, session: ctx.session, stdin: ctx.stdin)
+    }
+
+    /// Also what a recording inlines (`Session.inlineFiles`): the same files, in the same order.
+    static func read(_ filenames: [String], session: Session, stdin: String?) -> Result<[(text: String, source: String)], KubectlFailure> {
         var inputs: [(text: String, source: String)] = []
         for f in filenames {
-            if f == "-" { inputs.append((ctx.stdin ?? "", "STDIN")); continue }
+            if f == "-" { inputs.append((stdin ?? "", "STDIN")); continue }
             if f.hasPrefix("http://") || f.hasPrefix("https://") {
                 return .failure(KubectlFailure("error: unable to read URL \"\(f)\", server reported: svclab has no network access to fetch manifests"))
             }
-            switch ctx.session.listUserDirectory(f) {
+            switch session.listUserDirectory(f) {
             case let .failure(.outside(message))?: return .failure(KubectlFailure(message))
             case let .success(entries)?:
                 for e in entries where e.hasSuffix(".yaml") || e.hasSuffix(".yml") || e.hasSuffix(".json") {
                     let name = (f as NSString).appendingPathComponent(e)
-                    switch ctx.session.readUserFile(name) {
+                    switch session.readUserFile(name) {
                     case let .success(text): inputs.append((text, name))
                     case let .failure(.outside(message)): return .failure(KubectlFailure(message))
                     case .failure(.notUTF8): return .failure(KubectlFailure(notUTF8(name)))
@@ -92,7 +97,7 @@ enum ManifestInputs {
             default: break
             }
             let text: String
-            switch ctx.session.readUserFile(f) {
+            switch session.readUserFile(f) {
             case let .success(t): text = t
             case let .failure(.outside(message)): return .failure(KubectlFailure(message))
             case .failure(.notUTF8): return .failure(KubectlFailure(notUTF8(f)))

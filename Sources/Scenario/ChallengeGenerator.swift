@@ -1,3 +1,4 @@
+import ClusterEngine
 import Foundation
 
 /// `svclab challenge [--seed N]`: a fresh demo cluster with one classic Service fault injected,
@@ -20,25 +21,14 @@ public enum ChallengeGenerator {
         Fault.allCases[Int((seed &- 1) % UInt64(Fault.allCases.count))]
     }
 
-    /// SplitMix64, so the names and ports follow the seed and nothing else.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    }
-
     /// The lesson as YAML (what `--write` saves; it replays green with its solution).
     public static func scenario(seed: UInt64) -> String {
-        var rng = Rng(state: seed)
-        let app = rng.pick(["web", "shop", "api", "cart", "auth", "search", "billing", "orders"])
-        let port = rng.pick([8080, 3000, 5000, 9376])
-        let replicas = rng.pick([2, 3])
+        // The engine's seeded generator, so the names and ports follow the seed and nothing else.
+        var rng = SeededRandom(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(rng.next() % UInt64(items.count))] }
+        let app = pick(["web", "shop", "api", "cart", "auth", "search", "billing", "orders"])
+        let port = pick([8080, 3000, 5000, 9376])
+        let replicas = pick([2, 3])
         let fault = fault(seed: seed)
         var manifests: [String] = []
         var goal = "", hints: [String] = [], done: [String] = [], solution: [String] = [], symptom: [String] = []

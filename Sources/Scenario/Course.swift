@@ -1,4 +1,5 @@
 import Foundation
+import Kubectl
 
 /// `svclab play DIR`: a folder of lessons played in file-name order, with progress kept per
 /// folder (its real path) and file name, so a learner resumes where they stopped.
@@ -9,9 +10,8 @@ public struct Course: Sendable {
     public let lessons: [String]
 
     public init?(folder: String) {
-        guard let real = realpath(folder, nil) else { return nil }
-        defer { free(real) }
-        self.folder = String(cString: real)
+        guard let real = FileConfinement.realPath(folder) else { return nil }
+        self.folder = real
         let names = (try? FileManager.default.contentsOfDirectory(atPath: self.folder)) ?? []
         lessons = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         if lessons.isEmpty { return nil }

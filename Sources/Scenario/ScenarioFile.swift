@@ -33,6 +33,12 @@ public struct Scenario: Sendable {
         case predict(Prediction)
     }
 
+    /// In `includes:`/`excludes:`, a reference with an operator is a label selector; one ending
+    /// in `*` a name prefix; anything else a pod name.
+    static func isSelector(_ podRef: String) -> Bool {
+        podRef.contains("=") || podRef.contains(" in ") || podRef.contains("!")
+    }
+
     public struct Prediction: Sendable, Equatable {
         public var question: String
         public var choices: [String]
@@ -448,7 +454,7 @@ public enum ScenarioParser {
                     case "readyAtLeast": atLeast = try int(value, "readyAtLeast")
                     case "includes", "excludes":
                         let refs = try strings(value, key)
-                        for (i, ref) in refs.enumerated() where ref.contains("=") || ref.contains(" in ") || ref.contains("!") {
+                        for (i, ref) in refs.enumerated() where Scenario.isSelector(ref) {
                             do { _ = try LabelSelectorExpression.parse(ref) } catch {
                                 let item: Node = { if case let .sequence(items) = value { return items[i] }; return value }()
                                 throw fail(item, "\(key): \(goQuote(ref)) is not a label selector: \(error.message)")

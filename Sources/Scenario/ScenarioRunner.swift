@@ -139,7 +139,7 @@ public final class ScenarioRunner {
         let pods = cluster.pods.list(namespace: ns).filter { !$0.isTerminating }
         /// The pods a reference names: a label selector, a name prefix (`shop-v2-*`), or a name.
         func denoted(_ ref: String) -> [Pod] {
-            if ref.contains("=") || ref.contains(" in ") || ref.contains("!") {
+            if Scenario.isSelector(ref) {
                 let sel = (try? LabelSelectorExpression.parse(ref)) ?? .everything
                 return pods.filter { sel.matches($0.metadata.labels) }
             }
