@@ -8,10 +8,11 @@ public enum LabUpdate {
         if key == .ctrl("c") { state.quit = true; return [] }
         if state.prompt != nil { return promptKey(&state, key) }
         if state.panel != nil {
-            // While a lesson plays, its keys close the output view and act: the view never
-            // traps the learner (n goes on, p looks back, h and S help).
+            // The view never traps the learner: `:` closes it and opens the command prompt (a
+            // view that opened by itself must not eat the command typed next), and while a
+            // lesson plays its keys close it and act (n goes on, p looks back, h and S help).
             let lessonKeys: [Key] = [.char("n"), .char("p"), .char("N"), .char("h"), .char("S")]
-            guard state.lesson != nil, lessonKeys.contains(key) else { panelKey(&state, key); return [] }
+            guard key == .char(":") || (state.lesson != nil && lessonKeys.contains(key)) else { panelKey(&state, key); return [] }
             state.panel = nil
         }
         if key == .escape { state.flash = nil; state.filter = ""; return [] }

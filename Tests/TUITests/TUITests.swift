@@ -412,6 +412,10 @@ struct PlayTests {
         #expect(app.state.panel == panel)
         app.handle(.key(.right))
         #expect(app.state.panel?.column == 8)
+        // `:` closes the view and opens the prompt: a command typed next is not eaten as keys.
+        app.handle(.key(.char(":")))
+        #expect(app.state.panel == nil)
+        #expect(app.state.prompt?.kind == .command)
     }
 
     /// Issue 14 (5): narration is never clipped — a say longer than the lesson box opens whole.
