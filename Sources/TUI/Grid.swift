@@ -59,6 +59,24 @@ public struct Grid: Equatable, Sendable {
         return col
     }
 
+    /// Columns `text` takes on screen.
+    public static func columns(of text: String) -> Int { text.reduce(0) { $0 + columns($1) } }
+
+    /// Writes `text` within `width` columns; what would not fit ends in "…" — elided on purpose,
+    /// so it is not counted in `dropped`. Returns the column after the last one written.
+    @discardableResult
+    public mutating func putFitted(_ x: Int, _ y: Int, _ text: String, _ role: Role = .normal, width: Int) -> Int {
+        guard width > 0 else { return x }
+        guard Self.columns(of: text) > width else { return put(x, y, text, role, maxWidth: width) }
+        var kept = "", used = 0
+        for ch in text {
+            let w = Self.columns(ch)
+            if used + w > width - 1 { break }
+            kept.append(ch); used += w
+        }
+        return put(x, y, kept + "…", role, maxWidth: width)
+    }
+
     public mutating func fill(_ x: Int, _ y: Int, _ w: Int, _ h: Int, _ role: Role) {
         for row in y..<(y + h) { for col in x..<(x + w) { self[col, row] = Cell(" ", role) } }
     }
@@ -106,7 +124,8 @@ extension Grid {
         put(x, y + h - 1, glyphs.bottomLeft, role)
         put(x + w - 1, y + h - 1, glyphs.bottomRight, role)
         for row in (y + 1)..<(y + h - 1) { put(x, row, glyphs.vertical, role); put(x + w - 1, row, glyphs.vertical, role) }
-        put(x + 2, y, " \(title) ", focused ? .title : .dim, maxWidth: w - 4)
+        // A title longer than the border ends in "…" (a long command as the output view's title).
+        putFitted(x + 2, y, " \(title) ", focused ? .title : .dim, width: w - 4)
         return (x + 1, y + 1, w - 2, h - 2)
     }
 }

@@ -33,12 +33,12 @@ public enum LabRender {
             let lines = lessonLines
             for (i, line) in lines.suffix(inner.h).enumerated() {
                 let role: Role = line.hasPrefix("✓") ? .ok : line.hasPrefix("✗") || line.hasPrefix("Not yet") ? .error : line.hasPrefix("Challenge") ? .title : .normal
-                g.put(inner.x, inner.y + i, line, role, maxWidth: inner.w)
+                g.putFitted(inner.x, inner.y + i, line, role, width: inner.w)
             }
         }
         // The left column holds two tables; it gets a little more room.
         let left = width * 21 / 40, right = width - left
-        let servicesHeight = min(max(5, v.services.count + 3), bodyHeight * 2 / 5)
+        let servicesHeight = min(max(5, servicesRows(v, paneWidth: left) + 2), bodyHeight * 2 / 5)
         servicesPane(&g, s, v, x: 0, y: bodyTop, w: left, h: servicesHeight, glyphs: glyphs)
         podsPane(&g, s, v, x: 0, y: bodyTop + servicesHeight, w: left, h: bodyHeight - servicesHeight, glyphs: glyphs)
         // The endpoints pane takes what its rows need (within bounds); the trace gets the rest.
@@ -60,7 +60,7 @@ public enum LabRender {
         g.fill(0, 0, g.width, 1, .header)
         let text = " svclab · cluster \(v.clusterName) · ns \(v.namespace) · \(clock(v.now)) · \(s.speed.label) · seed \(s.seed)" + (s.recording == nil ? "" : " · ● REC")
             + (s.requestVia == .name ? "" : " · via \(s.requestVia == .clusterIP ? "IP" : "NodePort")")
-        let end = g.put(0, 0, text, .header)
+        let end = g.putFitted(0, 0, text, .header, width: g.width)
         let hint = "? help  q quit "
         if end + hint.count + 1 <= g.width { g.put(g.width - hint.count, 0, hint, .header) }
     }
@@ -83,42 +83,99 @@ public enum LabRender {
         return pad(String(s.prefix(n - 7)) + "…" + String(s.suffix(6)), n)
     }
 
-    /// Wraps `text` to `width` columns; continuation lines get `indent`.
+    /// Wraps `text` to `width` columns; continuation lines get `indent`. Tabs become spaces to
+    /// the next multiple of 8 (as a terminal shows nslookup's `Name:<TAB>…`), and a word longer
+    /// than a line (an endpoint list, a jsonpath) is broken across lines: nothing is cut.
     static func wrap(_ text: String, _ width: Int, indent: String) -> [String] {
+        let text = expandTabs(text)
         guard width > indent.count + 8 else { return [text] }
         var lines: [String] = []
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
             let candidate = current.isEmpty ? String(word) : current + " " + word
-            if candidate.count > width && !current.isEmpty {
+            if Grid.columns(of: candidate) <= width { current = candidate; continue }
+            if !current.isEmpty && current != indent {
                 lines.append(current)
                 current = indent + word
             } else {
                 current = candidate
             }
+            // Still too long: the word itself is wider than a line; break it.
+            while Grid.columns(of: current) > width {
+                let head = prefix(current, columns: width)
+                lines.append(head)
+                current = indent + current.dropFirst(head.count)
+            }
         }
-        if !current.isEmpty { lines.append(current) }
+        if !current.isEmpty && current != indent { lines.append(current) }
         return lines
+    }
+
+    /// The longest prefix of `s` that takes at most `columns` cells.
+    static func prefix(_ s: String, columns: Int) -> String {
+        var out = "", used = 0
+        for ch in s {
+            let w = Grid.columns(ch)
+            if used + w > columns { break }
+            out.append(ch); used += w
+        }
+        return out
+    }
+
+    static func expandTabs(_ s: String) -> String {
+        guard s.contains("\t") else { return s }
+        var out = ""
+        for ch in s {
+            if ch == "\t" { repeat { out.append(" ") } while out.count % 8 != 0 } else { out.append(ch) }
+        }
+        return out
     }
 
     static func servicesPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
         let inner = g.box(x, y, w, h, title: "Services (\(shownOf(v.services.count, v.serviceCount)))", focused: s.focus == .services, glyphs: glyphs)
-        let wide = inner.w >= 58
-        // Narrow: an IPv4 ClusterIP (up to 15 characters) would take the PORTS column, so the
-        // column holds 14 — every address svclab allocates from 10.96.0.0/12 fits.
-        let nameW = wide ? 16 : 12, typeW = wide ? 13 : 5, ipW = wide ? 16 : 14
-        g.put(inner.x, inner.y, column("NAME", nameW) + column("TYPE", typeW) + column("CLUSTER-IP", ipW) + (wide ? column("PORTS", 13) + "SELECTOR" : "PORTS"), .dim, maxWidth: inner.w)
-        let rows = inner.h - 1
-        let first = max(0, min(s.serviceIndex - rows + 1, v.services.count - rows))
-        for (i, svc) in v.services.enumerated().dropFirst(max(0, first)).prefix(rows) {
-            let type = wide ? svc.type : ["ClusterIP": "CIP", "NodePort": "NP", "LoadBalancer": "LB", "ExternalName": "EXT"][svc.type] ?? svc.type
-            var line = column(svc.name, nameW) + column(type, typeW) + column(svc.clusterIP, ipW)
-                + (wide ? column(svc.ports, 13) : pad(svc.ports, max(0, inner.w - nameW - typeW - ipW)))
-            if wide { line += svc.selector.isEmpty ? "<none>" : svc.selector }
-            let row = inner.y + 1 + i - max(0, first)
+        // Wide: one row a Service, the selector with room to read. Otherwise a row has the name,
+        // the whole type, the address (and the ports when they fit); the selected Service's
+        // selector (and ports) take a second line below it.
+        let wide = servicesPaneIsWide(inner.w)
+        let portsInRow = inner.w >= 55
+        var lines: [(text: String, role: Role)] = []
+        var selectedLine = 0
+        let head = column("NAME", wide ? 16 : 13) + column("TYPE", 13) + column("CLUSTER-IP", 16)
+        lines.append((head + (wide ? column("PORTS", 13) + "SELECTOR" : portsInRow ? "PORTS" : ""), .dim))
+        for (i, svc) in v.services.enumerated() {
             let selected = i == s.serviceIndex
-            g.put(inner.x, row, pad(line, inner.w), selected ? .selected : (svc.readyEndpoints == 0 && svc.type != "ExternalName" ? .warn : .normal), maxWidth: inner.w)
+            let role: Role = selected ? .selected : (svc.readyEndpoints == 0 && svc.type != "ExternalName" ? .warn : .normal)
+            let selector = svc.selector.isEmpty ? "<none>" : svc.selector
+            let row = column(svc.name, wide ? 16 : 13) + column(svc.type, 13) + (wide || portsInRow ? column(svc.clusterIP, 16) : svc.clusterIP)
+            if wide {
+                lines.append((row + column(svc.ports, 13) + selector, role))
+                if selected { selectedLine = lines.count - 1 }
+            } else {
+                lines.append((row + (portsInRow ? svc.ports : ""), role))
+                if selected {
+                    // "selector" names the value when there is room; the value itself comes first.
+                    let ports = portsInRow ? "" : svc.ports + "  "
+                    let labelled = "  " + ports + "selector " + selector
+                    lines.append((labelled.count <= inner.w ? labelled : "  " + ports + selector, role))
+                    selectedLine = lines.count - 1
+                }
+            }
         }
+        // The header stays; the rows scroll so the selection (and its second line) is on screen.
+        let rows = inner.h - 1
+        let first = max(0, min(selectedLine - rows, lines.count - 1 - rows))
+        g.putFitted(inner.x, inner.y, lines[0].text, lines[0].role, width: inner.w)
+        for (i, line) in lines.dropFirst(1 + first).prefix(rows).enumerated() {
+            g.putFitted(inner.x, inner.y + 1 + i, pad(line.text, inner.w), line.role, width: inner.w)
+        }
+    }
+
+    static func servicesPaneIsWide(_ innerWidth: Int) -> Bool { innerWidth >= 74 }
+
+    /// Rows the Services pane needs: a header, a row a Service, and the selection's second line
+    /// when the pane is not wide.
+    static func servicesRows(_ v: LabView, paneWidth: Int) -> Int {
+        v.services.count + 1 + (servicesPaneIsWide(paneWidth - 2) || v.services.isEmpty ? 0 : 1)
     }
 
     /// "12", or "first 2000 of 150000" when the pane lists only the first rows.
@@ -179,7 +236,7 @@ public enum LabRender {
             let role: Role = ghost ? .removed : pulse?.kind == .added ? .added : pulse?.kind == .changed ? .changed
                 : (e.state == .ready ? .ok : .warn)
             let head = "\(mark)\(state) \(port)\(e.address) "
-            lines.append((head + fitName(e.pod, max(10, inner.w - head.count)), role))
+            lines.append((head + fitName(e.pod, max(0, inner.w - head.count)), role))
         }
         if v.endpoints.isEmpty && s.ghosts.isEmpty {
             lines.append(("  Endpoints: <none>", .error))
@@ -198,7 +255,7 @@ public enum LabRender {
         }
         let scroll = max(0, min(s.endpointScroll, lines.count - inner.h))
         for (i, line) in lines.dropFirst(scroll).prefix(inner.h).enumerated() {
-            g.put(inner.x, inner.y + i, line.0, line.1, maxWidth: inner.w)
+            g.putFitted(inner.x, inner.y + i, line.0, line.1, width: inner.w)
         }
     }
 
@@ -224,26 +281,28 @@ public enum LabRender {
         for (i, line) in lines.suffix(inner.h).enumerated() {
             let role: Role = line.contains("REJECT") || line.contains("DROP") || line.hasPrefix("=> no") || line.hasPrefix("=> conn") || line.hasPrefix("=> could") ? .error
                 : line.hasPrefix("=>") ? .ok : .normal
-            g.put(inner.x, inner.y + i, line, role, maxWidth: inner.w)
+            g.putFitted(inner.x, inner.y + i, line, role, width: inner.w)
         }
     }
 
     static func footer(_ g: inout Grid, _ s: LabState, _ v: LabView, glyphs: Glyphs) {
         let detailRow = g.height - 2, hintRow = g.height - 1
         if let flash = s.flash {
-            g.put(0, detailRow, flash, flash.hasPrefix("error") ? .error : .accent)
+            g.putFitted(0, detailRow, flash, flash.hasPrefix("error") ? .error : .accent, width: g.width)
         } else if s.focus == .pods, v.pods.indices.contains(s.podIndex) {
             let p = v.pods[s.podIndex]
-            var col = g.put(0, detailRow, "\(p.name): ", .dim)
-            if p.terms.isEmpty { g.put(col, detailRow, "the selected Service has no selector", .dim) }
-            for t in p.terms {
-                col = g.put(col, detailRow, t.term + " " + (t.ok ? glyphs.ready : glyphs.notReady) + "  ", t.ok ? .ok : .error)
+            var col = g.putFitted(0, detailRow, "\(p.name): ", .dim, width: g.width)
+            if p.terms.isEmpty { g.putFitted(col, detailRow, "the selected Service has no selector", .dim, width: g.width - col) }
+            for t in p.terms where col < g.width {
+                col = g.putFitted(col, detailRow, t.term + " " + (t.ok ? glyphs.ready : glyphs.notReady) + "  ", t.ok ? .ok : .error, width: g.width - col)
             }
         }
         if let prompt = s.prompt {
             g.fill(0, hintRow, g.width, 1, .prompt)
             let text = prompt.kind.rawValue + prompt.text
-            let end = g.put(0, hintRow, text, .prompt)
+            // A line longer than the screen shows its end, where the cursor is.
+            let shown = Grid.columns(of: text) < g.width ? text : "…" + String(text.suffix(g.width - 2))
+            let end = g.put(0, hintRow, shown, .prompt)
             g.put(end, hintRow, "▏", .prompt)
             return
         }
@@ -269,13 +328,13 @@ public enum LabRender {
             let line = String(raw.replacingOccurrences(of: "\t", with: "    ").dropFirst(panel.column))
             let row = inner.y + i - panel.scroll
             if panel.highlight.contains(i) {
-                g.put(inner.x, row, pad(line, inner.w), .selected, maxWidth: inner.w)
+                g.putFitted(inner.x, row, pad(line, inner.w), .selected, width: inner.w)
             } else if panel.manifest?.contains(i) == true, let colon = line.firstIndex(of: ":") {
                 // A manifest line: the key in the accent colour, the value plain.
-                let end = g.put(inner.x, row, String(line[...colon]), .accent, maxWidth: inner.w)
-                g.put(end, row, String(line[line.index(after: colon)...]), .normal, maxWidth: inner.w - (end - inner.x))
+                let end = g.putFitted(inner.x, row, String(line[...colon]), .accent, width: inner.w)
+                g.putFitted(end, row, String(line[line.index(after: colon)...]), .normal, width: inner.w - (end - inner.x))
             } else {
-                g.put(inner.x, row, line, .normal, maxWidth: inner.w)
+                g.putFitted(inner.x, row, line, .normal, width: inner.w)
             }
         }
     }

@@ -270,9 +270,14 @@ struct KeyTableTests {
         for _ in 0..<3 { app.handle(.key(.down)) }
         for width in [80, 120] {
             let screen = LabRender.render(app.state, app.view, width: width, height: 24).text
-            let row = screen.split(separator: "\n").first { $0.hasPrefix("│wide ") }.map(String.init) ?? ""
-            #expect(row.contains("10.101.72.204 "), "\(width) columns: \(row)")
-            #expect(row.contains("80/TCP"), "\(width) columns: \(row)")
+            let rows = screen.split(separator: "\n").map(String.init)
+            let at = rows.firstIndex { $0.hasPrefix("│wide ") } ?? 0
+            #expect(rows[at].contains("10.101.72.204 "), "\(width) columns: \(rows[at])")
+            // At 80 columns the ports and selector of the selected Service take a second line.
+            let ports = width == 80 ? rows[at + 1] : rows[at]
+            #expect(ports.contains("80/TCP"), "\(width) columns: \(ports)")
+            // The selector is whole, on the second line (the pane is not wide at 80 or 120).
+            #expect(rows[at + 1].contains("selector <none>"), "\(width) columns: \(rows[at + 1])")
         }
     }
 
@@ -319,9 +324,16 @@ struct PlayTests {
                 app.handle(.key(.char("n")))
                 if app.state.prompt != nil { app.handle(.key(.escape)) }
                 if case .challenge = runner.scenario.steps[step] { app.handle(.key(.char("N"))) }
-                // Issue 14 (5) is not met yet: `Grid.dropped` counts silently cut characters, and
-                // 57 steps of the shipped lessons still cut some (output strip, events, panes).
-                // The assertion `frame.dropped == 0` belongs here once they are wrapped or elided.
+                // Nothing is cut silently: text is wrapped or elided with "…" on purpose — with
+                // the output view open (when the step opened it) and with the panes beneath.
+                let frame = LabRender.render(app.state, app.view, width: 80, height: 24)
+                #expect(frame.dropped == 0, "\(file) step \(step + 1) cut \(frame.dropped) characters\n\(frame.text)")
+                if app.state.panel != nil {
+                    var panes = app.state
+                    panes.panel = nil
+                    let beneath = LabRender.render(panes, app.view, width: 80, height: 24)
+                    #expect(beneath.dropped == 0, "\(file) step \(step + 1) cut \(beneath.dropped) characters\n\(beneath.text)")
+                }
                 guard let focus = runner.scenario.focus[step], focus.kind == .service,
                       runner.session.cluster.services.get(runner.session.namespace, focus.name) != nil else { continue }
                 focused += 1
