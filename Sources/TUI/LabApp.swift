@@ -247,6 +247,8 @@ public final class LabApp {
             let result = session.cluster.request(from: client, url: target, connectTimeout: 10_000)
             state.trace = Self.traceLines(result)
             state.traceTitle = "Trace: \(label) → \(target.host):\(target.port)"
+            // The pane may have to hide routine hops; `o` shows every one.
+            state.lastOutput = LabState.Panel(title: state.traceTitle, lines: state.trace)
         case let .burst(service):
             guard let (client, target, _) = requestTarget(service) else { return }
             let from: String
@@ -259,6 +261,7 @@ public final class LabApp {
                 return LabRender.fitName(cols[0], 24) + "  " + cols[3].padding(toLength: 5, withPad: " ", startingAt: 0) + " " + cols[4]
             }
             state.traceTitle = "Traffic: 100 × GET http://\(service)"
+            state.lastOutput = LabState.Panel(title: state.traceTitle, lines: out.split(separator: "\n").map(String.init))
         case let .step(ms):
             session.cluster.advance(byMillis: ms)
         case .toggleRecording:
@@ -290,7 +293,8 @@ public final class LabApp {
                 // A prediction step asks at once: the prompt is open for the answer.
                 if player.awaitingPrediction { state.prompt = LabState.Prompt(kind: .predict) }
                 if let focus = lesson.focus { select(focus) }
-                if let output {
+                if var output {
+                    while output.last?.isEmpty == true { output.removeLast() }
                     state.trace = output; state.traceTitle = "Output"
                     if let panel = player.outputPanel(output) {
                         state.lastOutput = panel

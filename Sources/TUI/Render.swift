@@ -140,8 +140,8 @@ public enum LabRender {
         let portsInRow = inner.w >= 55
         var lines: [(text: String, role: Role)] = []
         var selectedLine = 0
-        let head = column("NAME", wide ? 16 : 13) + column("TYPE", 13) + column("CLUSTER-IP", 16)
-        lines.append((head + (wide ? column("PORTS", 13) + "SELECTOR" : portsInRow ? "PORTS" : ""), .dim))
+        let head = column("NAME", wide ? 16 : 13) + column("TYPE", 13)
+        lines.append((head + (wide ? column("CLUSTER-IP", 16) + column("PORTS", 13) + "SELECTOR" : portsInRow ? column("CLUSTER-IP", 16) + "PORTS" : "CLUSTER-IP"), .dim))
         for (i, svc) in v.services.enumerated() {
             let selected = i == s.serviceIndex
             let role: Role = selected ? .selected : (svc.readyEndpoints == 0 && svc.type != "ExternalName" ? .warn : .normal)
@@ -274,12 +274,15 @@ public enum LabRender {
                 { $0.hasPrefix("SVC ") && $0.contains(" ready") },
                 { $0.hasPrefix("DNS ") && $0.contains("NXDOMAIN") },
             ]
-            for rule in droppable where wrapAll(raw + [verdict]).count > inner.h { raw.removeAll(where: rule) }
+            // One row says what is hidden and where it is whole: nothing leaves silently.
+            let whole = lines.count
+            for rule in droppable where wrapAll(raw + [verdict]).count > inner.h - 1 { raw.removeAll(where: rule) }
             let tail = wrapAll([verdict])
-            lines = Array(wrapAll(raw).prefix(max(0, inner.h - tail.count))) + tail
+            let kept = Array(wrapAll(raw).prefix(max(0, inner.h - 1 - tail.count)))
+            lines = kept + ["… \(whole - kept.count - tail.count) lines hidden: o shows all"] + tail
         }
         for (i, line) in lines.suffix(inner.h).enumerated() {
-            let role: Role = line.contains("REJECT") || line.contains("DROP") || line.hasPrefix("=> no") || line.hasPrefix("=> conn") || line.hasPrefix("=> could") ? .error
+            let role: Role = line.hasPrefix("… ") ? .dim : line.contains("REJECT") || line.contains("DROP") || line.hasPrefix("=> no") || line.hasPrefix("=> conn") || line.hasPrefix("=> could") ? .error
                 : line.hasPrefix("=>") ? .ok : .normal
             g.putFitted(inner.x, inner.y + i, line, role, width: inner.w)
         }

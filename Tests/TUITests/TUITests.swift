@@ -261,6 +261,27 @@ struct KeyTableTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }
 
+    /// Issue 14 (12): the trace never drops a line silently — what does not fit is counted on
+    /// screen, the verdict stays, and `o` shows every line.
+    @Test func aTraceTooLongForItsPaneSaysWhatItHides() {
+        let app = LabApp(session: Session.demo(), seed: 1, unicode: true, wallClock: { 0 })
+        app.handle(.key(.char("f")))
+        let fired = app.state.trace
+        #expect(fired.count >= 5)
+        app.handle(.key(.char("o")))
+        #expect(app.state.panel?.lines == fired, "o shows the whole trace")
+        app.handle(.key(.escape))
+        // A trace longer than the pane: 30 hops and a verdict.
+        var state = app.state
+        state.trace = (1...30).map { "POD  hop \($0) on svclab-worker" } + ["=>   200 OK from my-app-x in 4 ms"]
+        let frame = LabRender.render(state, app.view, width: 80, height: 24)
+        let rows = frame.text.split(separator: "\n").map(String.init)
+        let shown = rows.filter { $0.contains("POD  hop ") }.count
+        #expect(rows.contains { $0.contains("=>   200 OK from my-app-x") }, "the verdict stays")
+        #expect(rows.contains { $0.contains("… \(30 - shown) lines hidden: o shows all") }, "\(frame.text)")
+        #expect(frame.dropped == 0)
+    }
+
     /// Issue 14 (12): no column runs into the next — a 13-character ClusterIP once read
     /// `10.101.72.20480/TCP` at 80 columns.
     @Test func aLongClusterIPKeepsItsGap() {
