@@ -43,17 +43,19 @@ let package = Package(
             name: "Diagnosis",
             dependencies: ["ClusterEngine", "ClusterModel"]
         ),
+        // How text takes up a terminal: character widths, tab stops, wrapping that never cuts.
+        .target(name: "TextLayout"),
         // Scenario files: format (strict, with positions), runner, expectations, asciinema casts.
         .target(
             name: "Scenario",
-            dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", "TextLayout", .product(name: "Yams", package: "Yams")]
         ),
         // ncursesw through a shim (the only C); only the TUI's terminal imports it.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The lab on screen: state → update → render into a cell grid; ncurses and memory terminals.
         .target(
             name: "TUI",
-            dependencies: ["CNcurses", "Kubectl", "Scenario", "Diagnosis", "ClusterEngine", "ClusterModel"]
+            dependencies: ["CNcurses", "Kubectl", "Scenario", "Diagnosis", "ClusterEngine", "ClusterModel", "TextLayout"]
         ),
         // Executable: argument parsing and wiring only.
         .executableTarget(

@@ -1,6 +1,7 @@
 import ClusterModel
 import Foundation
 import Kubectl
+import TextLayout
 
 /// `svclab scenarios --check FILE…`: validates lesson files without running them — the strict
 /// parse (unknown keys, wrong types, with positions), every command line's syntax, and every
@@ -40,6 +41,35 @@ public enum ScenarioCheck {
                         }
                     }
                 }
+            }
+        }
+        return problems + narrationProblems(scenario)
+    }
+
+    /// Lesson text that would not fit on one 80×24 screen even in the lab's full-screen view
+    /// (the learner would have to scroll through a single step): split it into two steps.
+    static func narrationProblems(_ scenario: Scenario) -> [String] {
+        var problems: [String] = []
+        func measure(_ lines: [String], at position: String?, _ what: String) {
+            let needed = TextLayout.lessonLines(lines).count
+            if needed > TextLayout.rowsOnOneScreen {
+                problems.append("\(position ?? scenario.path): \(what) takes \(needed) lines at \(TextLayout.minimumScreen.width) columns; one screen shows \(TextLayout.rowsOnOneScreen): split it into two steps")
+            }
+        }
+        measure([scenario.about, "Press n for the first step; ? lists every key."], at: scenario.aboutPosition, "the about: text")
+        for (i, step) in scenario.steps.enumerated() {
+            let at = scenario.stepPositions.indices.contains(i) ? scenario.stepPositions[i] : nil
+            switch step {
+            case let .say(text):
+                measure(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), at: at, "this say: text")
+            case let .challenge(c):
+                // The most a challenge shows at once: its goal, every hint, and the solution.
+                let shown = ["Challenge: \(c.goal)"] + c.hints.map { "hint: \($0)" } + ["S: the solution · n: check", "solution (type it at the : prompt):"] + c.solution.map { "  " + $0 }
+                measure(shown, at: at, "this challenge (goal, hints and solution)")
+                if let explain = c.explain { measure(["Challenge: \(c.goal)", "✓ Solved: …", explain, "Press n to go on."], at: at, "this challenge's explain: text") }
+            case let .predict(p):
+                measure(["Predict: \(p.question)"] + p.choices.enumerated().map { "  \($0.offset + 1). \($0.element)" } + ["Type a number and Enter."], at: at, "this prediction")
+            default: break
             }
         }
         return problems

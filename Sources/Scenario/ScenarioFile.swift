@@ -107,6 +107,9 @@ public struct Scenario: Sendable {
     /// Every command line the scenario runs (`run:`, `expect: {run:}`, `solution:`) with its
     /// place in the file, for `svclab scenarios --check`.
     public var commands: [CommandSite] = []
+    /// Where each step (and the `about:` text) starts in the file, `path:line:column`.
+    public var stepPositions: [String] = []
+    public var aboutPosition: String?
 
     public struct CommandSite: Sendable {
         public var line: String
@@ -250,7 +253,7 @@ public enum ScenarioParser {
             for (key, value) in try mapping(root, "the scenario", allowed: ["title", "about", "cluster", "setup", "steps"]) {
                 switch key {
                 case "title": s.title = try string(value, "title"); sawTitle = true
-                case "about": s.about = try string(value, "about")
+                case "about": s.about = try string(value, "about"); s.aboutPosition = position(value)
                 case "cluster": s.cluster = try cluster(value)
                 case "setup": s.setup = try setup(value)
                 default:
@@ -258,6 +261,7 @@ public enum ScenarioParser {
                     s.steps = parsed.map(\.0)
                     s.focus = parsed.map { $0.1 ?? ScenarioFocus.inferred($0.0) }
                     s.highlight = parsed.map(\.2)
+                    if case let .sequence(items) = value { s.stepPositions = items.map(position) }
                 }
             }
             guard sawTitle else { throw fail(root, "a scenario needs a title") }

@@ -1,3 +1,5 @@
+import TextLayout
+
 /// What a cell means; the theme turns it into colour and attributes, and every role that
 /// carries meaning also has a glyph in the text, so it survives NO_COLOR and monochrome.
 public enum Role: String, CaseIterable, Sendable {
@@ -29,14 +31,8 @@ public struct Grid: Equatable, Sendable {
         set { if x >= 0, y >= 0, x < width, y < height { cells[y * width + x] = newValue } }
     }
 
-    /// Columns a grapheme takes (box drawing and the status glyphs are narrow; CJK and emoji wide).
-    static func columns(_ c: Character) -> Int {
-        guard let v = c.unicodeScalars.first?.value else { return 0 }
-        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0x1F300...0x1FAFF).contains(v) { return 2 }
-        return 1
-    }
+    /// Columns a grapheme takes (TextLayout decides, for the renderer and the lesson checker alike).
+    static func columns(_ c: Character) -> Int { TextLayout.columns(c) }
 
     /// Writes `text` from (x, y), clipped at `maxWidth` columns (and the grid's edge).
     /// Returns the column after the last one written.
@@ -60,7 +56,7 @@ public struct Grid: Equatable, Sendable {
     }
 
     /// Columns `text` takes on screen.
-    public static func columns(of text: String) -> Int { text.reduce(0) { $0 + columns($1) } }
+    public static func columns(of text: String) -> Int { TextLayout.columns(of: text) }
 
     /// Writes `text` within `width` columns; what would not fit ends in "…" — elided on purpose,
     /// so it is not counted in `dropped`. Returns the column after the last one written.

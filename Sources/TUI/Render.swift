@@ -1,6 +1,7 @@
 import ClusterModel
 import ClusterEngine
 import Foundation
+import TextLayout
 
 /// `render(state, view, size) -> Grid`: pure; the same inputs draw the same frame.
 public enum LabRender {
@@ -83,53 +84,8 @@ public enum LabRender {
         return pad(String(s.prefix(n - 7)) + "…" + String(s.suffix(6)), n)
     }
 
-    /// Wraps `text` to `width` columns; continuation lines get `indent`. Tabs become spaces to
-    /// the next multiple of 8 (as a terminal shows nslookup's `Name:<TAB>…`), and a word longer
-    /// than a line (an endpoint list, a jsonpath) is broken across lines: nothing is cut.
-    static func wrap(_ text: String, _ width: Int, indent: String) -> [String] {
-        let text = expandTabs(text)
-        guard width > indent.count + 8 else { return [text] }
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            if Grid.columns(of: candidate) <= width { current = candidate; continue }
-            if !current.isEmpty && current != indent {
-                lines.append(current)
-                current = indent + word
-            } else {
-                current = candidate
-            }
-            // Still too long: the word itself is wider than a line; break it.
-            while Grid.columns(of: current) > width {
-                let head = prefix(current, columns: width)
-                lines.append(head)
-                current = indent + current.dropFirst(head.count)
-            }
-        }
-        if !current.isEmpty && current != indent { lines.append(current) }
-        return lines
-    }
-
-    /// The longest prefix of `s` that takes at most `columns` cells.
-    static func prefix(_ s: String, columns: Int) -> String {
-        var out = "", used = 0
-        for ch in s {
-            let w = Grid.columns(ch)
-            if used + w > columns { break }
-            out.append(ch); used += w
-        }
-        return out
-    }
-
-    static func expandTabs(_ s: String) -> String {
-        guard s.contains("\t") else { return s }
-        var out = ""
-        for ch in s {
-            if ch == "\t" { repeat { out.append(" ") } while out.count % 8 != 0 } else { out.append(ch) }
-        }
-        return out
-    }
+    /// Wrapping that never cuts (TextLayout: `scenarios --check` measures lesson text with it).
+    static func wrap(_ text: String, _ width: Int, indent: String) -> [String] { TextLayout.wrap(text, width, indent: indent) }
 
     static func servicesPane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
         let inner = g.box(x, y, w, h, title: "Services (\(shownOf(v.services.count, v.serviceCount)))", focused: s.focus == .services, glyphs: glyphs)
@@ -184,7 +140,7 @@ public enum LabRender {
 
     /// A lesson's lines wrapped to the box (what decides whether it fits).
     static func lessonText(_ lesson: LabState.Lesson, width: Int) -> [String] {
-        lesson.lines.flatMap { wrap($0, width - 2, indent: "  ") }
+        lesson.lines.flatMap { wrap($0, width - 2, indent: "  ") }  // TextLayout.lessonLines at 80 columns
     }
 
     /// Whether the narration fits its box at this size (if not, the lab opens it full screen).

@@ -72,6 +72,13 @@ struct BadInputTests {
         #expect(ScenarioCheck.problems(path: unknown) == ["\(unknown):2:1: unknown key \"step\" in the scenario (expected one of: title, about, cluster, setup, steps)"])
         let good = box.lessonFile("good.yaml", "title: t\nsteps:\n  - run: kubectl apply -f svc.yaml\n  - run: |\n      kubectl apply -f - <<EOF\n      apiVersion: v1\n      EOF\n")
         #expect(ScenarioCheck.problems(path: good) == [])
+        // Narration that would need scrolling within one step at 80×24 (21 rows in the full view).
+        let long = box.lessonFile("long.yaml", "title: t\nsteps:\n  - say: hi\n  - say: |\n" + (1...22).map { "      line \($0)\n" }.joined()
+            + "  - challenge:\n      goal: g\n      hints: [" + (1...10).map { "\"hint \($0) " + String(repeating: "word ", count: 20) + "\"" }.joined(separator: ", ") + "]\n      done: {endpoints: x, ready: 1}\n")
+        #expect(ScenarioCheck.problems(path: long) == [
+            "\(long):4:5: this say: text takes 22 lines at 80 columns; one screen shows 21: split it into two steps",
+            "\(long):27:5: this challenge (goal, hints and solution) takes 23 lines at 80 columns; one screen shows 21: split it into two steps",
+        ])
         // Every shipped lesson passes.
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized.path
         for f in (try? FileManager.default.contentsOfDirectory(atPath: shipped))?.filter({ $0.hasSuffix(".yaml") }) ?? [] {

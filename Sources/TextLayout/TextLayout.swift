@@ -1,0 +1,74 @@
+/// How text takes up a terminal: the columns a character takes, tab stops, and wrapping that
+/// never cuts. The lab's renderer draws with it and `svclab scenarios --check` measures lesson
+/// text with it, so both agree on what fits on an 80×24 screen.
+public enum TextLayout {
+    /// Columns a grapheme takes (box drawing and the status glyphs are narrow; CJK and emoji wide).
+    public static func columns(_ c: Character) -> Int {
+        guard let v = c.unicodeScalars.first?.value else { return 0 }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0x1F300...0x1FAFF).contains(v) { return 2 }
+        return 1
+    }
+
+    /// Columns `text` takes on screen.
+    public static func columns(of text: some StringProtocol) -> Int { text.reduce(0) { $0 + columns($1) } }
+
+    /// The longest prefix of `s` that takes at most `columns` cells.
+    public static func prefix(_ s: String, columns limit: Int) -> String {
+        var out = "", used = 0
+        for ch in s {
+            let w = columns(ch)
+            if used + w > limit { break }
+            out.append(ch); used += w
+        }
+        return out
+    }
+
+    /// Tabs become spaces to the next multiple of 8, as a terminal shows nslookup's `Name:<TAB>…`.
+    public static func expandTabs(_ s: String) -> String {
+        guard s.contains("\t") else { return s }
+        var out = ""
+        for ch in s {
+            if ch == "\t" { repeat { out.append(" ") } while out.count % 8 != 0 } else { out.append(ch) }
+        }
+        return out
+    }
+
+    /// Wraps `text` to `width` columns; continuation lines get `indent`. A word longer than a
+    /// line (an endpoint list, a jsonpath) is broken across lines: nothing is cut.
+    public static func wrap(_ text: String, _ width: Int, indent: String) -> [String] {
+        let text = expandTabs(text)
+        guard width > indent.count + 8 else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if columns(of: candidate) <= width { current = candidate; continue }
+            if !current.isEmpty && current != indent {
+                lines.append(current)
+                current = indent + word
+            } else {
+                current = candidate
+            }
+            // Still too long: the word itself is wider than a line; break it.
+            while columns(of: current) > width {
+                let head = prefix(current, columns: width)
+                lines.append(head)
+                current = indent + current.dropFirst(head.count)
+            }
+        }
+        if !current.isEmpty && current != indent { lines.append(current) }
+        return lines
+    }
+
+    /// The lab's screen at its smallest, which lesson text must fit: the narration box and the
+    /// full-screen view that opens when the box is too small are both this wide, less a border.
+    public static let minimumScreen = (width: 80, height: 24)
+    /// Rows the full-screen view shows at once (the screen less the header and the two borders).
+    public static var rowsOnOneScreen: Int { minimumScreen.height - 3 }
+    /// Lesson text wrapped as the lab wraps it at the smallest screen.
+    public static func lessonLines(_ lines: [String]) -> [String] {
+        lines.flatMap { wrap($0, minimumScreen.width - 2, indent: "  ") }
+    }
+}
