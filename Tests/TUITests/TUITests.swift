@@ -31,6 +31,24 @@ struct SnapshotTests {
         }
     }
 
+    /// A text-only golden file (the lessons' step-by-step frames: the role layer would double them).
+    static func checkText(_ name: String, _ text: String) throws {
+        let url = directory.appendingPathComponent(name + ".txt")
+        if ProcessInfo.processInfo.environment["SVCLAB_UPDATE_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            Issue.record("\(name): no golden file (SVCLAB_UPDATE_SNAPSHOTS=1 writes it)"); return
+        }
+        if expected != text {
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false), a = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let i = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
+            Issue.record("\(name) differs at line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<end>")\n  actual:   \(i < a.count ? a[i] : "<end>")\n(SVCLAB_UPDATE_SNAPSHOTS=1 rewrites it)")
+        }
+    }
+
     static func frame(_ app: LabApp, _ w: Int, _ h: Int) -> Grid {
         LabRender.render(app.state, LabView.build(cluster: app.session.cluster, namespace: app.session.namespace, serviceName: app.state.selectedService, filter: app.state.filter), width: w, height: h)
     }
@@ -340,6 +358,9 @@ struct PlayTests {
         for file in try FileManager.default.contentsOfDirectory(atPath: folder).filter({ $0.hasSuffix(".yaml") }).sorted() {
             let runner = try ScenarioRunner(try ScenarioParser.load(path: folder + "/" + file))
             let app = LabApp(session: runner.session, seed: 1, unicode: true, wallClock: { 0 }, player: ScenarioPlayer(runner))
+            // Every step's 80×24 frame, in one golden file per lesson (Snapshots/lessons/).
+            var frames: [String] = []
+            defer { #expect(throws: Never.self) { try SnapshotTests.checkText("lessons/" + file.replacingOccurrences(of: ".yaml", with: ""), frames.joined(separator: "\n")) } }
             for step in runner.scenario.steps.indices {
                 if case .challenge(let c) = runner.scenario.steps[step] { for line in c.solution { _ = runner.session.runScript(line) } }
                 app.handle(.key(.char("n")))
@@ -348,6 +369,7 @@ struct PlayTests {
                 // Nothing is cut silently: text is wrapped or elided with "…" on purpose — with
                 // the output view open (when the step opened it) and with the panes beneath.
                 let frame = LabRender.render(app.state, app.view, width: 80, height: 24)
+                frames.append("── step \(step + 1) of \(runner.scenario.steps.count) " + String(repeating: "─", count: 60) + "\n" + frame.text + "\n")
                 #expect(frame.dropped == 0, "\(file) step \(step + 1) cut \(frame.dropped) characters\n\(frame.text)")
                 if app.state.panel != nil {
                     var panes = app.state
