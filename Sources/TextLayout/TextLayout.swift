@@ -41,16 +41,19 @@ public enum TextLayout {
         let text = expandTabs(text)
         guard width > indent.count + 8 else { return [text] }
         var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            if columns(of: candidate) <= width { current = candidate; continue }
-            if !current.isEmpty && current != indent {
+        // Leading spaces are kept (a choice "  1. …", a solution's indented command).
+        let lead = String(text.prefix { $0 == " " })
+        var current = lead
+        var hasWord = false   // whether `current` holds a word yet (or only its indentation)
+        for word in text.dropFirst(lead.count).split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = hasWord ? current + " " + word : current + word
+            if columns(of: candidate) <= width || !hasWord {
+                current = candidate
+            } else {
                 lines.append(current)
                 current = indent + word
-            } else {
-                current = candidate
             }
+            hasWord = true
             // Still too long: the word itself is wider than a line; break it.
             while columns(of: current) > width {
                 let head = prefix(current, columns: width)
@@ -58,7 +61,8 @@ public enum TextLayout {
                 current = indent + current.dropFirst(head.count)
             }
         }
-        if !current.isEmpty && current != indent { lines.append(current) }
+        // A blank line takes no row (a block scalar's final newline, output's trailing blank).
+        if hasWord && current != indent && !current.allSatisfy({ $0 == " " }) { lines.append(current) }
         return lines
     }
 
