@@ -90,7 +90,7 @@ let package = Package(
         // What several test targets share: running the real binary with a deadline.
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Transcripts"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "TextLayout", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel", "FuzzTargets"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Kubectl", "ClusterEngine", "ClusterModel"]),

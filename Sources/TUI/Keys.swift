@@ -103,7 +103,8 @@ public enum KeyTable {
         ["Keys (the footer shows the common ones):", ""]
             + bindings.map { b in b.label.padding(toLength: 7, withPad: " ", startingAt: 0) + b.help }
             + ["", "In a prompt: Enter runs it, Esc cancels, ↑/↓ recall earlier lines.",
-               "In a panel: ↑/↓ PgUp/PgDn and ←/→ scroll, g/G top/bottom, Esc or q closes it.",
+               "In a panel: ↑/↓ PgUp/PgDn and ←/→ scroll, g/G top/bottom, w wraps long lines",
+               "  or not (tables and manifests never wrap), Esc or q closes it.",
                "", "Selected pods are marked ● (the Service's selector matches), others ○;",
                "endpoints are ✓ ready, ✗ not ready, … terminating; + ~ - mark rows that just changed."]
     }

@@ -274,26 +274,40 @@ public enum LabRender {
         }
     }
 
-    /// The output view: the whole screen below the header, scrollable both ways; a manifest's
-    /// keys coloured, marked lines highlighted, and where the view is in the text.
+    /// The output view: the whole screen below the header, scrollable both ways; prose wraps
+    /// (tables and manifests are cut with … and scroll sideways), a manifest's keys coloured,
+    /// marked lines highlighted, and where the view is in the text.
     static func overlay(_ g: inout Grid, _ panel: LabState.Panel, glyphs: Glyphs) {
         let x = 0, y = 1, w = g.width, h = g.height - 1
         g.fill(x, y, w, h, .normal)
-        let first = min(panel.scroll, max(0, panel.lines.count - 1)) + 1
-        let last = min(panel.lines.count, panel.scroll + max(1, h - 2))
-        let position = panel.lines.count > h - 2 || panel.column > 0 ? "  lines \(first)–\(last) of \(panel.lines.count)" + (panel.column > 0 ? ", from column \(panel.column + 1)" : "") : ""
-        let inner = g.box(x, y, w, h, title: panel.title + position + "  (Esc closes)", focused: true, glyphs: glyphs)
-        for (i, raw) in panel.lines.enumerated().dropFirst(panel.scroll).prefix(inner.h) {
-            let line = String(raw.replacingOccurrences(of: "\t", with: "    ").dropFirst(panel.column))
-            let row = inner.y + i - panel.scroll
-            if panel.highlight.contains(i) {
-                g.putFitted(inner.x, row, pad(line, inner.w), .selected, width: inner.w)
-            } else if panel.manifest?.contains(i) == true, let colon = line.firstIndex(of: ":") {
-                // A manifest line: the key in the accent colour, the value plain.
-                let end = g.putFitted(inner.x, row, String(line[...colon]), .accent, width: inner.w)
-                g.putFitted(end, row, String(line[line.index(after: colon)...]), .normal, width: inner.w - (end - inner.x))
+        // The rows from the first line shown (`scroll` counts lines; a wrapped line takes several).
+        var rows: [(line: Int, text: String)] = []
+        var i = min(panel.scroll, max(0, panel.lines.count - 1))
+        while rows.count < h - 2 && i < panel.lines.count {
+            let raw = TextLayout.expandTabs(panel.lines[i])
+            if panel.wraps(i) && Grid.columns(of: raw) > w - 2 {
+                rows += TextLayout.wrap(raw, w - 2, indent: "    ").map { (i, $0) }
             } else {
-                g.putFitted(inner.x, row, line, .normal, width: inner.w)
+                rows.append((i, String(raw.dropFirst(panel.column))))
+            }
+            i += 1
+        }
+        rows = Array(rows.prefix(h - 2))
+        let first = min(panel.scroll, max(0, panel.lines.count - 1)) + 1
+        let last = rows.last.map { $0.line + 1 } ?? first
+        let position = last < panel.lines.count || first > 1 || panel.column > 0
+            ? "  lines \(first)–\(last) of \(panel.lines.count)" + (panel.column > 0 ? ", from column \(panel.column + 1)" : "") : ""
+        let inner = g.box(x, y, w, h, title: panel.title + position + "  (Esc closes)", focused: true, glyphs: glyphs)
+        for (r, row) in rows.enumerated() {
+            let line = row.text, at = inner.y + r
+            if panel.highlight.contains(row.line) {
+                g.putFitted(inner.x, at, pad(line, inner.w), .selected, width: inner.w)
+            } else if panel.manifest?.contains(row.line) == true, let colon = line.firstIndex(of: ":") {
+                // A manifest line: the key in the accent colour, the value plain.
+                let end = g.putFitted(inner.x, at, String(line[...colon]), .accent, width: inner.w)
+                g.putFitted(end, at, String(line[line.index(after: colon)...]), .normal, width: inner.w - (end - inner.x))
+            } else {
+                g.putFitted(inner.x, at, line, .normal, width: inner.w)
             }
         }
     }

@@ -1,3 +1,4 @@
+import TextLayout
 import ClusterModel
 import ClusterEngine
 import Scenario
@@ -26,9 +27,17 @@ public struct LabState: Equatable, Sendable {
         /// Lines that are a manifest (their keys are coloured) and lines to mark.
         public var manifest: Range<Int>?
         public var highlight: Set<Int> = []
+        /// Long prose lines wrap (`w` turns it off); table rows and manifest lines never do.
+        public var wrap = true
+        /// Which lines are rows of a column-aligned table (measured once, when the panel opens).
+        public let tableRows: [Bool]
         public init(title: String, lines: [String], manifest: Range<Int>? = nil, highlight: Set<Int> = []) {
             self.title = title; self.lines = lines; self.manifest = manifest; self.highlight = highlight
+            tableRows = TextLayout.tableRows(lines)
         }
+
+        /// Whether line `i` wraps at the view's width.
+        func wraps(_ i: Int) -> Bool { wrap && !tableRows[i] && manifest?.contains(i) != true }
     }
     /// The last output (a command's, a lesson step's, a trace): `o` opens it full screen.
     public var lastOutput: Panel?

@@ -39,6 +39,7 @@ public enum LabUpdate {
         case .pageDown: panel.scroll = min(max(0, panel.lines.count - 1), panel.scroll + 10)
         case .left: panel.column = max(0, panel.column - 8)
         case .right: panel.column = min(max(0, (panel.lines.map(\.count).max() ?? 0) - 8), panel.column + 8)
+        case .char("w"): panel.wrap.toggle()
         case .char("g"): panel.scroll = 0; panel.column = 0
         case .char("G"): panel.scroll = max(0, panel.lines.count - 1)
         default: break

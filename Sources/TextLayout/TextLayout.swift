@@ -66,6 +66,38 @@ public enum TextLayout {
         return lines
     }
 
+    /// Which lines are rows of a column-aligned table (kubectl's, traffic's): a header of
+    /// capitalised words two or more spaces apart, and the lines below it whose cells start
+    /// where the header's columns start. Such rows are cut (and scrolled sideways), never
+    /// wrapped — a wrapped table row no longer lines up; prose around them wraps.
+    public static func tableRows(_ lines: [String]) -> [Bool] {
+        var rows = Array(repeating: false, count: lines.count)
+        var starts: [Int]?
+        for (i, line) in lines.enumerated() {
+            let chars = Array(line)
+            if let columns = starts, !columns.isEmpty,
+               columns.allSatisfy({ c in c < chars.count && chars[c - 1] == " " && chars[c] != " " }), chars.first != " " {
+                rows[i] = true
+                continue
+            }
+            starts = headerColumns(chars)
+            if starts != nil { rows[i] = true }
+        }
+        return rows
+    }
+
+    /// The columns (after the first) where a table header's cells start, or nil. Cells are
+    /// two or more spaces apart ("READINESS GATES" is one cell); a header has at least two.
+    static func headerColumns(_ chars: [Character]) -> [Int]? {
+        guard let first = chars.first, first.isUppercase else { return nil }
+        guard chars.allSatisfy({ $0 == " " || $0.isUppercase || $0.isNumber || "()/_-.:%".contains($0) }) else { return nil }
+        var starts: [Int] = []
+        for i in 2..<max(2, chars.count) where chars[i] != " " && chars[i - 1] == " " && chars[i - 2] == " " {
+            starts.append(i)
+        }
+        return starts.isEmpty ? nil : starts
+    }
+
     /// The lab's screen at its smallest, which lesson text must fit: the narration box and the
     /// full-screen view that opens when the box is too small are both this wide, less a border.
     public static let minimumScreen = (width: 80, height: 24)

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Kubectl
 @testable import TUI
+import TextLayout
 import Scenario
 
 /// Golden frames (text layer and role layer) at 80×24 and 120×40, for the main states.
@@ -277,6 +278,33 @@ struct KeyTableTests {
         #expect(app.state.flash?.hasPrefix("recording to \(second):") == true)
         app.handle(.key(.char("R")))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    /// The output view wraps prose and cuts table rows: a trace's reason ("random: endpoint 1
+    /// of 3") is read without scrolling sideways, while a table keeps its columns.
+    @Test func theOutputViewWrapsProseAndKeepsTablesAligned() {
+        let lines = [
+            "NAME                     READY   STATUS    RESTARTS   AGE    IP           NODE             NOMINATED NODE   READINESS GATES",
+            "my-app-d9dfc86bc-b57ng   1/1     Running   0          5m5s   10.244.1.3   svclab-worker    <none>           <none>",
+            "",
+            "POD                      NODE            ENDPOINT          HITS   SHARE",
+            "my-app-d9dfc86bc-b57ng   svclab-worker   10.244.1.3:8080   30     100%",
+            "30 requests from default/client-b to http://sticky/ in 0.153s: 30 answered (HTTP 200: 30)",
+            "12:17:12.857 default/client-a -> default/my-app-d9dfc86bc-b57ng:8080 (10.244.1.3) post-xlate TRANSLATED (random: endpoint 1 of 3, each with probability 1/3)",
+        ]
+        #expect(TextLayout.tableRows(lines) == [true, true, false, true, true, false, false])
+        var state = LabState(unicode: true, seed: 1)
+        state.panel = LabState.Panel(title: "$ out", lines: lines)
+        let frame = LabRender.render(state, LabView.build(cluster: Session.demo().cluster, namespace: "default", serviceName: nil, filter: ""), width: 80, height: 24)
+        let text = frame.text
+        #expect(text.contains("│my-app-d9dfc86bc-b57ng   1/1     Running   0          5m5s   10.244.1.3   svc…│"), "\(text)")
+        #expect(text.contains("│    (HTTP 200: 30)"), "\(text)")
+        #expect(text.contains("random: endpoint 1 of 3"), "\(text)")
+        #expect(frame.dropped == 0)
+        // w: nothing wraps; the prose is cut with … like the tables.
+        state.panel?.wrap = false
+        let cut = LabRender.render(state, LabView.build(cluster: Session.demo().cluster, namespace: "default", serviceName: nil, filter: ""), width: 80, height: 24).text
+        #expect(!cut.contains("random: endpoint 1 of 3"))
     }
 
     /// Issue 14 (12): the trace never drops a line silently — what does not fit is counted on
