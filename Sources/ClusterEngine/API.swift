@@ -316,18 +316,8 @@ extension Cluster {
 }
 
 public enum KubeObjectKinds {
+    /// `services` / `deployments.apps` for a kind (the registry's; a kind it lacks guesses as Go does).
     public static func qualifiedResource(_ kind: String) -> String {
-        switch kind {
-        case Namespace.kind: return Namespace.qualifiedResource
-        case Pod.kind: return Pod.qualifiedResource
-        case Service.kind: return Service.qualifiedResource
-        case Deployment.kind: return Deployment.qualifiedResource
-        case ReplicaSet.kind: return ReplicaSet.qualifiedResource
-        case Endpoints.kind: return Endpoints.qualifiedResource
-        case EndpointSlice.kind: return EndpointSlice.qualifiedResource
-        case Node.kind: return Node.qualifiedResource
-        case Event.kind: return Event.qualifiedResource
-        default: return kind.lowercased() + "s"
-        }
+        ResourceRegistry.kind(kind)?.qualifiedResource ?? kind.lowercased() + "s"
     }
 }

@@ -488,27 +488,11 @@ public enum KubeObject: Equatable, Sendable {
             }
         }
     }
-    public var typePrefix: String {
-        switch self {
-        case .namespace: return Namespace.typePrefix
-        case .pod: return Pod.typePrefix
-        case .service: return Service.typePrefix
-        case .deployment: return Deployment.typePrefix
-        case .replicaSet: return ReplicaSet.typePrefix
-        case .endpoints: return Endpoints.typePrefix
-        }
-    }
-    public var qualifiedResource: String {
-        switch self {
-        case .namespace: return Namespace.qualifiedResource
-        case .pod: return Pod.qualifiedResource
-        case .service: return Service.qualifiedResource
-        case .deployment: return Deployment.qualifiedResource
-        case .replicaSet: return ReplicaSet.qualifiedResource
-        case .endpoints: return Endpoints.qualifiedResource
-        }
-    }
-    public var namespaced: Bool { if case .namespace = self { return false }; return true }
+    /// What the registry says of this object's kind.
+    public var resourceDescription: ResourceDescription { ResourceRegistry.kind(kind)! }
+    public var typePrefix: String { resourceDescription.typePrefix }
+    public var qualifiedResource: String { resourceDescription.qualifiedResource }
+    public var namespaced: Bool { resourceDescription.namespaced }
 }
 
 /// Why a manifest document could not become an object; each case knows kubectl's wording.
@@ -548,11 +532,6 @@ public enum ManifestError: Error, Equatable, Sendable {
 }
 
 public enum Manifest {
-    static let supported: [String: (group: String, version: String)] = [
-        "Namespace": ("", "v1"), "Pod": ("", "v1"), "Service": ("", "v1"), "Endpoints": ("", "v1"),
-        "Deployment": ("apps", "v1"), "ReplicaSet": ("apps", "v1"),
-    ]
-
     /// Reads every document of a file (`source` is the name kubectl would print) into objects,
     /// one result per document, so a bad document does not stop the good ones.
     public static func load(_ text: String, source: String) -> [Result<KubeObject, ManifestError>] {
@@ -584,19 +563,11 @@ public enum Manifest {
         guard let apiVersion = doc["apiVersion"]?.stringValue, !apiVersion.isEmpty else { return .failure(.apiVersionNotSet(source: source)) }
         let name = doc["metadata"]?["name"]?.stringValue ?? ""
         let namespace = doc["metadata"]?["namespace"]?.stringValue ?? ""
-        guard let gv = supported[kind], apiVersion == (gv.group.isEmpty ? gv.version : "\(gv.group)/\(gv.version)") else {
+        guard let description = ResourceRegistry.kind(kind), apiVersion == description.apiVersion, let decode = description.decode else {
             return .failure(.noMatch(name: name, namespace: namespace, source: source, kind: kind, version: apiVersion))
         }
         do {
-            switch kind {
-            case "Namespace": return .success(.namespace(try ManifestDecoder.namespace(doc)))
-            case "Pod": return .success(.pod(try ManifestDecoder.pod(doc)))
-            case "Service": return .success(.service(try ManifestDecoder.service(doc)))
-            case "Deployment": return .success(.deployment(try ManifestDecoder.deployment(doc)))
-            case "ReplicaSet": return .success(.replicaSet(try ManifestDecoder.replicaSet(doc)))
-            case "Endpoints": return .success(.endpoints(try ManifestDecoder.endpoints(doc)))
-            default: return .failure(.noMatch(name: name, namespace: namespace, source: source, kind: kind, version: apiVersion))
-            }
+            return .success(try decode(doc))
         } catch {
             return .failure(.badRequest(source: source, kind: kind, version: apiVersion, detail: error.detail))
         }

@@ -20,11 +20,13 @@ struct TmuxTests {
         let name = "svclab-tui-\(getpid())-\(seed)"
         func tmux(_ args: String...) -> String { Subprocess.run("/usr/bin/tmux", ["-L", name] + args, timeout: 10).stdout }
         _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
-                 "env LANG=\(lang) TERM=xterm-256color \(Self.binary) --seed \(seed); echo EXITED=$?; sleep 30")
+                 "env LANG=\(lang) TERM=xterm-256color \(Self.binary) --seed \(seed); echo EXITED=$?; sleep 90")
         defer { _ = tmux("kill-server") }
         func screen() -> String { tmux("capture-pane", "-p", "-t", name) }
+        // Up to 30 s: on a busy 2-core machine (a build beside the tests) a frame of a lab with
+        // thousands of pods can take seconds; waiting longer costs only when a test fails.
         func waitFor(_ text: String) -> Bool {
-            for _ in 0..<100 { if screen().contains(text) { return true }; usleep(100_000) }
+            for _ in 0..<300 { if screen().contains(text) { return true }; usleep(100_000) }
             return false
         }
         try body(tmux, screen, waitFor)
@@ -133,8 +135,10 @@ struct TmuxTests {
         func tmux(_ args: String...) -> String { Subprocess.run("/usr/bin/tmux", ["-L", name] + args, timeout: 10).stdout }
         defer { _ = tmux("kill-server") }
         func screen() -> String { tmux("capture-pane", "-p", "-t", name) }
+        // Up to 30 s: on a busy 2-core machine (a build beside the tests) a frame of a lab with
+        // thousands of pods can take seconds; waiting longer costs only when a test fails.
         func waitFor(_ text: String) -> Bool {
-            for _ in 0..<100 { if screen().contains(text) { return true }; usleep(100_000) }
+            for _ in 0..<300 { if screen().contains(text) { return true }; usleep(100_000) }
             return false
         }
         let command = "env XDG_STATE_HOME=\(state) LANG=C.UTF-8 TERM=xterm-256color \(Self.binary) play \(course); echo EXITED=$?; sleep 30"
