@@ -174,7 +174,7 @@ public enum Diagnose {
             if !drifting.isEmpty {
                 let missing = Set(drifting.compactMap { p in terms.first { p.metadata.labels[$0.key] != $0.value }.map { "\($0.key)=\($0.value)" } }).sorted()
                 // The durable fix is in the owner's template; a label on the pod is lost with the pod.
-                let owner = drifting.first.flatMap { p in p.metadata.controllerRef.flatMap { cluster.replicaSets.get(ns, $0.name)?.metadata.controllerRef?.name } }
+                let owner = drifting.first.flatMap(cluster.owningDeployment(of:))
                 let parts = missing[0].split(separator: "=", maxSplits: 1).map(String.init)
                 let fix = owner.map { "kubectl patch deployment \($0) -p '{\"spec\":{\"template\":{\"metadata\":{\"labels\":{\"\(parts[0])\":\"\(parts.count > 1 ? parts[1] : "")\"}}}}}'" }
                     ?? drifting.first.map { "kubectl label pod \($0.metadata.name) \(missing[0])" }
@@ -244,7 +244,7 @@ public enum Diagnose {
         }
         if readyCount == 1 && findings.isEmpty {
             findings.append(.init(kind: .singleEndpoint, message: "only one ready endpoint: no redundancy; a restart of that pod interrupts the Service",
-                                  fix: selected.first.flatMap { p in p.metadata.controllerRef.flatMap { cluster.replicaSets.get(ns, $0.name)?.metadata.controllerRef?.name } }.map { "kubectl scale deployment \($0) --replicas=2" }))
+                                  fix: selected.first.flatMap(cluster.owningDeployment(of:)).map { "kubectl scale deployment \($0) --replicas=2" }))
         }
 
         let candidates = podsInNamespace.count

@@ -162,13 +162,13 @@ struct Describer {
         var count = 0
         for s in slices {
             if s.ports.isEmpty {
-                for e in s.endpoints where e.conditions.ready ?? true {
+                for e in s.endpoints where e.conditions.countsAsReady {
                     if list.count < 3 { list.append(e.addresses[0]) }
                     count += 1
                 }
             } else {
                 for p in s.ports where (p.name ?? "") == portName {
-                    for e in s.endpoints where e.conditions.ready ?? true {
+                    for e in s.endpoints where e.conditions.countsAsReady {
                         if list.count < 3 { list.append("\(e.addresses[0]):\(p.port ?? 0)") }
                         count += 1
                     }

@@ -14,41 +14,8 @@ struct TablePrinter {
 
     // MARK: Pods
 
-    static func podStatus(_ pod: Pod) -> String {
-        var reason = pod.status.phase
-        if !pod.status.reason.isEmpty { reason = pod.status.reason }
-        if let c = pod.status.condition("PodScheduled"), c.reason == "SchedulingGated" { reason = "SchedulingGated" }
-        var hasRunning = false
-        for cs in pod.status.containerStatuses.reversed() {
-            switch cs.state {
-            case let .waiting(r) where !r.isEmpty: reason = r
-            case let .terminated(r, code, _):
-                reason = r.isEmpty ? "ExitCode:\(code)" : r
-            case .running:
-                if cs.ready { hasRunning = true }
-                hasRunning = true
-            default: break
-            }
-        }
-        if reason == "Completed" && hasRunning { reason = pod.status.isReady ? "Running" : "NotReady" }
-        if pod.metadata.deletionTimestamp != nil {
-            if pod.status.reason == "NodeLost" { reason = "Unknown" }
-            else if !pod.isTerminal { reason = "Terminating" }
-        }
-        return reason
-    }
-
-    static func podReady(_ pod: Pod) -> String {
-        let ready = pod.status.containerStatuses.filter { cs in
-            if case .running = cs.state { return cs.ready }
-            return false
-        }.count
-        return "\(ready)/\(pod.spec.containers.count)"
-    }
-
     func podRow(_ pod: Pod, wide: Bool) -> [String] {
-        let restarts = pod.status.containerStatuses.reduce(0) { $0 + $1.restartCount }
-        var row = [pod.metadata.name, Self.podReady(pod), Self.podStatus(pod), String(restarts), age(pod.metadata.creationTimestamp)]
+        var row = [pod.metadata.name, PodColumns.ready(pod), PodColumns.status(pod), String(PodColumns.restarts(pod)), age(pod.metadata.creationTimestamp)]
         if wide {
             row += [pod.status.podIP.isEmpty ? "<none>" : pod.status.podIP,
                     pod.spec.nodeName.isEmpty ? "<none>" : pod.spec.nodeName,

@@ -58,8 +58,7 @@ extension Session {
             guard running(p) else { return .failure(KubectlFailure("pod \(goQuote(name)) is not running (\(p.status.phase))")) }
             return .success(p)
         }
-        if let p = cluster.pods.get(namespace, "my-pod"), running(p) { return .success(p) }
-        if let p = cluster.pods.list(namespace: namespace).first(where: running) { return .success(p) }
+        if let p = cluster.defaultClientPod(namespace: namespace) { return .success(p) }
         return .failure(KubectlFailure("no running pod to send from in namespace \(goQuote(namespace)); use --from POD"))
     }
 

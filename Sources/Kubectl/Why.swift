@@ -83,7 +83,7 @@ extension Session {
         var out = CommandOutput()
         guard let target = RequestTarget.parse(url) else { out.fail("why: \(goQuote(url)) is not a URL"); return out }
         let ns = namespaceOverride ?? namespace
-        let clientName = from ?? (cluster.pods.get(ns, "my-pod") != nil ? "my-pod" : cluster.pods.list(namespace: ns).first { $0.status.phase == "Running" }?.metadata.name ?? "")
+        let clientName = from ?? cluster.defaultClientPod(namespace: ns)?.metadata.name ?? "my-pod"
         guard let client = cluster.pods.get(ns, clientName), !client.status.podIP.isEmpty else {
             out.fail("why: no running pod \(goQuote(clientName)) to send from; use --from POD"); return out
         }

@@ -59,7 +59,7 @@ public final class ScenarioRunner {
             for slice in cluster.slices(ofService: ObjectKey(ns, service)) {
                 for e in slice.endpoints {
                     guard let ip = e.addresses.first else { continue }
-                    if e.conditions.ready ?? true { readySet.insert(ip) } else { notReadySet.insert(ip) }
+                    if e.conditions.countsAsReady { readySet.insert(ip) } else { notReadySet.insert(ip) }
                 }
             }
             var wanted: [String] = []
@@ -132,7 +132,7 @@ public final class ScenarioRunner {
         guard let svc = cluster.services.get(ns, service) else { return Verdict(ok: false, text: "endpoints of \(service): no Service \(ns)/\(service)") }
         var ready = Set<String>()
         for slice in cluster.slices(ofService: ObjectKey(ns, service)) {
-            for e in slice.endpoints where e.conditions.ready ?? true {
+            for e in slice.endpoints where e.conditions.countsAsReady {
                 if let pod = e.targetRef?.name { ready.insert(pod) }
             }
         }

@@ -330,12 +330,8 @@ public final class LabApp {
         }
     }
 
-    /// The lab's client: `my-pod` if it runs, else the first running pod.
-    private func clientPod() -> Pod? {
-        let running: (Pod) -> Bool = { $0.status.phase == "Running" && !$0.status.podIP.isEmpty && !$0.isTerminating }
-        if let p = session.cluster.pods.get(session.namespace, "my-pod"), running(p) { return p }
-        return session.cluster.pods.list(namespace: session.namespace).first(where: running)
-    }
+    /// The lab's client: the cluster's default client pod (as `trace` and `why` choose it).
+    private func clientPod() -> Pod? { session.cluster.defaultClientPod(namespace: session.namespace) }
 
     /// A trace short enough for the pane: one line per hop, the reason in a few words.
     static func traceLines(_ r: RequestResult) -> [String] {

@@ -81,7 +81,7 @@ public struct LabView: Equatable, Sendable {
                        clusterIP: svc.spec.type == "ExternalName" ? svc.spec.externalName : svc.spec.clusterIP,
                        ports: svc.spec.ports.map { p in "\(p.port)" + (p.nodePort != 0 ? ":\(p.nodePort)" : "") + "/\(p.proto)" }.joined(separator: ","),
                        selector: (svc.spec.selector ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
-                       readyEndpoints: Set(cluster.slices(ofService: ObjectKey(namespace, svc.metadata.name)).flatMap { $0.endpoints.filter { $0.conditions.ready ?? true }.compactMap(\.addresses.first) }).count)
+                       readyEndpoints: cluster.readyEndpointAddresses(service: ObjectKey(namespace, svc.metadata.name)).count)
         }
         let svc = serviceName.flatMap { cluster.services.get(namespace, $0) }
         let selector = svc?.spec.selector ?? [:]
@@ -89,22 +89,22 @@ public struct LabView: Equatable, Sendable {
             : cluster.pods.list(namespace: namespace).filter { $0.metadata.name.contains(filter) || formatLabels($0.metadata.labels).contains(filter) }
         let podCount = filter.isEmpty ? cluster.pods.count(in: namespace) : matching.count
         let pods = matching.prefix(rowLimit)
-        let printer = PodSummary.self
         let selectorTerms = selector.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value, term: "\($0.key)=\($0.value)") }
         // Pods of one ReplicaSet share its Deployment: looked up once per ReplicaSet, not per pod.
         var deploymentOf: [String: String?] = [:]
-        func deployment(_ rsName: String) -> String? {
-            if let known = deploymentOf[rsName] { return known }
-            let d = cluster.replicaSets.get(namespace, rsName)?.metadata.controllerRef?.name
-            deploymentOf[rsName] = d
+        func deployment(_ pod: Pod) -> String? {
+            guard let rs = pod.metadata.controllerRef?.name else { return nil }
+            if let known = deploymentOf[rs] { return known }
+            let d = cluster.owningDeployment(of: pod)
+            deploymentOf[rs] = d
             return d
         }
         let podRows = pods.map { p in
             let terms = selectorTerms.map { (term: $0.term, ok: p.metadata.labels[$0.key] == $0.value) }
-            return PodRow(name: p.metadata.name, ready: printer.ready(p), status: printer.status(p), ip: p.status.podIP.isEmpty ? "-" : p.status.podIP,
+            return PodRow(name: p.metadata.name, ready: PodColumns.ready(p), status: PodColumns.status(p), ip: p.status.podIP.isEmpty ? "-" : p.status.podIP,
                           node: p.spec.nodeName.isEmpty ? "-" : p.spec.nodeName, labels: formatLabels(p.metadata.labels),
                           selected: !selector.isEmpty && terms.allSatisfy(\.ok), terms: terms,
-                          deployment: p.metadata.controllerRef.flatMap { deployment($0.name) })
+                          deployment: deployment(p))
         }
 
         var endpoints: [EndpointRow] = []
@@ -115,7 +115,7 @@ public struct LabView: Equatable, Sendable {
             for slice in cluster.slices(ofService: ObjectKey(namespace, svc.metadata.name)) {
                 for e in slice.endpoints {
                     guard let ip = e.addresses.first else { continue }
-                    let state: EndpointState = (e.conditions.terminating ?? false) ? .terminating : ((e.conditions.ready ?? true) ? .ready : .notReady)
+                    let state: EndpointState = (e.conditions.terminating ?? false) ? .terminating : (e.conditions.countsAsReady ? .ready : .notReady)
                     for p in slice.ports {
                         endpoints.append(EndpointRow(address: "\(ip):\(p.port ?? 0)", port: p.name ?? "", pod: e.targetRef?.name ?? "-", node: e.nodeName ?? "-", state: state))
                     }
@@ -149,21 +149,5 @@ public struct LabView: Equatable, Sendable {
         view.serviceCount = cluster.services.count(in: namespace)
         view.podCount = podCount
         return view
-    }
-}
-
-/// READY and STATUS as `kubectl get pods` shows them (the short form the panes have room for).
-enum PodSummary {
-    static func ready(_ p: Pod) -> String {
-        "\(p.status.containerStatuses.filter(\.ready).count)/\(p.spec.containers.count)"
-    }
-    static func status(_ p: Pod) -> String {
-        if p.isTerminating { return "Terminating" }
-        if p.status.phase == "Succeeded" { return "Completed" }
-        if p.status.phase == "Pending" {
-            if p.spec.nodeName.isEmpty { return "Pending" }
-            return "ContainerCreating"
-        }
-        return p.status.phase
     }
 }

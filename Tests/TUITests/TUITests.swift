@@ -280,6 +280,54 @@ struct KeyTableTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }
 
+    /// Issue 15: the lab's pods pane and `kubectl get pods` read one rule (PodColumns), so they
+    /// agree on every pod — pending (unschedulable and just scheduled), not ready (a probe that
+    /// fails), terminating, and new — at every moment of a busy minute.
+    @Test func thePodsPaneAndKubectlAgreeOnEveryPod() {
+        let session = Session.demo()
+        _ = session.runScript("""
+        kubectl apply -f - <<EOF
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nowhere}
+        spec:
+          nodeSelector: {disk: ssd}
+          containers: [{name: c, image: busybox:1.36}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: slow}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: slow}}
+          template:
+            metadata: {labels: {app: slow}}
+            spec:
+              terminationGracePeriodSeconds: 20
+              containers:
+              - name: web
+                image: ghcr.io/svclab/slow:1.0
+                readinessProbe: {httpGet: {path: /healthz, port: 9999}, periodSeconds: 5}
+        EOF
+        kubectl scale deployment my-app --replicas=5
+        kubectl delete pod my-app-d9dfc86bc-b57ng --wait=false
+        """)
+        var statuses = Set<String>()
+        for _ in 0..<40 {
+            let view = LabView.build(cluster: session.cluster, namespace: "default", serviceName: "my-app", filter: "")
+            let table = session.runScript("kubectl get pods --no-headers").stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+            #expect(table.count == view.pods.count)
+            for row in table {
+                guard let pane = view.pods.first(where: { $0.name == row[0] }) else { Issue.record("\(row[0]) is not in the pane"); continue }
+                #expect(pane.ready == row[1] && pane.status == row[2], "\(row[0]): pane \(pane.ready) \(pane.status), kubectl \(row[1]) \(row[2])")
+                statuses.insert(row[2])
+            }
+            session.cluster.advance(byMillis: 1500)
+        }
+        // The minute went through the states the test is about.
+        #expect(statuses.isSuperset(of: ["Pending", "ContainerCreating", "Running", "Terminating"]), "\(statuses.sorted())")
+    }
+
     /// The output view wraps prose and cuts table rows: a trace's reason ("random: endpoint 1
     /// of 3") is read without scrolling sideways, while a table keeps its columns.
     @Test func theOutputViewWrapsProseAndKeepsTablesAligned() {

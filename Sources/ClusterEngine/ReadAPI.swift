@@ -1,0 +1,33 @@
+import ClusterModel
+
+/// The rules several readers need, written once: kubectl, the lab, lessons and diagnosis ask
+/// the cluster here instead of re-deriving them (three copies of "the default client pod" once
+/// had three different tests of "running").
+extension Cluster {
+    /// Whether a pod can send a request: it runs, has an IP and is not being deleted.
+    public static func canSendRequests(_ pod: Pod) -> Bool {
+        pod.status.phase == "Running" && !pod.status.podIP.isEmpty && !pod.isTerminating
+    }
+
+    /// The pod a request comes from when none is named: `my-pod` (the seed's client) if it can
+    /// send, else the first pod of the namespace, by name, that can.
+    public func defaultClientPod(namespace: String) -> Pod? {
+        if let p = pods.get(namespace, "my-pod"), Self.canSendRequests(p) { return p }
+        return pods.list(namespace: namespace).first(where: Self.canSendRequests)
+    }
+
+    /// The addresses of a Service's ready endpoints (over all its EndpointSlices, each once).
+    public func readyEndpointAddresses(service: ObjectKey) -> Set<String> {
+        var ready = Set<String>()
+        for slice in slices(ofService: service) {
+            for e in slice.endpoints where e.conditions.countsAsReady { if let ip = e.addresses.first { ready.insert(ip) } }
+        }
+        return ready
+    }
+
+    /// The Deployment that owns a pod through its ReplicaSet, if any.
+    public func owningDeployment(of pod: Pod) -> String? {
+        guard let rsRef = pod.metadata.controllerRef, rsRef.kind == ReplicaSet.kind else { return nil }
+        return replicaSets.get(pod.metadata.namespace, rsRef.name)?.metadata.controllerRef?.name
+    }
+}

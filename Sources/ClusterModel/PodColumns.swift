@@ -1,0 +1,48 @@
+/// A pod's READY and STATUS columns as kubectl 1.33 prints them (pkg/printers/internalversion
+/// printPod). Written once: `kubectl get pods`, `describe`, the lab's pods pane and lessons all
+/// read these, so the lab can never disagree with kubectl about a pod.
+public enum PodColumns {
+    /// STATUS: the phase, or the reason a container is waiting or terminated, "Terminating"
+    /// while deleted, "NotReady" when a completed init-like state hides a running container.
+    public static func status(_ pod: Pod) -> String {
+        var reason = pod.status.phase
+        if !pod.status.reason.isEmpty { reason = pod.status.reason }
+        if let c = pod.status.condition("PodScheduled"), c.reason == "SchedulingGated" { reason = "SchedulingGated" }
+        var hasRunning = false
+        for cs in pod.status.containerStatuses.reversed() {
+            switch cs.state {
+            case let .waiting(r) where !r.isEmpty: reason = r
+            case let .terminated(r, code, _):
+                reason = r.isEmpty ? "ExitCode:\(code)" : r
+            case .running:
+                hasRunning = true
+            default: break
+            }
+        }
+        if reason == "Completed" && hasRunning { reason = pod.status.isReady ? "Running" : "NotReady" }
+        if pod.metadata.deletionTimestamp != nil {
+            if pod.status.reason == "NodeLost" { reason = "Unknown" }
+            else if !pod.isTerminal { reason = "Terminating" }
+        }
+        return reason
+    }
+
+    /// READY: running containers that are ready, of all containers.
+    public static func ready(_ pod: Pod) -> String {
+        let ready = pod.status.containerStatuses.filter { cs in
+            if case .running = cs.state { return cs.ready }
+            return false
+        }.count
+        return "\(ready)/\(pod.spec.containers.count)"
+    }
+
+    /// RESTARTS: the containers' restart counts summed.
+    public static func restarts(_ pod: Pod) -> Int {
+        pod.status.containerStatuses.reduce(0) { $0 + $1.restartCount }
+    }
+}
+
+extension EndpointConditions {
+    /// The API's rule: an endpoint whose `ready` condition is unset counts as ready.
+    public var countsAsReady: Bool { ready ?? true }
+}
