@@ -66,7 +66,7 @@ extension Cluster {
         case Deployment.kind: return deployments.get(namespace, name).map(KubeObject.deployment)
         case ReplicaSet.kind: return replicaSets.get(namespace, name).map(KubeObject.replicaSet)
         case Endpoints.kind: return endpoints.get(namespace, name).map(KubeObject.endpoints)
-        default: return nil
+        default: return stored[kind]?.get(namespace, name).map(KubeObject.stored)
         }
     }
 
@@ -117,6 +117,8 @@ extension Cluster {
         case let .endpoints(ep):
             putEndpoints(ep)
             return .endpoints(endpoints.get(ep.metadata.namespace, ep.metadata.name)!)
+        case let .stored(o):
+            return .stored(putStored(o))
         }
     }
 
@@ -192,6 +194,16 @@ extension Cluster {
             e.subsets = new.subsets
             if e != old { putEndpoints(e) }
             return .endpoints(endpoints.get(ns, meta.name)!)
+        case let (.stored(new), .stored(old)):
+            var o = old
+            o.metadata = merged
+            o.fields = new.fields
+            if o == old { return .stored(old) }
+            // An immutable ConfigMap (or Secret) refuses changes to its data, as the server does.
+            if old["immutable"] == .bool(true) && (o.fields["data"] != old.fields["data"] || o.fields["binaryData"] != old.fields["binaryData"] || o.fields["immutable"] != old.fields["immutable"]) {
+                throw .invalid(InvalidObjectError(kind: old.objectKind, name: meta.name, causes: [.forbidden(FieldPath("data"), "field is immutable when `immutable` is set")]))
+            }
+            return .stored(putStored(o))
         default:
             throw .badRequest("kind mismatch")
         }
@@ -223,6 +235,10 @@ extension Cluster {
         case Endpoints.kind:
             guard endpoints.get(namespace, name) != nil else { throw .notFound(resource: "endpoints", name: name) }
             removeEndpoints(ObjectKey(namespace, name))
+        case let k where ResourceRegistry.kind(k)?.stored != nil:
+            guard eraseStored(kind: k, ObjectKey(namespace, name)) != nil else {
+                throw .notFound(resource: KubeObjectKinds.qualifiedResource(k), name: name)
+            }
         case Namespace.kind:
             guard var ns = namespaces.get("", name) else { throw .notFound(resource: "namespaces", name: name) }
             if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(name) {
@@ -236,6 +252,9 @@ extension Cluster {
             for s in services.list(namespace: name) { removeService(ObjectKey(name, s.metadata.name)) }
             for p in pods.list(namespace: name) { deletePod(p, gracePeriodSeconds: nil) }
             for e in endpoints.list(namespace: name) { removeEndpoints(ObjectKey(name, e.metadata.name)) }
+            for (kind, store) in stored.sorted(by: { $0.key < $1.key }) {
+                for o in store.list(namespace: name) { eraseStored(kind: kind, ObjectKey(name, o.metadata.name)) }
+            }
             finishNamespaceDeletionIfEmpty(name)
         default:
             throw .badRequest("unsupported kind \(kind)")
@@ -290,6 +309,7 @@ extension Cluster {
         case let .replicaSet(r): putReplicaSet(r)
         case let .namespace(n): putNamespace(n)
         case let .endpoints(e): putEndpoints(e)
+        case let .stored(o): putStored(o)
         }
     }
 

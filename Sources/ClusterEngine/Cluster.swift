@@ -36,6 +36,9 @@ public final class Cluster {
     /// A second stream for traffic (kube-proxy's random choice, timings of requests), so sending
     /// a request never changes the names or IPs that later objects get.
     var networkRNG: SeededRandom
+    /// UIDs of the objects the control plane makes for itself (kube-root-ca.crt): a stream of
+    /// their own, so adding one never changes what the seed gives the user's objects.
+    var systemRNG: SeededRandom
     public internal(set) var resourceVersion: Int64 = 0
 
     public internal(set) var namespaces = TypedStore<Namespace>()
@@ -47,6 +50,8 @@ public final class Cluster {
     public internal(set) var endpoints = TypedStore<Endpoints>()
     public internal(set) var endpointSlices = TypedStore<EndpointSlice>()
     public internal(set) var events = TypedStore<Event>()
+    /// The kinds the cluster only stores (ConfigMap), one store per kind.
+    public internal(set) var stored: [String: TypedStore<StoredObject>] = [:]
 
     // Secondary indexes: every lookup a controller makes per event goes through one of these.
     var podsByLabel = SetIndex()        // "ns\0key=value" → pods
@@ -119,6 +124,7 @@ public final class Cluster {
         clock = VirtualClock(start: config.start)
         rng = SeededRandom(seed: config.seed)
         networkRNG = SeededRandom(seed: config.seed ^ 0x6E65_7477_6F72_6B00)
+        systemRNG = SeededRandom(seed: config.seed ^ 0x7379_7374_656D_0000)
     }
 
     public var now: Millis { clock.now }

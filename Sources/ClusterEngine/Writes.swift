@@ -319,7 +319,9 @@ extension Cluster {
     // MARK: Cluster-scoped
 
     func putNamespace(_ ns: Namespace) {
+        let isNew = namespaces.get("", ns.metadata.name) == nil
         write(ns, into: \.namespaces)
+        if isNew { publishRootCA(namespace: ns.metadata.name) }
     }
 
     func putNode(_ node: Node) {

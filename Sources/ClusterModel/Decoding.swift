@@ -455,9 +455,12 @@ public enum KubeObject: Equatable, Sendable {
     case deployment(Deployment)
     case replicaSet(ReplicaSet)
     case endpoints(Endpoints)
+    /// A kind the cluster only stores (ConfigMap): see StoredObject.
+    case stored(StoredObject)
 
     public var kind: String {
         switch self {
+        case let .stored(o): return o.objectKind
         case .namespace: return Namespace.kind
         case .pod: return Pod.kind
         case .service: return Service.kind
@@ -475,6 +478,7 @@ public enum KubeObject: Equatable, Sendable {
             case let .deployment(o): return o.metadata
             case let .replicaSet(o): return o.metadata
             case let .endpoints(o): return o.metadata
+            case let .stored(o): return o.metadata
             }
         }
         set {
@@ -485,6 +489,7 @@ public enum KubeObject: Equatable, Sendable {
             case var .deployment(o): o.metadata = newValue; self = .deployment(o)
             case var .replicaSet(o): o.metadata = newValue; self = .replicaSet(o)
             case var .endpoints(o): o.metadata = newValue; self = .endpoints(o)
+            case var .stored(o): o.metadata = newValue; self = .stored(o)
             }
         }
     }

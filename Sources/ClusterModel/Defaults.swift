@@ -100,7 +100,7 @@ public enum Defaults {
         case var .pod(p): apply(&p); object = .pod(p)
         case var .deployment(d): apply(&d); object = .deployment(d)
         case var .replicaSet(r): apply(&r); object = .replicaSet(r)
-        case .namespace, .endpoints: break
+        case .namespace, .endpoints, .stored: break
         }
     }
 }

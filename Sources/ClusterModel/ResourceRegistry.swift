@@ -17,12 +17,23 @@ public struct ResourceDescription: Sendable, CustomStringConvertible {
     /// How a manifest of this kind becomes an object; nil for kinds only the cluster writes
     /// (a manifest of them is refused as the server refuses kinds it does not serve).
     public let decode: (@Sendable (Value) throws(DecodeError) -> KubeObject)?
+    /// For a kind the cluster only stores (no controller): its fields, validation, table and
+    /// describe text. Nil for the kinds the simulator models as types.
+    public let stored: StoredKind?
 
     public init(kind: String, group: String = "", version: String = "v1", plural: String, shortNames: [String] = [],
                 namespaced: Bool = true, categories: [String] = [], verbs: [String] = ResourceDescription.standardVerbs,
                 decode: (@Sendable (Value) throws(DecodeError) -> KubeObject)? = nil) {
         self.kind = kind; self.group = group; self.version = version; self.plural = plural; self.shortNames = shortNames
-        self.namespaced = namespaced; self.categories = categories; self.verbs = verbs; self.decode = decode
+        self.namespaced = namespaced; self.categories = categories; self.verbs = verbs; self.decode = decode; self.stored = nil
+    }
+
+    /// A stored kind: decoding, validation and printing come from `stored`.
+    init(kind: String, group: String = "", version: String = "v1", plural: String, shortNames: [String] = [],
+         namespaced: Bool = true, categories: [String] = [], verbs: [String] = ResourceDescription.standardVerbs, stored: StoredKind) {
+        self.kind = kind; self.group = group; self.version = version; self.plural = plural; self.shortNames = shortNames
+        self.namespaced = namespaced; self.categories = categories; self.verbs = verbs
+        self.decode = StoredKind.decoder(kind: kind, stored); self.stored = stored
     }
 
     public static let standardVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
@@ -46,6 +57,7 @@ public enum ResourceRegistry {
     /// Every kind svclab serves, in the order `kubectl api-resources` lists them (the core group
     /// first, then by group; by name within a group).
     public static let all: [ResourceDescription] = [
+        ConfigMapKind.description,
         Endpoints.resourceDescription,
         Event.resourceDescription,
         Namespace.resourceDescription,

@@ -389,6 +389,8 @@ public enum Validation {
         case let .replicaSet(r): return replicaSet(r)
         case let .namespace(n): return namespace(n)
         case let .endpoints(e): return endpoints(e)
+        case let .stored(o):
+            return objectMeta(o.metadata, kind: o.objectKind, namespaced: o.description.namespaced) + (o.description.stored?.validate(o) ?? [])
         }
     }
 }

@@ -52,7 +52,7 @@ extension Session {
         case "ReplicaSet": return cluster.replicaSets.list(namespace: ns).map(\.metadata.name)
         case "Node": return cluster.nodes.list(namespace: nil).map(\.metadata.name)
         case "Namespace": return cluster.namespaces.list(namespace: nil).map(\.metadata.name)
-        default: return []
+        default: return cluster.storedObjects(kind: type.kind, namespace: ns).map(\.metadata.name)
         }
     }
 }

@@ -16,6 +16,9 @@ struct CreateCommand: KubectlCommand {
     @Option(name: .customLong("node-port")) var nodePort: Int = 0
     @Option(name: .customLong("clusterip")) var clusterIP: String?
     @Option(name: .customLong("external-name")) var externalName: String?
+    @Option(name: .customLong("from-literal")) var fromLiteral: [String] = []
+    @Option(name: .customLong("from-file")) var fromFile: [String] = []
+    @Option(name: .customLong("from-env-file")) var fromEnvFile: [String] = []
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
@@ -105,9 +108,43 @@ struct CreateCommand: KubectlCommand {
             }
             do { try ctx.cluster.create(.service(svc)); out.out("service/\(name) created") }
             catch { out.fail("error: failed to create \(typeName) service: \(error.message)") }
+        case "configmap", "cm":
+            return createConfigMap(rest, ctx: ctx)
         default:
-            out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: deployment, service, namespace, -f)")
+            out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: configmap, deployment, service, namespace, -f)")
         }
+        return out
+    }
+
+    /// `kubectl create configmap NAME --from-literal=KEY=VALUE…` (kubectl's configmap generator).
+    func createConfigMap(_ rest: [String], ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        guard rest.count == 1 else {
+            out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create configmap -h' for help and examples"); return out
+        }
+        if !fromFile.isEmpty || !fromEnvFile.isEmpty {
+            out.fail("error: svclab does not model \"kubectl create configmap --from-file/--from-env-file\" yet (use --from-literal, or apply a manifest)"); return out
+        }
+        let name = rest[0]
+        var data: [(String, Value)] = []
+        for literal in fromLiteral {
+            guard let eq = literal.firstIndex(of: "="), eq != literal.startIndex else {
+                out.fail("error: invalid literal source \(literal), expected key=value"); return out
+            }
+            let key = String(literal[..<eq]), value = String(literal[literal.index(after: eq)...])
+            if let problem = ConfigMapKind.keyProblem(key) {
+                out.fail("error: \(goQuote(key)) is not a valid key name for a ConfigMap: \(problem)"); return out
+            }
+            if data.contains(where: { $0.0 == key }) {
+                out.fail("error: cannot add key \(goQuote(key)), another key by that name already exists in Data for ConfigMap \(goQuote(name))"); return out
+            }
+            data.append((key, .string(value)))
+        }
+        data.sort { $0.0 < $1.0 }
+        let fields: Value = data.isEmpty ? .object([]) : .object([("data", .object(data))])
+        let cm = StoredObject(kind: ConfigMapKind.kind, metadata: ObjectMeta(name: name, namespace: ctx.namespace), fields: fields)
+        do { try ctx.cluster.create(.stored(cm)); out.out("configmap/\(name) created") }
+        catch { out.fail("error: failed to create configmap: \(error.message)") }
         return out
     }
 

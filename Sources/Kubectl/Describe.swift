@@ -84,7 +84,9 @@ struct Describer {
         case "EndpointSlice": return pick(cluster.endpointSlices)
         case "Node": return pick(cluster.nodes)
         case "Namespace": return pick(cluster.namespaces)
-        default: return []
+        default:
+            return cluster.storedObjects(kind: t.kind, namespace: namespace).filter { selector.matches($0.metadata.labels) }
+                .map { ($0.metadata.namespace, $0.metadata.name) }
         }
     }
 
@@ -98,8 +100,20 @@ struct Describer {
         case "ReplicaSet": return cluster.replicaSets.get(namespace, name).map(replicaSet)
         case "Node": return cluster.nodes.get("", name).map(node)
         case "Namespace": return cluster.namespaces.get("", name).map(namespaceText)
-        default: return nil
+        default: return cluster.stored[t.kind]?.get(namespace, name).map(storedText)
         }
+    }
+
+    /// A stored kind (ConfigMap): the common head, the kind's own lines, its events.
+    func storedText(_ o: StoredObject) -> String {
+        var w = DescribeWriter()
+        w.line(0, "Name:\t\(o.metadata.name)")
+        if o.description.namespaced { w.line(0, "Namespace:\t\(o.metadata.namespace)") }
+        labels(&w, "Labels", o.metadata.labels)
+        annotations(&w, o.metadata.annotations)
+        for line in o.description.stored?.describe(o) ?? [] { w.line(0, line) }
+        events(&w, for: ObjectReference(kind: o.objectKind, namespace: o.metadata.namespace, name: o.metadata.name, uid: o.metadata.uid))
+        return w.finish()
     }
 
     // MARK: Shared pieces

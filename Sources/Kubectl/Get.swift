@@ -345,7 +345,16 @@ struct GetCommand: KubectlCommand {
         case "Node": return pick(c.nodes, { printer.nodeRow($0, wide: wide) }, ObjectEncoder.node)
         case "Namespace": return pick(c.namespaces, { printer.namespaceRow($0) }, ObjectEncoder.namespace)
         case "Event": return pick(c.events, { printer.eventRow($0, wide: wide) }, ObjectEncoder.event)
-        default: return []
+        default:
+            // A kind the cluster only stores: its table comes from the registry.
+            guard let stored = t.stored else { return [] }
+            let objects: [StoredObject]
+            if let name { objects = c.stored[t.kind]?.get(namespace ?? "", name).map { [$0] } ?? [] }
+            else { objects = c.storedObjects(kind: t.kind, namespace: namespace) }
+            return objects.map { o in
+                ListedObject(namespace: o.metadata.namespace, name: o.metadata.name, labels: o.metadata.labels,
+                             row: [o.metadata.name] + stored.cells(o) + [printer.age(o.metadata.creationTimestamp)], value: { ObjectEncoder.stored(o) })
+            }.filter { fields.isEmpty || Self.fieldsMatch($0, fields) }
         }
     }
 }

@@ -173,7 +173,7 @@ struct TablePrinter {
         case "Event":
             return wide ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
                         : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-        default: return ["NAME", "AGE"]
+        default: return ["NAME"] + (type.stored?.columns ?? []) + ["AGE"]
         }
     }
 }

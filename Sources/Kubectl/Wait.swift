@@ -145,7 +145,7 @@ enum ObjectLookup {
         case "Node": return cluster.nodes.get("", name).map(ObjectEncoder.node)
         case "Namespace": return cluster.namespaces.get("", name).map(ObjectEncoder.namespace)
         case "Event": return cluster.events.get(namespace, name).map(ObjectEncoder.event)
-        default: return nil
+        default: return cluster.stored[t.kind]?.get(namespace, name).map(ObjectEncoder.stored)
         }
     }
 }

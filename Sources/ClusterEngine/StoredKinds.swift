@@ -1,0 +1,29 @@
+import ClusterModel
+
+/// The write path for the kinds the cluster only stores (StoredObject): the same stamping and
+/// watch events as the typed stores, one store per kind.
+extension Cluster {
+    public func storedObjects(kind: String, namespace: String? = nil) -> [StoredObject] {
+        stored[kind]?.list(namespace: namespace) ?? []
+    }
+
+    @discardableResult
+    func putStored(_ object: StoredObject) -> StoredObject {
+        var object = object
+        object.metadata.resourceVersion = nextResourceVersion()
+        let key = ObjectKey(object.metadata.namespace, object.metadata.name)
+        let old = stored[object.objectKind, default: TypedStore()].put(object)
+        notify(old == nil ? .added : .modified, object.objectKind, key)
+        storedChanged(kind: object.objectKind, key: key, removed: false)
+        return object
+    }
+
+    @discardableResult
+    func eraseStored(kind: String, _ key: ObjectKey) -> StoredObject? {
+        guard let old = stored[kind]?.remove(key) else { return nil }
+        resourceVersion += 1
+        notify(.deleted, kind, key)
+        storedChanged(kind: kind, key: key, removed: true)
+        return old
+    }
+}
