@@ -154,7 +154,7 @@ struct GetCommand: KubectlCommand {
         }
 
         let multi = requests.count > 1
-        let printer = TablePrinter(cluster: ctx.cluster)
+        let printer = TableConvertor(now: ctx.cluster.now)
         if let structured, !(watch || watchOnly) {
             return printStructured(structured, jsonPath: jsonPath, sortKey: sortKey, requests: requests, selector: parsedSelector, ctx: ctx, printer: printer, output: out)
         }
@@ -197,7 +197,7 @@ struct GetCommand: KubectlCommand {
                 printedTables += 1
                 continue
             }
-            var header = TablePrinter.header(for: t, wide: wide)
+            var header = TableConvertor.header(for: t, wide: wide)
             if withNamespace { header.insert("NAMESPACE", at: 0) }
             let extraKeys = labelColumns.flatMap { $0.split(separator: ",").map(String.init) }
             // -L KEY adds a column named after the key's last path segment, upper-cased.
@@ -235,7 +235,7 @@ struct GetCommand: KubectlCommand {
     }
 
     /// `-o yaml|json`: one object as itself; several (or a list request) as a `List`.
-    func printStructured(_ format: String, jsonPath: JSONPath? = nil, sortKey: JSONPath? = nil, requests: [Request], selector: LabelSelectorExpression, ctx: KubectlContext, printer: TablePrinter, output: CommandOutput) -> CommandOutput {
+    func printStructured(_ format: String, jsonPath: JSONPath? = nil, sortKey: JSONPath? = nil, requests: [Request], selector: LabelSelectorExpression, ctx: KubectlContext, printer: TableConvertor, output: CommandOutput) -> CommandOutput {
         var out = output
         var values: [Value] = []
         var errors: [String] = []
@@ -325,8 +325,10 @@ struct GetCommand: KubectlCommand {
         }
     }
 
-    func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer: TablePrinter, wide: Bool, name: String? = nil) -> [ListedObject] {
+    func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer _: TableConvertor, wide: Bool, name: String? = nil) -> [ListedObject] {
         let c = ctx.cluster
+        // AGE as of now (a watch lists again as time passes).
+        let printer = TableConvertor(now: c.now)
         let fields = fieldTerms
         func pick<T: KubeResource>(_ store: TypedStore<T>, _ row: (T) -> [String], _ encode: @escaping (T) -> Value) -> [ListedObject] {
             let objects: [T]

@@ -27,7 +27,7 @@ extension GetCommand {
         var out = output
         let t = req.type
         let cluster = ctx.cluster
-        let printer = TablePrinter(cluster: cluster)
+        let printer = TableConvertor(now: cluster.now)
         let withNamespace = allNamespaces && t.namespaced && req.names.isEmpty
         let namespace: String? = (allNamespaces || !t.namespaced) && req.names.isEmpty ? nil : (t.namespaced ? ctx.namespace : "")
         var writer = TabWriter(rememberWidths: true)
@@ -78,7 +78,7 @@ extension GetCommand {
         for o in initial { lastSeen[ObjectKey(o.namespace, o.name)] = o }
         if !watchOnly {
             if !namesOnly {
-                var header = TablePrinter.header(for: t, wide: wide)
+                var header = TableConvertor.header(for: t, wide: wide)
                 if withNamespace { header.insert("NAMESPACE", at: 0) }
                 if showLabels { header.append("LABELS") }
                 if outputWatchEvents { header.insert("EVENT", at: 0) }
@@ -113,7 +113,7 @@ extension GetCommand {
                     return
                 }
                 if headerPending {
-                    var header = TablePrinter.header(for: t, wide: wide)
+                    var header = TableConvertor.header(for: t, wide: wide)
                     if withNamespace { header.insert("NAMESPACE", at: 0) }
                     if showLabels { header.append("LABELS") }
                     if outputWatchEvents { header.insert("EVENT", at: 0) }

@@ -53,32 +53,3 @@ public struct TabWriter {
     }
 }
 
-/// `duration.HumanDuration`, as `kubectl get` prints AGE.
-public func humanDuration(millis: Int64) -> String {
-    let totalSeconds = millis >= 0 ? millis / 1000 : -((-millis) / 1000)
-    if totalSeconds < -1 { return "<invalid>" }
-    if totalSeconds < 0 { return "0s" }
-    if totalSeconds < 120 { return "\(totalSeconds)s" }
-    let minutes = totalSeconds / 60
-    if minutes < 10 {
-        let s = totalSeconds % 60
-        return s == 0 ? "\(minutes)m" : "\(minutes)m\(s)s"
-    }
-    if minutes < 180 { return "\(minutes)m" }
-    let hours = minutes / 60
-    if hours < 8 {
-        let m = minutes % 60
-        return m == 0 ? "\(hours)h" : "\(hours)h\(m)m"
-    }
-    if hours < 48 { return "\(hours)h" }
-    if hours < 24 * 8 {
-        let h = hours % 24
-        return h == 0 ? "\(hours / 24)d" : "\(hours / 24)d\(h)h"
-    }
-    if hours < 24 * 365 * 2 { return "\(hours / 24)d" }
-    if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365
-        return dy == 0 ? "\(hours / 24 / 365)y" : "\(hours / 24 / 365)y\(dy)d"
-    }
-    return "\(hours / 24 / 365)y"
-}

@@ -1,5 +1,6 @@
 import Testing
 @testable import Kubectl
+import ClusterModel
 
 struct TextTests {
     @Test(arguments: [
@@ -52,5 +53,20 @@ struct TextTests {
         let script = "kubectl scale deployment my-app --replicas=6\nsleep 20\nkubectl get pods -o wide\nkubectl get endpointslices"
         #expect(session(seed: 3).transcript(script) == session(seed: 3).transcript(script))
         #expect(session(seed: 3).transcript(script) != session(seed: 4).transcript(script))
+    }
+}
+
+/// Tables as data: each kind's columns with their priorities, as the server describes them
+/// (kubectl shows priority 1 only with -o wide; `svclab serve` will return them as metav1.Table).
+struct TableColumnTests {
+    @Test func podAndServiceColumnsCarryTheirPriorities() {
+        let pods = TableConvertor.columns(for: Pod.resourceDescription)
+        #expect(pods.map(\.name) == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES"])
+        #expect(pods.map(\.priority) == [0, 0, 0, 0, 0, 1, 1, 1, 1])
+        #expect(pods.first?.format == "name" && pods[3].type == "integer")
+        let services = TableConvertor.columns(for: Service.resourceDescription)
+        #expect(services.filter { $0.priority == 1 }.map(\.name) == ["SELECTOR"])
+        // A stored kind's columns come from its registry entry.
+        #expect(TableConvertor.columns(for: ConfigMapKind.description).map(\.name) == ["NAME", "DATA", "AGE"])
     }
 }

@@ -1,20 +1,19 @@
-import ClusterModel
-import ClusterEngine
+/// Tables as data: each kind's columns (name, type, priority) and cells, as upstream's
+/// pkg/printers/internalversion/printers.go generates them on the server. kubectl formats a
+/// table as text (priority-1 columns only with `-o wide`); the HTTP API will return the same
+/// rows as a metav1.Table. One function per kind; `wide` rows carry every column.
+public struct TableConvertor {
+    public let now: Millis
+    public init(now: Millis) { self.now = now }
 
-/// The table columns of pkg/printers/internalversion/printers.go, one function per kind.
-/// Each returns the header cells and the rows; `wide` adds the priority-1 columns.
-struct TablePrinter {
-    let cluster: Cluster
-    var now: Millis { cluster.now }
-
-    func age(_ t: Millis?) -> String {
+    public func age(_ t: Millis?) -> String {
         guard let t else { return "<unknown>" }
         return humanDuration(millis: now - t)
     }
 
     // MARK: Pods
 
-    func podRow(_ pod: Pod, wide: Bool) -> [String] {
+    public func podRow(_ pod: Pod, wide: Bool) -> [String] {
         var row = [pod.metadata.name, PodColumns.ready(pod), PodColumns.status(pod), String(PodColumns.restarts(pod)), age(pod.metadata.creationTimestamp)]
         if wide {
             row += [pod.status.podIP.isEmpty ? "<none>" : pod.status.podIP,
@@ -24,19 +23,19 @@ struct TablePrinter {
         }
         return row
     }
-    static let podHeader = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
-    static let podWide = ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]
+    public static let podHeader = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    public static let podWide = ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]
 
     // MARK: Services
 
-    static func servicePorts(_ svc: Service) -> String {
+    public static func servicePorts(_ svc: Service) -> String {
         if svc.spec.ports.isEmpty { return "<none>" }
         return svc.spec.ports.map { p in
             p.nodePort > 0 ? "\(p.port):\(p.nodePort)/\(p.proto)" : "\(p.port)/\(p.proto)"
         }.joined(separator: ",")
     }
 
-    static func externalIP(_ svc: Service, wide: Bool) -> String {
+    public static func externalIP(_ svc: Service, wide: Bool) -> String {
         switch svc.spec.type {
         case "ClusterIP", "NodePort":
             return svc.spec.externalIPs.isEmpty ? "<none>" : svc.spec.externalIPs.joined(separator: ",")
@@ -54,18 +53,18 @@ struct TablePrinter {
         }
     }
 
-    func serviceRow(_ svc: Service, wide: Bool) -> [String] {
+    public func serviceRow(_ svc: Service, wide: Bool) -> [String] {
         let clusterIP = svc.spec.clusterIPs.first ?? (svc.spec.clusterIP.isEmpty ? "<none>" : svc.spec.clusterIP)
         var row = [svc.metadata.name, svc.spec.type, clusterIP.isEmpty ? "<none>" : clusterIP,
                    Self.externalIP(svc, wide: wide), Self.servicePorts(svc), age(svc.metadata.creationTimestamp)]
         if wide { row.append(svc.spec.selector.map { formatLabels($0) } ?? "<none>") }
         return row
     }
-    static let serviceHeader = ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    public static let serviceHeader = ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
 
     // MARK: Endpoints and slices
 
-    static func formatEndpoints(_ ep: Endpoints) -> String {
+    public static func formatEndpoints(_ ep: Endpoints) -> String {
         if ep.subsets.isEmpty { return "<none>" }
         var entries: [String] = []
         var count = 0
@@ -83,11 +82,11 @@ struct TablePrinter {
         return out
     }
 
-    func endpointsRow(_ ep: Endpoints) -> [String] {
+    public func endpointsRow(_ ep: Endpoints) -> [String] {
         [ep.metadata.name, Self.formatEndpoints(ep), age(ep.metadata.creationTimestamp)]
     }
 
-    static func slicePorts(_ s: EndpointSlice) -> String {
+    public static func slicePorts(_ s: EndpointSlice) -> String {
         if s.ports.isEmpty { return "<unset>" }
         let parts = s.ports.map { p -> String in
             if let n = p.port { return String(n) }
@@ -97,23 +96,23 @@ struct TablePrinter {
         return parts.prefix(3).joined(separator: ",") + (parts.count > 3 ? " + \(parts.count - 3) more..." : "")
     }
 
-    static func sliceEndpoints(_ s: EndpointSlice) -> String {
+    public static func sliceEndpoints(_ s: EndpointSlice) -> String {
         let all = s.endpoints.flatMap(\.addresses)
         if all.isEmpty { return "<unset>" }
         return all.prefix(3).joined(separator: ",") + (all.count > 3 ? " + \(all.count - 3) more..." : "")
     }
 
-    func sliceRow(_ s: EndpointSlice) -> [String] {
+    public func sliceRow(_ s: EndpointSlice) -> [String] {
         [s.metadata.name, s.addressType, Self.slicePorts(s), Self.sliceEndpoints(s), age(s.metadata.creationTimestamp)]
     }
 
     // MARK: Workloads
 
-    static func containersAndImages(_ spec: PodSpec) -> (String, String) {
+    public static func containersAndImages(_ spec: PodSpec) -> (String, String) {
         (spec.containers.map(\.name).joined(separator: ","), spec.containers.map(\.image).joined(separator: ","))
     }
 
-    func deploymentRow(_ d: Deployment, wide: Bool) -> [String] {
+    public func deploymentRow(_ d: Deployment, wide: Bool) -> [String] {
         var row = [d.metadata.name, "\(d.status.readyReplicas)/\(d.desiredReplicas)", String(d.status.updatedReplicas),
                    String(d.status.availableReplicas), age(d.metadata.creationTimestamp)]
         if wide {
@@ -124,7 +123,7 @@ struct TablePrinter {
         return row
     }
 
-    func replicaSetRow(_ rs: ReplicaSet, wide: Bool) -> [String] {
+    public func replicaSetRow(_ rs: ReplicaSet, wide: Bool) -> [String] {
         var row = [rs.metadata.name, String(rs.desiredReplicas), String(rs.status.replicas), String(rs.status.readyReplicas), age(rs.metadata.creationTimestamp)]
         if wide {
             let (c, i) = Self.containersAndImages(rs.spec.template.spec)
@@ -135,7 +134,7 @@ struct TablePrinter {
 
     // MARK: Cluster-scoped
 
-    func nodeRow(_ n: Node, wide: Bool) -> [String] {
+    public func nodeRow(_ n: Node, wide: Bool) -> [String] {
         var status = n.ready ? "Ready" : "NotReady"
         if n.unschedulable { status += ",SchedulingDisabled" }
         var roles = n.metadata.labels.keys.filter { $0.hasPrefix("node-role.kubernetes.io/") }.map { String($0.dropFirst("node-role.kubernetes.io/".count)) }
@@ -145,11 +144,11 @@ struct TablePrinter {
         return row
     }
 
-    func namespaceRow(_ ns: Namespace) -> [String] {
+    public func namespaceRow(_ ns: Namespace) -> [String] {
         [ns.metadata.name, ns.phase, age(ns.metadata.creationTimestamp)]
     }
 
-    func eventRow(_ e: Event, wide: Bool) -> [String] {
+    public func eventRow(_ e: Event, wide: Bool) -> [String] {
         let last = age(e.lastTimestamp)
         let object = "\(e.involvedObject.kind.lowercased())/\(e.involvedObject.name)"
         let message = e.message.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -160,7 +159,7 @@ struct TablePrinter {
         return [last, e.type, e.reason, object, message]
     }
 
-    static func header(for type: ResourceType, wide: Bool) -> [String] {
+    public static func header(for type: ResourceDescription, wide: Bool) -> [String] {
         switch type.kind {
         case "Pod": return podHeader + (wide ? podWide : [])
         case "Service": return serviceHeader + (wide ? ["SELECTOR"] : [])
@@ -178,4 +177,55 @@ struct TablePrinter {
     }
 }
 
-import Foundation
+
+/// `duration.HumanDuration`, as `kubectl get` prints AGE.
+public func humanDuration(millis: Int64) -> String {
+    let totalSeconds = millis >= 0 ? millis / 1000 : -((-millis) / 1000)
+    if totalSeconds < -1 { return "<invalid>" }
+    if totalSeconds < 0 { return "0s" }
+    if totalSeconds < 120 { return "\(totalSeconds)s" }
+    let minutes = totalSeconds / 60
+    if minutes < 10 {
+        let s = totalSeconds % 60
+        return s == 0 ? "\(minutes)m" : "\(minutes)m\(s)s"
+    }
+    if minutes < 180 { return "\(minutes)m" }
+    let hours = minutes / 60
+    if hours < 8 {
+        let m = minutes % 60
+        return m == 0 ? "\(hours)h" : "\(hours)h\(m)m"
+    }
+    if hours < 48 { return "\(hours)h" }
+    if hours < 24 * 8 {
+        let h = hours % 24
+        return h == 0 ? "\(hours / 24)d" : "\(hours / 24)d\(h)h"
+    }
+    if hours < 24 * 365 * 2 { return "\(hours / 24)d" }
+    if hours < 24 * 365 * 8 {
+        let dy = (hours / 24) % 365
+        return dy == 0 ? "\(hours / 24 / 365)y" : "\(hours / 24 / 365)y\(dy)d"
+    }
+    return "\(hours / 24 / 365)y"
+}
+
+/// One column of a table, as metav1.TableColumnDefinition describes it.
+public struct TableColumn: Equatable, Sendable {
+    public var name: String
+    /// "string", "integer" or "date" (upstream's OpenAPI types for cells).
+    public var type: String
+    /// "name" for the NAME column.
+    public var format: String
+    /// 0: always shown; 1: only with `-o wide`.
+    public var priority: Int
+}
+
+extension TableConvertor {
+    /// Every column of a kind's table, the wide ones at priority 1.
+    public static func columns(for type: ResourceDescription) -> [TableColumn] {
+        let narrow = header(for: type, wide: false).count
+        return header(for: type, wide: true).enumerated().map { i, name in
+            TableColumn(name: name, type: ["RESTARTS", "DATA", "DESIRED", "CURRENT", "UP-TO-DATE", "AVAILABLE", "COUNT"].contains(name) ? "integer" : "string",
+                        format: name == "NAME" ? "name" : "", priority: i < narrow ? 0 : 1)
+        }
+    }
+}
