@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Kubernetes types, labels and selectors, validation, YAML/JSON codec. No cluster state.
@@ -50,6 +52,12 @@ let package = Package(
             name: "Scenario",
             dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", "TextLayout", .product(name: "Yams", package: "Yams")]
         ),
+        // `svclab serve`: the simulated cluster behind a Kubernetes HTTP API (Hummingbird 2).
+        .target(
+            name: "APIServer",
+            dependencies: ["ClusterModel", "ClusterEngine", "Kubectl", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // ncursesw through a shim (the only C); only the TUI's terminal imports it.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The lab on screen: state → update → render into a cell grid; ncurses and memory terminals.
@@ -61,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "svclab",
             dependencies: [
-                "ClusterEngine", "Kubectl", "TUI", "Scenario",
+                "ClusterEngine", "Kubectl", "TUI", "Scenario", "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

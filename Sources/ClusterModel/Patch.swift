@@ -2,6 +2,18 @@
 /// server applies them: RFC 7386 merge, strategic merge (lists merged by their patchMergeKey),
 /// and RFC 6902 JSON patch.
 public enum Patch {
+    /// What a client may write: the server's own metadata and the status are dropped before the
+    /// strict decode (the update keeps the server's values for them anyway).
+    public static func userFields(_ v: Value) -> Value {
+        guard var pairs = v.objectValue else { return v }
+        pairs.removeAll { $0.0 == "status" }
+        if let i = pairs.firstIndex(where: { $0.0 == "metadata" }), let meta = pairs[i].1.objectValue {
+            let kept: Set<String> = ["name", "namespace", "labels", "annotations", "generateName"]
+            pairs[i].1 = .object(meta.filter { kept.contains($0.0) })
+        }
+        return .object(pairs)
+    }
+
     public struct Failure: Error, Equatable, Sendable {
         public var message: String
         public init(message: String) { self.message = message }

@@ -222,10 +222,11 @@ public struct TableColumn: Equatable, Sendable {
 extension TableConvertor {
     /// Every column of a kind's table, the wide ones at priority 1.
     public static func columns(for type: ResourceDescription) -> [TableColumn] {
-        let narrow = header(for: type, wide: false).count
-        return header(for: type, wide: true).enumerated().map { i, name in
+        // Priority 1: the columns only the wide table has (Events put them between others).
+        let narrow = Set(header(for: type, wide: false))
+        return header(for: type, wide: true).map { name in
             TableColumn(name: name, type: ["RESTARTS", "DATA", "DESIRED", "CURRENT", "UP-TO-DATE", "AVAILABLE", "COUNT"].contains(name) ? "integer" : "string",
-                        format: name == "NAME" ? "name" : "", priority: i < narrow ? 0 : 1)
+                        format: name == "NAME" ? "name" : "", priority: narrow.contains(name) ? 0 : 1)
         }
     }
 }

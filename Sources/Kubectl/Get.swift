@@ -326,38 +326,11 @@ struct GetCommand: KubectlCommand {
     }
 
     func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer _: TableConvertor, wide: Bool, name: String? = nil) -> [ListedObject] {
-        let c = ctx.cluster
-        // AGE as of now (a watch lists again as time passes).
-        let printer = TableConvertor(now: c.now)
         let fields = fieldTerms
-        func pick<T: KubeResource>(_ store: TypedStore<T>, _ row: (T) -> [String], _ encode: @escaping (T) -> Value) -> [ListedObject] {
-            let objects: [T]
-            if let name { objects = store.get(namespace ?? "", name).map { [$0] } ?? [] }
-            else { objects = store.list(namespace: namespace) }
-            return objects.map { o in ListedObject(namespace: o.metadata.namespace, name: o.metadata.name, labels: o.metadata.labels, row: row(o), value: { encode(o) }) }
-                .filter { fields.isEmpty || Self.fieldsMatch($0, fields) }
-        }
-        switch t.kind {
-        case "Pod": return pick(c.pods, { printer.podRow($0, wide: wide) }, ObjectEncoder.pod)
-        case "Service": return pick(c.services, { printer.serviceRow($0, wide: wide) }, ObjectEncoder.service)
-        case "Endpoints": return pick(c.endpoints, { printer.endpointsRow($0) }, ObjectEncoder.endpoints)
-        case "EndpointSlice": return pick(c.endpointSlices, { printer.sliceRow($0) }, ObjectEncoder.endpointSlice)
-        case "Deployment": return pick(c.deployments, { printer.deploymentRow($0, wide: wide) }, ObjectEncoder.deployment)
-        case "ReplicaSet": return pick(c.replicaSets, { printer.replicaSetRow($0, wide: wide) }, ObjectEncoder.replicaSet)
-        case "Node": return pick(c.nodes, { printer.nodeRow($0, wide: wide) }, ObjectEncoder.node)
-        case "Namespace": return pick(c.namespaces, { printer.namespaceRow($0) }, ObjectEncoder.namespace)
-        case "Event": return pick(c.events, { printer.eventRow($0, wide: wide) }, ObjectEncoder.event)
-        default:
-            // A kind the cluster only stores: its table comes from the registry.
-            guard let stored = t.stored else { return [] }
-            let objects: [StoredObject]
-            if let name { objects = c.stored[t.kind]?.get(namespace ?? "", name).map { [$0] } ?? [] }
-            else { objects = c.storedObjects(kind: t.kind, namespace: namespace) }
-            return objects.map { o in
-                ListedObject(namespace: o.metadata.namespace, name: o.metadata.name, labels: o.metadata.labels,
-                             row: [o.metadata.name] + stored.cells(o) + [printer.age(o.metadata.creationTimestamp)], value: { ObjectEncoder.stored(o) })
-            }.filter { fields.isEmpty || Self.fieldsMatch($0, fields) }
-        }
+        // The cluster's catalog: the rows and JSON the HTTP API serves too (AGE as of now).
+        return ctx.cluster.catalog(t, namespace: namespace, name: name).map { e in
+            ListedObject(namespace: e.metadata.namespace, name: e.metadata.name, labels: e.metadata.labels, row: e.row(wide), value: e.value)
+        }.filter { fields.isEmpty || Self.fieldsMatch($0, fields) }
     }
 }
 

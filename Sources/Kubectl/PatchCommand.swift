@@ -72,7 +72,7 @@ struct PatchCommand: KubectlCommand {
                 out.out("\(printed) patched (no change)")
                 continue
             }
-            switch Manifest.decodeDocument(Self.userFields(patched), source: "") {
+            switch Manifest.decodeDocument(Patch.userFields(patched), source: "") {
             case let .failure(e):
                 out.fail("Error from server (BadRequest): \(e.detailText)")
             case var .success(object):
@@ -83,15 +83,4 @@ struct PatchCommand: KubectlCommand {
         return out
     }
 
-    /// What a client may write: the server's own metadata and the status are dropped before the
-    /// strict decode (the update keeps the server's values for them anyway).
-    static func userFields(_ v: Value) -> Value {
-        guard var pairs = v.objectValue else { return v }
-        pairs.removeAll { $0.0 == "status" }
-        if let i = pairs.firstIndex(where: { $0.0 == "metadata" }), let meta = pairs[i].1.objectValue {
-            let kept: Set<String> = ["name", "namespace", "labels", "annotations", "generateName"]
-            pairs[i].1 = .object(meta.filter { kept.contains($0.0) })
-        }
-        return .object(pairs)
-    }
 }

@@ -135,17 +135,6 @@ struct WaitCommand: KubectlCommand {
 /// One object as the API would return it (the JSON `-o json` prints), by resource type.
 enum ObjectLookup {
     static func value(_ t: ResourceType, namespace: String, name: String, cluster: Cluster) -> Value? {
-        switch t.kind {
-        case "Pod": return cluster.pods.get(namespace, name).map(ObjectEncoder.pod)
-        case "Service": return cluster.services.get(namespace, name).map(ObjectEncoder.service)
-        case "Endpoints": return cluster.endpoints.get(namespace, name).map(ObjectEncoder.endpoints)
-        case "EndpointSlice": return cluster.endpointSlices.get(namespace, name).map(ObjectEncoder.endpointSlice)
-        case "Deployment": return cluster.deployments.get(namespace, name).map(ObjectEncoder.deployment)
-        case "ReplicaSet": return cluster.replicaSets.get(namespace, name).map(ObjectEncoder.replicaSet)
-        case "Node": return cluster.nodes.get("", name).map(ObjectEncoder.node)
-        case "Namespace": return cluster.namespaces.get("", name).map(ObjectEncoder.namespace)
-        case "Event": return cluster.events.get(namespace, name).map(ObjectEncoder.event)
-        default: return cluster.stored[t.kind]?.get(namespace, name).map(ObjectEncoder.stored)
-        }
+        cluster.catalog(t, namespace: namespace, name: name).first?.value()
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Kubectl
 import Scenario
 import TUI
+import APIServer
 
 /// Options every svclab command takes (DESIGN.md §1).
 struct ClusterOptions: ParsableArguments {
@@ -28,12 +29,12 @@ struct ClusterOptions: ParsableArguments {
 }
 
 @main
-struct Svclab: ParsableCommand {
+struct Svclab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "svclab",
         abstract: "A terminal lab for Kubernetes Services, on a simulated cluster.",
         discussion: "Without a subcommand, opens the lab on the demo cluster (the shell when not at a terminal).",
-        subcommands: [Lab.self, Shell.self, Replay.self, Play.self, Scenarios.self, Challenge.self],
+        subcommands: [Lab.self, Shell.self, Serve.self, Replay.self, Play.self, Scenarios.self, Challenge.self],
         defaultSubcommand: Lab.self
     )
 }
@@ -404,6 +405,57 @@ struct StdinLines: LineSource {
             if n > 0 { pending.append(contentsOf: buffer[..<n]) }
             else if n < 0 && errno == EINTR { continue }
             else { atEnd = true }
+        }
+    }
+}
+
+/// `svclab serve`: the simulated cluster behind a Kubernetes API, for the real kubectl and
+/// client libraries. Writes a kubeconfig (cluster, context and user `kind-svclab`).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the simulated cluster as a Kubernetes API (for the real kubectl, client libraries and k9s).",
+        discussion: """
+        Binds 127.0.0.1 unless --address says otherwise (there is no authentication). Writes a \
+        kubeconfig (default ./svclab.kubeconfig; never over another cluster's) and prints the \
+        export line. The simulated clock runs at wall time × --speed (0 stops it). Serves until \
+        Ctrl-C or SIGTERM.
+        """
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+    @Option(help: "Address to bind (loopback by default; another address serves without authentication).")
+    var address = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 6443
+    @Option(help: ArgumentHelp("Where to write the kubeconfig.", valueName: "FILE"))
+    var kubeconfig = "svclab.kubeconfig"
+    @Option(help: "Simulated seconds per wall second (0 stops the clock).")
+    var speed: Double = 1
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard speed >= 0, speed <= 1000 else { throw ValidationError("--speed must be between 0 and 1000") }
+        guard APIServer.mayWriteKubeconfig(at: kubeconfig) else {
+            throw ValidationError("\(kubeconfig) holds another cluster's kubeconfig; choose another file with --kubeconfig")
+        }
+    }
+
+    func run() async throws {
+        if !["127.0.0.1", "::1", "localhost"].contains(address) {
+            FileHandle.standardError.write("warning: serving on \(address) without authentication: anyone who can reach it can change the cluster\n".data(using: .utf8)!)
+        }
+        let session = cluster.makeSession()
+        let path = kubeconfig, address = address
+        let started = Date().timeIntervalSince1970
+        try await APIServer.run(session: session, options: .init(address: address, port: port, speed: speed),
+                                wallClock: { Date().timeIntervalSince1970 - started }) { port in
+            let host = address.contains(":") ? "[\(address)]" : address
+            let server = "http://\(host):\(port)"
+            try? APIServer.kubeconfig(server: server).write(toFile: path, atomically: true, encoding: .utf8)
+            let full = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path
+            // Written at once and unbuffered: a script reading our stdout sees it while we serve.
+            FileHandle.standardOutput.write("svclab serves the simulated cluster at \(server)\nexport KUBECONFIG=\(full)\n(Ctrl-C stops it)\n".data(using: .utf8)!)
         }
     }
 }

@@ -1,0 +1,294 @@
+import ClusterEngine
+import ClusterModel
+import Foundation
+import Kubectl
+
+/// What the API answers: a status code, a content type and a body.
+public struct APIResponse: Error, Sendable {
+    public var status: Int
+    public var contentType: String
+    public var body: String
+    static func json(_ v: Value, status: Int = 200) -> APIResponse {
+        APIResponse(status: status, contentType: "application/json", body: v.jsonString(sortedKeys: true))
+    }
+}
+
+/// One API request, as the HTTP layer hands it over.
+public struct APIRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [String: String]
+    public var accept: String
+    public var contentType: String
+    public var body: String
+    public init(method: String, path: String, query: [String: String] = [:], accept: String = "application/json", contentType: String = "", body: String = "") {
+        self.method = method; self.path = path; self.query = query; self.accept = accept; self.contentType = contentType; self.body = body
+    }
+}
+
+/// The Kubernetes API over the engine: discovery, and get/list/create/update/patch/delete of
+/// every kind in the registry (Tables when the client asks for them, as kubectl get does),
+/// with the API server's Status errors. Runs inside `ClusterHost` (one request at a time).
+enum APIHandler {
+    static func handle(_ r: APIRequest, session: Session, serverAddress: String) -> APIResponse {
+        let cluster = session.cluster
+        switch (r.method, r.path) {
+        case ("GET", "/version"): return .json(Discovery.serverVersion)
+        case ("GET", "/healthz"), ("GET", "/livez"), ("GET", "/readyz"): return APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: "ok")
+        case ("GET", "/api"): return .json(Discovery.apiVersions(serverAddress: serverAddress))
+        case ("GET", "/apis"): return .json(Discovery.apiGroupList)
+        default: break
+        }
+        let path: ResourcePath
+        switch ResourcePath.parse(r.path) {
+        case .notFound: return status(404, "NotFound", "the server could not find the requested resource")
+        case let .groupVersion(g, v):
+            guard r.method == "GET" else { return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource") }
+            return .json(Discovery.resourceList(group: g, version: v))
+        case let .resource(p): path = p
+        }
+        let t = path.resource
+        let namespace = t.namespaced ? path.namespace : ""
+        if let sub = path.subresource {
+            return subresource(sub, r, path, session: session)
+        }
+        switch (r.method, path.name) {
+        case ("GET", nil):
+            return list(r, t, namespace: namespace, cluster: cluster)
+        case let ("GET", name?):
+            guard let e = cluster.catalog(t, namespace: namespace ?? "", name: name).first else { return notFound(t, name) }
+            if wantsTable(r) { return .json(table(t, [e], cluster: cluster)) }
+            return .json(e.value())
+        case ("POST", nil):
+            return create(r, t, namespace: namespace ?? "default", session: session)
+        case let ("PUT", name?):
+            return write(r, t, namespace: namespace ?? "", name: name, session: session, patch: nil)
+        case let ("PATCH", name?):
+            return write(r, t, namespace: namespace ?? "", name: name, session: session, patch: r.contentType)
+        case let ("DELETE", name?):
+            guard let e = cluster.catalog(t, namespace: namespace ?? "", name: name).first else { return notFound(t, name) }
+            let grace = r.query["gracePeriodSeconds"].flatMap { Int64($0) } ?? deleteOptions(r.body)
+            do { try cluster.delete(kind: t.kind, namespace: namespace ?? "", name: name, gracePeriodSeconds: grace) } catch { return apiError(error, t) }
+            // A pod that terminates gracefully is returned as it now is; others as they were.
+            return .json(cluster.catalog(t, namespace: namespace ?? "", name: name).first?.value() ?? e.value())
+        default:
+            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        }
+    }
+
+    // MARK: Reading
+
+    static func wantsTable(_ r: APIRequest) -> Bool { r.accept.contains("as=Table") }
+
+    static func list(_ r: APIRequest, _ t: ResourceDescription, namespace: String?, cluster: Cluster) -> APIResponse {
+        var entries = cluster.catalog(t, namespace: namespace)
+        if let selector = r.query["labelSelector"], !selector.isEmpty {
+            guard let parsed = try? LabelSelectorExpression.parse(selector) else {
+                return status(400, "BadRequest", "unable to parse requirement: \(selector)")
+            }
+            entries = entries.filter { parsed.matches($0.metadata.labels) }
+        }
+        if let fields = r.query["fieldSelector"], !fields.isEmpty {
+            for term in fields.split(separator: ",") {
+                let parts = term.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "=", with: "") }
+                guard parts.count == 2 else { return status(400, "BadRequest", "invalid field selector: \(fields)") }
+                let (key, value) = (parts[0].hasSuffix("!") ? String(parts[0].dropLast()) : parts[0], parts[1])
+                let equal = !parts[0].hasSuffix("!")
+                switch key {
+                case "metadata.name": entries = entries.filter { ($0.metadata.name == value) == equal }
+                case "metadata.namespace": entries = entries.filter { ($0.metadata.namespace == value) == equal }
+                default:
+                    // The fields the server indexes differ by kind; look the path up in the object.
+                    guard let path = try? JSONPath.relaxed(key) else { return status(400, "BadRequest", "\"\(key)\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"") }
+                    entries = entries.filter { e in ((try? path.values(e.value()))?.first.map(JSONPath.text) ?? "" == value) == equal }
+                }
+            }
+        }
+        if wantsTable(r) { return .json(table(t, entries, cluster: cluster)) }
+        let items = entries.map { $0.value() }
+        return .json(.object([("apiVersion", .string(t.apiVersion)), ("kind", .string(t.kind + "List")),
+                              ("metadata", .object([("resourceVersion", .string(String(cluster.resourceVersion)))])), ("items", .array(items))]))
+    }
+
+    /// metav1.Table: every column (wide ones at priority 1) and each row's object metadata.
+    static func table(_ t: ResourceDescription, _ entries: [CatalogEntry], cluster: Cluster) -> Value {
+        let columns = TableConvertor.columns(for: t).map { c -> Value in
+            var pairs: [(String, Value)] = [("name", .string(c.name)), ("type", .string(c.type)), ("format", .string(c.format)), ("description", .string(""))]
+            pairs.append(("priority", .int(Int64(c.priority))))
+            return .object(pairs)
+        }
+        let rows = entries.map { e -> Value in
+            let cells = e.row(true).map { cell -> Value in Int64(cell).map(Value.int) ?? .string(cell) }
+            var meta = ObjectEncoder.metadata(e.metadata, namespaced: t.namespaced).objectValue ?? []
+            meta.removeAll { $0.0 == "managedFields" }
+            return .object([("cells", .array(cells)),
+                            ("object", .object([("kind", .string("PartialObjectMetadata")), ("apiVersion", .string("meta.k8s.io/v1")), ("metadata", .object(meta))]))])
+        }
+        return .object([("kind", .string("Table")), ("apiVersion", .string("meta.k8s.io/v1")),
+                        ("metadata", .object([("resourceVersion", .string(String(cluster.resourceVersion)))])),
+                        ("columnDefinitions", .array(columns)), ("rows", .array(rows))])
+    }
+
+    // MARK: Writing
+
+    static func decodeBody(_ body: String, _ t: ResourceDescription) -> Result<(KubeObject, Value), APIResponse> {
+        guard let doc = try? ValueLoader.documents(from: body).first else {
+            return .failure(status(400, "BadRequest", "the object provided is unrecognized (must be of type \(t.kind)): couldn't get version/kind; json parse error"))
+        }
+        switch Manifest.decodeDocument(Patch.userFields(doc), source: "") {
+        case let .success(o): return .success((o, doc))
+        case let .failure(e): return .failure(status(400, "BadRequest", e.detailText))
+        }
+    }
+
+    static func create(_ r: APIRequest, _ t: ResourceDescription, namespace: String, session: Session) -> APIResponse {
+        var object: KubeObject
+        switch decodeBody(r.body, t) {
+        case let .failure(resp): return resp
+        case let .success((o, _)): object = o
+        }
+        guard object.kind == t.kind else {
+            return status(400, "BadRequest", "the API version in the data (\(object.resourceDescription.apiVersion)) does not match the expected API version (\(t.apiVersion))")
+        }
+        if t.namespaced {
+            if !object.metadata.namespace.isEmpty && object.metadata.namespace != namespace {
+                return status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request")
+            }
+            var m = object.metadata; m.namespace = namespace; object.metadata = m
+        }
+        if r.query["dryRun"] == "All" {
+            // Validation without storing: what the object would be.
+            let causes = Validation.validate(object)
+            if !causes.isEmpty { return apiError(.invalid(InvalidObjectError(kind: t.kind, name: object.metadata.name, causes: causes)), t) }
+            return .json(ObjectEncoder.metadata(object.metadata), status: 201)
+        }
+        do {
+            let created = try session.cluster.create(object)
+            let value = session.cluster.catalog(t, namespace: created.metadata.namespace, name: created.metadata.name).first?.value() ?? .null
+            return .json(value, status: 201)
+        } catch {
+            return apiError(error, t)
+        }
+    }
+
+    /// PUT (the body is the whole object) or PATCH (merge, strategic merge, JSON patch).
+    static func write(_ r: APIRequest, _ t: ResourceDescription, namespace: String, name: String, session: Session, patch: String?) -> APIResponse {
+        let cluster = session.cluster
+        guard let current = cluster.catalog(t, namespace: namespace, name: name).first?.value() else { return notFound(t, name) }
+        var target: Value
+        if let patch {
+            guard let patchValue = try? ValueLoader.documents(from: r.body).first else {
+                return status(400, "BadRequest", "error decoding patch: invalid JSON")
+            }
+            if patch.contains("json-patch") {
+                do { target = try Patch.json(current, patchValue) } catch { return status(422, "Invalid", error.message) }
+            } else if patch.contains("merge-patch") {
+                target = Patch.merge(current, patchValue)
+            } else if patch.contains("strategic-merge-patch") || patch.contains("apply-patch") {
+                target = Patch.strategic(current, patchValue)
+            } else {
+                return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
+            }
+        } else {
+            guard let body = try? ValueLoader.documents(from: r.body).first else { return status(400, "BadRequest", "invalid JSON") }
+            target = body
+        }
+        if target == current { return .json(current) }
+        switch Manifest.decodeDocument(Patch.userFields(target), source: "") {
+        case let .failure(e): return status(400, "BadRequest", e.detailText)
+        case var .success(object):
+            Defaults.dropEncodedDefaults(&object)
+            var m = object.metadata; m.name = name; m.namespace = namespace; object.metadata = m
+            do {
+                try cluster.update(object)
+                return .json(cluster.catalog(t, namespace: namespace, name: name).first?.value() ?? .null)
+            } catch {
+                return apiError(error, t)
+            }
+        }
+    }
+
+    /// `scale` (autoscaling/v1 Scale) and `status` (read-only here).
+    static func subresource(_ sub: String, _ r: APIRequest, _ path: ResourcePath, session: Session) -> APIResponse {
+        let cluster = session.cluster, t = path.resource
+        let namespace = path.namespace ?? "", name = path.name ?? ""
+        guard let e = cluster.catalog(t, namespace: namespace, name: name).first else { return notFound(t, name) }
+        switch sub {
+        case "status" where r.method == "GET":
+            return .json(e.value())
+        case "scale" where t.kind == Deployment.kind || t.kind == ReplicaSet.kind:
+            func scaleValue() -> Value {
+                let v = cluster.catalog(t, namespace: namespace, name: name).first!.value()
+                var meta = v["metadata"]?.objectValue ?? []
+                meta.removeAll { !["name", "namespace", "uid", "resourceVersion", "creationTimestamp"].contains($0.0) }
+                let typedSelector = t.kind == Deployment.kind ? cluster.deployments.get(namespace, name)?.spec.selector : cluster.replicaSets.get(namespace, name)?.spec.selector
+                let selector = (try? (typedSelector ?? LabelSelector()).expression().description) ?? ""
+                return .object([("kind", .string("Scale")), ("apiVersion", .string("autoscaling/v1")), ("metadata", .object(meta)),
+                                ("spec", .object([("replicas", v["spec"]?["replicas"] ?? .int(1))])),
+                                ("status", .object([("replicas", v["status"]?["replicas"] ?? .int(0)), ("selector", .string(selector))]))])
+            }
+            if r.method == "GET" { return .json(scaleValue()) }
+            guard r.method == "PATCH" || r.method == "PUT", let body = try? ValueLoader.documents(from: r.body).first else {
+                return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+            }
+            let patched = r.method == "PUT" ? body : (r.contentType.contains("json-patch") ? ((try? Patch.json(scaleValue(), body)) ?? scaleValue()) : Patch.merge(scaleValue(), body))
+            guard let replicas = patched["spec"]?["replicas"]?.number.map(Int.init) else {
+                return status(422, "Invalid", "Scale.autoscaling \(goQuote(name)) is invalid: spec.replicas: Invalid value: must be a whole number")
+            }
+            guard replicas >= 0 else {
+                return apiError(.invalid(InvalidObjectError(kind: "Scale", name: name, causes: [.invalid(FieldPath("spec.replicas"), replicas, "must be greater than or equal to 0")])), t)
+            }
+            do { try cluster.scale(kind: t.kind, namespace: namespace, name: name, replicas: replicas) } catch { return apiError(error, t) }
+            return .json(scaleValue())
+        default:
+            return status(404, "NotFound", "the server could not find the requested resource")
+        }
+    }
+
+    static func deleteOptions(_ body: String) -> Int64? {
+        guard !body.isEmpty, let v = try? ValueLoader.documents(from: body).first else { return nil }
+        return v["gracePeriodSeconds"]?.number.map(Int64.init)
+    }
+
+    // MARK: Status
+
+    static func status(_ code: Int, _ reason: String, _ message: String, details: Value? = nil) -> APIResponse {
+        var pairs: [(String, Value)] = [("kind", .string("Status")), ("apiVersion", .string("v1")), ("metadata", .object([])),
+                                        ("status", .string("Failure")), ("message", .string(message)), ("reason", .string(reason))]
+        if let details { pairs.append(("details", details)) }
+        pairs.append(("code", .int(Int64(code))))
+        return .json(.object(pairs), status: code)
+    }
+
+    static func notFound(_ t: ResourceDescription, _ name: String) -> APIResponse {
+        apiError(.notFound(resource: t.qualifiedResource, name: name), t)
+    }
+
+    /// The engine's error as the API server's Status (kubectl prints it as it would a real one).
+    static func apiError(_ e: APIError, _ t: ResourceDescription) -> APIResponse {
+        func details(_ name: String, _ extra: [(String, Value)] = []) -> Value {
+            var pairs: [(String, Value)] = [("name", .string(name))]
+            if !t.group.isEmpty { pairs.append(("group", .string(t.group))) }
+            pairs.append(("kind", .string(t.plural)))
+            return .object(pairs + extra)
+        }
+        switch e {
+        case let .notFound(_, name): return status(404, e.reason, e.message, details: details(name))
+        case let .alreadyExists(_, name): return status(409, e.reason, e.message, details: details(name))
+        case let .invalid(inv):
+            let causes: [Value] = inv.causes.map { c in
+                let reason = ["Invalid value": "FieldValueInvalid", "Required value": "FieldValueRequired", "Duplicate value": "FieldValueDuplicate",
+                              "Unsupported value": "FieldValueNotSupported", "Forbidden": "FieldValueForbidden", "Too long": "FieldValueTooLong",
+                              "Too many": "FieldValueTooMany", "Internal error": "InternalError"][c.kind.rawValue] ?? "FieldValueInvalid"
+                return .object([("reason", .string(reason)), ("message", .string(c.body)), ("field", .string(c.path.rendered))])
+            }
+            var d: [(String, Value)] = [("name", .string(inv.name))]
+            if !t.group.isEmpty { d.append(("group", .string(t.group))) }
+            d += [("kind", .string(inv.kind)), ("causes", .array(causes))]
+            return status(422, e.reason, e.message, details: .object(d))
+        case .badRequest: return status(400, e.reason, e.message)
+        case .forbidden: return status(403, e.reason, e.message)
+        case .internalError: return status(500, e.reason, e.message)
+        }
+    }
+}

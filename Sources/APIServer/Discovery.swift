@@ -1,0 +1,53 @@
+import ClusterModel
+
+/// Discovery documents from the resource registry (legacy shapes: every kubectl since 1.20 and
+/// the client libraries read them): /api, /apis, /api/v1, /apis/G/V, and /version.
+enum Discovery {
+    static let serverVersion: Value = .object([
+        ("major", .string("1")), ("minor", .string("33")), ("gitVersion", .string("v1.33.1")),
+        ("gitCommit", .string("8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828")), ("gitTreeState", .string("clean")),
+        ("buildDate", .string("2025-05-15T08:19:08Z")), ("goVersion", .string("go1.24.2")), ("compiler", .string("gc")),
+        ("platform", .string("linux/amd64")),
+    ])
+
+    static func apiVersions(serverAddress: String) -> Value {
+        .object([("kind", .string("APIVersions")), ("versions", .array([.string("v1")])),
+                 ("serverAddressByClientCIDRs", .array([.object([("clientCIDR", .string("0.0.0.0/0")), ("serverAddress", .string(serverAddress))])]))])
+    }
+
+    static var apiGroupList: Value {
+        let groups = Dictionary(grouping: ResourceRegistry.all.filter { !$0.group.isEmpty }, by: \.group).keys.sorted()
+        return .object([("kind", .string("APIGroupList")), ("apiVersion", .string("v1")), ("groups", .array(groups.map { g in
+            let version = ResourceRegistry.all.first { $0.group == g }!.version
+            let gv: Value = .object([("groupVersion", .string("\(g)/\(version)")), ("version", .string(version))])
+            return .object([("name", .string(g)), ("versions", .array([gv])), ("preferredVersion", gv)])
+        }))])
+    }
+
+    /// The subresources svclab serves, by resource (`kubectl scale` uses `/scale`).
+    static let subresources: [String: [(name: String, kind: String, group: String, version: String, verbs: [String])]] = [
+        "deployments": [("scale", "Scale", "autoscaling", "v1", ["get", "patch", "update"]), ("status", "Deployment", "", "", ["get", "patch", "update"])],
+        "replicasets": [("scale", "Scale", "autoscaling", "v1", ["get", "patch", "update"]), ("status", "ReplicaSet", "", "", ["get", "patch", "update"])],
+        "pods": [("status", "Pod", "", "", ["get", "patch", "update"])],
+        "services": [("status", "Service", "", "", ["get", "patch", "update"])],
+    ]
+
+    static func resourceList(group: String, version: String) -> Value {
+        var resources: [Value] = []
+        for r in ResourceRegistry.all where r.group == group && r.version == version {
+            var pairs: [(String, Value)] = [("name", .string(r.plural)), ("singularName", .string(r.singular)), ("namespaced", .bool(r.namespaced)),
+                                            ("kind", .string(r.kind)), ("verbs", .array(r.verbs.map(Value.string)))]
+            if !r.shortNames.isEmpty { pairs.append(("shortNames", .array(r.shortNames.map(Value.string)))) }
+            if !r.categories.isEmpty { pairs.append(("categories", .array(r.categories.map(Value.string)))) }
+            resources.append(.object(pairs))
+            for sub in subresources[r.plural] ?? [] {
+                var s: [(String, Value)] = [("name", .string("\(r.plural)/\(sub.name)")), ("singularName", .string("")), ("namespaced", .bool(r.namespaced))]
+                if !sub.group.isEmpty { s += [("group", .string(sub.group)), ("version", .string(sub.version))] }
+                s += [("kind", .string(sub.kind)), ("verbs", .array(sub.verbs.map(Value.string)))]
+                resources.append(.object(s))
+            }
+        }
+        return .object([("kind", .string("APIResourceList")), ("apiVersion", .string("v1")),
+                        ("groupVersion", .string(group.isEmpty ? version : "\(group)/\(version)")), ("resources", .array(resources))])
+    }
+}
