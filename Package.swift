@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Kubernetes types, labels and selectors, validation, YAML/JSON codec. No cluster state.
@@ -56,7 +57,7 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: ["ClusterModel", "ClusterEngine", "Kubectl", .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         // ncursesw through a shim (the only C); only the TUI's terminal imports it.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
@@ -69,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "svclab",
             dependencies: [
-                "ClusterEngine", "Kubectl", "TUI", "Scenario", "APIServer",
+                "ClusterModel", "ClusterEngine", "Kubectl", "TUI", "Scenario", "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,6 +100,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "KubectlTests", dependencies: ["Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Transcripts"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "TextLayout", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
         .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel", "FuzzTargets"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Kubectl", "ClusterEngine", "ClusterModel"]),

@@ -8,6 +8,8 @@ public struct APIResponse: Error, Sendable {
     public var status: Int
     public var contentType: String
     public var body: String
+    /// A `Warning:` header (kubectl prints it as `Warning: …` on stderr).
+    public var warning: String?
     static func json(_ v: Value, status: Int = 200) -> APIResponse {
         APIResponse(status: status, contentType: "application/json", body: v.jsonString(sortedKeys: true))
     }
@@ -37,6 +39,12 @@ enum APIHandler {
         case ("GET", "/healthz"), ("GET", "/livez"), ("GET", "/readyz"): return APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: "ok")
         case ("GET", "/api"): return .json(Discovery.apiVersions(serverAddress: serverAddress))
         case ("GET", "/apis"): return .json(Discovery.apiGroupList)
+        case ("GET", "/openapi/v3"): return .json(Discovery.openAPIRoot)
+        case ("GET", _) where r.path.hasPrefix("/openapi/v3/"):
+            let key = String(r.path.dropFirst("/openapi/v3/".count))
+            let gv = key.hasPrefix("apis/") ? String(key.dropFirst(5)) : key.hasPrefix("api/") ? String(key.dropFirst(4)) : ""
+            if let doc = Discovery.openAPIDocument(groupVersion: gv) { return .json(doc) }
+            return status(404, "NotFound", "the server could not find the requested resource")
         default: break
         }
         let path: ResourcePath
@@ -47,6 +55,14 @@ enum APIHandler {
             return .json(Discovery.resourceList(group: g, version: v))
         case let .resource(p): path = p
         }
+        var answer = resource(r, path, session: session)
+        // The API server's deprecation warning for v1 Endpoints (new in 1.33).
+        if path.resource.kind == Endpoints.kind { answer.warning = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice" }
+        return answer
+    }
+
+    static func resource(_ r: APIRequest, _ path: ResourcePath, session: Session) -> APIResponse {
+        let cluster = session.cluster
         let t = path.resource
         let namespace = t.namespaced ? path.namespace : ""
         if let sub = path.subresource {
@@ -174,7 +190,15 @@ enum APIHandler {
     /// PUT (the body is the whole object) or PATCH (merge, strategic merge, JSON patch).
     static func write(_ r: APIRequest, _ t: ResourceDescription, namespace: String, name: String, session: Session, patch: String?) -> APIResponse {
         let cluster = session.cluster
-        guard let current = cluster.catalog(t, namespace: namespace, name: name).first?.value() else { return notFound(t, name) }
+        guard let current = cluster.catalog(t, namespace: namespace, name: name).first?.value() else {
+            // Server-side apply creates what does not exist yet.
+            if patch?.contains("apply-patch") == true {
+                var created = create(r, t, namespace: namespace.isEmpty ? "default" : namespace, session: session)
+                if created.status == 201 { created.status = 201 }
+                return created
+            }
+            return notFound(t, name)
+        }
         var target: Value
         if let patch {
             guard let patchValue = try? ValueLoader.documents(from: r.body).first else {
@@ -182,10 +206,14 @@ enum APIHandler {
             }
             if patch.contains("json-patch") {
                 do { target = try Patch.json(current, patchValue) } catch { return status(422, "Invalid", error.message) }
+            } else if patch.contains("strategic-merge-patch") {
+                target = Patch.strategic(current, patchValue)
             } else if patch.contains("merge-patch") {
                 target = Patch.merge(current, patchValue)
-            } else if patch.contains("strategic-merge-patch") || patch.contains("apply-patch") {
-                target = Patch.strategic(current, patchValue)
+            } else if patch.contains("apply-patch") {
+                // Server-side apply with one field manager: the fields the manifest names take
+                // its values, lists whole (managedFields are not tracked yet).
+                target = Patch.merge(current, patchValue)
             } else {
                 return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
             }

@@ -3,6 +3,7 @@ import ClusterModel
 import Foundation
 import Hummingbird
 import Logging
+import HTTPTypes
 import Kubectl
 import NIOCore
 
@@ -30,8 +31,13 @@ public enum APIServer {
             let r = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query,
                                accept: request.headers[.accept] ?? "application/json",
                                contentType: request.headers[.contentType] ?? "", body: String(buffer: body))
+            if r.method == "GET", ["true", "1"].contains(r.query["watch"] ?? ""), case let .resource(path) = ResourcePath.parse(r.path), path.subresource == nil {
+                return await watchResponse(r, path, host: host)
+            }
             let answer = await host.with { APIHandler.handle(r, session: $0, serverAddress: address) }
-            return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
+            var headers: HTTPFields = [.contentType: answer.contentType]
+            if let warning = answer.warning, let name = HTTPField.Name("Warning") { headers[name] = "299 - \"\(warning)\"" }
+            return Response(status: .init(code: answer.status), headers: headers,
                             body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
         let app = Application(responder: responder,
@@ -46,6 +52,20 @@ public enum APIServer {
         }
         defer { clock.cancel() }
         try await app.runService()
+    }
+
+    /// A chunked stream of watch events until the client goes away (or the server stops).
+    static func watchResponse(_ r: APIRequest, _ path: ResourcePath, host: ClusterHost) async -> Response {
+        let (events, continuation) = AsyncStream<String>.makeStream()
+        let id = await host.startWatch(r, path) { continuation.yield($0) }
+        continuation.onTermination = { _ in Task { await host.stopWatch(id) } }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+            defer { continuation.finish() }
+            for await line in events {
+                try await writer.write(ByteBuffer(string: line + "\n"))
+            }
+            try await writer.finish(nil)
+        })
     }
 
     static func quietLogger() -> Logger {

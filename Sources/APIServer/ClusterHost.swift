@@ -9,6 +9,8 @@ public actor ClusterHost {
     /// Simulated milliseconds per wall millisecond (0: the clock stands still).
     let speed: Double
     private var lastWall: Double?
+    /// Open watches by watcher id.
+    var watches: [Int: WatchStream] = [:]
 
     public init(session: sending Session, speed: Double) {
         self.session = session

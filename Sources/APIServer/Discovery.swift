@@ -50,4 +50,32 @@ enum Discovery {
         return .object([("kind", .string("APIResourceList")), ("apiVersion", .string("v1")),
                         ("groupVersion", .string(group.isEmpty ? version : "\(group)/\(version)")), ("resources", .array(resources))])
     }
+
+    /// `/openapi/v3`: one document per group version. Each holds, per kind, the PATCH operation
+    /// with its `fieldValidation` parameter — what kubectl checks before `apply`/`create -f` to
+    /// know the server validates fields itself (svclab decodes strictly, as the server does).
+    /// Schemas are not served yet, so `kubectl explain` has nothing to read.
+    static var openAPIRoot: Value {
+        .object([("paths", .object(ResourceRegistry.groupVersions.map { gv in
+            let key = gv.contains("/") ? "apis/\(gv)" : "api/\(gv)"
+            return (key, .object([("serverRelativeURL", .string("/openapi/v3/\(key)"))]))
+        }))])
+    }
+
+    static func openAPIDocument(groupVersion gv: String) -> Value? {
+        let kinds = ResourceRegistry.all.filter { $0.apiVersion == gv }
+        guard !kinds.isEmpty else { return nil }
+        let prefix = gv.contains("/") ? "/apis/\(gv)" : "/api/\(gv)"
+        var paths: [(String, Value)] = []
+        for k in kinds {
+            let path = k.namespaced ? "\(prefix)/namespaces/{namespace}/\(k.plural)/{name}" : "\(prefix)/\(k.plural)/{name}"
+            let gvk: Value = .object([("group", .string(k.group)), ("version", .string(k.version)), ("kind", .string(k.kind))])
+            let op: Value = .object([("x-kubernetes-group-version-kind", gvk), ("x-kubernetes-action", .string("patch")),
+                                     ("parameters", .array([.object([("name", .string("fieldValidation")), ("in", .string("query")),
+                                                                     ("schema", .object([("type", .string("string")), ("uniqueItems", .bool(true))]))])]))])
+            paths.append((path, .object([("patch", op)])))
+        }
+        return .object([("openapi", .string("3.0.0")), ("info", .object([("title", .string("Kubernetes")), ("version", .string("v1.33.1"))])),
+                        ("paths", .object(paths))])
+    }
 }

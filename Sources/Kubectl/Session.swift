@@ -59,9 +59,12 @@ public final class Session {
 
     /// A session on the demo cluster (`svclab`, `svclab shell`): the demo manifests are applied
     /// with `kubectl apply` 10 minutes into the cluster's life and run for 5 minutes.
-    public static func demo(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange) -> Session {
+    /// `start`: when the cluster was created (its clock then reads start + 15 minutes).
+    public static func demo(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange,
+                            start: Millis = VirtualClock.defaultStart) -> Session {
         var config = Cluster.Config(seed: seed, workerNodes: nodes)
         config.loadBalancerPool = loadBalancerPool
+        config.start = start
         let session = Session(cluster: Cluster.bootstrapped(config: config, settleSeconds: 600))
         let out = session.apply([(DemoCluster.manifests, "demo.yaml")], explicitNamespace: nil, defaultNamespace: session.namespace)
         precondition(out.exitCode == 0, "demo manifests failed: \(out.stderr)")
@@ -70,9 +73,11 @@ public final class Session {
     }
 
     /// A bare cluster (`--empty`): namespaces, nodes, `kubernetes` and `kube-dns`.
-    public static func empty(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange) -> Session {
+    public static func empty(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange,
+                             start: Millis = VirtualClock.defaultStart) -> Session {
         var config = Cluster.Config(seed: seed, workerNodes: nodes)
         config.loadBalancerPool = loadBalancerPool
+        config.start = start
         return Session(cluster: Cluster.bootstrapped(config: config, settleSeconds: 600))
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterEngine
+import ClusterModel
 import Foundation
 import Kubectl
 import Scenario
@@ -22,9 +23,14 @@ struct ClusterOptions: ParsableArguments {
         guard LoadBalancerPool.parse(lbPool) != nil else { throw ValidationError("--lb-pool takes FIRST-LAST (e.g. 172.18.255.200-172.18.255.250) or off") }
     }
 
-    func makeSession() -> Session {
+    /// `now`: make the cluster's clock read this (the wall time, for `serve`: a real kubectl
+    /// computes some ages itself, from its own clock); nil keeps the fixed origin.
+    func makeSession(now: Millis? = nil) -> Session {
         let pool = LoadBalancerPool.parse(lbPool) ?? nil
-        return empty ? Session.empty(seed: seed, nodes: nodes, loadBalancerPool: pool) : Session.demo(seed: seed, nodes: nodes, loadBalancerPool: pool)
+        // Bootstrap takes 10 simulated minutes, the demo 5 more.
+        let start = now.map { $0 / 1000 * 1000 - (empty ? 600_000 : 900_000) } ?? VirtualClock.defaultStart
+        return empty ? Session.empty(seed: seed, nodes: nodes, loadBalancerPool: pool, start: start)
+            : Session.demo(seed: seed, nodes: nodes, loadBalancerPool: pool, start: start)
     }
 }
 
@@ -432,6 +438,8 @@ struct Serve: AsyncParsableCommand {
     var kubeconfig = "svclab.kubeconfig"
     @Option(help: "Simulated seconds per wall second (0 stops the clock).")
     var speed: Double = 1
+    @Flag(name: .customLong("fixed-clock"), help: "Start the clock at svclab's fixed origin (2025-06-01 12:00 UTC), as `svclab shell` does, instead of now: with --speed 0 both print the same.")
+    var fixedClock = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -445,7 +453,9 @@ struct Serve: AsyncParsableCommand {
         if !["127.0.0.1", "::1", "localhost"].contains(address) {
             FileHandle.standardError.write("warning: serving on \(address) without authentication: anyone who can reach it can change the cluster\n".data(using: .utf8)!)
         }
-        let session = cluster.makeSession()
+        // The cluster's clock reads the wall time (unless --fixed-clock): describe's event ages
+        // and `kubectl wait --timeout` are computed by the client from its own clock.
+        let session = cluster.makeSession(now: fixedClock ? nil : Millis(Date().timeIntervalSince1970 * 1000))
         let path = kubeconfig, address = address
         let started = Date().timeIntervalSince1970
         try await APIServer.run(session: session, options: .init(address: address, port: port, speed: speed),

@@ -9,7 +9,7 @@ struct PatchTests {
     @Test func everyDemoObjectSurvivesItsOwnJSON() throws {
         let s = Session.demo()
         for p in s.cluster.pods.list(namespace: nil) {
-            guard case var .success(back) = Manifest.decodeDocument(PatchCommand.userFields(ObjectEncoder.pod(p)), source: "") else {
+            guard case var .success(back) = Manifest.decodeDocument(Patch.userFields(ObjectEncoder.pod(p)), source: "") else {
                 Issue.record("pod \(p.metadata.name) does not decode"); continue
             }
             Defaults.dropEncodedDefaults(&back)
@@ -18,7 +18,7 @@ struct PatchTests {
             #expect(decoded.metadata.labels == p.metadata.labels)
         }
         for d in s.cluster.deployments.list(namespace: nil) {
-            guard case var .success(back) = Manifest.decodeDocument(PatchCommand.userFields(ObjectEncoder.deployment(d)), source: "") else {
+            guard case var .success(back) = Manifest.decodeDocument(Patch.userFields(ObjectEncoder.deployment(d)), source: "") else {
                 Issue.record("deployment \(d.metadata.name) does not decode"); continue
             }
             Defaults.dropEncodedDefaults(&back)

@@ -83,6 +83,74 @@ public enum Subprocess {
         return Result(stdout: read(outPath), stderr: read(errPath), status: exit, timedOut: timedOut)
     }
 
+    /// A child left running (a server): its output goes to files the test reads while it runs.
+    public final class Background {
+        public let pid: pid_t
+        let dir: URL
+        init(pid: pid_t, dir: URL) { self.pid = pid; self.dir = dir }
+        public var stdout: String { (try? String(contentsOfFile: dir.appendingPathComponent("out").path, encoding: .utf8)) ?? "" }
+        public var stderr: String { (try? String(contentsOfFile: dir.appendingPathComponent("err").path, encoding: .utf8)) ?? "" }
+        /// Waits up to `timeout` seconds for stdout to contain `text`.
+        public func waitForOutput(_ text: String, timeout: Double = 30) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline { if stdout.contains(text) { return true }; usleep(20_000) }
+            return false
+        }
+        /// Sends `signal` and waits (up to 10 s, then SIGKILL) for the exit status.
+        @discardableResult
+        public func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+            kill(pid, signal)
+            var status: Int32 = 0
+            let deadline = Date().addingTimeInterval(10)
+            while waitpid(pid, &status, WNOHANG) != pid {
+                if Date() > deadline { kill(pid, SIGKILL); _ = waitpid(pid, &status, 0); break }
+                usleep(10_000)
+            }
+            try? FileManager.default.removeItem(at: dir)
+            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        }
+    }
+
+    /// Starts `executable` without waiting for it (stdin empty, output to files).
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) -> Background? {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("svclab-bg-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, dir.appendingPathComponent("out").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, dir.appendingPathComponent("err").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        closeInheritedDescriptors(&actions)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(); sigemptyset(&empty)
+        var all = sigset_t(); sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var env = environment ?? ProcessInfo.processInfo.environment
+        env["SVCLAB_UNDER_TEST"] = "1"
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, executable, &actions, &attributes, argv, envp) == 0 else { return nil }
+        return Background(pid: pid, dir: dir)
+    }
+
+    /// An executable on PATH, or nil.
+    public static func which(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
     /// glibc ≥ 2.34 has `posix_spawn_file_actions_addclosefrom_np`, but its header hides it
     /// behind _GNU_SOURCE, so Swift's Glibc module does not export it: look it up at run time.
     private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {

@@ -1,0 +1,128 @@
+import ClusterEngine
+import ClusterModel
+import Foundation
+import Kubectl
+import Testing
+import TestSupport
+@testable import APIServer
+
+/// The API without HTTP: discovery from the registry, Tables, Status errors, writes.
+struct APIHandlerTests {
+    func call(_ session: Session, _ method: String, _ path: String, query: [String: String] = [:], accept: String = "application/json",
+              contentType: String = "application/json", body: String = "") -> (status: Int, value: Value, warning: String?) {
+        let r = APIHandler.handle(APIRequest(method: method, path: path, query: query, accept: accept, contentType: contentType, body: body),
+                                  session: session, serverAddress: "127.0.0.1:6443")
+        return (r.status, (try? ValueLoader.documents(from: r.body).first) ?? .null, r.warning)
+    }
+
+    @Test func discoveryComesFromTheRegistry() {
+        let s = Session.demo()
+        let core = call(s, "GET", "/api/v1").value
+        let services = core["resources"]?.arrayValue?.first { $0["name"]?.stringValue == "services" }
+        #expect(services?["shortNames"] == .array([.string("svc")]))
+        #expect(services?["categories"] == .array([.string("all")]))
+        #expect(call(s, "GET", "/apis").value["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["apps", "discovery.k8s.io"])
+        let apps = call(s, "GET", "/apis/apps/v1").value["resources"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+        #expect(apps == ["deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status"])
+        #expect(call(s, "GET", "/version").value["gitVersion"] == .string("v1.33.1"))
+        #expect(call(s, "GET", "/apis/batch/v1").status == 404)
+    }
+
+    @Test func tablesListsAndObjects() {
+        let s = Session.demo()
+        let table = call(s, "GET", "/api/v1/namespaces/default/pods", accept: "application/json;as=Table;v=v1;g=meta.k8s.io").value
+        #expect(table["kind"] == .string("Table"))
+        #expect(table["columnDefinitions"]?.arrayValue?.count == 9)
+        #expect(table["rows"]?.arrayValue?.count == 4)
+        #expect(table["rows"]?.arrayValue?.first?["cells"] == .array([.string("my-app-d9dfc86bc-b57ng"), .string("1/1"), .string("Running"), .int(0), .string("5m"),
+                                                                      .string("10.244.1.3"), .string("svclab-worker"), .string("<none>"), .string("<none>")]))
+        let list = call(s, "GET", "/api/v1/pods", query: ["labelSelector": "app.kubernetes.io/name=my-app"]).value
+        #expect(list["kind"] == .string("PodList") && list["items"]?.arrayValue?.count == 3)
+        let one = call(s, "GET", "/api/v1/namespaces/default/services/my-app").value
+        #expect(one["spec"]?["clusterIP"] == .string("10.96.0.100"))
+        #expect(call(s, "GET", "/api/v1/namespaces/default/endpoints").warning == "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice")
+    }
+
+    @Test func errorsAreTheServersStatus() {
+        let s = Session.demo()
+        let missing = call(s, "GET", "/api/v1/namespaces/default/services/nope")
+        #expect(missing.status == 404)
+        #expect(missing.value["message"] == .string("services \"nope\" not found") && missing.value["reason"] == .string("NotFound"))
+        let invalid = call(s, "POST", "/api/v1/namespaces/default/services", body: #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"x"},"spec":{"ports":[{"port":0}]}}"#)
+        #expect(invalid.status == 422)
+        #expect(invalid.value["details"]?["causes"]?.arrayValue?.first?["field"] == .string("spec.ports[0].port"))
+        let unknown = call(s, "POST", "/api/v1/namespaces/default/services", body: #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"x"},"spec":{"bogus":1}}"#)
+        #expect(unknown.status == 400)
+        #expect(unknown.value["message"]?.stringValue?.hasSuffix("strict decoding error: unknown field \"spec.bogus\"") == true)
+        let exists = call(s, "POST", "/api/v1/namespaces/default/services", body: #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"my-app"},"spec":{"ports":[{"port":80}]}}"#)
+        #expect(exists.status == 409)
+    }
+
+    @Test func writesReachTheEngine() {
+        let s = Session.demo()
+        let scaled = call(s, "PATCH", "/apis/apps/v1/namespaces/default/deployments/my-app/scale", contentType: "application/merge-patch+json", body: #"{"spec":{"replicas":5}}"#)
+        #expect(scaled.status == 200 && scaled.value["spec"]?["replicas"] == .int(5))
+        #expect(s.cluster.deployments.get("default", "my-app")?.spec.replicas == 5)
+        let labelled = call(s, "PATCH", "/api/v1/namespaces/default/pods/my-pod", contentType: "application/merge-patch+json", body: #"{"metadata":{"labels":{"tier":"web"}}}"#)
+        #expect(labelled.status == 200 && s.cluster.pods.get("default", "my-pod")?.metadata.labels["tier"] == "web")
+        let created = call(s, "POST", "/api/v1/namespaces/default/configmaps", body: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"v"}}"#)
+        #expect(created.status == 201 && created.value["metadata"]?["uid"] != nil)
+        #expect(call(s, "DELETE", "/api/v1/namespaces/default/configmaps/c").status == 200)
+        #expect(s.cluster.stored["ConfigMap"]?.get("default", "c") == nil)
+    }
+}
+
+/// The machine's real kubectl (a dispatcher that runs its kubectl 1.33 for a 1.33 server)
+/// against `svclab serve`, compared line by line with svclab's own shell on the same cluster.
+@Suite(.serialized, .timeLimit(.minutes(4)))
+struct ServeTests {
+    static var binary: String {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<3 where !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("svclab").path) { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("svclab").path
+    }
+    static var kubectl: String? { Subprocess.which("kubectl") }
+
+    @Test(.enabled(if: ServeTests.kubectl != nil))
+    func theRealKubectlSeesWhatTheShellSees() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-serve-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kubeconfig = dir.appendingPathComponent("svclab.kubeconfig").path
+        let server = try #require(Subprocess.start(Self.binary, ["serve", "--port", "0", "--speed", "0", "--fixed-clock", "--kubeconfig", kubeconfig]))
+        defer { server.stop() }
+        #expect(server.waitForOutput("export KUBECONFIG=\(kubeconfig)"), "stdout: \(server.stdout)\nstderr: \(server.stderr)")
+        #expect(server.stdout.hasPrefix("svclab serves the simulated cluster at http://127.0.0.1:"))
+        var env = ProcessInfo.processInfo.environment
+        env["KUBECONFIG"] = kubeconfig
+        env["HOME"] = dir.path   // kubectl's discovery cache goes here, not into the user's
+        func kubectl(_ args: String, stdin: String? = nil) -> (String, Int32) {
+            let r = Subprocess.run(Self.kubectl!, args.split(separator: " ").map(String.init) + ["--cache-dir", dir.appendingPathComponent("cache").path],
+                                   stdin: stdin, environment: env, timeout: 60)
+            return (r.stderr + r.stdout, r.status)
+        }
+        // Read-only commands first: with the clock stopped, serve and the shell are the same cluster.
+        let reads = ["get pods -o wide", "get svc -o wide", "get deploy -o wide", "get rs", "get endpoints", "get endpointslices",
+                     "get nodes -o wide", "get ns", "get all", "get cm -A", "describe svc my-app", "api-resources", "api-versions",
+                     "get svc my-app -o yaml", "get pods -l app.kubernetes.io/name=my-app --show-labels", "get svc nope"]
+        for command in reads {
+            let shell = Subprocess.run(Self.binary, ["shell", "--no-echo"], stdin: "kubectl \(command)\n", timeout: 60)
+            let (real, status) = kubectl(command)
+            #expect(real == shell.stderr + shell.stdout && status == shell.status,
+                    "kubectl \(command)\n--- real kubectl (exit \(status)):\n\(real)\n--- svclab shell (exit \(shell.status)):\n\(shell.stderr + shell.stdout)")
+        }
+        // Writes go through the API into the engine.
+        #expect(kubectl("scale deployment my-app --replicas=4").0 == "deployment.apps/my-app scaled\n")
+        #expect(kubectl("label pod my-pod tier=client").0 == "pod/my-pod labeled\n")
+        let manifest = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app.kubernetes.io/name: my-app}\n  ports: [{port: 80, targetPort: 8080}]\n"
+        #expect(kubectl("apply -f -", stdin: manifest).0 == "service/web created\n")
+        #expect(kubectl("apply -f -", stdin: manifest).0 == "service/web unchanged\n")
+        #expect(kubectl("apply -f -", stdin: manifest.replacingOccurrences(of: "port: 80,", with: "port: 81,")).0 == "service/web configured\n")
+        #expect(kubectl("get svc web -o jsonpath={.spec.ports[0].port}").0 == "81")
+        #expect(kubectl("get deploy my-app -o jsonpath={.spec.replicas}").0 == "4")
+        #expect(kubectl("delete svc web").0 == "service \"web\" deleted\n")
+        let (missing, status) = kubectl("get svc web")
+        #expect(missing == "Error from server (NotFound): services \"web\" not found\n" && status == 1)
+        #expect(server.stop() == 0, "serve ends cleanly on SIGTERM: \(server.stderr)")
+    }
+}
