@@ -148,9 +148,14 @@ enum APIHandler {
     // MARK: Writing
 
     static func decodeBody(_ body: String, _ t: ResourceDescription) -> Result<(KubeObject, Value), APIResponse> {
-        guard let doc = try? ValueLoader.documents(from: body).first else {
+        guard var doc = try? ValueLoader.documents(from: body).first, case var .object(pairs) = doc else {
             return .failure(status(400, "BadRequest", "the object provided is unrecognized (must be of type \(t.kind)): couldn't get version/kind; json parse error"))
         }
+        // The server takes the kind and version from the URL when the body leaves them out
+        // (client libraries serialize models without them).
+        if doc["kind"] == nil { pairs.append(("kind", .string(t.kind))) }
+        if doc["apiVersion"] == nil { pairs.append(("apiVersion", .string(t.apiVersion))) }
+        doc = .object(pairs)
         switch Manifest.decodeDocument(Patch.userFields(doc), source: "") {
         case let .success(o): return .success((o, doc))
         case let .failure(e): return .failure(status(400, "BadRequest", e.detailText))
@@ -218,8 +223,10 @@ enum APIHandler {
                 return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
             }
         } else {
-            guard let body = try? ValueLoader.documents(from: r.body).first else { return status(400, "BadRequest", "invalid JSON") }
-            target = body
+            guard case var .object(pairs)? = try? ValueLoader.documents(from: r.body).first else { return status(400, "BadRequest", "invalid JSON") }
+            if !pairs.contains(where: { $0.0 == "kind" }) { pairs.append(("kind", .string(t.kind))) }
+            if !pairs.contains(where: { $0.0 == "apiVersion" }) { pairs.append(("apiVersion", .string(t.apiVersion))) }
+            target = .object(pairs)
         }
         if target == current { return .json(current) }
         switch Manifest.decodeDocument(Patch.userFields(target), source: "") {

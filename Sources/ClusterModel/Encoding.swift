@@ -115,7 +115,9 @@ public enum ObjectEncoder {
                     case let .waiting(r): state = obj([("waiting", obj([("reason", .string(r))]))])
                     case let .terminated(r, code, t): state = obj([("terminated", obj([("exitCode", .int(Int64(code))), ("finishedAt", time(t)), ("reason", .string(r))]))])
                     }
-                    return obj([("image", .string(cs.image)), ("name", .string(cs.name)), ("ready", .bool(cs.ready)),
+                    let ids = ContainerIdentity.ids(cs, podUID: p.metadata.uid)
+                    return obj([("containerID", str(ids.containerID)), ("image", .string(cs.image)), ("imageID", .string(ids.imageID)),
+                                ("name", .string(cs.name)), ("ready", .bool(cs.ready)),
                                 ("restartCount", .int(Int64(cs.restartCount))), ("started", .bool(cs.started)), ("state", state)])
                 })),
                 ("hostIP", nonEmpty(st.hostIP)), ("hostIPs", st.hostIP.isEmpty ? nil : .array([obj([("ip", .string(st.hostIP))])])),

@@ -309,13 +309,15 @@ struct Describer {
 
     /// describeContainers: name at level 1 (plus one space in a pod template), fields at level 2;
     /// `template` drops the runtime lines (Container ID, State, Ready, …).
-    func containers(_ w: inout DescribeWriter, _ list: [Container], statuses: [ContainerStatus], template: Bool, space: String) {
+    func containers(_ w: inout DescribeWriter, _ list: [Container], statuses: [ContainerStatus], template: Bool, space: String, podUID: String = "") {
         for c in list {
             w.write(1, "\(space)\(c.name):\n")
             let status = statuses.first { $0.name == c.name }
-            if !template, status != nil { w.write(2, "Container ID:\tcontainerd://\(cid(c.name))\n") }
+            // The IDs the status reports (ContainerIdentity): empty while the container is created.
+            let ids = status.map { ContainerIdentity.ids($0, podUID: podUID) }
+            if !template, let ids { w.write(2, "Container ID:\t\(ids.containerID ?? "")\n") }
             w.write(2, "Image:\t\(c.image)\n")
-            if !template, status != nil { w.write(2, "Image ID:\t\(imageID(c.image))\n") }
+            if !template, let ids { w.write(2, "Image ID:\t\(ids.imageID)\n") }
             if c.ports.isEmpty {
                 w.write(2, "Port:\t<none>\n")
                 w.write(2, "Host Port:\t<none>\n")
@@ -374,14 +376,6 @@ struct Describer {
         for b in s.utf8 { h ^= UInt64(b); h = h &* 1_099_511_628_211 }
         return h
     }
-    private func cid(_ s: String) -> String {
-        (0..<4).map { String(hash(s + String($0)), radix: 16).leftPadded(16) }.joined()
-    }
-    private func imageID(_ image: String) -> String {
-        let repo = image.split(separator: ":").first.map(String.init) ?? image
-        let full = repo.contains("/") ? (repo.split(separator: "/").first!.contains(".") ? repo : "docker.io/" + repo) : "docker.io/library/" + repo
-        return "\(full)@sha256:" + (0..<4).map { String(hash(image + String($0)), radix: 16).leftPadded(16) }.joined()
-    }
     private func apiAccessVolume(_ seed: String) -> String {
         let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
         var h = hash("vol" + seed)
@@ -411,7 +405,7 @@ struct Describer {
         }
         if let owner = p.metadata.controllerRef { w.line(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
         w.line(0, "Containers:")
-        containers(&w, p.spec.containers, statuses: p.status.containerStatuses, template: false, space: "")
+        containers(&w, p.spec.containers, statuses: p.status.containerStatuses, template: false, space: "", podUID: p.metadata.uid)
         if !p.status.conditions.isEmpty {
             w.line(0, "Conditions:")
             w.line(1, "Type\tStatus")

@@ -125,4 +125,40 @@ struct ServeTests {
         #expect(missing == "Error from server (NotFound): services \"web\" not found\n" && status == 1)
         #expect(server.stop() == 0, "serve ends cleanly on SIGTERM: \(server.stderr)")
     }
+
+    static var hasPythonClient: Bool {
+        Subprocess.run("/usr/bin/env", ["python3", "-c", "import kubernetes"], timeout: 30).status == 0
+    }
+
+    /// The official Python client (kubernetes on PyPI) lists, reads, creates and deletes
+    /// through the kubeconfig serve wrote.
+    @Test(.enabled(if: ServeTests.hasPythonClient))
+    func thePythonClientWorksToo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-serve-py-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kubeconfig = dir.appendingPathComponent("svclab.kubeconfig").path
+        let server = try #require(Subprocess.start(Self.binary, ["serve", "--port", "0", "--speed", "0", "--kubeconfig", kubeconfig]))
+        defer { server.stop() }
+        #expect(server.waitForOutput("export KUBECONFIG="))
+        let script = """
+        from kubernetes import client, config
+        config.load_kube_config(config_file="\(kubeconfig)")
+        v1 = client.CoreV1Api()
+        print(sorted(p.metadata.name for p in v1.list_namespaced_pod("default").items))
+        print(v1.read_namespaced_service("my-app", "default").spec.cluster_ip)
+        cm = client.V1ConfigMap(metadata=client.V1ObjectMeta(name="from-python"), data={"k": "v"})
+        print(v1.create_namespaced_config_map("default", cm).metadata.name)
+        print(client.AppsV1Api().read_namespaced_deployment("my-app", "default").status.ready_replicas)
+        try:
+            v1.read_namespaced_service("nope", "default")
+        except client.exceptions.ApiException as e:
+            print(e.status, e.reason)
+        v1.delete_namespaced_config_map("from-python", "default")
+        print(len(v1.list_namespaced_config_map("default").items))
+        """
+        let r = Subprocess.run("/usr/bin/env", ["python3", "-c", script], timeout: 60)
+        #expect(r.stdout == "['my-app-d9dfc86bc-b57ng', 'my-app-d9dfc86bc-blztw', 'my-app-d9dfc86bc-z4nd8', 'my-pod']\n10.96.0.100\nfrom-python\n3\n404 Not Found\n1\n",
+                "stdout:\n\(r.stdout)\nstderr:\n\(r.stderr)")
+    }
 }
