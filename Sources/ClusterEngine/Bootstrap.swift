@@ -82,6 +82,10 @@ extension Cluster {
             "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
             "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
         ]
+        // What kubeadm and the kubelet annotate a kind node with.
+        node.metadata.annotations = ["kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
+                                     "node.alpha.kubernetes.io/ttl": "0",
+                                     "volumes.kubernetes.io/controller-managed-attach-detach": "true"]
         if controlPlane {
             node.metadata.labels["node-role.kubernetes.io/control-plane"] = ""
             node.metadata.labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""

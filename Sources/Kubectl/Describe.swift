@@ -505,9 +505,7 @@ struct Describer {
         w.line(0, "Name:\t\(n.metadata.name)")
         w.line(0, "Roles:\t\(roles.isEmpty ? "<none>" : roles.joined(separator: ","))")
         labels(&w, "Labels", n.metadata.labels)
-        annotations(&w, ["kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
-                         "node.alpha.kubernetes.io/ttl": "0",
-                         "volumes.kubernetes.io/controller-managed-attach-detach": "true"])
+        annotations(&w, n.metadata.annotations)
         let created = n.metadata.creationTimestamp ?? 0
         w.line(0, "CreationTimestamp:\t\(Self.rfc1123(created))")
         let taints = n.taints.sorted { ($0.effect, $0.key) < ($1.effect, $1.key) }.map { "\($0.key)\($0.value.map { "=\($0)" } ?? ""):\($0.effect)" }
