@@ -101,6 +101,7 @@ extension Cluster {
             putNamespace(ns)
             return .namespace(namespaces.get("", ns.metadata.name)!)
         case var .pod(pod):
+            admitServiceAccount(&pod)
             pod.status = PodStatus()
             pod.status.qosClass = qosClass(pod.spec)
             pod.metadata.generation = 1

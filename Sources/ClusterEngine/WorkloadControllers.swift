@@ -394,6 +394,7 @@ extension Cluster {
         pod.metadata.annotations = rs.spec.template.metadata.annotations
         pod.metadata.ownerReferences = [OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid)]
         pod.spec = rs.spec.template.spec
+        admitServiceAccount(&pod)
         stampNew(&pod.metadata)
         pod.status.qosClass = qosClass(pod.spec)
         putPod(pod)

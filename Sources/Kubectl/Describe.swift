@@ -362,11 +362,17 @@ struct Describer {
                 w.write(2, "Environment:\n")
                 for e in c.env { w.write(3, "\(e.name):\t\(e.value ?? "<set to the key of a reference>")\n") }
             }
-            if template {
+            // describe's printVolumeMounts: "PATH from VOLUME (ro|rw[,path=SUBPATH])", sorted by path.
+            let mounts = (c.extra["volumeMounts"]?.arrayValue ?? []).sorted { ($0["mountPath"]?.stringValue ?? "") < ($1["mountPath"]?.stringValue ?? "") }
+            if mounts.isEmpty {
                 w.write(2, "Mounts:\t<none>\n")
             } else {
                 w.write(2, "Mounts:\n")
-                w.write(3, "/var/run/secrets/kubernetes.io/serviceaccount from \(apiAccessVolume(c.name)) (ro)\n")
+                for m in mounts {
+                    var flags = m["readOnly"] == .bool(true) ? "ro" : "rw"
+                    if let sub = m["subPath"]?.stringValue, !sub.isEmpty { flags += ",path=\(goQuote(sub))" }
+                    w.write(3, "\(m["mountPath"]?.stringValue ?? "") from \(m["name"]?.stringValue ?? "") (\(flags))\n")
+                }
             }
         }
     }
@@ -376,10 +382,45 @@ struct Describer {
         for b in s.utf8 { h ^= UInt64(b); h = h &* 1_099_511_628_211 }
         return h
     }
-    private func apiAccessVolume(_ seed: String) -> String {
-        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-        var h = hash("vol" + seed)
-        return "kube-api-access-" + String((0..<5).map { _ in let c = alphabet[Int(h % 27)]; h /= 27; return c })
+
+    /// describeVolumes: each volume by its source type, as kubectl 1.33 prints the common ones.
+    func volumes(_ w: inout DescribeWriter, _ list: [Value]) {
+        if list.isEmpty { w.line(0, "Volumes:\t<none>"); return }
+        w.line(0, "Volumes:")
+        for v in list {
+            w.line(1, "\(v["name"]?.stringValue ?? ""):")
+            if let projected = v["projected"] {
+                w.line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)")
+                for source in projected["sources"]?.arrayValue ?? [] {
+                    if let t = source["serviceAccountToken"] { w.line(2, "TokenExpirationSeconds:\t\(t["expirationSeconds"]?.number.map { Int($0) } ?? 3607)") }
+                    else if let c = source["configMap"] {
+                        w.line(2, "ConfigMapName:\t\(c["name"]?.stringValue ?? "")")
+                        w.line(2, "Optional:\t\(c["optional"]?.boolValue ?? false)")
+                    } else if let s = source["secret"] {
+                        w.line(2, "SecretName:\t\(s["name"]?.stringValue ?? "")")
+                        w.line(2, "Optional:\t\(s["optional"]?.boolValue ?? false)")
+                    } else if source["downwardAPI"] != nil { w.line(2, "DownwardAPI:\ttrue") }
+                }
+            } else if let c = v["configMap"] {
+                w.line(2, "Type:\tConfigMap (a volume populated by a ConfigMap)")
+                w.line(2, "Name:\t\(c["name"]?.stringValue ?? "")")
+                w.line(2, "Optional:\t\(c["optional"]?.boolValue ?? false)")
+            } else if let s = v["secret"] {
+                w.line(2, "Type:\tSecret (a volume populated by a Secret)")
+                w.line(2, "SecretName:\t\(s["secretName"]?.stringValue ?? "")")
+                w.line(2, "Optional:\t\(s["optional"]?.boolValue ?? false)")
+            } else if let e = v["emptyDir"] {
+                w.line(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)")
+                w.line(2, "Medium:\t\(e["medium"]?.stringValue ?? "")")
+                w.line(2, "SizeLimit:\t\(e["sizeLimit"]?.stringValue ?? "<unset>")")
+            } else if let h = v["hostPath"] {
+                w.line(2, "Type:\tHostPath (bare host directory volume)")
+                w.line(2, "Path:\t\(h["path"]?.stringValue ?? "")")
+                w.line(2, "HostPathType:\t\(h["type"]?.stringValue ?? "")")
+            } else {
+                w.line(2, "<unknown>")
+            }
+        }
     }
 
     func pod(_ p: Pod) -> String {
@@ -411,13 +452,7 @@ struct Describer {
             w.line(1, "Type\tStatus")
             for c in p.status.conditions { w.line(1, "\(c.type) \t\(c.status) ") }
         }
-        w.line(0, "Volumes:")
-        w.line(1, "\(apiAccessVolume(p.spec.containers.first?.name ?? "")):")
-        w.line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)")
-        w.line(2, "TokenExpirationSeconds:\t3607")
-        w.line(2, "ConfigMapName:\tkube-root-ca.crt")
-        w.line(2, "Optional:\tfalse")
-        w.line(2, "DownwardAPI:\ttrue")
+        volumes(&w, p.spec.extra["volumes"]?.arrayValue ?? [])
         w.line(0, "QoS Class:\t\(p.status.qosClass)")
         w.line(0, "Node-Selectors:\t\(p.spec.nodeSelector.isEmpty ? "<none>" : p.spec.nodeSelector.keys.sorted().map { "\($0)=\(p.spec.nodeSelector[$0]!)" }.joined(separator: "\n\t"))")
         var tolerations = p.spec.tolerations.map { t -> String in

@@ -1,0 +1,40 @@
+import ClusterModel
+
+/// The ServiceAccount admission plugin: every new pod gets the projected `kube-api-access-…`
+/// volume (a token, the cluster CA from kube-root-ca.crt, its namespace) mounted read-only at
+/// /var/run/secrets/kubernetes.io/serviceaccount in each container — unless it opts out with
+/// `automountServiceAccountToken: false` or already mounts that path. `-o yaml` and
+/// `describe` (svclab's and the real kubectl's, through serve) read it from the pod.
+extension Cluster {
+    static let serviceAccountMountPath = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+    func admitServiceAccount(_ pod: inout Pod) {
+        if pod.spec.extra["automountServiceAccountToken"] == .bool(false) { return }
+        let mounted = (pod.spec.containers + pod.spec.initContainers).contains { c in
+            c.extra["volumeMounts"]?.arrayValue?.contains { $0["mountPath"] == .string(Self.serviceAccountMountPath) } == true
+        }
+        if mounted { return }
+        // The name's five characters come from the control plane's own stream (as the root
+        // CA's UIDs do), so admitting a pod never changes the names the seed gives pods.
+        let name = "kube-api-access-" + systemRNG.nameSuffix()
+        let volume: Value = .object([("name", .string(name)), ("projected", .object([
+            ("defaultMode", .int(420)),
+            ("sources", .array([
+                .object([("serviceAccountToken", .object([("expirationSeconds", .int(3607)), ("path", .string("token"))]))]),
+                .object([("configMap", .object([("items", .array([.object([("key", .string("ca.crt")), ("path", .string("ca.crt"))])])),
+                                                ("name", .string(Self.rootCAConfigMap))]))]),
+                .object([("downwardAPI", .object([("items", .array([.object([
+                    ("fieldRef", .object([("apiVersion", .string("v1")), ("fieldPath", .string("metadata.namespace"))])),
+                    ("path", .string("namespace"))])]))]))]),
+            ])),
+        ]))])
+        pod.spec.extra["volumes"] = .array((pod.spec.extra["volumes"]?.arrayValue ?? []) + [volume])
+        let mount: Value = .object([("mountPath", .string(Self.serviceAccountMountPath)), ("name", .string(name)), ("readOnly", .bool(true))])
+        for i in pod.spec.containers.indices {
+            pod.spec.containers[i].extra["volumeMounts"] = .array((pod.spec.containers[i].extra["volumeMounts"]?.arrayValue ?? []) + [mount])
+        }
+        for i in pod.spec.initContainers.indices {
+            pod.spec.initContainers[i].extra["volumeMounts"] = .array((pod.spec.initContainers[i].extra["volumeMounts"]?.arrayValue ?? []) + [mount])
+        }
+    }
+}
