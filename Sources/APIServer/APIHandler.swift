@@ -57,7 +57,7 @@ enum APIHandler {
         }
         var answer = resource(r, path, session: session)
         // The API server's deprecation warning for v1 Endpoints (new in 1.33).
-        if path.resource.kind == Endpoints.kind { answer.warning = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice" }
+        answer.warning = path.resource.warning
         return answer
     }
 

@@ -98,6 +98,14 @@ extension Cluster {
         podNetworks[name] = network
         node.internalIP = IPv4.format(IPv4.parse("172.18.0.2")! + UInt32(index))
         putNode(node)
+        // The kubelet's heartbeat Lease (renewals are seen on read: LeaseKind.project).
+        var lease = ObjectMeta(name: name, namespace: "kube-node-lease")
+        lease.uid = systemRNG.uuid()
+        lease.creationTimestamp = node.metadata.creationTimestamp
+        lease.ownerReferences = [OwnerReference(apiVersion: "v1", kind: Node.kind, name: name, uid: node.metadata.uid)]
+        putStored(StoredObject(kind: LeaseKind.kind, metadata: lease, fields: .object([("spec", .object([
+            ("holderIdentity", .string(name)), ("leaseDurationSeconds", .int(40)),
+            ("renewTime", .string(LeaseKind.microTime(clock.now)))]))])))
     }
 
     /// A cluster with the system objects settled: CoreDNS running and ready, as a fresh kind

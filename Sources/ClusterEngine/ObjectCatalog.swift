@@ -36,7 +36,9 @@ extension Cluster {
         default:
             // A kind the cluster only stores: its table comes from the registry.
             guard let stored = t.stored, let store = self.stored[t.kind] else { return [] }
-            return pick(store, { o, _ in [o.metadata.name] + stored.cells(o) + [tables.age(o.metadata.creationTimestamp)] }, ObjectEncoder.stored)
+            let now = self.now
+            return pick(store, { o, _ in stored.cells(stored.project?(o, now) ?? o, tables.age(o.metadata.creationTimestamp)) },
+                        { o in ObjectEncoder.stored(stored.project?(o, now) ?? o) })
         }
     }
 }

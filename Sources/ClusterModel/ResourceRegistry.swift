@@ -46,6 +46,12 @@ public struct ResourceDescription: Sendable, CustomStringConvertible {
     /// `service` / `deployment.apps`: the name printer's prefix (`-o name`).
     public var typePrefix: String { group.isEmpty ? singular : "\(singular).\(group)" }
     public var description: String { qualifiedResource }
+
+    /// The API server's deprecation warning for requests to this resource (a `Warning:` header
+    /// kubectl prints on stderr), nil when it has none.
+    public var warning: String? {
+        kind == Endpoints.kind && group.isEmpty ? "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice" : nil
+    }
 }
 
 extension ResourceDescription: Equatable, Hashable {
@@ -60,12 +66,15 @@ public enum ResourceRegistry {
         ConfigMapKind.description,
         Endpoints.resourceDescription,
         Event.resourceDescription,
+        LimitRangeKind.description,
         Namespace.resourceDescription,
         Node.resourceDescription,
         Pod.resourceDescription,
+        ResourceQuotaKind.description,
         Service.resourceDescription,
         Deployment.resourceDescription,
         ReplicaSet.resourceDescription,
+        LeaseKind.description,
         EndpointSlice.resourceDescription,
     ]
 

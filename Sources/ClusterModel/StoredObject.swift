@@ -28,15 +28,20 @@ public struct StoredKind: Sendable {
     let decodeFields: @Sendable (inout ObjectReader) -> Value
     /// Field errors beyond the object's metadata.
     public let validate: @Sendable (StoredObject) -> [FieldError]
-    /// The table's columns between NAME and AGE, and each object's cells for them.
+    /// The table's columns (NAME first), and each object's cells given its AGE text.
     public let columns: [String]
-    public let cells: @Sendable (StoredObject) -> [String]
+    public let cells: @Sendable (StoredObject, _ age: String) -> [String]
     /// `kubectl describe`'s lines after Name/Namespace/Labels/Annotations (Events follow).
     public let describe: @Sendable (StoredObject) -> [String]
+    /// What a read sees at `now`, for fields that move with time without a write (a node
+    /// Lease's renewTime: kubelets renew every 10 s; storing each renewal would cost a write
+    /// per node every 10 s at 5,000 nodes).
+    public let project: (@Sendable (StoredObject, _ now: Millis) -> StoredObject)?
 
-    init(decodeFields: @escaping @Sendable (inout ObjectReader) -> Value, validate: @escaping @Sendable (StoredObject) -> [FieldError],
-                columns: [String], cells: @escaping @Sendable (StoredObject) -> [String], describe: @escaping @Sendable (StoredObject) -> [String]) {
-        self.decodeFields = decodeFields; self.validate = validate; self.columns = columns; self.cells = cells; self.describe = describe
+    init(decodeFields: @escaping @Sendable (inout ObjectReader) -> Value, validate: @escaping @Sendable (StoredObject) -> [FieldError] = { _ in [] },
+         columns: [String], cells: @escaping @Sendable (StoredObject, String) -> [String], describe: @escaping @Sendable (StoredObject) -> [String] = { _ in [] },
+         project: (@Sendable (StoredObject, Millis) -> StoredObject)? = nil) {
+        self.decodeFields = decodeFields; self.validate = validate; self.columns = columns; self.cells = cells; self.describe = describe; self.project = project
     }
 
     /// The registry's manifest decoder for a stored kind.

@@ -172,7 +172,7 @@ public struct TableConvertor {
         case "Event":
             return wide ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
                         : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-        default: return ["NAME"] + (type.stored?.columns ?? []) + ["AGE"]
+        default: return type.stored?.columns ?? ["NAME", "AGE"]
         }
     }
 }

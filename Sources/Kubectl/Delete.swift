@@ -50,7 +50,9 @@ struct DeleteCommand: KubectlCommand {
         } else {
             switch TargetSet.resolve(args, selector: selector, all: all, ctx: ctx, allNamespaces: allNamespaces) {
             case let .failure(f): out.fail(f.message); return out
-            case let .success(set): items = set.items.map { ($0.type, $0.namespace, $0.name) }
+            case let .success(set):
+                items = set.items.map { ($0.type, $0.namespace, $0.name) }
+                for w in set.warnings { out.err(w) }
             }
             if items.isEmpty {
                 out.err(allNamespaces ? "No resources found" : "No resources found")

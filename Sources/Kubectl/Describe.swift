@@ -45,6 +45,7 @@ struct DescribeCommand: KubectlCommand {
         case let .failure(f): out.fail(f.message); return out
         case let .success(t): targets = t
         }
+        for w in targets.warnings { out.err(w) }
         let d = Describer(cluster: ctx.cluster)
         var blocks: [String] = []
         var errors: [String] = []
@@ -546,10 +547,13 @@ struct Describer {
         let taints = n.taints.sorted { ($0.effect, $0.key) < ($1.effect, $1.key) }.map { "\($0.key)\($0.value.map { "=\($0)" } ?? ""):\($0.effect)" }
         w.line(0, "Taints:\t\(taints.isEmpty ? "<none>" : taints.joined(separator: "\n\t"))")
         w.line(0, "Unschedulable:\t\(n.unschedulable)")
+        // The node's Lease, as kubectl describe reads it from kube-node-lease.
+        let lease = cluster.catalog(LeaseKind.description, namespace: "kube-node-lease", name: n.metadata.name).first?.value()
         w.line(0, "Lease:")
-        w.line(1, "HolderIdentity:\t\(n.metadata.name)")
+        w.line(1, "HolderIdentity:\t\(lease?["spec"]?["holderIdentity"]?.stringValue ?? "<unset>")")
         w.line(1, "AcquireTime:\t<unset>")
-        w.line(1, "RenewTime:\t\(Self.rfc1123(cluster.now - 7000))")
+        let renew = lease?["spec"]?["renewTime"]?.stringValue.flatMap(Timestamps.parse)
+        w.line(1, "RenewTime:\t\(renew.map { Self.rfc1123($0) } ?? "<unset>")")
         w.line(0, "Conditions:")
         w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage")
         w.line(1, "----\t------\t-----------------\t------------------\t------\t-------")

@@ -21,7 +21,6 @@ struct GetCommand: KubectlCommand {
     @Option(name: .customLong("sort-by")) var sortBy: String?
     @Option(name: .customLong("field-selector")) var fieldSelector: String?
 
-    static let endpointsWarning = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
 
     /// `--field-selector` terms (`execute` has rejected malformed ones already).
     var fieldTerms: [(path: JSONPath, value: String, equal: Bool)] {
@@ -145,7 +144,7 @@ struct GetCommand: KubectlCommand {
             }
         }
         do { _ = try Self.parseFieldSelector(fieldSelector) } catch { out.fail(error.message); return out }
-        if requests.contains(where: { $0.type.kind == "Endpoints" }) { out.err(Self.endpointsWarning) }
+        for w in Set(requests.compactMap(\.type.warning)).sorted() { out.err("Warning: " + w) }
         if watch || watchOnly {
             guard requests.count == 1 else {
                 out.fail("error: you may only specify a single resource type"); return out

@@ -63,6 +63,7 @@ struct MetadataEdit {
         case let .failure(f): out.fail(f.message); return out
         case let .success(t): targets = t
         }
+        for w in targets.warnings { out.err(w) }
         if targets.items.isEmpty && (selector != nil || all) {
             out.err("No resources found in \(ctx.namespace) namespace.")
             return out

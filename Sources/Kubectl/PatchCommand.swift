@@ -49,6 +49,7 @@ struct PatchCommand: KubectlCommand {
         case let .failure(f): out.fail(f.message); return out
         case let .success(t): targets = t
         }
+        for w in targets.warnings { out.err(w) }
         for item in targets.items {
             let printed = "\(item.type.prefix)/\(item.name)"
             guard let current = ObjectLookup.value(item.type, namespace: item.namespace, name: item.name, cluster: ctx.cluster) else {

@@ -6,6 +6,14 @@ import ClusterModel
 struct TargetSet {
     var items: [(type: ResourceType, namespace: String, name: String)] = []
     var errors: [String] = []
+    /// The kinds asked for (whether or not any object matched).
+    var types: [ResourceType] = []
+
+    /// What the API server warns about these kinds, once each, as kubectl prints it.
+    var warnings: [String] {
+        var seen = Set<String>()
+        return types.compactMap(\.warning).filter { seen.insert($0).inserted }.map { "Warning: " + $0 }
+    }
 
     /// `args` are the positional words that name resources (flags and label specs removed).
     static func resolve(_ args: [String], selector: String?, all: Bool, ctx: KubectlContext, allNamespaces: Bool = false) -> Result<TargetSet, KubectlFailure> {
@@ -28,6 +36,7 @@ struct TargetSet {
                     return .failure(KubectlFailure("error: the server doesn't have a resource type \"\(a.split(separator: "/").first ?? "")\""))
                 }
                 set.items.append((t, ns(t), parts[1]))
+                if !set.types.contains(t) { set.types.append(t) }
             }
             return .success(set)
         }
@@ -36,6 +45,7 @@ struct TargetSet {
             guard let t = ResourceType.resolve(name) else { return .failure(KubectlFailure("error: the server doesn't have a resource type \"\(name)\"")) }
             types.append(t)
         }
+        set.types = types
         let names = Array(args.dropFirst())
         if names.isEmpty {
             guard selector != nil || all else {

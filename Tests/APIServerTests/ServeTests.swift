@@ -21,7 +21,7 @@ struct APIHandlerTests {
         let services = core["resources"]?.arrayValue?.first { $0["name"]?.stringValue == "services" }
         #expect(services?["shortNames"] == .array([.string("svc")]))
         #expect(services?["categories"] == .array([.string("all")]))
-        #expect(call(s, "GET", "/apis").value["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["apps", "discovery.k8s.io"])
+        #expect(call(s, "GET", "/apis").value["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["apps", "coordination.k8s.io", "discovery.k8s.io"])
         let apps = call(s, "GET", "/apis/apps/v1").value["resources"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(apps == ["deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status"])
         #expect(call(s, "GET", "/version").value["gitVersion"] == .string("v1.33.1"))

@@ -28,8 +28,8 @@ public enum ConfigMapKind {
                 }
                 return errs
             },
-            columns: ["DATA"],
-            cells: { cm in [String(entries(cm, "data").count + entries(cm, "binaryData").count)] },
+            columns: ["NAME", "DATA", "AGE"],
+            cells: { cm, age in [cm.metadata.name, String(entries(cm, "data").count + entries(cm, "binaryData").count), age] },
             describe: { cm in
                 var lines = ["", "Data", "===="]
                 for (key, value) in entries(cm, "data") {
