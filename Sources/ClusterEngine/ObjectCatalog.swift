@@ -30,7 +30,7 @@ extension Cluster {
         case EndpointSlice.kind: return pick(endpointSlices, { o, _ in tables.sliceRow(o) }, ObjectEncoder.endpointSlice)
         case Deployment.kind: return pick(deployments, { tables.deploymentRow($0, wide: $1) }, ObjectEncoder.deployment)
         case ReplicaSet.kind: return pick(replicaSets, { tables.replicaSetRow($0, wide: $1) }, ObjectEncoder.replicaSet)
-        case Node.kind: return pick(nodes, { tables.nodeRow($0, wide: $1) }, ObjectEncoder.node)
+        case Node.kind: let now = self.now; return pick(nodes, { tables.nodeRow($0, wide: $1) }, { ObjectEncoder.node($0, now: now) })
         case Namespace.kind: return pick(namespaces, { o, _ in tables.namespaceRow(o) }, ObjectEncoder.namespace)
         case Event.kind: return pick(events, { tables.eventRow($0, wide: $1) }, ObjectEncoder.event)
         default:

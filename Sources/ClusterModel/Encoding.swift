@@ -248,7 +248,10 @@ public enum ObjectEncoder {
              ("spec", obj([("finalizers", .array([.string("kubernetes")]))])), ("status", obj([("phase", .string(n.phase))]))])
     }
 
-    public static func node(_ n: Node) -> Value {
+    public static func node(_ n: Node) -> Value { node(n, now: n.metadata.creationTimestamp ?? 0) }
+
+    /// `now`: the conditions' last heartbeat is the latest before it (NodeStatus).
+    public static func node(_ n: Node, now: Millis) -> Value {
         obj([
             ("apiVersion", .string("v1")), ("kind", .string("Node")), ("metadata", metadata(n.metadata, namespaced: false)),
             ("spec", obj([("podCIDR", .string(n.podCIDR)), ("podCIDRs", .array([.string(n.podCIDR)])),
@@ -257,8 +260,17 @@ public enum ObjectEncoder {
                           ("unschedulable", n.unschedulable ? .bool(true) : nil)])),
             ("status", obj([
                 ("addresses", .array([obj([("address", .string(n.internalIP)), ("type", .string("InternalIP"))]), obj([("address", .string(n.metadata.name)), ("type", .string("Hostname"))])])),
-                ("nodeInfo", obj([("architecture", .string("amd64")), ("containerRuntimeVersion", .string(n.containerRuntime)), ("kernelVersion", .string(n.kernelVersion)),
-                                  ("kubeletVersion", .string(n.kubeletVersion)), ("operatingSystem", .string("linux")), ("osImage", .string(n.osImage))])),
+                ("allocatable", .object(NodeStatus.capacity(n).map { ($0.0, .string($0.1)) })),
+                ("capacity", .object(NodeStatus.capacity(n).map { ($0.0, .string($0.1)) })),
+                ("conditions", .array(NodeStatus.conditions(n, now: now).map { c in
+                    obj([("lastHeartbeatTime", time(c.heartbeat)), ("lastTransitionTime", time(c.transition)), ("message", .string(c.message)),
+                         ("reason", .string(c.reason)), ("status", .string(c.status)), ("type", .string(c.type))])
+                })),
+                ("daemonEndpoints", obj([("kubeletEndpoint", obj([("Port", .int(10250))]))])),
+                ("nodeInfo", obj([("architecture", .string("amd64")), ("bootID", .string(NodeStatus.bootID(n))), ("containerRuntimeVersion", .string(n.containerRuntime)),
+                                  ("kernelVersion", .string(n.kernelVersion)), ("kubeProxyVersion", .string("")), ("kubeletVersion", .string(n.kubeletVersion)),
+                                  ("machineID", .string(NodeStatus.machineID(n))), ("operatingSystem", .string("linux")), ("osImage", .string(n.osImage)),
+                                  ("systemUUID", .string(NodeStatus.systemUUID(n)))])),
             ])),
         ])
     }

@@ -557,26 +557,22 @@ struct Describer {
         w.line(0, "Conditions:")
         w.line(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage")
         w.line(1, "----\t------\t-----------------\t------------------\t------\t-------")
-        let beat = Self.rfc1123(cluster.now - 30_000), since = Self.rfc1123(created)
-        for (type, status, reason, message) in [
-            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-            ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-            ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-            ("Ready", n.ready ? "True" : "False", n.ready ? "KubeletReady" : "KubeletNotReady", n.ready ? "kubelet is posting ready status" : "container runtime network not ready"),
-        ] {
-            w.line(1, "\(type) \t\(status) \t\(beat) \t\(since) \t\(reason) \t\(message)")
+        for c in NodeStatus.conditions(n, now: cluster.now) {
+            w.line(1, "\(c.type) \t\(c.status) \t\(Self.rfc1123(c.heartbeat)) \t\(Self.rfc1123(c.transition)) \t\(c.reason) \t\(c.message)")
         }
         w.line(0, "Addresses:")
         w.line(1, "InternalIP:\t\(n.internalIP)")
         w.line(1, "Hostname:\t\(n.metadata.name)")
         for title in ["Capacity", "Allocatable"] {
             w.line(0, "\(title):")
-            for (k, v) in [("cpu", "8"), ("ephemeral-storage", "102626232Ki"), ("hugepages-1Gi", "0"), ("hugepages-2Mi", "0"), ("memory", "16314508Ki"), ("pods", String(n.podCapacity))] {
+            for (k, v) in NodeStatus.capacity(n) {
                 w.line(1, "\(k):\t\(v)")
             }
         }
         w.line(0, "System Info:")
-        w.line(1, "Machine ID:\t\(String(hash(n.metadata.name + "m"), radix: 16).leftPadded(16))\(String(hash(n.metadata.name + "n"), radix: 16).leftPadded(16))")
+        w.line(1, "Machine ID:\t\(NodeStatus.machineID(n))")
+        w.line(1, "System UUID:\t\(NodeStatus.systemUUID(n))")
+        w.line(1, "Boot ID:\t\(NodeStatus.bootID(n))")
         w.line(1, "Kernel Version:\t\(n.kernelVersion)")
         w.line(1, "OS Image:\t\(n.osImage)")
         w.line(1, "Operating System:\tlinux")

@@ -104,7 +104,9 @@ struct ServeTests {
         // Read-only commands first: with the clock stopped, serve and the shell are the same cluster.
         let reads = ["get pods -o wide", "get svc -o wide", "get deploy -o wide", "get rs", "get endpoints", "get endpointslices",
                      "get nodes -o wide", "get ns", "get all", "get cm -A", "describe svc my-app", "api-resources", "api-versions",
-                     "get svc my-app -o yaml", "get pods -l app.kubernetes.io/name=my-app --show-labels", "get svc nope"]
+                     "get svc my-app -o yaml", "get pods -l app.kubernetes.io/name=my-app --show-labels", "get svc nope",
+                     "describe ns default", "describe endpoints my-app", "describe cm kube-root-ca.crt", "get leases -A",
+                     "get pod my-pod -o yaml", "get node svclab-worker -o json", "get events -A"]
         for command in reads {
             let shell = Subprocess.run(Self.binary, ["shell", "--no-echo"], stdin: "kubectl \(command)\n", timeout: 60)
             let (real, status) = kubectl(command)
