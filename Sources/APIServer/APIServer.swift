@@ -6,6 +6,9 @@ import Logging
 import HTTPTypes
 import Kubectl
 import NIOCore
+import NIOSSL
+import HummingbirdTLS
+import HummingbirdCore
 
 /// `svclab serve`: Hummingbird 2 over `ClusterHost`. Every request becomes an `APIRequest`,
 /// is answered by `APIHandler` inside the host actor (so the engine sees one request at a
@@ -16,7 +19,13 @@ public enum APIServer {
         public var address: String
         public var port: Int
         public var speed: Double
-        public init(address: String, port: Int, speed: Double) { self.address = address; self.port = port; self.speed = speed }
+        /// Serve HTTPS with these (nil: plain HTTP).
+        public var tls: ServingCertificates?
+        /// Require `Authorization: Bearer TOKEN` (nil: no authentication).
+        public var token: String?
+        public init(address: String, port: Int, speed: Double, tls: ServingCertificates? = nil, token: String? = nil) {
+            self.address = address; self.port = port; self.speed = speed; self.tls = tls; self.token = token
+        }
     }
 
     /// Serves until SIGINT or SIGTERM. `onListening` gets the port (useful with port 0).
@@ -24,7 +33,14 @@ public enum APIServer {
                            onListening: @escaping @Sendable (Int) -> Void) async throws {
         let host = ClusterHost(session: session, speed: options.speed)
         let address = "\(options.address):\(options.port)"
+        let token = options.token
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            // As the API server answers a request without valid credentials (health checks too:
+            // kind's API server does not allow anonymous requests either).
+            if let token, request.headers[.authorization] != "Bearer \(token)" {
+                let status = APIHandler.status(401, "Unauthorized", "Unauthorized")
+                return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: status.body)))
+            }
             let body = try await request.body.collect(upTo: 64 << 20)
             var query: [String: String] = [:]
             for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
@@ -40,7 +56,13 @@ public enum APIServer {
             return Response(status: .init(code: answer.status), headers: headers,
                             body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
-        let app = Application(responder: responder,
+        var server: HTTPServerBuilder = .http1()
+        if let tls = options.tls {
+            let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
+            server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        }
+        let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(options.address, port: options.port), serverName: nil),
                               onServerRunning: { channel in onListening(channel.localAddress?.port ?? options.port) },
                               logger: quietLogger())
@@ -74,13 +96,16 @@ public enum APIServer {
         return logger
     }
 
-    /// The kubeconfig `serve` writes: cluster, context and user `kind-svclab`, as kind names them.
-    public static func kubeconfig(server: String) -> String {
-        """
+    /// The kubeconfig `serve` writes: cluster, context and user `kind-svclab`, as kind names them;
+    /// with TLS the CA as `certificate-authority-data`, with a token the user's `token`.
+    public static func kubeconfig(server: String, caPEM: String? = nil, token: String? = nil) -> String {
+        let ca = caPEM.map { "\n    certificate-authority-data: " + Data($0.utf8).base64EncodedString() } ?? ""
+        let user = token.map { "\n    token: \($0)" } ?? " {}"
+        return """
         apiVersion: v1
         kind: Config
         clusters:
-        - cluster:
+        - cluster:\(ca)
             server: \(server)
           name: kind-svclab
         contexts:
@@ -92,7 +117,7 @@ public enum APIServer {
         preferences: {}
         users:
         - name: kind-svclab
-          user: {}
+          user:\(user)
 
         """
     }
@@ -101,6 +126,6 @@ public enum APIServer {
     /// cluster's config).
     public static func mayWriteKubeconfig(at path: String) -> Bool {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return !FileManager.default.fileExists(atPath: path) }
-        return text.contains("name: kind-svclab") && !text.contains("certificate-authority") && text.components(separatedBy: "- cluster:").count == 2
+        return text.contains("name: kind-svclab") && text.components(separatedBy: "- cluster:").count == 2 && !text.contains("client-certificate")
     }
 }

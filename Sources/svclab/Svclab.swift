@@ -438,6 +438,10 @@ struct Serve: AsyncParsableCommand {
     var kubeconfig = "svclab.kubeconfig"
     @Option(help: "Simulated seconds per wall second (0 stops the clock).")
     var speed: Double = 1
+    @Flag(help: "Serve HTTPS with a fresh self-signed CA (written into the kubeconfig).")
+    var tls = false
+    @Option(help: ArgumentHelp("Require this bearer token (written into the kubeconfig); other requests get 401 Unauthorized.", valueName: "TOKEN"))
+    var token: String?
     @Flag(name: .customLong("fixed-clock"), help: "Start the clock at svclab's fixed origin (2025-06-01 12:00 UTC), as `svclab shell` does, instead of now: with --speed 0 both print the same.")
     var fixedClock = false
 
@@ -450,19 +454,22 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if !["127.0.0.1", "::1", "localhost"].contains(address) {
+        if !["127.0.0.1", "::1", "localhost"].contains(address) && token == nil {
             FileHandle.standardError.write("warning: serving on \(address) without authentication: anyone who can reach it can change the cluster\n".data(using: .utf8)!)
         }
+        let certificates = tls ? try ServingCertificates.make(addresses: ["127.0.0.1", "::1", address]) : nil
+        let token = token
         // The cluster's clock reads the wall time (unless --fixed-clock): describe's event ages
         // and `kubectl wait --timeout` are computed by the client from its own clock.
         let session = cluster.makeSession(now: fixedClock ? nil : Millis(Date().timeIntervalSince1970 * 1000))
         let path = kubeconfig, address = address
         let started = Date().timeIntervalSince1970
-        try await APIServer.run(session: session, options: .init(address: address, port: port, speed: speed),
+        try await APIServer.run(session: session, options: .init(address: address, port: port, speed: speed, tls: certificates, token: token),
                                 wallClock: { Date().timeIntervalSince1970 - started }) { port in
             let host = address.contains(":") ? "[\(address)]" : address
-            let server = "http://\(host):\(port)"
-            try? APIServer.kubeconfig(server: server).write(toFile: path, atomically: true, encoding: .utf8)
+            let server = "\(certificates == nil ? "http" : "https")://\(host):\(port)"
+            try? APIServer.kubeconfig(server: server, caPEM: certificates?.caPEM, token: token).write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)   // it may hold a token: readable by its owner only, as kind writes it
             let full = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path
             // Written at once and unbuffered: a script reading our stdout sees it while we serve.
             FileHandle.standardOutput.write("svclab serves the simulated cluster at \(server)\nexport KUBECONFIG=\(full)\n(Ctrl-C stops it)\n".data(using: .utf8)!)

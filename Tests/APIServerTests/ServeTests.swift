@@ -163,4 +163,41 @@ struct ServeTests {
         #expect(r.stdout == "['my-app-d9dfc86bc-b57ng', 'my-app-d9dfc86bc-blztw', 'my-app-d9dfc86bc-z4nd8', 'my-pod']\n10.96.0.100\nfrom-python\n3\n404 Not Found\n1\n",
                 "stdout:\n\(r.stdout)\nstderr:\n\(r.stderr)")
     }
+
+    /// `--tls --token`: HTTPS with a fresh CA in the kubeconfig, and a bearer token without
+    /// which the API answers 401 as a real server does (what the real-cluster mode is tested against).
+    @Test(.enabled(if: ServeTests.kubectl != nil))
+    func tlsAndATokenAsKubectlMeetsThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-serve-tls-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kubeconfig = dir.appendingPathComponent("svclab.kubeconfig").path
+        let server = try #require(Subprocess.start(Self.binary, ["serve", "--port", "0", "--speed", "0", "--tls", "--token", "s3cret", "--kubeconfig", kubeconfig]))
+        defer { server.stop() }
+        #expect(server.waitForOutput("export KUBECONFIG="), "\(server.stderr)")
+        #expect(server.stdout.hasPrefix("svclab serves the simulated cluster at https://127.0.0.1:"))
+        let config = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+        #expect(config.contains("certificate-authority-data: ") && config.contains("token: s3cret"))
+        let mode = (try FileManager.default.attributesOfItem(atPath: kubeconfig)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = dir.path
+        func kubectl(_ args: [String], config: String) -> (String, Int32) {
+            var e = env; e["KUBECONFIG"] = config
+            let r = Subprocess.run(Self.kubectl!, args + ["--cache-dir", dir.appendingPathComponent("cache").path], environment: e, timeout: 60)
+            return (r.stderr + r.stdout, r.status)
+        }
+        let (ok, status) = kubectl(["get", "svc", "my-app", "--no-headers"], config: kubeconfig)
+        #expect(status == 0 && ok.hasPrefix("my-app   ClusterIP   10.96.0.100"), "\(ok)")
+        // The same server without the token: Unauthorized, as kubectl words it.
+        let anonymous = dir.appendingPathComponent("anonymous.kubeconfig").path
+        try config.replacingOccurrences(of: "token: s3cret", with: "token: wrong").write(toFile: anonymous, atomically: true, encoding: .utf8)
+        let (denied, deniedStatus) = kubectl(["get", "svc", "my-app"], config: anonymous)
+        #expect(deniedStatus == 1 && denied.hasSuffix("error: You must be logged in to the server (Unauthorized)\n"), "\(denied)")
+        // And without the CA, the certificate is not trusted.
+        let untrusted = dir.appendingPathComponent("untrusted.kubeconfig").path
+        try config.split(separator: "\n").filter { !$0.contains("certificate-authority-data") }.joined(separator: "\n").write(toFile: untrusted, atomically: true, encoding: .utf8)
+        let (refused, refusedStatus) = kubectl(["get", "svc", "my-app"], config: untrusted)
+        #expect(refusedStatus == 1 && refused.contains("certificate signed by unknown authority"), "\(refused)")
+    }
 }
