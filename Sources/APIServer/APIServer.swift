@@ -32,6 +32,21 @@ public enum APIServer {
     public static func run(session: sending Session, options: Options, wallClock: @escaping @Sendable () -> Double,
                            onListening: @escaping @Sendable (Int) -> Void) async throws {
         let host = ClusterHost(session: session, speed: options.speed)
+        let clock = Task {
+            while !Task.isCancelled {
+                await host.tick(wallSeconds: wallClock())
+                try? await Task.sleep(nanoseconds: 100_000_000)
+            }
+        }
+        defer { clock.cancel() }
+        try await serve(engine: host, options: options, onListening: onListening)
+    }
+
+    /// The HTTP side alone: every request becomes one job on `engine` (the host actor, or the
+    /// lab's loop with `svclab --serve`), which owns the clock.
+    /// `handleSignals`: stop on SIGINT/SIGTERM (the lab handles its own signals and cancels).
+    public static func serve(engine: some EngineAccess, options: Options, handleSignals: Bool = true,
+                             onListening: @escaping @Sendable (Int) -> Void) async throws {
         let address = "\(options.address):\(options.port)"
         let token = options.token
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
@@ -48,9 +63,9 @@ public enum APIServer {
                                accept: request.headers[.accept] ?? "application/json",
                                contentType: request.headers[.contentType] ?? "", body: String(buffer: body))
             if r.method == "GET", ["true", "1"].contains(r.query["watch"] ?? ""), case let .resource(path) = ResourcePath.parse(r.path), path.subresource == nil {
-                return await watchResponse(r, path, host: host)
+                return await watchResponse(r, path, engine: engine)
             }
-            let answer = await host.with { APIHandler.handle(r, session: $0, serverAddress: address) }
+            let answer = await engine.run { APIHandler.handle(r, session: $0, serverAddress: address) }
             var headers: HTTPFields = [.contentType: answer.contentType]
             if let warning = answer.warning, let name = HTTPField.Name("Warning") { headers[name] = "299 - \"\(warning)\"" }
             return Response(status: .init(code: answer.status), headers: headers,
@@ -66,21 +81,18 @@ public enum APIServer {
                               configuration: .init(address: .hostname(options.address, port: options.port), serverName: nil),
                               onServerRunning: { channel in onListening(channel.localAddress?.port ?? options.port) },
                               logger: quietLogger())
-        let clock = Task {
-            while !Task.isCancelled {
-                await host.tick(wallSeconds: wallClock())
-                try? await Task.sleep(nanoseconds: 100_000_000)
-            }
-        }
-        defer { clock.cancel() }
-        try await app.runService()
+        if handleSignals { try await app.runService() } else { try await app.run() }
     }
 
     /// A chunked stream of watch events until the client goes away (or the server stops).
-    static func watchResponse(_ r: APIRequest, _ path: ResourcePath, host: ClusterHost) async -> Response {
+    static func watchResponse(_ r: APIRequest, _ path: ResourcePath, engine: some EngineAccess) async -> Response {
         let (events, continuation) = AsyncStream<String>.makeStream()
-        let id = await host.startWatch(r, path) { continuation.yield($0) }
-        continuation.onTermination = { _ in Task { await host.stopWatch(id) } }
+        let id = await engine.run { session in
+            let w = WatchStream(request: r, path: path, send: { continuation.yield($0) })
+            w.start(cluster: session.cluster)
+            return w.watcherID
+        }
+        continuation.onTermination = { _ in Task { await engine.run { $0.cluster.unwatch(id) } } }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
             defer { continuation.finish() }
             for await line in events {

@@ -67,37 +67,25 @@ final class WatchStream {
         if rv.isEmpty || rv == "0" {
             for e in current { send(event("ADDED", e, cluster: cluster)) }
         }
-        watcherID = cluster.watch { [weak self] change in
-            guard let self, change.kind == t.kind else { return }
+        // The closure holds the stream; `unwatch` lets both go.
+        watcherID = cluster.watch { [self] change in
+            guard change.kind == t.kind else { return }
             if change.type == .deleted {
-                guard let last = self.lastSent.removeValue(forKey: change.key) else { return }
-                self.send(self.event("DELETED", last, cluster: cluster))
+                guard let last = lastSent.removeValue(forKey: change.key) else { return }
+                send(event("DELETED", last, cluster: cluster))
                 return
             }
             guard let now = cluster.catalog(t, namespace: change.key.namespace, name: change.key.name).first else { return }
-            let wasSent = self.lastSent[change.key] != nil
-            if !self.matches(now) {
+            let wasSent = lastSent[change.key] != nil
+            if !matches(now) {
                 // Leaving a label selector reads as a deletion to the watcher.
-                if wasSent { self.lastSent[change.key] = nil; self.send(self.event("DELETED", now, cluster: cluster)) }
+                if wasSent { lastSent[change.key] = nil; send(event("DELETED", now, cluster: cluster)) }
                 return
             }
-            self.lastSent[change.key] = now
-            self.send(self.event(wasSent ? "MODIFIED" : "ADDED", now, cluster: cluster))
+            lastSent[change.key] = now
+            send(event(wasSent ? "MODIFIED" : "ADDED", now, cluster: cluster))
         }
     }
 }
 
-extension ClusterHost {
-    /// Starts a watch; events go to `send` (from inside the host, as the engine changes).
-    func startWatch(_ r: APIRequest, _ path: ResourcePath, send: @escaping @Sendable (String) -> Void) -> Int {
-        let w = WatchStream(request: r, path: path, send: send)
-        w.start(cluster: session.cluster)
-        watches[w.watcherID] = w
-        return w.watcherID
-    }
 
-    func stopWatch(_ id: Int) {
-        guard watches.removeValue(forKey: id) != nil else { return }
-        session.cluster.unwatch(id)
-    }
-}

@@ -34,6 +34,14 @@ public final class LabApp {
     /// The cluster options a recording needs to replay (`R`).
     public var recordOptions = SessionRecorder.Options(seed: 1, nodes: 3, empty: false)
     public var recordPath = "svclab-recording.yaml"
+    /// Work for the loop to run between frames on the thread that owns the session (the API's
+    /// requests with `svclab --serve`); returns whether anything ran. The keyboard is then
+    /// polled every 20 ms instead of 100 so requests are answered quickly.
+    public var externalWork: (() -> Bool)?
+    /// Where the API listens (`svclab --serve`), for the header.
+    public var serving: String? { get { state.serving } set { state.serving = newValue } }
+    /// A message for the footer until the next key.
+    public var flash: String? { get { state.flash } set { state.flash = newValue } }
     /// Injectable for tests: whether a recording's file name is taken.
     public var fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
 
@@ -96,8 +104,10 @@ public final class LabApp {
             let size = terminal.size
             let frame = LabRender.render(state, view, width: size.width, height: size.height)
             if frame != lastFrame { terminal.draw(frame); lastFrame = frame }
-            let input = typedDuringAction.isEmpty ? terminal.nextInput(timeoutMillis: 100) : typedDuringAction.removeFirst()
+            let input = typedDuringAction.isEmpty ? terminal.nextInput(timeoutMillis: externalWork == nil ? 100 : 20) : typedDuringAction.removeFirst()
             advanceClock()
+            // What another client did shows in the panes at once (pulses and all).
+            if let work = externalWork, work() { refresh() }
             switch input {
             case let .key(key)?:
                 handle(.key(key))

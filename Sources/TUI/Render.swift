@@ -61,6 +61,7 @@ public enum LabRender {
         g.fill(0, 0, g.width, 1, .header)
         let text = " svclab · cluster \(v.clusterName) · ns \(v.namespace) · \(clock(v.now)) · \(s.speed.label) · seed \(s.seed)" + (s.recording == nil ? "" : " · ● REC")
             + (s.requestVia == .name ? "" : " · via \(s.requestVia == .clusterIP ? "IP" : "NodePort")")
+            + (s.serving.map { " · API \($0)" } ?? "")
         let end = g.putFitted(0, 0, text, .header, width: g.width)
         let hint = "? help  q quit "
         if end + hint.count + 1 <= g.width { g.put(g.width - hint.count, 0, hint, .header) }

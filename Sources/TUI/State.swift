@@ -71,6 +71,8 @@ public struct LabState: Equatable, Sendable {
     public var prompt: Prompt?
     public var filter = ""
     public var panel: Panel?
+    /// `svclab --serve`: the API's address, shown in the header.
+    public var serving: String?
     public var trace: [String] = []
     public var traceTitle = "Events"
     public var flash: String?

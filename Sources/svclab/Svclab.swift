@@ -143,6 +143,21 @@ struct Lab: ParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
+    @Flag(help: "Also serve the cluster as a Kubernetes API (as `svclab serve` does): what the real kubectl does elsewhere shows here live.")
+    var serve = false
+    @Option(help: "With --serve: the port (0 picks a free one).")
+    var port = 6443
+    @Option(help: ArgumentHelp("With --serve: where to write the kubeconfig.", valueName: "FILE"))
+    var kubeconfig = "svclab.kubeconfig"
+
+    func validate() throws {
+        if serve {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            guard APIServer.mayWriteKubeconfig(at: kubeconfig) else {
+                throw ValidationError("\(kubeconfig) holds another cluster's kubeconfig; choose another file with --kubeconfig")
+            }
+        }
+    }
 
     func run() throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
@@ -151,17 +166,46 @@ struct Lab: ParsableCommand {
             try shell.run()
             return
         }
-        let session = cluster.makeSession()
+        // With --serve the clock reads the wall time (the client computes some ages itself).
+        let session = cluster.makeSession(now: serve ? Millis(Date().timeIntervalSince1970 * 1000) : nil)
         let unicode = NcursesTerminal.localeIsUTF8()
         // The one place that reads the wall clock: it drives the simulated one.
         let app = LabApp(session: session, seed: cluster.seed, unicode: unicode, wallClock: { Date().timeIntervalSince1970 })
         app.recordOptions = SessionRecorder.Options(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty,
                                                     loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool)
+        var server: Task<Void, Never>?
+        if serve {
+            // One serial executor: the lab's loop runs the API's requests between frames.
+            let inbox = EngineInbox()
+            app.externalWork = { inbox.drain(session) > 0 }
+            let path = kubeconfig, port = port
+            let listening = ListeningPort()
+            server = Task.detached {
+                do {
+                    try await APIServer.serve(engine: inbox, options: .init(address: "127.0.0.1", port: port, speed: 1), handleSignals: false) { port in
+                        try? APIServer.kubeconfig(server: "http://127.0.0.1:\(port)").write(toFile: path, atomically: true, encoding: .utf8)
+                        listening.set(port)
+                    }
+                } catch {
+                    listening.fail("\(error)")
+                }
+            }
+            // Say where it listens (or why it cannot) before the screen takes over.
+            switch listening.wait(seconds: 10) {
+            case let .port(p)?:
+                app.serving = ":\(p)"
+                let full = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path
+                app.flash = "API at http://127.0.0.1:\(p) — in another terminal: export KUBECONFIG=\(full)"
+            case let .failed(message)?: server?.cancel(); throw ValidationError("cannot serve on port \(port): \(message)")
+            case nil: server?.cancel(); throw ValidationError("the API server did not start within 10 s")
+            }
+        }
         guard let terminal = NcursesTerminal() else {
             throw ValidationError("cannot open the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
         }
         app.run(on: terminal)
         terminal.restore()
+        server?.cancel()
     }
 }
 
@@ -474,5 +518,20 @@ struct Serve: AsyncParsableCommand {
             // Written at once and unbuffered: a script reading our stdout sees it while we serve.
             FileHandle.standardOutput.write("svclab serves the simulated cluster at \(server)\nexport KUBECONFIG=\(full)\n(Ctrl-C stops it)\n".data(using: .utf8)!)
         }
+    }
+}
+
+/// The port a background server reports it listens on (or why it could not start).
+final class ListeningPort: @unchecked Sendable {
+    enum Outcome { case port(Int), failed(String) }
+    private let condition = NSCondition()
+    private var outcome: Outcome?
+    func set(_ port: Int) { condition.lock(); outcome = .port(port); condition.signal(); condition.unlock() }
+    func fail(_ message: String) { condition.lock(); if outcome == nil { outcome = .failed(message) }; condition.signal(); condition.unlock() }
+    func wait(seconds: Double) -> Outcome? {
+        condition.lock(); defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(seconds)
+        while outcome == nil && condition.wait(until: deadline) {}
+        return outcome
     }
 }

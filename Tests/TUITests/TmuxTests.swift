@@ -16,11 +16,11 @@ struct TmuxTests {
     static var hasTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
     /// A private tmux server running `svclab` at 80×24; `body` drives it.
-    func withLab(seed: Int, lang: String = "C.UTF-8", _ body: (_ tmux: (String...) -> String, _ screen: () -> String, _ waitFor: (String) -> Bool) throws -> Void) throws {
+    func withLab(seed: Int, lang: String = "C.UTF-8", arguments: String = "", _ body: (_ tmux: (String...) -> String, _ screen: () -> String, _ waitFor: (String) -> Bool) throws -> Void) throws {
         let name = "svclab-tui-\(getpid())-\(seed)"
         func tmux(_ args: String...) -> String { Subprocess.run("/usr/bin/tmux", ["-L", name] + args, timeout: 10).stdout }
         _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
-                 "env LANG=\(lang) TERM=xterm-256color \(Self.binary) --seed \(seed); echo EXITED=$?; sleep 90")
+                 "env LANG=\(lang) TERM=xterm-256color \(Self.binary) --seed \(seed)\(arguments.isEmpty ? "" : " " + arguments); echo EXITED=$?; sleep 90")
         defer { _ = tmux("kill-server") }
         func screen() -> String { tmux("capture-pane", "-p", "-t", name) }
         // Up to 30 s: on a busy 2-core machine (a build beside the tests) a frame of a lab with
@@ -95,6 +95,30 @@ struct TmuxTests {
             #expect(waitFor("running: sleep 168h"), "screen:\n\(screen())")
             _ = tmux("send-keys", "-t", "0", "q")
             #expect(waitFor("EXITED=0"), "q quits during an action:\n\(screen())")
+        }
+    }
+
+    /// `svclab --serve`: the lab on screen and the API at once — what the real kubectl does in
+    /// another terminal shows in the panes, and q ends both.
+    @Test(.enabled(if: TmuxTests.hasTmux && Subprocess.which("kubectl") != nil))
+    func theLabShowsWhatTheRealKubectlDoes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-lab-serve-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kubeconfig = dir.appendingPathComponent("lab.kubeconfig").path
+        try withLab(seed: 4545, arguments: "--serve --port 0 --kubeconfig \(kubeconfig)") { tmux, screen, waitFor in
+            #expect(waitFor("Endpoints of my-app"), "screen:\n\(screen())")
+            #expect(screen().contains("· API :"), "the header says the API is on:\n\(screen())")
+            #expect(screen().contains("export KUBECONFIG=\(kubeconfig)") || screen().contains("export KUBECONFIG="), "\(screen())")
+            var env = ProcessInfo.processInfo.environment
+            env["KUBECONFIG"] = kubeconfig
+            env["HOME"] = dir.path
+            let r = Subprocess.run(Subprocess.which("kubectl")!, ["scale", "deployment", "my-app", "--replicas=5", "--cache-dir", dir.appendingPathComponent("cache").path],
+                                   environment: env, timeout: 60)
+            #expect(r.stdout == "deployment.apps/my-app scaled\n", "\(r.stderr)")
+            #expect(waitFor("Pods (6)"), "the new pods appear in the lab:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "q")
+            #expect(waitFor("EXITED=0"), "q ends the lab and the API:\n\(screen())")
         }
     }
 
