@@ -9,6 +9,7 @@ import NIOCore
 import NIOSSL
 import HummingbirdTLS
 import HummingbirdCore
+import HummingbirdWebSocket
 
 /// `svclab serve`: Hummingbird 2 over `ClusterHost`. Every request becomes an `APIRequest`,
 /// is answered by `APIHandler` inside the host actor (so the engine sees one request at a
@@ -71,11 +72,13 @@ public enum APIServer {
             return Response(status: .init(code: answer.status), headers: headers,
                             body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
-        var server: HTTPServerBuilder = .http1()
+        // HTTP/1.1, upgrading kubectl exec's WebSocket requests (ExecStream).
+        var server: HTTPServerBuilder = .http1WebSocketUpgrade(shouldUpgrade: ExecStream.shouldUpgrade(engine: engine, token: token))
         if let tls = options.tls {
             let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
-            server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            server = try .tls(.http1WebSocketUpgrade(shouldUpgrade: ExecStream.shouldUpgrade(engine: engine, token: token)),
+                              tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         }
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(options.address, port: options.port), serverName: nil),

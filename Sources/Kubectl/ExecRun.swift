@@ -327,3 +327,37 @@ struct PortForwardCommand: KubectlCommand {
         return out
     }
 }
+
+/// A process in a pod's container, for callers outside the shell (the HTTP API's exec): the
+/// same checks and the same simulated tools as `kubectl exec`.
+public enum ContainerProcess {
+    public enum Outcome: Sendable {
+        /// The process ran: its output in order, and its exit code.
+        case ran(chunks: [(CommandOutput.Stream, String)], exitCode: Int32)
+        /// It could not start (no such pod or container, a pod that is not running): the
+        /// API server's message.
+        case refused(status: Int, reason: String, message: String)
+    }
+
+    public static func run(session: Session, namespace: String, pod name: String, container: String?, command: [String], tty: Bool) -> Outcome {
+        guard let pod = session.cluster.pods.get(namespace, name) else {
+            return .refused(status: 404, reason: "NotFound", message: "pods \(goQuote(name)) not found")
+        }
+        let c: Container
+        if let container {
+            guard let found = pod.spec.containers.first(where: { $0.name == container }) else {
+                return .refused(status: 400, reason: "BadRequest", message: "container \(container) is not valid for pod \(name)")
+            }
+            c = found
+        } else {
+            guard let first = pod.spec.containers.first else { return .refused(status: 400, reason: "BadRequest", message: "pod \(name) has no containers") }
+            c = first
+        }
+        if let problem = PodPicker.execProblem(pod, container: c) {
+            let message = problem.hasPrefix("error: ") ? String(problem.dropFirst(7)) : problem
+            return .refused(status: 400, reason: "BadRequest", message: message)
+        }
+        let result = ContainerShell(cluster: session.cluster, pod: pod, container: c, tty: tty).run(command)
+        return .ran(chunks: result.chunks, exitCode: result.exitCode)
+    }
+}

@@ -97,7 +97,8 @@ struct ServeTests {
         env["KUBECONFIG"] = kubeconfig
         env["HOME"] = dir.path   // kubectl's discovery cache goes here, not into the user's
         func kubectl(_ args: String, stdin: String? = nil) -> (String, Int32) {
-            let r = Subprocess.run(Self.kubectl!, args.split(separator: " ").map(String.init) + ["--cache-dir", dir.appendingPathComponent("cache").path],
+            // Global flags first: everything after `--` belongs to the container's command.
+            let r = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path] + args.split(separator: " ").map(String.init),
                                    stdin: stdin, environment: env, timeout: 60)
             return (r.stderr + r.stdout, r.status)
         }
@@ -106,11 +107,15 @@ struct ServeTests {
                      "get nodes -o wide", "get ns", "get all", "get cm -A", "describe svc my-app", "api-resources", "api-versions",
                      "get svc my-app -o yaml", "get pods -l app.kubernetes.io/name=my-app --show-labels", "get svc nope",
                      "describe ns default", "describe endpoints my-app", "describe cm kube-root-ca.crt", "get leases -A",
-                     "get pod my-pod -o yaml", "get node svclab-worker -o json", "get events -A"]
+                     "get pod my-pod -o yaml", "get node svclab-worker -o json", "get events -A",
+                     // exec over WebSocket (v5.channel.k8s.io): the simulated tools, their exit codes.
+                     "exec my-pod -- nslookup my-app", "exec deploy/my-app -- curl -s http://my-app", "exec my-pod -- curl -s http://nope",
+                     "exec nope -- ls"]
         for command in reads {
             let shell = Subprocess.run(Self.binary, ["shell", "--no-echo"], stdin: "kubectl \(command)\n", timeout: 60)
             let (real, status) = kubectl(command)
-            #expect(real == shell.stderr + shell.stdout && status == shell.status,
+            // (The shell's own status is 1 for any failed line; kubectl exec passes the command's on.)
+            #expect(real == shell.stderr + shell.stdout && (status == 0) == (shell.status == 0),
                     "kubectl \(command)\n--- real kubectl (exit \(status)):\n\(real)\n--- svclab shell (exit \(shell.status)):\n\(shell.stderr + shell.stdout)")
         }
         // Writes go through the API into the engine.
