@@ -32,6 +32,8 @@ public struct APIRequest: Sendable {
 /// every kind in the registry (Tables when the client asks for them, as kubectl get does),
 /// with the API server's Status errors. Runs inside `ClusterHost` (one request at a time).
 enum APIHandler {
+    static let maxBodyBytes = 3 * 1024 * 1024
+
     static func handle(_ r: APIRequest, session: Session, serverAddress: String) -> APIResponse {
         let cluster = session.cluster
         switch (r.method, r.path) {
@@ -71,6 +73,20 @@ enum APIHandler {
         switch (r.method, path.name) {
         case ("GET", nil):
             return list(r, t, namespace: namespace, cluster: cluster)
+        case ("DELETE", nil):
+            // deletecollection: every object the selectors match (client libraries use it;
+            // kubectl deletes one by one).
+            guard t.verbs.contains("deletecollection") else {
+                return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+            }
+            let listed = list(APIRequest(method: "GET", path: r.path, query: r.query), t, namespace: namespace, cluster: cluster)
+            guard listed.status == 200, let items = (try? ValueLoader.documents(from: listed.body).first)?["items"]?.arrayValue else { return listed }
+            for item in items {
+                guard let name = item["metadata"]?["name"]?.stringValue else { continue }
+                let ns = item["metadata"]?["namespace"]?.stringValue ?? ""
+                try? cluster.delete(kind: t.kind, namespace: ns, name: name, gracePeriodSeconds: r.query["gracePeriodSeconds"].flatMap { Int64($0) })
+            }
+            return listed
         case let ("GET", name?):
             guard let e = cluster.catalog(t, namespace: namespace ?? "", name: name).first else { return notFound(t, name) }
             if wantsTable(r) { return .json(table(t, [e], cluster: cluster)) }
@@ -120,10 +136,27 @@ enum APIHandler {
                 }
             }
         }
-        if wantsTable(r) { return .json(table(t, entries, cluster: cluster)) }
+        // limit/continue: the token is the offset into this (namespace, name)-ordered list.
+        var listMeta: [(String, Value)] = [("resourceVersion", .string(String(cluster.resourceVersion)))]
+        let offset = r.query["continue"].flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) }.flatMap { Int($0) } ?? 0
+        if r.query["continue"] != nil && (offset < 0 || offset > entries.count) {
+            return status(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.")
+        }
+        entries = Array(entries.dropFirst(offset))
+        if let limit = r.query["limit"].flatMap({ Int($0) }), limit > 0, entries.count > limit {
+            let remaining = entries.count - limit
+            entries = Array(entries.prefix(limit))
+            listMeta.append(("continue", .string(Data(String(offset + limit).utf8).base64EncodedString())))
+            listMeta.append(("remainingItemCount", .int(Int64(remaining))))
+        }
+        if wantsTable(r) {
+            var table = table(t, entries, cluster: cluster)
+            if case var .object(pairs) = table, let i = pairs.firstIndex(where: { $0.0 == "metadata" }) { pairs[i].1 = .object(listMeta); table = .object(pairs) }
+            return .json(table)
+        }
         let items = entries.map { $0.value() }
         return .json(.object([("apiVersion", .string(t.apiVersion)), ("kind", .string(t.kind + "List")),
-                              ("metadata", .object([("resourceVersion", .string(String(cluster.resourceVersion)))])), ("items", .array(items))]))
+                              ("metadata", .object(listMeta)), ("items", .array(items))]))
     }
 
     /// metav1.Table: every column (wide ones at priority 1) and each row's object metadata.

@@ -50,6 +50,12 @@ public enum APIServer {
                              onListening: @escaping @Sendable (Int) -> Void) async throws {
         let address = "\(options.address):\(options.port)"
         let token = options.token
+        // Every change from now on, for watches that start from a list's resourceVersion.
+        let history = await engine.run { session in
+            let h = ChangeHistory(horizon: session.cluster.resourceVersion)
+            _ = session.cluster.watch { h.append($0) }
+            return SendableBox(h)
+        }
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             // As the API server answers a request without valid credentials (health checks too:
             // kind's API server does not allow anonymous requests either).
@@ -57,14 +63,19 @@ public enum APIServer {
                 let status = APIHandler.status(401, "Unauthorized", "Unauthorized")
                 return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: status.body)))
             }
-            let body = try await request.body.collect(upTo: 64 << 20)
+            // kube-apiserver's limit on a request body (3 MiB): 413 beyond it, nothing applied.
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: APIHandler.maxBodyBytes) } catch {
+                let status = APIHandler.status(413, "RequestEntityTooLarge", "Request entity too large: limit is \(APIHandler.maxBodyBytes)")
+                return Response(status: .contentTooLarge, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: status.body)))
+            }
             var query: [String: String] = [:]
             for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
             let r = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query,
                                accept: request.headers[.accept] ?? "application/json",
                                contentType: request.headers[.contentType] ?? "", body: String(buffer: body))
             if r.method == "GET", ["true", "1"].contains(r.query["watch"] ?? ""), case let .resource(path) = ResourcePath.parse(r.path), path.subresource == nil {
-                return await watchResponse(r, path, engine: engine)
+                return await watchResponse(r, path, engine: engine, history: history)
             }
             let answer = await engine.run { APIHandler.handle(r, session: $0, serverAddress: address) }
             var headers: HTTPFields = [.contentType: answer.contentType]
@@ -88,14 +99,19 @@ public enum APIServer {
     }
 
     /// A chunked stream of watch events until the client goes away (or the server stops).
-    static func watchResponse(_ r: APIRequest, _ path: ResourcePath, engine: some EngineAccess) async -> Response {
+    static func watchResponse(_ r: APIRequest, _ path: ResourcePath, engine: some EngineAccess, history: SendableBox<ChangeHistory>) async -> Response {
         let (events, continuation) = AsyncStream<String>.makeStream()
         let id = await engine.run { session in
             let w = WatchStream(request: r, path: path, send: { continuation.yield($0) })
-            w.start(cluster: session.cluster)
+            // Too old a resourceVersion: the ERROR event, then the end of the stream.
+            if !w.start(cluster: session.cluster, history: history.value) { session.cluster.unwatch(w.watcherID); continuation.finish() }
             return w.watcherID
         }
         continuation.onTermination = { _ in Task { await engine.run { $0.cluster.unwatch(id) } } }
+        // timeoutSeconds: the server ends the watch then (clients re-list or re-watch).
+        if let seconds = r.query["timeoutSeconds"].flatMap({ Double($0) }), seconds > 0 {
+            Task { try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9)); continuation.finish() }
+        }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
             defer { continuation.finish() }
             for await line in events {
@@ -143,4 +159,10 @@ public enum APIServer {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return !FileManager.default.fileExists(atPath: path) }
         return text.contains("name: kind-svclab") && text.components(separatedBy: "- cluster:").count == 2 && !text.contains("client-certificate")
     }
+}
+
+/// A value handed between the engine's jobs and the HTTP side; only ever used inside jobs.
+final class SendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

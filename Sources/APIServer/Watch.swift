@@ -2,6 +2,35 @@ import ClusterEngine
 import ClusterModel
 import Kubectl
 
+/// The changes since the server started (the newest `capacity`), so a watch from a list's
+/// resourceVersion replays what happened after it, as the API server's watch cache does; a
+/// resourceVersion older than what is kept gets 410 Gone. Touched only inside the engine's jobs.
+final class ChangeHistory {
+    let capacity: Int
+    private(set) var changes: [ClusterChange] = []
+    private var start = 0
+    /// The resourceVersion before the oldest kept change (watches from before it are too old).
+    private(set) var horizon: Int64
+
+    init(capacity: Int = 100_000, horizon: Int64) { self.capacity = capacity; self.horizon = horizon }
+
+    func append(_ c: ClusterChange) {
+        changes.append(c)
+        if changes.count - start > capacity {
+            horizon = changes[start].resourceVersion
+            start += 1
+            if start > capacity { changes.removeFirst(start); start = 0 }
+        }
+    }
+
+    /// The kept changes after `rv`, oldest first.
+    func since(_ rv: Int64) -> ArraySlice<ClusterChange> {
+        let kept = changes[start...]
+        guard let i = kept.firstIndex(where: { $0.resourceVersion > rv }) else { return [] }
+        return kept[i...]
+    }
+}
+
 /// A watch (`?watch=true`): WatchEvents, one JSON line each, as the API server streams them.
 /// A watch without a resourceVersion (or with 0) starts with a synthetic ADDED per current
 /// object, as the API server's watch cache does (kubectl waits for it on a named object); with
@@ -59,18 +88,58 @@ final class WatchStream {
         return Value.object([("type", .string(type)), ("object", object)]).jsonString(sortedKeys: true)
     }
 
-    func start(cluster: Cluster) {
+    /// Starts; false when the resourceVersion asked for is older than the history (the caller
+    /// then ends the stream after the ERROR event, as the API server does).
+    @discardableResult
+    func start(cluster: Cluster, history: ChangeHistory?) -> Bool {
         let t = path.resource
         let rv = request.query["resourceVersion"] ?? ""
         let current = cluster.catalog(t, namespace: namespace, name: nil).filter(matches)
-        for e in current { lastSent[ObjectKey(e.metadata.namespace, e.metadata.name)] = e }
         if rv.isEmpty || rv == "0" {
+            for e in current { lastSent[ObjectKey(e.metadata.namespace, e.metadata.name)] = e }
             for e in current { send(event("ADDED", e, cluster: cluster)) }
+        } else if let from = Int64(rv), let history {
+            guard from >= history.horizon else {
+                let status = Value.object([("kind", .string("Status")), ("apiVersion", .string("v1")), ("metadata", .object([])), ("status", .string("Failure")),
+                                           ("message", .string("too old resource version: \(from) (\(history.horizon))")), ("reason", .string("Expired")), ("code", .int(410))])
+                send(Value.object([("type", .string("ERROR")), ("object", status)]).jsonString(sortedKeys: true))
+                return false
+            }
+            // What the client saw at `rv` is what it listed: replay what changed since, one event
+            // per object (its values are the current ones: the store keeps no old versions).
+            var first: [ObjectKey: ClusterChange.ChangeType] = [:], last: [ObjectKey: ClusterChange.ChangeType] = [:], order: [ObjectKey] = []
+            for c in history.since(from) where c.kind == t.kind {
+                if first[c.key] == nil { first[c.key] = c.type; order.append(c.key) }
+                last[c.key] = c.type
+            }
+            for e in current where first[ObjectKey(e.metadata.namespace, e.metadata.name)] == nil {
+                lastSent[ObjectKey(e.metadata.namespace, e.metadata.name)] = e
+            }
+            for key in order {
+                let createdSince = first[key] == .added
+                if last[key] == .deleted {
+                    if !createdSince { send(deletedEvent(key)) }
+                } else if let now = cluster.catalog(t, namespace: key.namespace, name: key.name).first, matches(now) {
+                    lastSent[key] = now
+                    send(event(createdSince ? "ADDED" : "MODIFIED", now, cluster: cluster))
+                }
+            }
+        } else {
+            for e in current { lastSent[ObjectKey(e.metadata.namespace, e.metadata.name)] = e }
         }
         // The closure holds the stream; `unwatch` lets both go.
         watcherID = cluster.watch { [self] change in
             guard change.kind == t.kind else { return }
-            if change.type == .deleted {
+            replay(change, cluster: cluster)
+        }
+        return true
+    }
+
+    /// One change as this watcher sees it (a DELETED for an object it never saw is dropped; one
+    /// whose value is gone carries the name it had).
+    func replay(_ change: ClusterChange, cluster: Cluster) {
+        let t = path.resource
+        if change.type == .deleted {
                 guard let last = lastSent.removeValue(forKey: change.key) else { return }
                 send(event("DELETED", last, cluster: cluster))
                 return
@@ -84,7 +153,15 @@ final class WatchStream {
             }
             lastSent[change.key] = now
             send(event(wasSent ? "MODIFIED" : "ADDED", now, cluster: cluster))
-        }
+    }
+
+    /// A DELETED event for an object whose value is gone: its kind and name.
+    func deletedEvent(_ key: ObjectKey) -> String {
+        let t = path.resource
+        var meta: [(String, Value)] = [("name", .string(key.name))]
+        if t.namespaced { meta.append(("namespace", .string(key.namespace))) }
+        let object: Value = .object([("apiVersion", .string(t.apiVersion)), ("kind", .string(t.kind)), ("metadata", .object(meta))])
+        return Value.object([("type", .string("DELETED")), ("object", object)]).jsonString(sortedKeys: true)
     }
 }
 

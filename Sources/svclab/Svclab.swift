@@ -190,8 +190,16 @@ struct Lab: ParsableCommand {
                     listening.fail("\(error)")
                 }
             }
-            // Say where it listens (or why it cannot) before the screen takes over.
-            switch listening.wait(seconds: 10) {
+            // Say where it listens (or why it cannot) before the screen takes over. Until the
+            // lab's loop runs, this loop runs the server's jobs (it records the cluster's changes
+            // before it listens).
+            var outcome: ListeningPort.Outcome?
+            let deadline = Date().addingTimeInterval(10)
+            while outcome == nil && Date() < deadline {
+                _ = inbox.drain(session)
+                outcome = listening.wait(seconds: 0.01)
+            }
+            switch outcome {
             case let .port(p)?:
                 app.serving = ":\(p)"
                 let full = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path

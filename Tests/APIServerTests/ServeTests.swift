@@ -58,6 +58,28 @@ struct APIHandlerTests {
         #expect(exists.status == 409)
     }
 
+    @Test func pagesDeleteCollectionsAndTooOldWatches() {
+        let s = Session.demo()
+        let first = call(s, "GET", "/api/v1/pods", query: ["limit": "3"]).value
+        #expect(first["items"]?.arrayValue?.count == 3 && first["metadata"]?["remainingItemCount"] == .int(5))
+        let token = first["metadata"]?["continue"]?.stringValue ?? ""
+        let second = call(s, "GET", "/api/v1/pods", query: ["limit": "10", "continue": token]).value
+        #expect(second["items"]?.arrayValue?.count == 5 && second["metadata"]?["continue"] == nil)
+        #expect(call(s, "GET", "/api/v1/pods", query: ["continue": "OTk5"]).status == 410)
+        // deletecollection, by label; Services do not allow it (as the API server).
+        #expect(call(s, "DELETE", "/api/v1/namespaces/default/pods", query: ["labelSelector": "run=my-pod", "gracePeriodSeconds": "0"]).status == 200)
+        #expect(s.cluster.pods.get("default", "my-pod") == nil)
+        #expect(call(s, "DELETE", "/api/v1/namespaces/default/services").status == 405)
+        // A watch from before the history's horizon: one ERROR event (410 Expired), then the end.
+        final class Sent: @unchecked Sendable { var lines: [String] = [] }
+        let sent = Sent()
+        let history = ChangeHistory(horizon: s.cluster.resourceVersion)
+        guard case let .resource(path) = ResourcePath.parse("/api/v1/namespaces/default/pods") else { Issue.record("path"); return }
+        let w = WatchStream(request: APIRequest(method: "GET", path: path.resource.plural, query: ["resourceVersion": "1"]), path: path) { sent.lines.append($0) }
+        #expect(w.start(cluster: s.cluster, history: history) == false)
+        #expect(sent.lines.count == 1 && sent.lines[0].contains(#""code":410"#) && sent.lines[0].contains(#""type":"ERROR""#))
+    }
+
     @Test func writesReachTheEngine() {
         let s = Session.demo()
         let scaled = call(s, "PATCH", "/apis/apps/v1/namespaces/default/deployments/my-app/scale", contentType: "application/merge-patch+json", body: #"{"spec":{"replicas":5}}"#)
@@ -163,9 +185,27 @@ struct ServeTests {
             print(e.status, e.reason)
         v1.delete_namespaced_config_map("from-python", "default")
         print(len(v1.list_namespaced_config_map("default").items))
+        # limit/continue: two pages of the four pods.
+        page = v1.list_namespaced_pod("default", limit=3)
+        rest = v1.list_namespaced_pod("default", limit=3, _continue=page.metadata._continue)
+        print(len(page.items), page.metadata.remaining_item_count, len(rest.items), rest.metadata._continue)
+        # A watch from the list's resourceVersion sees the scale-down made after it.
+        from kubernetes import watch
+        pods = v1.list_namespaced_pod("default", label_selector="app.kubernetes.io/name=my-app")
+        client.AppsV1Api().patch_namespaced_deployment_scale("my-app", "default", {"spec": {"replicas": 2}})
+        seen = [(e["type"], e["object"].metadata.deletion_timestamp is not None)
+                for e in watch.Watch().stream(v1.list_namespaced_pod, "default", label_selector="app.kubernetes.io/name=my-app",
+                                              resource_version=pods.metadata.resource_version, timeout_seconds=2)]
+        print(seen)
+        # deletecollection by label.
+        for n in ("a", "b"):
+            v1.create_namespaced_config_map("default", client.V1ConfigMap(metadata=client.V1ObjectMeta(name=n, labels={"tmp": "yes"})))
+        v1.delete_collection_namespaced_config_map("default", label_selector="tmp=yes")
+        print(len(v1.list_namespaced_config_map("default", label_selector="tmp=yes").items))
         """
         let r = Subprocess.run("/usr/bin/env", ["python3", "-c", script], timeout: 60)
-        #expect(r.stdout == "['my-app-d9dfc86bc-b57ng', 'my-app-d9dfc86bc-blztw', 'my-app-d9dfc86bc-z4nd8', 'my-pod']\n10.96.0.100\nfrom-python\n3\n404 Not Found\n1\n",
+        #expect(r.stdout == "['my-app-d9dfc86bc-b57ng', 'my-app-d9dfc86bc-blztw', 'my-app-d9dfc86bc-z4nd8', 'my-pod']\n10.96.0.100\nfrom-python\n3\n404 Not Found\n1\n"
+                + "3 1 1 None\n[('MODIFIED', True)]\n0\n",
                 "stdout:\n\(r.stdout)\nstderr:\n\(r.stderr)")
     }
 
