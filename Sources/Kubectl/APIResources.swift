@@ -20,12 +20,17 @@ struct APIResourcesCommand: KubectlCommand {
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
 
+    /// Both commands take no arguments: kubectl's UsageErrorf.
+    static func refuseArguments(_ args: [String], command: String) -> CommandOutput? {
+        guard !args.isEmpty else { return nil }
+        var out = CommandOutput()
+        out.fail("error: unexpected arguments: [\(args.joined(separator: " "))]\nSee 'kubectl \(command) -h' for help and examples")
+        return out
+    }
+
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
-        if !args.isEmpty {
-            out.fail("error: unexpected arguments: [\(args.joined(separator: " "))]\nSee 'kubectl api-resources -h' for help and examples")
-            return out
-        }
+        if let refusal = Self.refuseArguments(args, command: "api-resources") { return refusal }
         if let sortBy, !["", "name", "kind"].contains(sortBy) { out.fail("error: --sort-by accepts only name or kind"); return out }
         let format = output ?? ""
         guard ["", "wide", "name"].contains(format) else {
@@ -84,10 +89,7 @@ struct APIVersionsCommand: KubectlCommand {
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
-        if !args.isEmpty {
-            out.fail("error: unexpected arguments: [\(args.joined(separator: " "))]\nSee 'kubectl api-versions -h' for help and examples")
-            return out
-        }
+        if let refusal = APIResourcesCommand.refuseArguments(args, command: "api-versions") { return refusal }
         for gv in ResourceRegistry.groupVersions { out.out(gv) }
         return out
     }

@@ -30,37 +30,10 @@ public enum Subprocess {
         let errPath = dir.appendingPathComponent("err").path
         _ = FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        closeInheritedDescriptors(&actions)
-
-        // Children start with default signal handling and an empty mask: the test runner
-        // may block SIGINT, and a shell under test must see Ctrl-C.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(); sigemptyset(&empty)
-        var all = sigset_t(); sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
         var env = environment ?? ProcessInfo.processInfo.environment
-        env["SVCLAB_UNDER_TEST"] = "1"
         env["TMUX"] = nil   // a tmux client inside tmux would talk to the wrong server
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
-            return Result(stdout: "", stderr: "spawn \(executable): \(String(cString: strerror(spawned)))", status: -1, timedOut: false)
+        guard let pid = spawn(executable, arguments, stdin: inPath, stdout: outPath, stderr: errPath, environment: env, ownGroup: true) else {
+            return Result(stdout: "", stderr: "spawn \(executable) failed", status: -1, timedOut: false)
         }
 
         var status: Int32 = 0
@@ -116,12 +89,23 @@ public enum Subprocess {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("svclab-bg-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        guard let pid = spawn(executable, arguments, stdin: "/dev/null", stdout: dir.appendingPathComponent("out").path,
+                              stderr: dir.appendingPathComponent("err").path, environment: environment ?? ProcessInfo.processInfo.environment,
+                              ownGroup: false) else { return nil }
+        return Background(pid: pid, dir: dir)
+    }
+
+    /// posix_spawn with fds 0–2 from files and nothing else inherited, default signal handling
+    /// and an empty mask (the test runner may block SIGINT; a shell under test must see Ctrl-C).
+    /// `ownGroup`: its own process group, so a deadline can kill it and its children.
+    static func spawn(_ executable: String, _ arguments: [String], stdin: String, stdout: String, stderr: String,
+                      environment: [String: String], ownGroup: Bool) -> pid_t? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, dir.appendingPathComponent("out").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, dir.appendingPathComponent("err").path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         closeInheritedDescriptors(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -130,16 +114,16 @@ public enum Subprocess {
         var all = sigset_t(); sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (ownGroup ? POSIX_SPAWN_SETPGROUP : 0)))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        var env = environment ?? ProcessInfo.processInfo.environment
+        var env = environment
         env["SVCLAB_UNDER_TEST"] = "1"
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
         guard posix_spawn(&pid, executable, &actions, &attributes, argv, envp) == 0 else { return nil }
-        return Background(pid: pid, dir: dir)
+        return pid
     }
 
     /// An executable on PATH, or nil.
