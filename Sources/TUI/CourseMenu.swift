@@ -32,7 +32,7 @@ public struct CourseMenu {
         let glyphs = unicode ? Glyphs.unicode : Glyphs.ascii
         var g = Grid(width: width, height: height)
         let doneCount = course.lessons.filter(done.contains).count
-        g.put(0, 0, " svclab · course \((course.folder as NSString).lastPathComponent) · \(doneCount) of \(course.lessons.count) done", .header, maxWidth: width)
+        g.putFitted(0, 0, " svclab · course \((course.folder as NSString).lastPathComponent) · \(doneCount) of \(course.lessons.count) done", .header, width: width)
         let inner = g.box(0, 1, width, height - 2, title: "Lessons", focused: true, glyphs: glyphs)
         let first = max(0, min(index - inner.h + 1, course.lessons.count - inner.h))
         for (i, lesson) in course.lessons.enumerated().dropFirst(first).prefix(inner.h) {
@@ -40,9 +40,11 @@ public struct CourseMenu {
             let mark = done.contains(lesson) ? glyphs.ready : " "
             let row = inner.y + i - first
             let cursor = i == index ? glyphs.arrow : " "
-            g.put(inner.x, row, "\(cursor)\(mark) " + lesson + "  " + title, i == index ? .selected : (done.contains(lesson) ? .dim : .normal), maxWidth: inner.w)
+            // The file name without its extension, then the title; a line too long ends in "…".
+            let name = lesson.hasSuffix(".yaml") ? String(lesson.dropLast(5)) : lesson
+            g.putFitted(inner.x, row, "\(cursor)\(mark) " + name + "  " + title, i == index ? .selected : (done.contains(lesson) ? .dim : .normal), width: inner.w)
         }
-        g.put(0, height - 1, message ?? "↑/↓ choose  Enter play  q quit   (progress is kept; the next run resumes here)", message == nil ? .dim : .warn, maxWidth: width)
+        g.putFitted(0, height - 1, message ?? "↑/↓ choose  Enter play  q quit   (progress is kept; the next run resumes here)", message == nil ? .dim : .warn, width: width)
         return g
     }
 }

@@ -466,6 +466,16 @@ struct PlayTests {
         #expect(focused > 30)
     }
 
+    /// The course menu of the shipped lessons at 80×24: every title readable, nothing cut silently.
+    @Test func theCourseMenuFitsAt80Columns() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scenarios").standardized.path
+        let course = try #require(Course(folder: folder))
+        let menu = CourseMenu(course: course, progress: CourseProgress(file: "/nonexistent/progress.json"))
+        let frame = menu.render(width: 80, height: 24, unicode: true)
+        #expect(frame.dropped == 0, "\(frame.text)")
+        #expect(frame.text.contains("15-pod-env-dns-names  pod-env.yaml: a pod finds its Services by DNS name "), "\(frame.text)")
+    }
+
     @Test func focusIsParsedAndInferred() throws {
         let s = try ScenarioParser.parse("""
         title: t

@@ -168,7 +168,7 @@ struct TmuxTests {
         let command = "env XDG_STATE_HOME=\(state) LANG=C.UTF-8 TERM=xterm-256color \(Self.binary) play \(course); echo EXITED=$?; sleep 30"
         _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
         #expect(waitFor("course course · 0 of 2 done"), "screen:\n\(screen())")
-        #expect(screen().contains("→  01-first.yaml  First lesson"))
+        #expect(screen().contains("→  01-first  First lesson"))
         _ = tmux("send-keys", "-t", name, "Enter")
         #expect(waitFor("First lesson · intro"), "screen:\n\(screen())")
         _ = tmux("send-keys", "-t", name, "n")
@@ -177,15 +177,15 @@ struct TmuxTests {
         #expect(waitFor("Lesson done. Keep exploring, or press q for the course menu."), "screen:\n\(screen())")
         _ = tmux("send-keys", "-t", name, "q")
         #expect(waitFor("1 of 2 done"), "screen:\n\(screen())")
-        #expect(screen().contains(" ✓ 01-first.yaml"))
-        #expect(screen().contains("→  02-second.yaml"))
+        #expect(screen().contains(" ✓ 01-first  First lesson"))
+        #expect(screen().contains("→  02-second  Second lesson"))
         _ = tmux("send-keys", "-t", name, "q")
         #expect(waitFor("EXITED=0"))
         // A new run resumes at the first unfinished lesson.
         _ = tmux("kill-server")
         _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
         #expect(waitFor("1 of 2 done"), "screen:\n\(screen())")
-        #expect(screen().contains("→  02-second.yaml  Second lesson"), "screen:\n\(screen())")
+        #expect(screen().contains("→  02-second  Second lesson"), "screen:\n\(screen())")
         _ = tmux("send-keys", "-t", name, "q")
         #expect(waitFor("EXITED=0"))
     }
