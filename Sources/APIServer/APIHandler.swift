@@ -39,8 +39,14 @@ enum APIHandler {
         switch (r.method, r.path) {
         case ("GET", "/version"): return .json(Discovery.serverVersion)
         case ("GET", "/healthz"), ("GET", "/livez"), ("GET", "/readyz"): return APIResponse(status: 200, contentType: "text/plain; charset=utf-8", body: "ok")
-        case ("GET", "/api"): return .json(Discovery.apiVersions(serverAddress: serverAddress))
-        case ("GET", "/apis"): return .json(Discovery.apiGroupList)
+        case ("GET", "/api"), ("GET", "/apis"):
+            // Aggregated discovery when the client asks for it (kubectl ≥ 1.30), legacy otherwise.
+            if r.accept.contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList") {
+                var answer = APIResponse.json(Discovery.aggregated(core: r.path == "/api"))
+                answer.contentType = Discovery.aggregatedContentType
+                return answer
+            }
+            return .json(r.path == "/api" ? Discovery.apiVersions(serverAddress: serverAddress) : Discovery.apiGroupList)
         case ("GET", "/openapi/v3"): return .json(Discovery.openAPIRoot)
         case ("GET", _) where r.path.hasPrefix("/openapi/v3/"):
             let key = String(r.path.dropFirst("/openapi/v3/".count))

@@ -78,4 +78,39 @@ enum Discovery {
         return .object([("openapi", .string("3.0.0")), ("info", .object([("title", .string("Kubernetes")), ("version", .string("v1.33.1"))])),
                         ("paths", .object(paths))])
     }
+
+    /// Aggregated discovery (apidiscovery.k8s.io/v2), what kubectl 1.33 asks for first: every
+    /// resource of the core group (`/api`) or of the named groups (`/apis`) in one document.
+    static func aggregated(core: Bool) -> Value {
+        let groups = Dictionary(grouping: ResourceRegistry.all.filter { $0.group.isEmpty == core }, by: \.group)
+        let items: [Value] = groups.keys.sorted().map { group in
+            let kinds = groups[group]!.sorted { $0.plural < $1.plural }
+            let version = kinds[0].version
+            let resources: [Value] = kinds.map { r in
+                var pairs: [(String, Value)] = [
+                    ("resource", .string(r.plural)),
+                    ("responseKind", .object([("group", .string(r.group)), ("version", .string(r.version)), ("kind", .string(r.kind))])),
+                    ("scope", .string(r.namespaced ? "Namespaced" : "Cluster")),
+                    ("singularResource", .string(r.singular)),
+                    ("verbs", .array(r.verbs.map(Value.string))),
+                ]
+                if !r.shortNames.isEmpty { pairs.append(("shortNames", .array(r.shortNames.map(Value.string)))) }
+                if !r.categories.isEmpty { pairs.append(("categories", .array(r.categories.map(Value.string)))) }
+                let subs = (subresources[r.plural] ?? []).map { sub -> Value in
+                    .object([("subresource", .string(sub.name)),
+                             ("responseKind", .object([("group", .string(sub.group.isEmpty ? r.group : sub.group)),
+                                                       ("version", .string(sub.version.isEmpty ? r.version : sub.version)), ("kind", .string(sub.kind))])),
+                             ("verbs", .array(sub.verbs.map(Value.string)))])
+                }
+                if !subs.isEmpty { pairs.append(("subresources", .array(subs))) }
+                return .object(pairs)
+            }
+            return .object([("metadata", .object([("name", .string(group))])),
+                            ("versions", .array([.object([("version", .string(version)), ("resources", .array(resources)), ("freshness", .string("Current"))])]))])
+        }
+        return .object([("kind", .string("APIGroupDiscoveryList")), ("apiVersion", .string("apidiscovery.k8s.io/v2")),
+                        ("metadata", .object([])), ("items", .array(items))])
+    }
+
+    static let aggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 }
