@@ -4,13 +4,15 @@ import Yams
 /// HTML characters escaped); `-o yaml` is sigs.k8s.io/yaml (JSON → goyaml.v2): keys sorted,
 /// sequences not indented under their key, strings quoted when they would read as another type.
 public enum StructuredPrinter {
-    public static func json(_ v: Value) -> String {
+    /// `sortKeys: false`: fields in the order given — a typed Go object's struct order, as
+    /// kubectl prints what it built itself (`create … --dry-run=client -o json`).
+    public static func json(_ v: Value, sortKeys: Bool = true) -> String {
         var out = ""
-        write(v, indent: 0, into: &out)
+        write(v, indent: 0, sortKeys: sortKeys, into: &out)
         return out + "\n"
     }
 
-    private static func write(_ v: Value, indent: Int, into out: inout String) {
+    private static func write(_ v: Value, indent: Int, sortKeys: Bool = true, into out: inout String) {
         let pad = String(repeating: " ", count: indent + 4)
         switch v {
         case let .array(items):
@@ -18,17 +20,17 @@ public enum StructuredPrinter {
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += pad
-                write(item, indent: indent + 4, into: &out)
+                write(item, indent: indent + 4, sortKeys: sortKeys, into: &out)
                 out += i == items.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: " ", count: indent) + "]"
         case let .object(pairs):
             if pairs.isEmpty { out += "{}"; return }
             out += "{\n"
-            let sorted = pairs.sorted { $0.0 < $1.0 }
+            let sorted = sortKeys ? pairs.sorted { $0.0 < $1.0 } : pairs
             for (i, (k, item)) in sorted.enumerated() {
                 out += pad + Value.jsonQuote(k) + ": "
-                write(item, indent: indent + 4, into: &out)
+                write(item, indent: indent + 4, sortKeys: sortKeys, into: &out)
                 out += i == sorted.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: " ", count: indent) + "}"

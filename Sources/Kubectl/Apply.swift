@@ -12,7 +12,7 @@ struct ApplyCommand: KubectlCommand {
     @Option(name: [.customShort("f", allowingJoined: true), .customLong("filename")]) var filenames: [String] = []
     @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
     @Option(name: .customLong("validate")) var validate: String?
-    @Flag(name: .customLong("dry-run")) var dryRunFlag = false
+    @Option(name: .customLong("dry-run")) var dryRunText: String?
     @Flag(name: .customLong("server-side")) var serverSide = false
     @Flag(name: [.customShort("R"), .customLong("recursive")]) var recursive = false
     @Argument(parsing: .allUnrecognized) var extra: [String] = []
@@ -29,9 +29,14 @@ struct ApplyCommand: KubectlCommand {
             out.fail("error: Unexpected args: [\(extra.joined(separator: " "))]\nSee 'kubectl apply -h' for help and examples")
             return out
         }
+        let dryRun: DryRun
+        switch DryRun.parse(dryRunText) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(d): dryRun = d
+        }
         switch ManifestInputs.read(filenames, ctx: ctx) {
         case let .failure(f): out.fail(f.message); return out
-        case let .success(inputs): return ctx.session.apply(inputs, explicitNamespace: ctx.explicitNamespace, defaultNamespace: ctx.namespace)
+        case let .success(inputs): return ctx.session.apply(inputs, explicitNamespace: ctx.explicitNamespace, defaultNamespace: ctx.namespace, dryRun: dryRun)
         }
     }
 }
@@ -59,6 +64,12 @@ extension Session {
     /// success lines first, then the collected errors in kubectl's single/aggregate form.
     /// Used by `kubectl apply` and by the demo setup.
     public func apply(_ inputs: [(text: String, source: String)], explicitNamespace: String?, defaultNamespace: String) -> CommandOutput {
+        apply(inputs, explicitNamespace: explicitNamespace, defaultNamespace: defaultNamespace, dryRun: .none)
+    }
+
+    /// With `dryRun` nothing is stored: the lines say what would happen, `(dry run)` or
+    /// `(server dry run)` (which also validates as the server would).
+    func apply(_ inputs: [(text: String, source: String)], explicitNamespace: String?, defaultNamespace: String, dryRun: DryRun) -> CommandOutput {
         var out = CommandOutput()
         var errors: [ApplyFailure] = []
         var applied = 0
@@ -67,7 +78,7 @@ extension Session {
                 switch doc.result {
                 case let .failure(e): errors.append(ApplyFailure(e.kubectlMessage))
                 case let .success(object):
-                    switch applyOne(object, document: doc.value, source: input.source, explicitNamespace: explicitNamespace, defaultNamespace: defaultNamespace) {
+                    switch applyOne(object, document: doc.value, source: input.source, explicitNamespace: explicitNamespace, defaultNamespace: defaultNamespace, dryRun: dryRun) {
                     case let .success(line): out.out(line); applied += 1
                     case let .failure(e): errors.append(e)
                     }
@@ -83,7 +94,7 @@ extension Session {
     static let lastAppliedKey = "kubectl.kubernetes.io/last-applied-configuration"
 
     /// One object of an apply. Returns the name-printer line or kubectl's error text.
-    func applyOne(_ object: KubeObject, document: Value?, source: String, explicitNamespace: String?, defaultNamespace: String) -> Result<String, ApplyFailure> {
+    func applyOne(_ object: KubeObject, document: Value?, source: String, explicitNamespace: String?, defaultNamespace: String, dryRun: DryRun = .none) -> Result<String, ApplyFailure> {
         var object = object
         var meta = object.metadata
         // kubectl's applyOneObject: apply needs a name to find the live object.
@@ -112,6 +123,25 @@ extension Session {
         object.metadata = meta
         let prefix = "\(object.typePrefix)/\(meta.name)"
         let cluster = self.cluster
+        if dryRun != .none {
+            let live = cluster.get(kind: object.kind, namespace: meta.namespace, name: meta.name)
+            if dryRun == .server {
+                // The server validates (defaults first), then stores nothing.
+                var checked = live.map { Self.mergeForApply(live: $0, manifest: object) } ?? object
+                Defaults.apply(&checked)
+                let causes = Validation.validate(checked)
+                if !causes.isEmpty {
+                    return .failure(ApplyFailure(.invalid(InvalidObjectError(kind: object.kind, name: meta.name, causes: causes)),
+                                                 verb: live == nil ? "creating" : "applying patch", source: source))
+                }
+            }
+            guard let live else { return .success("\(prefix) created\(dryRun.suffix)") }
+            // kubectl's patch is empty when the manifest is what it applied last and the live
+            // labels and annotations already hold it.
+            let same = live.metadata.annotations[Self.lastAppliedKey] == meta.annotations[Self.lastAppliedKey]
+                && meta.labels.allSatisfy { live.metadata.labels[$0.key] == $0.value }
+            return .success("\(prefix) \(same ? "unchanged" : "configured")\(dryRun.suffix)")
+        }
         guard let live = cluster.get(kind: object.kind, namespace: meta.namespace, name: meta.name) else {
             do {
                 try cluster.create(object)

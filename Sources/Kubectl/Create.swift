@@ -19,12 +19,23 @@ struct CreateCommand: KubectlCommand {
     @Option(name: .customLong("from-literal")) var fromLiteral: [String] = []
     @Option(name: .customLong("from-file")) var fromFile: [String] = []
     @Option(name: .customLong("from-env-file")) var fromEnvFile: [String] = []
+    @Option(name: .customLong("dry-run")) var dryRunText: String?
+    @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
+        let dryRun: DryRun
+        switch DryRun.parse(dryRunText) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(d): dryRun = d
+        }
+        if dryRun == .server {
+            out.fail("error: svclab does not model \"--dry-run=server\" for kubectl create yet (use --dry-run=client)")
+            return out
+        }
         if !filenames.isEmpty {
             let inputs: [(text: String, source: String)]
             switch ManifestInputs.read(filenames, ctx: ctx) {
@@ -37,6 +48,7 @@ struct CreateCommand: KubectlCommand {
                     case let .failure(e): out.fail(e.kubectlMessage)
                     case var .success(o):
                         if o.namespaced && o.metadata.namespace.isEmpty { var m = o.metadata; m.namespace = ctx.namespace; o.metadata = m }
+                        if dryRun == .client { out.out("\(o.typePrefix)/\(o.metadata.name) created (dry run)"); continue }
                         do { try ctx.cluster.create(o); out.out("\(o.typePrefix)/\(o.metadata.name) created") }
                         catch { out.fail(error.kubectlMessage(verb: "creating", source: source)) }
                     }
@@ -65,6 +77,11 @@ struct CreateCommand: KubectlCommand {
                 if port > 0 && image == images[0] { c.ports = [ContainerPort(containerPort: port)] }
                 return c
             }
+            if dryRun == .client {
+                GeneratedObject.print(GeneratedObject.deployment(name, namespace: ctx.explicitNamespace, images: images, port: port, replicas: Int(replicas)),
+                                      prefix: "deployment.apps", name: name, output: output, dryRun: dryRun, into: &out)
+                return out
+            }
             do { try ctx.cluster.create(.deployment(d)); out.out("deployment.apps/\(name) created") }
             catch {
                 if case .alreadyExists = error { out.fail("error: failed to create deployment: \(error.message)") }
@@ -73,6 +90,10 @@ struct CreateCommand: KubectlCommand {
         case "namespace", "ns":
             guard rest.count == 1 else {
                 out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create namespace -h' for help and examples"); return out
+            }
+            if dryRun == .client {
+                GeneratedObject.print(GeneratedObject.namespace(rest[0]), prefix: "namespace", name: rest[0], output: output, dryRun: dryRun, into: &out)
+                return out
             }
             do { try ctx.cluster.create(.namespace(Namespace(name: rest[0]))); out.out("namespace/\(rest[0]) created") }
             catch { out.fail(error.kubectlMessage()) }
@@ -106,10 +127,14 @@ struct CreateCommand: KubectlCommand {
                 if nodePort > 0 { sp.nodePort = nodePort }
                 svc.spec.ports.append(sp)
             }
+            if dryRun == .client {
+                GeneratedObject.print(GeneratedObject.service(svc, namespace: ctx.explicitNamespace), prefix: "service", name: name, output: output, dryRun: dryRun, into: &out)
+                return out
+            }
             do { try ctx.cluster.create(.service(svc)); out.out("service/\(name) created") }
             catch { out.fail("error: failed to create \(typeName) service: \(error.message)") }
         case "configmap", "cm":
-            return createConfigMap(rest, ctx: ctx)
+            return createConfigMap(rest, ctx: ctx, dryRun: dryRun)
         default:
             out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: configmap, deployment, service, namespace, -f)")
         }
@@ -117,7 +142,7 @@ struct CreateCommand: KubectlCommand {
     }
 
     /// `kubectl create configmap NAME --from-literal=KEY=VALUE…` (kubectl's configmap generator).
-    func createConfigMap(_ rest: [String], ctx: KubectlContext) -> CommandOutput {
+    func createConfigMap(_ rest: [String], ctx: KubectlContext, dryRun: DryRun = .none) -> CommandOutput {
         var out = CommandOutput()
         guard rest.count == 1 else {
             out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create configmap -h' for help and examples"); return out
@@ -142,6 +167,10 @@ struct CreateCommand: KubectlCommand {
         }
         data.sort { $0.0 < $1.0 }
         let fields: Value = data.isEmpty ? .object([]) : .object([("data", .object(data))])
+        if dryRun == .client {
+            GeneratedObject.print(GeneratedObject.configMap(name, namespace: ctx.explicitNamespace, data: data), prefix: "configmap", name: name, output: output, dryRun: dryRun, into: &out)
+            return out
+        }
         let cm = StoredObject(kind: ConfigMapKind.kind, metadata: ObjectMeta(name: name, namespace: ctx.namespace), fields: fields)
         do { try ctx.cluster.create(.stored(cm)); out.out("configmap/\(name) created") }
         catch { out.fail("error: failed to create configmap: \(error.message)") }

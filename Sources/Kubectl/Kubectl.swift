@@ -113,6 +113,8 @@ public enum Kubectl {
         for a in args {
             if afterTerminator { out.append(a); continue }
             if a == "--" { afterTerminator = true; out.append(a); continue }
+            // `--dry-run` alone is pflag's NoOptDefVal ("unchanged", which means client).
+            if a == "--dry-run" { out.append("--dry-run=unchanged"); continue }
             if a.count > 2, a.hasPrefix("-"), !a.hasPrefix("--"), a.dropFirst(2).first == "=" {
                 out.append(String(a.prefix(2)))
                 out.append(String(a.dropFirst(3)))
