@@ -77,6 +77,19 @@ enum GeneratedObject {
         return .object(pairs)
     }
 
+    /// `kubectl run`'s pod: one container (command or args, ports, env), restartPolicy, dnsPolicy.
+    static func pod(_ name: String, namespace: String?, labels: [String: String], container c: Container, restart: String) -> Value {
+        var container: [(String, Value)] = [("name", .string(c.name)), ("image", .string(c.image))]
+        if let command = c.command, !command.isEmpty { container.append(("command", .array(command.map(Value.string)))) }
+        if let args = c.args, !args.isEmpty { container.append(("args", .array(args.map(Value.string)))) }
+        if !c.ports.isEmpty { container.append(("ports", .array(c.ports.map { .object([("containerPort", .int(Int64($0.containerPort)))]) }))) }
+        if !c.env.isEmpty { container.append(("env", .array(c.env.map { .object([("name", .string($0.name)), ("value", .string($0.value ?? ""))]) }))) }
+        container.append(("resources", .object([])))
+        return .object([("kind", .string("Pod")), ("apiVersion", .string("v1")), ("metadata", meta(name, namespace: namespace, labels: labels)),
+                        ("spec", .object([("containers", .array([.object(container)])), ("restartPolicy", .string(restart)), ("dnsPolicy", .string("ClusterFirst"))])),
+                        ("status", .object([]))])
+    }
+
     static func namespace(_ name: String) -> Value {
         .object([("kind", .string("Namespace")), ("apiVersion", .string("v1")), ("metadata", meta(name, namespace: nil)),
                  ("spec", .object([])), ("status", .object([]))])

@@ -150,6 +150,8 @@ struct RunCommand: KubectlCommand {
     @Option(name: .customLong("env")) var env: [String] = []
     @Flag(name: .customLong("command")) var useCommand = false
     @Option(name: .customLong("pod-running-timeout")) var podRunningTimeout: String?
+    @Option(name: .customLong("dry-run")) var dryRunText: String?
+    @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
@@ -192,6 +194,17 @@ struct RunCommand: KubectlCommand {
         pod.spec.containers = [c]
         pod.spec.restartPolicy = restart
         if stdin { c.extra["stdin"] = .bool(true) }
+        switch DryRun.parse(dryRunText) {
+        case let .failure(f): out.fail(f.message); return out
+        case .success(.client) where !attached && !expose:
+            // What kubectl run builds, as `--dry-run=client -o yaml` prints it.
+            GeneratedObject.print(GeneratedObject.pod(name, namespace: ctx.explicitNamespace, labels: pod.metadata.labels, container: c, restart: restart),
+                                  prefix: "pod", name: name, output: output, dryRun: .client, into: &out)
+            return out
+        case .success(.none): break
+        case .success:
+            out.fail("error: svclab does not model \"kubectl run --dry-run\" with --dry-run=server, -i, -t or --expose yet"); return out
+        }
 
         if expose, let port, let p = Int(port) {
             var svc = Service()
