@@ -126,21 +126,9 @@ enum APIHandler {
             }
             entries = entries.filter { parsed.matches($0.metadata.labels) }
         }
-        if let fields = r.query["fieldSelector"], !fields.isEmpty {
-            for term in fields.split(separator: ",") {
-                let parts = term.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "=", with: "") }
-                guard parts.count == 2 else { return status(400, "BadRequest", "invalid field selector: \(fields)") }
-                let (key, value) = (parts[0].hasSuffix("!") ? String(parts[0].dropLast()) : parts[0], parts[1])
-                let equal = !parts[0].hasSuffix("!")
-                switch key {
-                case "metadata.name": entries = entries.filter { ($0.metadata.name == value) == equal }
-                case "metadata.namespace": entries = entries.filter { ($0.metadata.namespace == value) == equal }
-                default:
-                    // The fields the server indexes differ by kind; look the path up in the object.
-                    guard let path = try? JSONPath.relaxed(key) else { return status(400, "BadRequest", "\"\(key)\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"") }
-                    entries = entries.filter { e in ((try? path.values(e.value()))?.first.map(JSONPath.text) ?? "" == value) == equal }
-                }
-            }
+        switch FieldSelector.parse(r.query["fieldSelector"]) {
+        case let .failure(problem): return problem
+        case let .success(fields): if !fields.terms.isEmpty { entries = entries.filter(fields.matches) }
         }
         // limit/continue: the token is the offset into this (namespace, name)-ordered list.
         var listMeta: [(String, Value)] = [("resourceVersion", .string(String(cluster.resourceVersion)))]
@@ -363,6 +351,48 @@ enum APIHandler {
         case .badRequest: return status(400, e.reason, e.message)
         case .forbidden: return status(403, e.reason, e.message)
         case .internalError: return status(500, e.reason, e.message)
+        }
+    }
+}
+
+/// `?fieldSelector=` (`a=b`, `a==b`, `a!=b`, comma-joined), parsed once and used by lists and
+/// watches alike. metadata.name and metadata.namespace as the server indexes them; other fields
+/// are looked up in the object.
+struct FieldSelector {
+    struct Term { var key: String; var path: JSONPath?; var value: String; var equal: Bool }
+    var terms: [Term] = []
+
+    static func parse(_ text: String?) -> Result<FieldSelector, APIResponse> {
+        var selector = FieldSelector()
+        guard let text, !text.isEmpty else { return .success(selector) }
+        for term in text.split(separator: ",") {
+            let equal = !term.contains("!=")
+            let parts = term.components(separatedBy: equal ? (term.contains("==") ? "==" : "=") : "!=")
+            guard parts.count == 2, !parts[0].isEmpty else {
+                return .failure(APIHandler.status(400, "BadRequest", "invalid field selector: \(text)"))
+            }
+            let key = parts[0]
+            var path: JSONPath?
+            if key != "metadata.name" && key != "metadata.namespace" {
+                guard let p = try? JSONPath.relaxed(key) else {
+                    return .failure(APIHandler.status(400, "BadRequest", "\"\(key)\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""))
+                }
+                path = p
+            }
+            selector.terms.append(Term(key: key, path: path, value: parts[1], equal: equal))
+        }
+        return .success(selector)
+    }
+
+    func matches(_ e: CatalogEntry) -> Bool {
+        terms.allSatisfy { t in
+            let actual: String
+            switch t.key {
+            case "metadata.name": actual = e.metadata.name
+            case "metadata.namespace": actual = e.metadata.namespace
+            default: actual = t.path.flatMap { (try? $0.values(e.value()))?.first.map(JSONPath.text) } ?? ""
+            }
+            return (actual == t.value) == t.equal
         }
     }
 }

@@ -45,8 +45,15 @@ final class WatchStream {
     var lastSent: [ObjectKey: CatalogEntry] = [:]
     var sentColumns = false
 
+    /// The selectors, parsed once (not per event); nil when one does not parse (nothing matches).
+    let labels: LabelSelectorExpression?
+    let fields: FieldSelector?
+
     init(request: APIRequest, path: ResourcePath, send: @escaping @Sendable (String) -> Void) {
         self.request = request; self.path = path; self.send = send
+        let labelText = request.query["labelSelector"] ?? ""
+        labels = labelText.isEmpty ? .everything : try? LabelSelectorExpression.parse(labelText)
+        fields = try? FieldSelector.parse(request.query["fieldSelector"]).get()
     }
 
     var namespace: String? { path.resource.namespaced ? path.namespace : "" }
@@ -54,22 +61,8 @@ final class WatchStream {
     func matches(_ e: CatalogEntry) -> Bool {
         if let ns = namespace, path.resource.namespaced, e.metadata.namespace != ns { return false }
         if let name = path.name, e.metadata.name != name { return false }
-        if let selector = request.query["labelSelector"], !selector.isEmpty {
-            guard let parsed = try? LabelSelectorExpression.parse(selector), parsed.matches(e.metadata.labels) else { return false }
-        }
-        if let fields = request.query["fieldSelector"], !fields.isEmpty {
-            for term in fields.split(separator: ",") {
-                let parts = term.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { continue }
-                let value = parts[1].hasPrefix("=") ? String(parts[1].dropFirst()) : parts[1]
-                switch parts[0] {
-                case "metadata.name": if e.metadata.name != value { return false }
-                case "metadata.namespace": if e.metadata.namespace != value { return false }
-                default: break
-                }
-            }
-        }
-        return true
+        guard let labels, let fields else { return false }
+        return labels.matches(e.metadata.labels) && fields.matches(e)
     }
 
     func event(_ type: String, _ e: CatalogEntry, cluster: Cluster) -> String {

@@ -3,18 +3,7 @@
 /// from the pod's UID, the container's name and the image, so they are stable and distinct;
 /// the API's status and `kubectl describe` read them from here.
 public enum ContainerIdentity {
-    static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 14_695_981_039_346_656_037
-        for b in s.utf8 { h ^= UInt64(b); h = h &* 1_099_511_628_211 }
-        return h
-    }
-
-    static func hex64(_ seed: String) -> String {
-        (0..<4).map { i -> String in
-            let s = String(hash(seed + String(i)), radix: 16)
-            return String(repeating: "0", count: max(0, 16 - s.count)) + s
-        }.joined()
-    }
+    static func hex64(_ seed: String) -> String { (0..<4).map { StableHash.hex16(seed + String($0)) }.joined() }
 
     /// `containerd://<64 hex>`.
     public static func containerID(podUID: String, container: String) -> String {
@@ -36,4 +25,17 @@ public enum ContainerIdentity {
         case .waiting: return (nil, "")
         }
     }
+}
+
+/// FNV-1a: stable across runs and machines (Swift's Hasher is seeded per process), for the IDs
+/// the simulation derives from names (containers, images, nodes).
+enum StableHash {
+    static func fnv1a(_ s: String) -> UInt64 {
+        var h: UInt64 = 14_695_981_039_346_656_037
+        for b in s.utf8 { h ^= UInt64(b); h = h &* 1_099_511_628_211 }
+        return h
+    }
+
+    /// Sixteen hex digits.
+    static func hex16(_ s: String) -> String { String(fnv1a(s), radix: 16).leftPadded(to: 16, with: "0") }
 }

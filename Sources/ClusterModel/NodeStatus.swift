@@ -21,12 +21,7 @@ public enum NodeStatus {
         ]
     }
 
-    static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 14_695_981_039_346_656_037
-        for b in s.utf8 { h ^= UInt64(b); h = h &* 1_099_511_628_211 }
-        return h
-    }
-    static func hex16(_ s: String) -> String { let h = String(hash(s), radix: 16); return String(repeating: "0", count: max(0, 16 - h.count)) + h }
+    static func hex16(_ s: String) -> String { StableHash.hex16(s) }
 
     public static func machineID(_ n: Node) -> String { hex16(n.metadata.name + "m") + hex16(n.metadata.name + "n") }
     public static func systemUUID(_ n: Node) -> String {

@@ -378,11 +378,6 @@ struct Describer {
         }
     }
 
-    private func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 14_695_981_039_346_656_037
-        for b in s.utf8 { h ^= UInt64(b); h = h &* 1_099_511_628_211 }
-        return h
-    }
 
     /// describeVolumes: each volume by its source type, as kubectl 1.33 prints the common ones.
     func volumes(_ w: inout DescribeWriter, _ list: [Value]) {
@@ -619,6 +614,3 @@ struct Describer {
     }
 }
 
-extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
-}
