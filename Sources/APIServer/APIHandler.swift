@@ -23,6 +23,8 @@ public struct APIRequest: Sendable {
     public var accept: String
     public var contentType: String
     public var body: String
+    /// The `Upgrade` header (WebSocket requests for exec and attach).
+    public var upgrade: String?
     public init(method: String, path: String, query: [String: String] = [:], accept: String = "application/json", contentType: String = "", body: String = "") {
         self.method = method; self.path = path; self.query = query; self.accept = accept; self.contentType = contentType; self.body = body
     }
@@ -278,6 +280,15 @@ enum APIHandler {
         switch sub {
         case "status" where r.method == "GET":
             return .json(e.value())
+        case "log" where t.kind == Pod.kind && r.method == "GET":
+            return PodLogs.response(r, namespace: namespace, name: name, cluster: cluster)
+        case "exec", "attach" where t.kind == Pod.kind:
+            // Reached only when the WebSocket upgrade was declined: no upgrade asked for, or
+            // (attach) the container is not running, as the kubelet refuses it.
+            guard ExecStream.asksForUpgrade(r) else { return status(400, "BadRequest", "Upgrade request required") }
+            let container = r.query["container"] ?? cluster.pods.get(namespace, name)?.spec.containers.first?.name ?? ""
+            return status(500, "InternalError", "Internal error occurred: unable to upgrade connection: container \(container) not found in pod \(name)_\(namespace)",
+                          details: .object([("causes", .array([.object([("message", .string("unable to upgrade connection: container \(container) not found in pod \(name)_\(namespace)"))])]))]))
         case "scale" where t.kind == Deployment.kind || t.kind == ReplicaSet.kind:
             func scaleValue() -> Value {
                 let v = cluster.catalog(t, namespace: namespace, name: name).first!.value()

@@ -71,11 +71,16 @@ public enum APIServer {
             }
             var query: [String: String] = [:]
             for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
-            let r = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query,
-                               accept: request.headers[.accept] ?? "application/json",
-                               contentType: request.headers[.contentType] ?? "", body: String(buffer: body))
+            var incoming = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query,
+                                      accept: request.headers[.accept] ?? "application/json",
+                                      contentType: request.headers[.contentType] ?? "", body: String(buffer: body))
+            incoming.upgrade = request.headers[.upgrade]
+            let r = incoming
             if r.method == "GET", ["true", "1"].contains(r.query["watch"] ?? ""), case let .resource(path) = ResourcePath.parse(r.path), path.subresource == nil {
                 return await watchResponse(r, path, engine: engine, history: history)
+            }
+            if r.method == "GET", r.query["follow"] == "true", case let .resource(path) = ResourcePath.parse(r.path), path.subresource == "log" {
+                return await PodLogs.followResponse(r, path, engine: engine)
             }
             let answer = await engine.run { APIHandler.handle(r, session: $0, serverAddress: address) }
             var headers: HTTPFields = [.contentType: answer.contentType]

@@ -1,3 +1,4 @@
+import ClusterEngine
 import ClusterModel
 import Foundation
 import HTTPTypes
@@ -20,7 +21,11 @@ enum ExecStream {
         var container: String?
         var command: [String]
         var tty: Bool
+        var attach: Bool
     }
+
+    /// A request for the WebSocket upgrade (the HTTP side answers ones that were declined).
+    static func asksForUpgrade(_ r: APIRequest) -> Bool { r.upgrade?.lowercased().contains("websocket") ?? false }
 
     /// `/api/v1/namespaces/NS/pods/NAME/exec?command=…` (repeated) — nil for anything else.
     static func target(_ request: HTTPRequest) -> Target? {
@@ -39,7 +44,7 @@ enum ExecStream {
             default: break
             }
         }
-        return Target(namespace: parts[3], pod: parts[5], container: container, command: command, tty: tty)
+        return Target(namespace: parts[3], pod: parts[5], container: container, command: command, tty: tty, attach: parts[6] == "attach")
     }
 
     /// The frames the process's outcome becomes.
@@ -61,6 +66,26 @@ enum ExecStream {
         }
     }
 
+    /// `kubectl attach` (and `run -i`): what the container's process writes, from the start of
+    /// this instance, until it stops; then a Success status. Stdin is not read (the simulated
+    /// processes take no input).
+    static func attach(_ target: Target, engine: some EngineAccess, send: (ByteBuffer) async throws -> Void) async throws {
+        var firstBatch = true
+        try await PodLogs.follow(engine: engine, namespace: target.namespace, pod: target.pod, container: target.container) { lines in
+            // The image's start-up banner was written before anyone attached.
+            let fresh = firstBatch ? lines.filter { !isBanner($0) } : lines
+            firstBatch = false
+            for line in fresh {
+                try await send(ByteBuffer(bytes: [line.stderr && !target.tty ? 2 : 1] + Array((line.text + (target.tty ? "\r\n" : "\n")).utf8)))
+            }
+        }
+        try await send(ByteBuffer(bytes: [3] + Array(#"{"metadata":{},"status":"Success"}"#.utf8)))
+    }
+
+    private static func isBanner(_ line: LogLine) -> Bool {
+        line.text.hasPrefix("/docker-entrypoint.sh:") || line.text.hasPrefix("10-listen-on-ipv6") || line.text.contains("[notice] 1#1:")
+    }
+
     /// The upgrade decision for the HTTP server: exec/attach paths with kubectl's subprotocol
     /// (and the token, when one is required) upgrade; everything else stays HTTP.
     static func shouldUpgrade(engine: some EngineAccess, token: String?) -> @Sendable (HTTPRequest, any Channel, Logger) async throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
@@ -71,6 +96,16 @@ enum ExecStream {
             if let token, request.headerFields[.authorization] != "Bearer \(token)" { return .dontUpgrade }
             var headers = HTTPFields()
             headers[HTTPField.Name("Sec-WebSocket-Protocol")!] = subprotocol
+            if target.attach {
+                // The kubelet attaches only to a running container; otherwise the HTTP side
+                // answers with its error (kubectl run then falls back to the logs).
+                let running = await engine.run { $0.cluster.containerRunning(namespace: target.namespace, pod: target.pod, container: target.container) }
+                guard running else { return .dontUpgrade }
+                return .upgrade(headers) { _, outbound, _ in
+                    try await attach(target, engine: engine) { try await outbound.write(.binary($0)) }
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
+            }
             return .upgrade(headers) { inbound, outbound, _ in
                 // Stdin (channel 0) is not read yet: the simulated tools take no input.
                 let outcome = await engine.run { session in

@@ -99,6 +99,11 @@ public final class Cluster {
     /// kube-proxy's programmed endpoints: "ns/svc" → "port\0proto" → endpoints in rule order.
     var proxyRules: [String: [String: [ServiceEndpoint]]] = [:]
     var runtime: [ObjectKey: PodRuntime] = [:]
+    /// Container logs by pod and container (see ContainerProcesses.swift).
+    var containerLogs: [ObjectKey: [String: ContainerLog]] = [:]
+    /// Runs a container's command when it ends by itself (nil: it runs until stopped). The
+    /// session injects the container tools; without one every process runs until stopped.
+    public var processRunner: ((Cluster, Pod, Container) -> ProcessRun?)?
     var schedulerCursor = 0
     /// Stored events by the hash of their aggregation key (see `recordEvent`); the rare second
     /// event with the same hash goes to `eventIndexCollisions`.
@@ -276,7 +281,7 @@ extension Cluster {
             "pods": pods.count, "services": services.count, "replicaSets": replicaSets.count, "endpointSlices": endpointSlices.count,
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
-            "runtime": runtime.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
+            "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
             "sliceAddressLists": sliceAddressLists.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
             "unschedulable": unschedulable.count, "replicaSetBursts": replicaSetBurstUntil.count, "serviceEnvCache": serviceEnvCache.count,
         ]

@@ -4,6 +4,8 @@ import ClusterModel
 /// Pending → ContainerCreating → Running, readiness probes, graceful termination.
 enum KubeletStep: Equatable {
     case createSandbox, startContainers, probe, stopContainers, removePod
+    /// Container N's process ended by itself; back-off over, container N starts again.
+    case processExited(Int), restartContainer(Int)
 }
 
 /// Per-pod runtime state that is not part of the API object.
@@ -17,6 +19,8 @@ struct PodRuntime {
     var terminationScheduled = false
     /// Service links computed when the containers started (never updated afterwards).
     var serviceEnv: [(String, String)] = []
+    /// Exit codes of running processes that end by themselves, by container index.
+    var exitCodes: [Int: Int32] = [:]
 }
 
 extension Cluster {
@@ -44,6 +48,8 @@ extension Cluster {
             case .probe: runReadinessProbe(&pod, key)
             case .stopContainers: stopContainers(&pod, key)
             case .removePod: removeTerminatedPod(pod, key)
+            case let .processExited(i): processExited(&pod, key, container: i)
+            case let .restartContainer(i): restartContainer(&pod, key, container: i)
             }
         }
     }
@@ -102,13 +108,14 @@ extension Cluster {
             recordEvent(cref, reason: "Created", message: "Created container: \(c.name)", component: "kubelet", host: pod.spec.nodeName)
             recordEvent(cref, reason: "Started", message: "Started container \(c.name)", component: "kubelet", host: pod.spec.nodeName)
         }
+        startProcesses(pod, key)
         if let probe = pod.spec.containers.compactMap(\.readinessProbe).first {
             runtime[key]?.probing = true
             schedule(after: Millis(probe.initialDelaySeconds) * 1000 + jitter(0...900), .kubelet(key, uid: pod.metadata.uid, step: .probe))
         }
     }
 
-    private func setPodCondition(_ pod: inout Pod, _ type: String, _ status: String, reason: String? = nil, message: String? = nil) {
+    func setPodCondition(_ pod: inout Pod, _ type: String, _ status: String, reason: String? = nil, message: String? = nil) {
         let now = (clock.now / 1000) * 1000
         if let i = pod.status.conditions.firstIndex(where: { $0.type == type }) {
             if pod.status.conditions[i].status != status { pod.status.conditions[i].lastTransitionTime = now }
@@ -120,7 +127,7 @@ extension Cluster {
         }
     }
 
-    private func markReady(_ pod: inout Pod, _ ready: Bool) {
+    func markReady(_ pod: inout Pod, _ ready: Bool) {
         for i in pod.status.containerStatuses.indices {
             if case .running = pod.status.containerStatuses[i].state { pod.status.containerStatuses[i].ready = ready }
         }
@@ -244,7 +251,7 @@ extension Cluster {
         pod.status.containerStatuses = pod.status.containerStatuses.map {
             var s = $0
             s.ready = false; s.started = false
-            s.state = .terminated(reason: "Completed", exitCode: 0, finishedAt: now)
+            if case let .running(started) = s.state { s.state = .terminated(reason: "Completed", exitCode: 0, startedAt: started, finishedAt: now) }
             return s
         }
         markReady(&pod, false)

@@ -39,6 +39,7 @@ extension Cluster {
     }
 
     func removePod(_ key: ObjectKey) {
+        containerLogs[key] = nil
         erase(key, from: \.pods) { old in
             unindexPod(old, key)
             podChanged(old: old, new: nil)

@@ -142,7 +142,7 @@ public struct ContainerStatus: Equatable, Sendable {
     public enum State: Equatable, Sendable {
         case waiting(reason: String)
         case running(startedAt: Millis)
-        case terminated(reason: String, exitCode: Int, finishedAt: Millis)
+        case terminated(reason: String, exitCode: Int, startedAt: Millis?, finishedAt: Millis)
     }
     public var name: String
     public var image: String
@@ -150,8 +150,11 @@ public struct ContainerStatus: Equatable, Sendable {
     public var started: Bool
     public var restartCount: Int
     public var state: State
-    public init(name: String, image: String, ready: Bool = false, started: Bool = false, restartCount: Int = 0, state: State) {
+    /// The previous instance's end, after a restart (`lastState.terminated`).
+    public var lastState: State?
+    public init(name: String, image: String, ready: Bool = false, started: Bool = false, restartCount: Int = 0, state: State, lastState: State? = nil) {
         self.name = name; self.image = image; self.ready = ready; self.started = started; self.restartCount = restartCount; self.state = state
+        self.lastState = lastState
     }
 }
 

@@ -109,16 +109,20 @@ public enum ObjectEncoder {
                          ("reason", str(c.reason)), ("status", .string(c.status)), ("type", .string(c.type))])
                 })),
                 ("containerStatuses", list(st.containerStatuses.map { cs in
-                    let state: Value
-                    switch cs.state {
-                    case let .running(t): state = obj([("running", obj([("startedAt", time(t))]))])
-                    case let .waiting(r): state = obj([("waiting", obj([("reason", .string(r))]))])
-                    case let .terminated(r, code, t): state = obj([("terminated", obj([("exitCode", .int(Int64(code))), ("finishedAt", time(t)), ("reason", .string(r))]))])
+                    func state(_ s: ContainerStatus.State) -> Value {
+                        switch s {
+                        case let .running(t): return obj([("running", obj([("startedAt", time(t))]))])
+                        case let .waiting(r): return obj([("waiting", obj([("reason", .string(r))]))])
+                        case let .terminated(r, code, started, t):
+                            return obj([("terminated", obj([("containerID", str(ContainerIdentity.ids(cs, podUID: p.metadata.uid).containerID)),
+                                                            ("exitCode", .int(Int64(code))), ("finishedAt", time(t)), ("reason", .string(r)),
+                                                            ("startedAt", started.map(time) ?? nil)]))])
+                        }
                     }
                     let ids = ContainerIdentity.ids(cs, podUID: p.metadata.uid)
                     return obj([("containerID", str(ids.containerID)), ("image", .string(cs.image)), ("imageID", .string(ids.imageID)),
-                                ("name", .string(cs.name)), ("ready", .bool(cs.ready)),
-                                ("restartCount", .int(Int64(cs.restartCount))), ("started", .bool(cs.started)), ("state", state)])
+                                ("lastState", cs.lastState.map(state) ?? obj([])), ("name", .string(cs.name)), ("ready", .bool(cs.ready)),
+                                ("restartCount", .int(Int64(cs.restartCount))), ("started", .bool(cs.started)), ("state", state(cs.state))])
                 })),
                 ("hostIP", nonEmpty(st.hostIP)), ("hostIPs", st.hostIP.isEmpty ? nil : .array([obj([("ip", .string(st.hostIP))])])),
                 ("phase", .string(st.phase)),

@@ -12,7 +12,7 @@ public enum PodColumns {
         for cs in pod.status.containerStatuses.reversed() {
             switch cs.state {
             case let .waiting(r) where !r.isEmpty: reason = r
-            case let .terminated(r, code, _):
+            case let .terminated(r, code, _, _):
                 reason = r.isEmpty ? "ExitCode:\(code)" : r
             case .running:
                 hasRunning = true
@@ -39,6 +39,17 @@ public enum PodColumns {
     /// RESTARTS: the containers' restart counts summed.
     public static func restarts(_ pod: Pod) -> Int {
         pod.status.containerStatuses.reduce(0) { $0 + $1.restartCount }
+    }
+
+    /// RESTARTS as printed: `N`, or `N (AGE ago)` from the latest `lastState.terminated.finishedAt`.
+    public static func restartsText(_ pod: Pod, now: Millis) -> String {
+        let n = restarts(pod)
+        let last = pod.status.containerStatuses.compactMap { cs -> Millis? in
+            if case let .terminated(_, _, _, finished)? = cs.lastState { return finished }
+            return nil
+        }.max()
+        guard n > 0, let last else { return String(n) }
+        return "\(n) (\(humanDuration(millis: now - last)) ago)"
     }
 }
 

@@ -14,7 +14,7 @@ public struct TableConvertor {
     // MARK: Pods
 
     public func podRow(_ pod: Pod, wide: Bool) -> [String] {
-        var row = [pod.metadata.name, PodColumns.ready(pod), PodColumns.status(pod), String(PodColumns.restarts(pod)), age(pod.metadata.creationTimestamp)]
+        var row = [pod.metadata.name, PodColumns.ready(pod), PodColumns.status(pod), PodColumns.restartsText(pod, now: now), age(pod.metadata.creationTimestamp)]
         if wide {
             row += [pod.status.podIP.isEmpty ? "<none>" : pod.status.podIP,
                     pod.spec.nodeName.isEmpty ? "<none>" : pod.spec.nodeName,

@@ -172,3 +172,34 @@ struct ContainerShell {
         }
     }
 }
+
+/// The kubelet's container runtime for commands that end by themselves (`curl …`, `echo hi`,
+/// `sh -c 'nslookup a; wget -qO- b'`): the engine calls it when such a container starts, keeps
+/// what it printed as the container's log, and ends the process (see ClusterEngine's
+/// ContainerProcesses). Servers, `sleep`, loops and shells without a script run until stopped.
+enum ContainerRuntime {
+    static let programsThatEnd: Set<String> = ["curl", "wget", "nslookup", "dig", "host", "echo", "true", "false", "env", "printenv", "hostname", "cat", "ls"]
+
+    static func run(cluster: Cluster, pod: Pod, container c: Container) -> ProcessRun? {
+        let argv = (c.command ?? []) + (c.args ?? [])
+        guard endsByItself(argv, image: c.image) else { return nil }
+        let tty = c.extra["tty"] == .bool(true)
+        let result = ContainerShell(cluster: cluster, pod: pod, container: c, tty: tty).run(argv)
+        return ProcessRun(output: result.chunks.map { ($0.0 == .stderr, $0.1) }, exitCode: result.exitCode)
+    }
+
+    static func endsByItself(_ argv: [String], image: String) -> Bool {
+        guard let first = argv.first else { return false }
+        let name = first.split(separator: "/").last.map(String.init) ?? first
+        let tools = Toolbox(image: image)
+        if ["sh", "bash", "ash"].contains(name) {
+            guard argv.count >= 3, argv[1] == "-c" else { return false }
+            let commands = argv[2].components(separatedBy: CharacterSet(charactersIn: ";&|\n")).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return !commands.isEmpty && commands.allSatisfy { command in
+                let word = String(command.split(separator: " ").first ?? "")
+                return programsThatEnd.contains(word) && tools.programs.contains(word)
+            }
+        }
+        return programsThatEnd.contains(name) && tools.programs.contains(name)
+    }
+}

@@ -338,19 +338,25 @@ struct Describer {
                 for part in args { w.write(3, "\(part)\n") }
             }
             if !template, let st = status {
-                switch st.state {
-                case let .running(started):
-                    w.write(2, "State:\tRunning\n")
-                    w.write(3, "Started:\t\(Self.rfc1123(started))\n")
-                case let .waiting(reason):
-                    w.write(2, "State:\tWaiting\n")
-                    w.write(3, "Reason:\t\(reason)\n")
-                case let .terminated(reason, code, finished):
-                    w.write(2, "State:\tTerminated\n")
-                    w.write(3, "Reason:\t\(reason)\n")
-                    w.write(3, "Exit Code:\t\(code)\n")
-                    w.write(3, "Finished:\t\(Self.rfc1123(finished))\n")
+                // describePodContainerState: "State:" then, after a restart, "Last State:".
+                func state(_ title: String, _ s: ContainerStatus.State) {
+                    switch s {
+                    case let .running(started):
+                        w.write(2, "\(title):\tRunning\n")
+                        w.write(3, "Started:\t\(Self.rfc1123(started))\n")
+                    case let .waiting(reason):
+                        w.write(2, "\(title):\tWaiting\n")
+                        w.write(3, "Reason:\t\(reason)\n")
+                    case let .terminated(reason, code, started, finished):
+                        w.write(2, "\(title):\tTerminated\n")
+                        w.write(3, "Reason:\t\(reason)\n")
+                        w.write(3, "Exit Code:\t\(code)\n")
+                        if let started { w.write(3, "Started:\t\(Self.rfc1123(started))\n") }
+                        w.write(3, "Finished:\t\(Self.rfc1123(finished))\n")
+                    }
                 }
+                state("State", st.state)
+                if let last = st.lastState { state("Last State", last) }
                 w.write(2, "Ready:\t\(st.ready ? "True" : "False")\n")
                 w.write(2, "Restart Count:\t\(st.restartCount)\n")
             }

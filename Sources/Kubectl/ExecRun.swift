@@ -191,9 +191,11 @@ struct RunCommand: KubectlCommand {
             return kv.count == 2 ? EnvVar(name: kv[0], value: kv[1]) : nil
         }
         c.imagePullPolicy = image.hasSuffix(":latest") || !image.contains(":") ? "Always" : "IfNotPresent"
+        // The run generator's stdin/stdinOnce/tty (BasicPod.Generate).
+        if stdin { c.extra["stdin"] = .bool(true); c.extra["stdinOnce"] = .bool(true) }
+        if tty { c.extra["tty"] = .bool(true) }
         pod.spec.containers = [c]
         pod.spec.restartPolicy = restart
-        if stdin { c.extra["stdin"] = .bool(true) }
         switch DryRun.parse(dryRunText) {
         case let .failure(f): out.fail(f.message); return out
         case .success(.client) where !attached && !expose:
@@ -202,8 +204,10 @@ struct RunCommand: KubectlCommand {
                                   prefix: "pod", name: name, output: output, dryRun: .client, into: &out)
             return out
         case .success(.none): break
+        case .success where attached:
+            out.fail("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)" + see); return out
         case .success:
-            out.fail("error: svclab does not model \"kubectl run --dry-run\" with --dry-run=server, -i, -t or --expose yet"); return out
+            out.fail("error: svclab does not model \"kubectl run --dry-run\" with --dry-run=server or --expose yet"); return out
         }
 
         if expose, let port, let p = Int(port) {
@@ -231,10 +235,11 @@ struct RunCommand: KubectlCommand {
         case let .failure(f): out.fail(f.message); return out
         case let .success(ms): limit = ms
         }
+        // handleAttachPod: wait until the pod runs and is ready, or has already completed.
         let driver = ClockDriver(ctx: ctx)
         let outcome = driver.run(limit: limit) {
             guard let p = ctx.cluster.pods.get(key) else { return true }
-            return p.status.phase == "Running" && p.status.isReady
+            return (p.status.phase == "Running" && p.status.isReady) || p.isTerminal
         }
         out.chunks += driver.output.chunks
         func cleanup() {
@@ -248,27 +253,53 @@ struct RunCommand: KubectlCommand {
             out.fail("error: timed out waiting for the condition")
             return out
         }
-        if !quiet { out.err("If you don't see a command prompt, try pressing enter.") }
         let argv = (c.command ?? []) + (c.args ?? [])
-        var exitCode: Int32 = 0
-        if argv.isEmpty {
-            if ctx.session.live == nil {
-                out.err("svclab: an interactive shell is not modelled here; give the command after --, e.g. kubectl run tmp --rm -i --image=\(image) -- curl http://my-app")
+        if ContainerRuntime.endsByItself(argv, image: image) {
+            // The container's process ran when it started (the kubelet's runtime): attach shows
+            // what it writes until it exits; a pod that already finished is read from its log.
+            if !running.isTerminal && !quiet { out.err("If you don't see a command prompt, try pressing enter.") }
+            if !running.isTerminal {
+                _ = ClockDriver(ctx: ctx).run(limit: limit) { !ctx.cluster.containerRunning(namespace: ctx.namespace, pod: name, container: name) }
+            }
+            if case let .success(lines) = ctx.cluster.containerLog(namespace: ctx.namespace, pod: name, container: name) {
+                for line in lines {
+                    if line.stderr && !tty { out.err(line.text) } else { out.out(line.text) }
+                }
             }
         } else {
-            let interactiveTTY = tty && ctx.session.live != nil
-            let result = ContainerShell(cluster: ctx.cluster, pod: running, container: c, tty: interactiveTTY).run(argv)
-            out.chunks += result.chunks
-            exitCode = result.exitCode
+            if !quiet { out.err("If you don't see a command prompt, try pressing enter.") }
+            if argv.isEmpty {
+                if ctx.session.live == nil {
+                    out.err("svclab: an interactive shell is not modelled here; give the command after --, e.g. kubectl run tmp --rm -i --image=\(image) -- curl http://my-app")
+                }
+            } else {
+                let interactiveTTY = tty && ctx.session.live != nil
+                let result = ContainerShell(cluster: ctx.cluster, pod: running, container: c, tty: interactiveTTY).run(argv)
+                out.chunks += result.chunks
+            }
+            if tty && stdin && restart == "Always" && ctx.session.live != nil && !quiet {
+                out.out("Session ended, resume using 'kubectl attach \(name) -c \(name) -i -t' command when the pod is running")
+            }
         }
-        if tty && stdin && restart == "Always" && ctx.session.live != nil && !quiet {
-            out.out("Session ended, resume using 'kubectl attach \(name) -c \(name) -i -t' command when the pod is running")
+        // With Never/OnFailure kubectl waits for the pod to finish and returns its exit code.
+        guard restart != "Always" else { cleanup(); return out }
+        let finished = ClockDriver(ctx: ctx).run(limit: limit) {
+            guard let p = ctx.cluster.pods.get(key) else { return true }
+            return restart == "Never" ? p.isTerminal : p.status.phase == "Succeeded"
         }
+        let final = ctx.cluster.pods.get(key)
         cleanup()
-        // With Never/OnFailure kubectl waits for the container and returns its exit code.
-        if restart != "Always" && exitCode != 0 {
-            out.err("pod \(ctx.namespace)/\(name) terminated (Error)")
-            out.exitCode = exitCode
+        guard finished == .done, let final else {
+            out.fail("error: timed out waiting for the condition")
+            return out
+        }
+        if final.status.phase == "Failed" {
+            if case let .terminated(reason, code, _, _)? = final.status.containerStatuses.first?.state, code != 0 {
+                out.err("pod \(ctx.namespace)/\(name) terminated (\(reason))")
+                out.exitCode = Int32(truncatingIfNeeded: code)
+            } else {
+                out.fail("error: pod \(ctx.namespace)/\(name) failed with unknown exit code")
+            }
         }
         return out
     }

@@ -55,6 +55,7 @@ public final class Session {
     public init(cluster: Cluster, workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.cluster = cluster
         self.workingDirectory = workingDirectory
+        cluster.processRunner = { cluster, pod, container in ContainerRuntime.run(cluster: cluster, pod: pod, container: container) }
     }
 
     /// A session on the demo cluster (`svclab`, `svclab shell`): the demo manifests are applied

@@ -278,6 +278,11 @@ extension Cluster {
             hop(.reply, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .closedWithoutReply)
             return finish(.emptyReply)
         case let .http(reply):
+            // The app's access log (what `kubectl logs` shows: which pod answered).
+            if let i = profiles.firstIndex(where: { $0.listens(on: endpoint.port) }),
+               let line = AppLogs.accessLine(kind: app.kind, clientIP: clientIP, path: target.path, status: reply.status, bytes: reply.body.utf8.count, at: t) {
+                appendLog(podKey, container: pod.spec.containers[i].name, line)
+            }
             hop(.reply, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .httpReply(status: reply.status, reason: reply.reason, bytes: reply.body.utf8.count))
             return finish(.reply(reply, servedBy: podKey))
         }
