@@ -175,8 +175,12 @@ extension Cluster {
             }
             return .success(lines)
         }
-        if case let .waiting(reason)? = status?.state, status?.lastState == nil || reason == "ContainerCreating" {
-            return .failure(.badRequest("container \(goQuote(c.name)) in pod \(goQuote(name)) is waiting to start: \(reason)"))
+        if case let .waiting(reason)? = status?.state {
+            // Waiting to restart (CrashLoopBackOff): the kubelet serves the last instance's log.
+            guard status?.lastState != nil else {
+                return .failure(.badRequest("container \(goQuote(c.name)) in pod \(goQuote(name)) is waiting to start: \(reason)"))
+            }
+            return .success(Array(log?.current ?? []))
         }
         let started: Millis?
         switch status?.state {
@@ -248,7 +252,8 @@ enum AppLogs {
         switch kind {
         case .nginx:
             return "\(clientIP) - - [\(commonLogTime(t))] \"GET \(path) HTTP/1.1\" \(status) \(bytes) \"-\" \"curl/8.13.0\" \"-\""
-        case .httpd:
+        case .httpd, .generic:
+            // httpd's common log format; svclab's own demo image logs the same way.
             return "\(clientIP) - - [\(commonLogTime(t))] \"GET \(path) HTTP/1.1\" \(status) \(bytes)"
         default:
             return nil
@@ -274,5 +279,12 @@ enum AppLogs {
         let fields = s.split(separator: "T")
         let date = fields[0].split(separator: "-")
         return (date[0], date[1], date[2], fields[1].dropLast())
+    }
+}
+
+extension Cluster {
+    /// Whether one of the pod's processes will end by itself (a follower can wait for that).
+    public func hasPendingExit(namespace: String, pod: String) -> Bool {
+        !(runtime[ObjectKey(namespace, pod)]?.exitCodes.isEmpty ?? true)
     }
 }

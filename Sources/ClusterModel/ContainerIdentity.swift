@@ -20,8 +20,12 @@ public enum ContainerIdentity {
 
     /// What a status reports: both once the container has run, neither while it is created.
     public static func ids(_ status: ContainerStatus, podUID: String) -> (containerID: String?, imageID: String) {
+        // Each instance of a restarted container has its own ID; one waiting to restart shows
+        // its last instance's.
+        let instance = status.restartCount == 0 ? status.name : "\(status.name)#\(status.restartCount)"
         switch status.state {
-        case .running, .terminated: return (containerID(podUID: podUID, container: status.name), imageID(status.image))
+        case .running, .terminated: return (containerID(podUID: podUID, container: instance), imageID(status.image))
+        case .waiting where status.lastState != nil: return (containerID(podUID: podUID, container: instance), imageID(status.image))
         case .waiting: return (nil, "")
         }
     }

@@ -151,6 +151,6 @@ struct GetTests {
     @Test func unmodelledCommandsSaySo() {
         let s = session()
         #expect(s.runScript("kubectl get pods -o go-template={{.items}}").stderr == "error: svclab does not model \"-o go-template\" yet (supported: wide, name, yaml, json, jsonpath, custom-columns)\n")
-        #expect(s.runScript("kubectl logs my-pod").stderr.hasPrefix("error: svclab does not model \"kubectl logs\" yet (supported: "))
+        #expect(s.runScript("kubectl cp my-pod:/etc/hosts hosts").stderr.hasPrefix("error: svclab does not model \"kubectl cp\" yet (supported: "))
     }
 }
