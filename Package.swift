@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Kubernetes types, labels and selectors, validation, YAML/JSON codec. No cluster state.
@@ -65,7 +66,8 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                           .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         // ncursesw through a shim (the only C); only the TUI's terminal imports it.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),

@@ -6,6 +6,7 @@ import Logging
 import HTTPTypes
 import Kubectl
 import NIOCore
+import ServiceLifecycle
 import NIOSSL
 import HummingbirdTLS
 import HummingbirdCore
@@ -119,8 +120,13 @@ public enum APIServer {
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
             defer { continuation.finish() }
-            for await line in events {
-                try await writer.write(ByteBuffer(string: line + "\n"))
+            // A watch ends with the server: graceful shutdown does not wait for quiet watchers.
+            try await withGracefulShutdownHandler {
+                for await line in events {
+                    try await writer.write(ByteBuffer(string: line + "\n"))
+                }
+            } onGracefulShutdown: {
+                continuation.finish()
             }
             try await writer.finish(nil)
         })

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Kubectl
 import NIOCore
+import ServiceLifecycle
 
 /// `GET /api/v1/namespaces/NS/pods/NAME/log` as the kubelet answers through the API server:
 /// `text/plain`, one line per write, with `container`, `previous`, `tailLines`, `limitBytes`,
@@ -83,8 +84,11 @@ enum PodLogs {
     /// the container stops. Polls the engine, one job per poll, so a quiet follower costs little.
     static func follow(engine: some EngineAccess, namespace: String, pod: String, container: String?,
                        deliver: ([LogLine]) async throws -> Void) async throws {
-        var cursor = 0, first = true
-        while true {
+        // Followers end with the server: graceful shutdown stops the polling.
+        let stopped = StopFlag()
+        try await withGracefulShutdownHandler {
+            var cursor = 0, first = true
+            while !stopped.isSet {
             let after = cursor
             guard let step = await engine.run({ session in
                 session.cluster.followLog(namespace: namespace, pod: pod, container: container, after: after).map(SendableLines.init)
@@ -94,6 +98,9 @@ enum PodLogs {
             first = false
             if !step.running { return }
             try await Task.sleep(nanoseconds: 150_000_000)
+            }
+        } onGracefulShutdown: {
+            stopped.set()
         }
     }
 }
@@ -104,4 +111,12 @@ struct SendableLines: Sendable {
     var next: Int
     var running: Bool
     init(_ t: (lines: [LogLine], next: Int, running: Bool)) { lines = t.lines; next = t.next; running = t.running }
+}
+
+/// Set once from any thread (a shutdown handler), read by a polling loop.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
 }

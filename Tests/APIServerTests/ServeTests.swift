@@ -136,6 +136,8 @@ struct ServeTests {
                      "get svc my-app -o yaml", "get pods -l app.kubernetes.io/name=my-app --show-labels", "get svc nope",
                      "describe ns default", "describe endpoints my-app", "describe cm kube-root-ca.crt", "get leases -A",
                      "get pod my-pod -o yaml", "get node svclab-worker -o json", "get events -A",
+                     // logs (before the exec below writes access-log lines in serve's cluster).
+                     "logs deploy/my-app", "logs my-pod", "logs nope", "logs my-pod -c nope", "logs -l app.kubernetes.io/name=my-app --prefix",
                      // exec over WebSocket (v5.channel.k8s.io): the simulated tools, their exit codes.
                      "exec my-pod -- nslookup my-app", "exec deploy/my-app -- curl -s http://my-app", "exec my-pod -- curl -s http://nope",
                      "exec nope -- ls"]
@@ -159,6 +161,49 @@ struct ServeTests {
         let (missing, status) = kubectl("get svc web")
         #expect(missing == "Error from server (NotFound): services \"web\" not found\n" && status == 1)
         #expect(server.stop() == 0, "serve ends cleanly on SIGTERM: \(server.stderr)")
+    }
+
+    /// What `svclab serve` must do for `kubectl run -i --rm` (kubectl-api.md §13): the pod runs,
+    /// kubectl attaches (WebSocket) or reads the log of a pod that already finished, the pod
+    /// reaches Succeeded or Failed and kubectl returns its exit code; then `logs` and `logs -f`.
+    @Test(.enabled(if: ServeTests.kubectl != nil))
+    func runAttachAndLogsThroughTheRealKubectl() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-run-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kubeconfig = dir.appendingPathComponent("svclab.kubeconfig").path
+        // The clock runs (4× wall time): pods start, processes end.
+        let server = try #require(Subprocess.start(Self.binary, ["serve", "--port", "0", "--speed", "4", "--kubeconfig", kubeconfig]))
+        defer { server.stop() }
+        #expect(server.waitForOutput("export KUBECONFIG=\(kubeconfig)"))
+        var env = ProcessInfo.processInfo.environment
+        env["KUBECONFIG"] = kubeconfig
+        env["HOME"] = dir.path
+        func kubectl(_ args: [String]) -> (out: String, err: String, status: Int32) {
+            let r = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path] + args, environment: env, timeout: 90)
+            return (r.stdout, r.stderr, r.status)
+        }
+        // Attach (or the log of a pod that already finished) prints the command's output.
+        let echo = kubectl(["run", "t1", "--rm", "-i", "--restart=Never", "--image=busybox", "--", "echo", "hi"])
+        #expect(echo.out == "hi\npod \"t1\" deleted\n" && echo.status == 0, "\(echo)")
+        let curl = kubectl(["run", "t2", "--rm", "-i", "--restart=Never", "--image=curlimages/curl", "--", "curl", "-s", "http://my-app"])
+        #expect(curl.out == "<!DOCTYPE html>\n<html>\n<body>Hello from my-app!</body>\n</html>\npod \"t2\" deleted\n" && curl.status == 0, "\(curl)")
+        // A failing command: Failed, its exit code, kubectl's "terminated (Error)".
+        let fails = kubectl(["run", "t3", "--rm", "-i", "--restart=Never", "--image=busybox", "--", "false"])
+        #expect(fails.status == 1 && fails.err.hasSuffix("pod default/t3 terminated (Error)\n") && fails.out == "pod \"t3\" deleted\n", "\(fails)")
+        // The seed's form (-it, restart Always): output, then the pod is deleted.
+        let seed = kubectl(["run", "curl", "--rm", "-it", "--image=curlimages/curl", "--", "curl", "http://my-app"])
+        #expect(seed.out.hasPrefix("<!DOCTYPE html>") && seed.out.hasSuffix("pod \"curl\" deleted\n") && seed.status == 0, "\(seed)")
+        // logs of a finished pod, logs -f to its end, and the access log of the pod that answered.
+        #expect(kubectl(["run", "once", "--restart=Never", "--image=busybox", "--", "sh", "-c", "echo one; echo two"]).out == "pod/once created\n")
+        let followed = kubectl(["wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/once", "--timeout=30s"])
+        #expect(followed.status == 0, "\(followed)")
+        #expect(kubectl(["logs", "once"]).out == "one\ntwo\n")
+        #expect(kubectl(["logs", "-f", "once"]).out == "one\ntwo\n")
+        #expect(kubectl(["get", "pod", "once", "-o", "jsonpath={.status.phase}"]).out == "Succeeded")
+        let served = kubectl(["logs", "-l", "app.kubernetes.io/name=my-app", "--prefix"])
+        #expect(served.out.contains("\"GET / HTTP/1.1\" 200 63"), "\(served)")
+        #expect(server.stop() == 0)
     }
 
     static var hasPythonClient: Bool {
