@@ -76,6 +76,16 @@ public enum APIServer {
                                       accept: request.headers[.accept] ?? "application/json",
                                       contentType: request.headers[.contentType] ?? "", body: String(buffer: body))
             incoming.upgrade = request.headers[.upgrade]
+            // kubectl's typed generators send protobuf: read it into the JSON the API handles.
+            if incoming.contentType.hasPrefix(KubeProtobuf.contentType) {
+                do {
+                    incoming.body = try KubeProtobuf.decode(Array(buffer: body)).jsonString(sortedKeys: false)
+                    incoming.contentType = "application/json"
+                } catch let error as KubeProtobuf.DecodeError {
+                    let status = APIHandler.status(400, "BadRequest", error.message)
+                    return Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: status.body)))
+                } catch {}
+            }
             let r = incoming
             if r.method == "GET", ["true", "1"].contains(r.query["watch"] ?? ""), case let .resource(path) = ResourcePath.parse(r.path), path.subresource == nil {
                 return await watchResponse(r, path, engine: engine, history: history)

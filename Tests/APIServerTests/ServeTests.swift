@@ -148,6 +148,17 @@ struct ServeTests {
             #expect(real == shell.stderr + shell.stdout && (status == 0) == (shell.status == 0),
                     "kubectl \(command)\n--- real kubectl (exit \(status)):\n\(real)\n--- svclab shell (exit \(shell.status)):\n\(shell.stderr + shell.stdout)")
         }
+        // kubectl's typed generators send protobuf bodies; the objects are what the shell makes.
+        for command in ["create deployment web --image=nginx:1.27 --replicas=2 --port=80", "create service nodeport web --tcp=80:8080",
+                        "create namespace team", "create configmap settings --from-literal=a=b"] {
+            let shell = Subprocess.run(Self.binary, ["shell", "--no-echo"], stdin: "kubectl \(command)\n", timeout: 60)
+            let (real, status) = kubectl(command)
+            #expect(real == shell.stdout && status == 0, "kubectl \(command)\n--- real kubectl (exit \(status)):\n\(real)\n--- svclab shell:\n\(shell.stderr + shell.stdout)")
+        }
+        let createdByShell = Subprocess.run(Self.binary, ["shell", "--no-echo"], stdin: "kubectl create deployment web --image=nginx:1.27 --replicas=2 --port=80\nkubectl get deploy web -o jsonpath={.spec}\n", timeout: 60)
+        #expect(kubectl("get deploy web -o jsonpath={.spec}").0 == String(createdByShell.stdout.split(separator: "\n", maxSplits: 1)[1]))
+        #expect(kubectl("delete deploy web").0 == "deployment.apps \"web\" deleted\n")
+        #expect(kubectl("delete svc web").0 == "service \"web\" deleted\n")
         // Writes go through the API into the engine.
         #expect(kubectl("scale deployment my-app --replicas=4").0 == "deployment.apps/my-app scaled\n")
         #expect(kubectl("label pod my-pod tier=client").0 == "pod/my-pod labeled\n")
