@@ -123,14 +123,18 @@ enum APIHandler {
     static func list(_ r: APIRequest, _ t: ResourceDescription, namespace: String?, cluster: Cluster) -> APIResponse {
         var entries = cluster.catalog(t, namespace: namespace)
         if let selector = r.query["labelSelector"], !selector.isEmpty {
-            guard let parsed = try? LabelSelectorExpression.parse(selector) else {
-                return status(400, "BadRequest", "unable to parse requirement: \(selector)")
+            do {
+                let parsed = try LabelSelectorExpression.parse(selector)
+                entries = entries.filter { parsed.matches($0.metadata.labels) }
+            } catch {
+                return status(400, "BadRequest", error.description)
             }
-            entries = entries.filter { parsed.matches($0.metadata.labels) }
         }
-        switch FieldSelector.parse(r.query["fieldSelector"]) {
-        case let .failure(problem): return problem
-        case let .success(fields): if !fields.terms.isEmpty { entries = entries.filter(fields.matches) }
+        do {
+            let fields = try FieldSelector(r.query["fieldSelector"], for: t)
+            if !fields.isEmpty { entries = entries.filter(fields.matches) }
+        } catch {
+            return status(400, "BadRequest", error.message)
         }
         // limit/continue: the token is the offset into this (namespace, name)-ordered list.
         var listMeta: [(String, Value)] = [("resourceVersion", .string(String(cluster.resourceVersion)))]
@@ -366,44 +370,3 @@ enum APIHandler {
     }
 }
 
-/// `?fieldSelector=` (`a=b`, `a==b`, `a!=b`, comma-joined), parsed once and used by lists and
-/// watches alike. metadata.name and metadata.namespace as the server indexes them; other fields
-/// are looked up in the object.
-struct FieldSelector {
-    struct Term { var key: String; var path: JSONPath?; var value: String; var equal: Bool }
-    var terms: [Term] = []
-
-    static func parse(_ text: String?) -> Result<FieldSelector, APIResponse> {
-        var selector = FieldSelector()
-        guard let text, !text.isEmpty else { return .success(selector) }
-        for term in text.split(separator: ",") {
-            let equal = !term.contains("!=")
-            let parts = term.components(separatedBy: equal ? (term.contains("==") ? "==" : "=") : "!=")
-            guard parts.count == 2, !parts[0].isEmpty else {
-                return .failure(APIHandler.status(400, "BadRequest", "invalid field selector: \(text)"))
-            }
-            let key = parts[0]
-            var path: JSONPath?
-            if key != "metadata.name" && key != "metadata.namespace" {
-                guard let p = try? JSONPath.relaxed(key) else {
-                    return .failure(APIHandler.status(400, "BadRequest", "\"\(key)\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""))
-                }
-                path = p
-            }
-            selector.terms.append(Term(key: key, path: path, value: parts[1], equal: equal))
-        }
-        return .success(selector)
-    }
-
-    func matches(_ e: CatalogEntry) -> Bool {
-        terms.allSatisfy { t in
-            let actual: String
-            switch t.key {
-            case "metadata.name": actual = e.metadata.name
-            case "metadata.namespace": actual = e.metadata.namespace
-            default: actual = t.path.flatMap { (try? $0.values(e.value()))?.first.map(JSONPath.text) } ?? ""
-            }
-            return (actual == t.value) == t.equal
-        }
-    }
-}

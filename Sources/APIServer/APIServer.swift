@@ -116,6 +116,21 @@ public enum APIServer {
 
     /// A chunked stream of watch events until the client goes away (or the server stops).
     static func watchResponse(_ r: APIRequest, _ path: ResourcePath, engine: some EngineAccess, history: SendableBox<ChangeHistory>) async -> Response {
+        // Selectors the API server cannot use are a 400 before anything streams.
+        var problem: APIResponse?
+        if let labels = r.query["labelSelector"], !labels.isEmpty {
+            do { _ = try LabelSelectorExpression.parse(labels) } catch {
+                problem = APIHandler.status(400, "BadRequest", error.description)
+            }
+        }
+        if problem == nil {
+            do { _ = try FieldSelector(r.query["fieldSelector"], for: path.resource) } catch {
+                problem = APIHandler.status(400, "BadRequest", error.message)
+            }
+        }
+        if let problem {
+            return Response(status: .init(code: problem.status), headers: [.contentType: problem.contentType], body: .init(byteBuffer: ByteBuffer(string: problem.body)))
+        }
         let (events, continuation) = AsyncStream<String>.makeStream()
         let id = await engine.run { session in
             let w = WatchStream(request: r, path: path, send: { continuation.yield($0) })

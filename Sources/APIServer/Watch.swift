@@ -53,7 +53,7 @@ final class WatchStream {
         self.request = request; self.path = path; self.send = send
         let labelText = request.query["labelSelector"] ?? ""
         labels = labelText.isEmpty ? .everything : try? LabelSelectorExpression.parse(labelText)
-        fields = try? FieldSelector.parse(request.query["fieldSelector"]).get()
+        fields = try? FieldSelector(request.query["fieldSelector"], for: path.resource)
     }
 
     var namespace: String? { path.resource.namespaced ? path.namespace : "" }

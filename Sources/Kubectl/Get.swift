@@ -22,25 +22,6 @@ struct GetCommand: KubectlCommand {
     @Option(name: .customLong("field-selector")) var fieldSelector: String?
 
 
-    /// `--field-selector` terms (`execute` has rejected malformed ones already).
-    var fieldTerms: [(path: JSONPath, value: String, equal: Bool)] {
-        (try? Self.parseFieldSelector(fieldSelector)) ?? []
-    }
-
-    static func parseFieldSelector(_ text: String?) throws(KubectlFailure) -> [(path: JSONPath, value: String, equal: Bool)] {
-        guard let text, !text.isEmpty else { return [] }
-        var fields: [(path: JSONPath, value: String, equal: Bool)] = []
-        for term in text.split(separator: ",").map(String.init) {
-            let equal = !term.contains("!=")
-            let parts = term.components(separatedBy: equal ? (term.contains("==") ? "==" : "=") : "!=")
-            guard parts.count == 2, !parts[0].isEmpty, let path = try? JSONPath.relaxed(parts[0]) else {
-                throw KubectlFailure("error: invalid selector: '\(text)'; can't understand '\(term)'")
-            }
-            fields.append((path, parts[1], equal))
-        }
-        return fields
-    }
-
     /// One requested resource: a type and, optionally, names.
     struct Request { var type: ResourceType; var names: [String] }
 
@@ -143,7 +124,15 @@ struct GetCommand: KubectlCommand {
                 return out
             }
         }
-        do { _ = try Self.parseFieldSelector(fieldSelector) } catch { out.fail(error.message); return out }
+        // The API server's field selector rules (the same code `svclab serve` answers with).
+        for r in requests {
+            do { _ = try FieldSelector(fieldSelector, for: r.type) } catch {
+                // kubectl wraps the server's reason in what it was looking for.
+                out.fail(error.message.hasPrefix("invalid selector") ? "error: " + error.message
+                         : "Error from server (BadRequest): Unable to find \(goQuote(r.type.gvr)) that match label selector \(goQuote(selector ?? "")), field selector \(goQuote(fieldSelector ?? "")): \(error.message)")
+                return out
+            }
+        }
         for w in Set(requests.compactMap(\.type.warning)).sorted() { out.err("Warning: " + w) }
         if watch || watchOnly {
             guard requests.count == 1 else {
@@ -314,22 +303,12 @@ struct GetCommand: KubectlCommand {
         }
     }
 
-    /// `--field-selector`: terms compared with the object's fields (a missing field reads as "").
-    static func fieldsMatch(_ o: ListedObject, _ fields: [(path: JSONPath, value: String, equal: Bool)]) -> Bool {
-        guard !fields.isEmpty else { return true }
-        let v = o.value()
-        return fields.allSatisfy { f in
-            let actual = (try? f.path.values(v))?.first.map(JSONPath.text) ?? ""
-            return (actual == f.value) == f.equal
-        }
-    }
-
     func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer _: TableConvertor, wide: Bool, name: String? = nil) -> [ListedObject] {
-        let fields = fieldTerms
+        let fields = (try? FieldSelector(fieldSelector, for: t)) ?? FieldSelector()
         // The cluster's catalog: the rows and JSON the HTTP API serves too (AGE as of now).
-        return ctx.cluster.catalog(t, namespace: namespace, name: name).map { e in
+        return ctx.cluster.catalog(t, namespace: namespace, name: name).filter { fields.isEmpty || fields.matches($0) }.map { e in
             ListedObject(namespace: e.metadata.namespace, name: e.metadata.name, labels: e.metadata.labels, row: e.row(wide), value: e.value)
-        }.filter { fields.isEmpty || Self.fieldsMatch($0, fields) }
+        }
     }
 }
 

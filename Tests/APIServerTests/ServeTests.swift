@@ -138,6 +138,10 @@ struct ServeTests {
                      "get pod my-pod -o yaml", "get node svclab-worker -o json", "get events -A",
                      // logs (before the exec below writes access-log lines in serve's cluster).
                      "logs deploy/my-app", "logs my-pod", "logs nope", "logs my-pod -c nope", "logs -l app.kubernetes.io/name=my-app --prefix",
+                     // field selectors: the API server's per-kind fields and its 400s.
+                     "get pods --field-selector status.phase=Running,spec.nodeName=svclab-worker", "get pods --field-selector spec.foo=bar",
+                     "get svc --field-selector spec.type=ClusterIP", "get events -A --field-selector reason=Scheduled --no-headers",
+                     "get deploy --field-selector metadata.name=my-app", "get events --field-selector message=x",
                      // exec over WebSocket (v5.channel.k8s.io): the simulated tools, their exit codes.
                      "exec my-pod -- nslookup my-app", "exec deploy/my-app -- curl -s http://my-app", "exec my-pod -- curl -s http://nope",
                      "exec nope -- ls"]
