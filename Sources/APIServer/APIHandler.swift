@@ -89,6 +89,7 @@ enum APIHandler {
             }
             let listed = list(APIRequest(method: "GET", path: r.path, query: r.query), t, namespace: namespace, cluster: cluster)
             guard listed.status == 200, let items = (try? ValueLoader.documents(from: listed.body).first)?["items"]?.arrayValue else { return listed }
+            if isDryRun(r) { return listed }
             for item in items {
                 guard let name = item["metadata"]?["name"]?.stringValue else { continue }
                 let ns = item["metadata"]?["namespace"]?.stringValue ?? ""
@@ -108,6 +109,7 @@ enum APIHandler {
         case let ("DELETE", name?):
             guard let e = cluster.catalog(t, namespace: namespace ?? "", name: name).first else { return notFound(t, name) }
             let grace = r.query["gracePeriodSeconds"].flatMap { Int64($0) } ?? deleteOptions(r.body)
+            if isDryRun(r) { return .json(e.value()) }
             do { try cluster.delete(kind: t.kind, namespace: namespace ?? "", name: name, gracePeriodSeconds: grace) } catch { return apiError(error, t) }
             // A pod that terminates gracefully is returned as it now is; others as they were.
             return .json(cluster.catalog(t, namespace: namespace ?? "", name: name).first?.value() ?? e.value())
@@ -121,6 +123,7 @@ enum APIHandler {
     static func wantsTable(_ r: APIRequest) -> Bool { r.accept.contains("as=Table") }
 
     static func list(_ r: APIRequest, _ t: ResourceDescription, namespace: String?, cluster: Cluster) -> APIResponse {
+        if let problem = listOptionsProblem(r, current: cluster.resourceVersion) { return problem }
         var entries = cluster.catalog(t, namespace: namespace)
         if let selector = r.query["labelSelector"], !selector.isEmpty {
             do {
@@ -157,6 +160,36 @@ enum APIHandler {
         let items = entries.map { $0.value() }
         return .json(.object([("apiVersion", .string(t.apiVersion)), ("kind", .string(t.kind + "List")),
                               ("metadata", .object(listMeta)), ("items", .array(items))]))
+    }
+
+    /// resourceVersion / resourceVersionMatch as the API server validates them. The store keeps
+    /// no old versions: a list is always of now, so `Exact` can only be served at the current
+    /// resourceVersion (older ones are gone, as after an etcd compaction).
+    static func listOptionsProblem(_ r: APIRequest, current: Int64) -> APIResponse? {
+        let rv = r.query["resourceVersion"] ?? "", match = r.query["resourceVersionMatch"] ?? ""
+        func invalid(_ cause: String, field: String = "resourceVersionMatch", reason: String = "FieldValueForbidden") -> APIResponse {
+            status(422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: \(field): \(cause)",
+                   details: .object([("group", .string("meta.k8s.io")), ("kind", .string("ListOptions")),
+                                     ("causes", .array([.object([("reason", .string(reason)), ("message", .string(cause)), ("field", .string(field))])]))]))
+        }
+        if !rv.isEmpty, Int64(rv) == nil { return invalid("Invalid value: \(goQuote(rv)): must be a non-negative integer", field: "resourceVersion", reason: "FieldValueInvalid") }
+        guard !match.isEmpty else { return nil }
+        guard !rv.isEmpty else { return invalid("Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided") }
+        let asked = Int64(rv) ?? 0
+        switch match {
+        case "Exact":
+            if asked == 0 { return invalid("Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"") }
+            if asked < current { return status(410, "Expired", "The resourceVersion for the provided list is too old.") }
+        case "NotOlderThan": break
+        default:
+            return invalid("Unsupported value: \(goQuote(match)): supported values: \"Exact\", \"NotOlderThan\", \"\"", reason: "FieldValueNotSupported")
+        }
+        if asked > current {
+            return status(504, "Timeout", "Too large resource version: \(asked), current: \(current)",
+                          details: .object([("causes", .array([.object([("reason", .string("ResourceVersionTooLarge")), ("message", .string("Too large resource version"))])])),
+                                            ("retryAfterSeconds", .int(1))]))
+        }
+        return nil
     }
 
     /// metav1.Table: every column (wide ones at priority 1) and each row's object metadata.
@@ -197,9 +230,10 @@ enum APIHandler {
 
     static func create(_ r: APIRequest, _ t: ResourceDescription, namespace: String, session: Session) -> APIResponse {
         var object: KubeObject
+        var document: Value
         switch decodeBody(r.body, t) {
         case let .failure(resp): return resp
-        case let .success((o, _)): object = o
+        case let .success((o, doc)): object = o; document = doc
         }
         guard object.kind == t.kind else {
             return status(400, "BadRequest", "the API version in the data (\(object.resourceDescription.apiVersion)) does not match the expected API version (\(t.apiVersion))")
@@ -210,11 +244,17 @@ enum APIHandler {
             }
             var m = object.metadata; m.namespace = namespace; object.metadata = m
         }
-        if r.query["dryRun"] == "All" {
-            // Validation without storing: what the object would be.
-            let causes = Validation.validate(object)
-            if !causes.isEmpty { return apiError(.invalid(InvalidObjectError(kind: t.kind, name: object.metadata.name, causes: causes)), t) }
-            return .json(ObjectEncoder.metadata(object.metadata), status: 201)
+        if isDryRun(r) {
+            // Defaults and validation without storing: the object as sent, in its namespace.
+            do { _ = try session.cluster.checkedForDryRun(object) } catch { return apiError(error, t) }
+            if t.namespaced, case var .object(pairs) = document, let i = pairs.firstIndex(where: { $0.0 == "metadata" }), case var .object(meta) = pairs[i].1 {
+                meta.removeAll { $0.0 == "namespace" }
+                meta.append(("namespace", .string(namespace)))
+                pairs[i].1 = .object(meta)
+                document = .object(pairs)
+            }
+            if existsAlready(session.cluster, t, object) { return apiError(.alreadyExists(resource: t.qualifiedResource, name: object.metadata.name), t) }
+            return .json(document, status: 201)
         }
         do {
             let created = try session.cluster.create(object)
@@ -267,6 +307,10 @@ enum APIHandler {
         case var .success(object):
             Defaults.dropEncodedDefaults(&object)
             var m = object.metadata; m.name = name; m.namespace = namespace; object.metadata = m
+            if isDryRun(r) {
+                do { _ = try cluster.checkedForDryRun(object) } catch { return apiError(error, t) }
+                return .json(target)
+            }
             do {
                 try cluster.update(object)
                 return .json(cluster.catalog(t, namespace: namespace, name: name).first?.value() ?? .null)
@@ -315,6 +359,7 @@ enum APIHandler {
             guard replicas >= 0 else {
                 return apiError(.invalid(InvalidObjectError(kind: "Scale", name: name, causes: [.invalid(FieldPath("spec.replicas"), replicas, "must be greater than or equal to 0")])), t)
             }
+            if isDryRun(r) { return .json(patched) }
             do { try cluster.scale(kind: t.kind, namespace: namespace, name: name, replicas: replicas) } catch { return apiError(error, t) }
             return .json(scaleValue())
         default:
@@ -325,6 +370,13 @@ enum APIHandler {
     static func deleteOptions(_ body: String) -> Int64? {
         guard !body.isEmpty, let v = try? ValueLoader.documents(from: body).first else { return nil }
         return v["gracePeriodSeconds"]?.number.map(Int64.init)
+    }
+
+    /// `?dryRun=All`: everything but the write.
+    static func isDryRun(_ r: APIRequest) -> Bool { r.query["dryRun"] == "All" }
+
+    static func existsAlready(_ cluster: Cluster, _ t: ResourceDescription, _ object: KubeObject) -> Bool {
+        !cluster.catalog(t, namespace: t.namespaced ? object.metadata.namespace : "", name: object.metadata.name).isEmpty
     }
 
     // MARK: Status

@@ -25,6 +25,8 @@ public enum APIServer {
         public var tls: ServingCertificates?
         /// Require `Authorization: Bearer TOKEN` (nil: no authentication).
         public var token: String?
+        /// How often a watch that allows bookmarks gets one (the API server: about a minute).
+        public var bookmarkSeconds: Double = 60
         public init(address: String, port: Int, speed: Double, tls: ServingCertificates? = nil, token: String? = nil) {
             self.address = address; self.port = port; self.speed = speed; self.tls = tls; self.token = token
         }
@@ -88,7 +90,7 @@ public enum APIServer {
             }
             let r = incoming
             if r.method == "GET", ["true", "1"].contains(r.query["watch"] ?? ""), case let .resource(path) = ResourcePath.parse(r.path), path.subresource == nil {
-                return await watchResponse(r, path, engine: engine, history: history)
+                return await watchResponse(r, path, engine: engine, history: history, bookmarkSeconds: options.bookmarkSeconds)
             }
             if r.method == "GET", r.query["follow"] == "true", case let .resource(path) = ResourcePath.parse(r.path), path.subresource == "log" {
                 return await PodLogs.followResponse(r, path, engine: engine)
@@ -115,7 +117,8 @@ public enum APIServer {
     }
 
     /// A chunked stream of watch events until the client goes away (or the server stops).
-    static func watchResponse(_ r: APIRequest, _ path: ResourcePath, engine: some EngineAccess, history: SendableBox<ChangeHistory>) async -> Response {
+    static func watchResponse(_ r: APIRequest, _ path: ResourcePath, engine: some EngineAccess, history: SendableBox<ChangeHistory>,
+                              bookmarkSeconds: Double) async -> Response {
         // Selectors the API server cannot use are a 400 before anything streams.
         var problem: APIResponse?
         if let labels = r.query["labelSelector"], !labels.isEmpty {
@@ -139,6 +142,19 @@ public enum APIServer {
             return w.watcherID
         }
         continuation.onTermination = { _ in Task { await engine.run { $0.cluster.unwatch(id) } } }
+        // allowWatchBookmarks: a BOOKMARK every `bookmarkSeconds` with the resourceVersion reached.
+        if r.query["allowWatchBookmarks"] == "true" {
+            let resource = path.resource
+            let bookmarks = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(bookmarkSeconds * 1e9))
+                    if Task.isCancelled { break }
+                    let line = await engine.run { session in WatchStream.bookmark(resource, resourceVersion: session.cluster.resourceVersion) }
+                    continuation.yield(line)
+                }
+            }
+            continuation.onTermination = { _ in bookmarks.cancel(); Task { await engine.run { $0.cluster.unwatch(id) } } }
+        }
         // timeoutSeconds: the server ends the watch then (clients re-list or re-watch).
         if let seconds = r.query["timeoutSeconds"].flatMap({ Double($0) }), seconds > 0 {
             Task { try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9)); continuation.finish() }

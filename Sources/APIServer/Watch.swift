@@ -88,9 +88,15 @@ final class WatchStream {
         let t = path.resource
         let rv = request.query["resourceVersion"] ?? ""
         let current = cluster.catalog(t, namespace: namespace, name: nil).filter(matches)
-        if rv.isEmpty || rv == "0" {
+        // sendInitialEvents (a watch-list, client-go's streaming list): the objects as ADDED,
+        // then a bookmark that says the initial state is complete.
+        let initialEvents = request.query["sendInitialEvents"] == "true"
+        if rv.isEmpty || rv == "0" || initialEvents {
             for e in current { lastSent[ObjectKey(e.metadata.namespace, e.metadata.name)] = e }
             for e in current { send(event("ADDED", e, cluster: cluster)) }
+            if initialEvents, request.query["allowWatchBookmarks"] == "true" {
+                send(Self.bookmark(t, resourceVersion: cluster.resourceVersion, initialEventsEnd: true))
+            }
         } else if let from = Int64(rv), let history {
             guard from >= history.horizon else {
                 let status = Value.object([("kind", .string("Status")), ("apiVersion", .string("v1")), ("metadata", .object([])), ("status", .string("Failure")),
@@ -146,6 +152,15 @@ final class WatchStream {
             }
             lastSent[change.key] = now
             send(event(wasSent ? "MODIFIED" : "ADDED", now, cluster: cluster))
+    }
+
+    /// A BOOKMARK: only the kind and the resourceVersion the watch has reached (clients resume
+    /// from it instead of relisting), as the API server sends about once a minute.
+    static func bookmark(_ t: ResourceDescription, resourceVersion: Int64, initialEventsEnd: Bool = false) -> String {
+        var meta: [(String, Value)] = [("resourceVersion", .string(String(resourceVersion)))]
+        if initialEventsEnd { meta.append(("annotations", .object([("k8s.io/initial-events-end", .string("true"))]))) }
+        let object: Value = .object([("kind", .string(t.kind)), ("apiVersion", .string(t.apiVersion)), ("metadata", .object(meta))])
+        return Value.object([("type", .string("BOOKMARK")), ("object", object)]).jsonString(sortedKeys: true)
     }
 
     /// A DELETED event for an object whose value is gone: its kind and name.

@@ -70,6 +70,16 @@ extension Cluster {
         }
     }
 
+    /// `dryRun=All`: what a create or update checks — defaults, the namespace, validation —
+    /// with nothing stored. Returns the object as it would be stored (defaulted).
+    public func checkedForDryRun(_ object: KubeObject) throws(APIError) -> KubeObject {
+        var object = object
+        Defaults.apply(&object)
+        if object.namespaced { try requireNamespace(object.metadata.namespace.isEmpty ? "default" : object.metadata.namespace) }
+        try validated(object)
+        return object
+    }
+
     /// POST: creates the object (namespace already filled in for namespaced kinds).
     @discardableResult
     public func create(_ object: KubeObject) throws(APIError) -> KubeObject {

@@ -127,12 +127,9 @@ extension Session {
             let live = cluster.get(kind: object.kind, namespace: meta.namespace, name: meta.name)
             if dryRun == .server {
                 // The server validates (defaults first), then stores nothing.
-                var checked = live.map { Self.mergeForApply(live: $0, manifest: object) } ?? object
-                Defaults.apply(&checked)
-                let causes = Validation.validate(checked)
-                if !causes.isEmpty {
-                    return .failure(ApplyFailure(.invalid(InvalidObjectError(kind: object.kind, name: meta.name, causes: causes)),
-                                                 verb: live == nil ? "creating" : "applying patch", source: source))
+                let checked = live.map { Self.mergeForApply(live: $0, manifest: object) } ?? object
+                do { _ = try cluster.checkedForDryRun(checked) } catch {
+                    return .failure(ApplyFailure(error, verb: live == nil ? "creating" : "applying patch", source: source))
                 }
             }
             guard let live else { return .success("\(prefix) created\(dryRun.suffix)") }
