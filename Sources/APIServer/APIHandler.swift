@@ -124,33 +124,36 @@ enum APIHandler {
 
     static func list(_ r: APIRequest, _ t: ResourceDescription, namespace: String?, cluster: Cluster) -> APIResponse {
         if let problem = listOptionsProblem(r, current: cluster.resourceVersion) { return problem }
-        var entries = cluster.catalog(t, namespace: namespace)
+        var labels: LabelSelectorExpression?
         if let selector = r.query["labelSelector"], !selector.isEmpty {
-            do {
-                let parsed = try LabelSelectorExpression.parse(selector)
-                entries = entries.filter { parsed.matches($0.metadata.labels) }
-            } catch {
-                return status(400, "BadRequest", error.description)
-            }
+            do { labels = try LabelSelectorExpression.parse(selector) } catch { return status(400, "BadRequest", error.description) }
         }
-        do {
-            let fields = try FieldSelector(r.query["fieldSelector"], for: t)
-            if !fields.isEmpty { entries = entries.filter(fields.matches) }
-        } catch {
-            return status(400, "BadRequest", error.message)
+        let fields: FieldSelector
+        do { fields = try FieldSelector(r.query["fieldSelector"], for: t) } catch { return status(400, "BadRequest", error.message) }
+        let filter: ((CatalogEntry) -> Bool)? = labels == nil && fields.isEmpty ? nil : { e in
+            (labels?.matches(e.metadata.labels) ?? true) && (fields.isEmpty || fields.matches(e))
         }
-        // limit/continue: the token is the offset into this (namespace, name)-ordered list.
         var listMeta: [(String, Value)] = [("resourceVersion", .string(String(cluster.resourceVersion)))]
-        let offset = r.query["continue"].flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) }.flatMap { Int($0) } ?? 0
-        if r.query["continue"] != nil && (offset < 0 || offset > entries.count) {
-            return status(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.")
-        }
-        entries = Array(entries.dropFirst(offset))
-        if let limit = r.query["limit"].flatMap({ Int($0) }), limit > 0, entries.count > limit {
-            let remaining = entries.count - limit
-            entries = Array(entries.prefix(limit))
-            listMeta.append(("continue", .string(Data(String(offset + limit).utf8).base64EncodedString())))
-            listMeta.append(("remainingItemCount", .int(Int64(remaining))))
+        let entries: [CatalogEntry]
+        let limit = r.query["limit"].flatMap { Int($0) } ?? 0
+        if limit > 0 || r.query["continue"] != nil {
+            // limit/continue: the token names the last object returned; the next page starts
+            // after it (a page costs its own size, as at 150,000 pods it must).
+            var after: ObjectKey?
+            if let token = r.query["continue"], !token.isEmpty {
+                guard let key = ContinueToken.decode(token) else {
+                    return status(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.")
+                }
+                after = key
+            }
+            let page = cluster.catalogPage(t, namespace: namespace, after: after, limit: limit > 0 ? limit : Int.max, where: filter)
+            entries = page.entries
+            if let next = page.next {
+                listMeta.append(("continue", .string(ContinueToken.encode(next))))
+                if let remaining = page.remaining { listMeta.append(("remainingItemCount", .int(Int64(remaining)))) }
+            }
+        } else {
+            entries = cluster.catalog(t, namespace: namespace).filter { filter?($0) ?? true }
         }
         if wantsTable(r) {
             var table = table(t, entries, cluster: cluster)
@@ -422,3 +425,13 @@ enum APIHandler {
     }
 }
 
+/// A list's `continue` token: the last object returned (namespace and name), opaque to clients.
+enum ContinueToken {
+    static func encode(_ key: ObjectKey) -> String { Data("svclab/v1:\(key.namespace)/\(key.name)".utf8).base64EncodedString() }
+    static func decode(_ token: String) -> ObjectKey? {
+        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), text.hasPrefix("svclab/v1:") else { return nil }
+        let parts = text.dropFirst("svclab/v1:".count).split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        return ObjectKey(String(parts[0]), String(parts[1]))
+    }
+}

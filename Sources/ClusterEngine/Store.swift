@@ -75,6 +75,42 @@ public struct TypedStore<T: KubeResource>: Sendable {
     }
 
     public func count(in namespace: String) -> Int { byNamespace[namespace]?.count ?? 0 }
+
+    /// Walks objects in (namespace, name) order — one namespace, or all when nil — starting
+    /// after `key` (nil: from the first), until `body` says stop. A page of a big list costs
+    /// its own size (plus a binary search), not the whole store's.
+    public func forEach(namespace: String?, after key: ObjectKey?, _ body: (T) -> Bool) {
+        let spaces = namespace.map { [$0] } ?? byNamespace.keys.sorted()
+        for ns in spaces {
+            if let key, ns < key.namespace { continue }
+            guard let m = byNamespace[ns] else { continue }
+            let names = names(in: ns)
+            var i = 0
+            if let key, ns == key.namespace { i = Self.firstIndex(after: key.name, in: names) }
+            while i < names.count {
+                if !body(m[names[i]]!) { return }
+                i += 1
+            }
+        }
+    }
+
+    /// How many objects come after `key` in that order (a list's remainingItemCount).
+    public func count(namespace: String?, after key: ObjectKey) -> Int {
+        let spaces = namespace.map { [$0] } ?? Array(byNamespace.keys)
+        return spaces.reduce(0) { total, ns in
+            guard let m = byNamespace[ns], ns >= key.namespace else { return total }
+            return total + (ns == key.namespace ? m.count - Self.firstIndex(after: key.name, in: names(in: ns)) : m.count)
+        }
+    }
+
+    private static func firstIndex(after name: String, in names: [String]) -> Int {
+        var low = 0, high = names.count
+        while low < high {
+            let mid = (low + high) / 2
+            if names[mid] <= name { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
 }
 
 /// What a watcher sees: a change of one object (kubectl `get -w`, the TUI, scenario checks).
