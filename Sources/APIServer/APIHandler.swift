@@ -231,7 +231,7 @@ enum APIHandler {
         }
     }
 
-    static func create(_ r: APIRequest, _ t: ResourceDescription, namespace: String, session: Session) -> APIResponse {
+    static func create(_ r: APIRequest, _ t: ResourceDescription, namespace: String, session: Session, operation: String = "Update") -> APIResponse {
         var object: KubeObject
         var document: Value
         switch decodeBody(r.body, t) {
@@ -247,6 +247,10 @@ enum APIHandler {
             }
             var m = object.metadata; m.namespace = namespace; object.metadata = m
         }
+        var meta = object.metadata
+        meta.managedFields = ManagedFields.record([], manager: ManagedFields.manager(r), operation: operation, apiVersion: t.apiVersion,
+                                                  time: session.cluster.now, fields: ManagedFields.fieldSet(document))
+        object.metadata = meta
         if isDryRun(r) {
             // Defaults and validation without storing: the object as sent, in its namespace.
             do { _ = try session.cluster.checkedForDryRun(object) } catch { return apiError(error, t) }
@@ -274,7 +278,7 @@ enum APIHandler {
         guard let current = cluster.catalog(t, namespace: namespace, name: name).first?.value() else {
             // Server-side apply creates what does not exist yet.
             if patch?.contains("apply-patch") == true {
-                var created = create(r, t, namespace: namespace.isEmpty ? "default" : namespace, session: session)
+                var created = create(r, t, namespace: namespace.isEmpty ? "default" : namespace, session: session, operation: "Apply")
                 if created.status == 201 { created.status = 201 }
                 return created
             }
@@ -309,7 +313,14 @@ enum APIHandler {
         case let .failure(e): return status(400, "BadRequest", e.detailText)
         case var .success(object):
             Defaults.dropEncodedDefaults(&object)
-            var m = object.metadata; m.name = name; m.namespace = namespace; object.metadata = m
+            var m = object.metadata; m.name = name; m.namespace = namespace
+            // This write's field manager, beside the ones recorded before.
+            let written = patch.map { _ in (try? ValueLoader.documents(from: r.body).first) ?? .object([]) } ?? target
+            let recorded = cluster.catalog(t, namespace: namespace, name: name).first?.metadata.managedFields ?? []
+            m.managedFields = ManagedFields.record(recorded, manager: ManagedFields.manager(r), operation: patch?.contains("apply-patch") == true ? "Apply" : "Update",
+                                                   apiVersion: t.apiVersion, time: cluster.now,
+                                                   fields: patch?.contains("json-patch") == true ? ManagedFields.fieldSet(target) : ManagedFields.fieldSet(written))
+            object.metadata = m
             if isDryRun(r) {
                 do { _ = try cluster.checkedForDryRun(object) } catch { return apiError(error, t) }
                 return .json(target)

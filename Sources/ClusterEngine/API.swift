@@ -150,6 +150,8 @@ extension Cluster {
         var merged = current.metadata
         merged.labels = meta.labels
         merged.annotations = meta.annotations
+        // A write through the API brings its field managers; others keep the recorded ones.
+        if !meta.managedFields.isEmpty { merged.managedFields = meta.managedFields }
         defer { settle() }
         switch (object, current) {
         case let (.service(new), .service(old)):

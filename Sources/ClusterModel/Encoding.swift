@@ -25,6 +25,11 @@ public enum ObjectEncoder {
             ("generateName", nonEmpty(m.generateName)),
             ("generation", generation && m.generation > 0 ? .int(m.generation) : nil),
             ("labels", map(m.labels)),
+            ("managedFields", list(m.managedFields.map { e in
+                obj([("apiVersion", .string(e.apiVersion)), ("fieldsType", .string("FieldsV1")), ("fieldsV1", e.fieldsV1),
+                     ("manager", .string(e.manager)), ("operation", .string(e.operation)), ("subresource", e.subresource.map(Value.string)),
+                     ("time", time(e.time))])
+            })),
             ("name", .string(m.name)),
             ("namespace", namespaced ? nonEmpty(m.namespace) : nil),
             ("ownerReferences", list(m.ownerReferences.map { o in

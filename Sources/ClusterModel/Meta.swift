@@ -119,12 +119,30 @@ public struct ObjectMeta: Equatable, Sendable {
     public var annotations: [String: String] = [:]
     public var ownerReferences: [OwnerReference] = []
     public var finalizers: [String] = []
+    /// Which client set which fields (server-side apply's bookkeeping), for writes through the
+    /// HTTP API; the engine's own controllers record none.
+    public var managedFields: [ManagedFieldsEntry] = []
     public init() {}
     public init(name: String, namespace: String = "", labels: [String: String] = [:]) {
         self.name = name; self.namespace = namespace; self.labels = labels
     }
 
     public var controllerRef: OwnerReference? { ownerReferences.first { $0.controller == true } }
+}
+
+/// One field manager's fields (metav1.ManagedFieldsEntry, FieldsV1 format).
+public struct ManagedFieldsEntry: Equatable, Sendable {
+    public var manager: String
+    /// "Apply" (server-side apply) or "Update" (every other write).
+    public var operation: String
+    public var apiVersion: String
+    public var time: Millis
+    /// `{"f:spec": {"f:replicas": {}}, …}`
+    public var fieldsV1: Value
+    public var subresource: String?
+    public init(manager: String, operation: String, apiVersion: String, time: Millis, fieldsV1: Value, subresource: String? = nil) {
+        self.manager = manager; self.operation = operation; self.apiVersion = apiVersion; self.time = time; self.fieldsV1 = fieldsV1; self.subresource = subresource
+    }
 }
 
 /// What every stored kind has in common.

@@ -20,6 +20,7 @@ struct GetCommand: KubectlCommand {
     @Flag(name: .customLong("no-headers")) var noHeaders = false
     @Option(name: .customLong("sort-by")) var sortBy: String?
     @Option(name: .customLong("field-selector")) var fieldSelector: String?
+    @Flag(name: .customLong("show-managed-fields")) var showManagedFields = false
 
 
     /// One requested resource: a type and, optionally, names.
@@ -222,6 +223,20 @@ struct GetCommand: KubectlCommand {
         var value: () -> Value = { .null }
     }
 
+    /// The object (or a List's items) without metadata.managedFields.
+    static func withoutManagedFields(_ v: Value) -> Value {
+        guard case var .object(pairs) = v else { return v }
+        for i in pairs.indices {
+            if pairs[i].0 == "metadata", case var .object(meta) = pairs[i].1 {
+                meta.removeAll { $0.0 == "managedFields" }
+                pairs[i].1 = .object(meta)
+            } else if pairs[i].0 == "items", case let .array(items) = pairs[i].1 {
+                pairs[i].1 = .array(items.map(withoutManagedFields))
+            }
+        }
+        return .object(pairs)
+    }
+
     /// `-o yaml|json`: one object as itself; several (or a list request) as a `List`.
     func printStructured(_ format: String, jsonPath: JSONPath? = nil, sortKey: JSONPath? = nil, requests: [Request], selector: LabelSelectorExpression, ctx: KubectlContext, printer: TableConvertor, output: CommandOutput) -> CommandOutput {
         var out = output
@@ -268,7 +283,9 @@ struct GetCommand: KubectlCommand {
                 """)
             }
         } else {
-            out.outRaw(format == "json" ? StructuredPrinter.json(doc) : StructuredPrinter.yaml(doc))
+            // kubectl leaves managedFields out of yaml and json unless --show-managed-fields.
+            let shown = showManagedFields ? doc : Self.withoutManagedFields(doc)
+            out.outRaw(format == "json" ? StructuredPrinter.json(shown) : StructuredPrinter.yaml(shown))
         }
         for e in errors { out.err(e) }
         if !errors.isEmpty { out.exitCode = 1 }

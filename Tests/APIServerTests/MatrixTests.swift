@@ -168,3 +168,23 @@ struct MatrixTests {
         s.cluster.unwatch(w.watcherID)
     }
 }
+
+extension MatrixTests {
+    /// managedFields: each client write records its manager and the fields it set; server-side
+    /// apply is an "Apply" entry; kubectl's yaml leaves them out unless asked.
+    @Test func writesRecordTheirFieldManagers() {
+        let s = Session.demo()
+        let created = call(s, "POST", "/api/v1/namespaces/default/configmaps", query: ["fieldManager": "kubectl-create"],
+                           body: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"owned","labels":{"app":"x"}},"data":{"a":"1"}}"#)
+        let first = created.value["metadata"]?["managedFields"]?.arrayValue?.first
+        #expect(first?["manager"] == .string("kubectl-create") && first?["operation"] == .string("Update") && first?["fieldsType"] == .string("FieldsV1"))
+        #expect(first?["fieldsV1"] == .object([("f:data", .object([(".", .object([])), ("f:a", .object([]))])),
+                                               ("f:metadata", .object([("f:labels", .object([(".", .object([])), ("f:app", .object([]))]))]))]))
+        let applied = call(s, "PATCH", "/api/v1/namespaces/default/configmaps/owned", query: ["fieldManager": "kubectl"],
+                           contentType: "application/apply-patch+yaml", body: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"owned"},"data":{"b":"2"}}"#)
+        let entries = applied.value["metadata"]?["managedFields"]?.arrayValue ?? []
+        #expect(entries.map { $0["manager"]?.stringValue ?? "" } == ["kubectl-create", "kubectl"] && entries.last?["operation"] == .string("Apply"))
+        #expect(s.runScript("kubectl get cm owned -o yaml").stdout.contains("managedFields") == false)
+        #expect(s.runScript("kubectl get cm owned -o yaml --show-managed-fields").stdout.contains("manager: kubectl-create"))
+    }
+}
