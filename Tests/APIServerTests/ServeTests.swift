@@ -152,6 +152,11 @@ struct ServeTests {
             #expect(real == shell.stderr + shell.stdout && (status == 0) == (shell.status == 0),
                     "kubectl \(command)\n--- real kubectl (exit \(status)):\n\(real)\n--- svclab shell (exit \(shell.status)):\n\(shell.stderr + shell.stdout)")
         }
+        // get -w: the table as `get` prints it, then (the clock stands still) nothing more.
+        let watched = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path, "get", "endpoints", "my-app", "-w"],
+                                     environment: env, timeout: 4)
+        let listed = Subprocess.run(Self.binary, ["shell", "--no-echo"], stdin: "kubectl get endpoints my-app\n", timeout: 60)
+        #expect(watched.timedOut && watched.stdout == listed.stdout && watched.stderr == listed.stderr, "\(watched)\n\(listed)")
         // kubectl's typed generators send protobuf bodies; the objects are what the shell makes.
         for command in ["create deployment web --image=nginx:1.27 --replicas=2 --port=80", "create service nodeport web --tcp=80:8080",
                         "create namespace team", "create configmap settings --from-literal=a=b"] {
