@@ -59,6 +59,7 @@ public enum APIServer {
             _ = session.cluster.watch { h.append($0) }
             return SendableBox(h)
         }
+        let encodings = SendableBox(EncodedObjects())
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             // As the API server answers a request without valid credentials (health checks too:
             // kind's API server does not allow anonymous requests either).
@@ -90,7 +91,7 @@ public enum APIServer {
             }
             let r = incoming
             if r.method == "GET", ["true", "1"].contains(r.query["watch"] ?? ""), case let .resource(path) = ResourcePath.parse(r.path), path.subresource == nil {
-                return await watchResponse(r, path, engine: engine, history: history, bookmarkSeconds: options.bookmarkSeconds)
+                return await watchResponse(r, path, engine: engine, history: history, encodings: encodings, bookmarkSeconds: options.bookmarkSeconds)
             }
             if r.method == "GET", r.query["follow"] == "true", case let .resource(path) = ResourcePath.parse(r.path), path.subresource == "log" {
                 return await PodLogs.followResponse(r, path, engine: engine)
@@ -118,7 +119,7 @@ public enum APIServer {
 
     /// A chunked stream of watch events until the client goes away (or the server stops).
     static func watchResponse(_ r: APIRequest, _ path: ResourcePath, engine: some EngineAccess, history: SendableBox<ChangeHistory>,
-                              bookmarkSeconds: Double) async -> Response {
+                              encodings: SendableBox<EncodedObjects>, bookmarkSeconds: Double) async -> Response {
         // Selectors the API server cannot use are a 400 before anything streams.
         var problem: APIResponse?
         if let labels = r.query["labelSelector"], !labels.isEmpty {
@@ -136,7 +137,7 @@ public enum APIServer {
         }
         let (events, continuation) = AsyncStream<String>.makeStream()
         let id = await engine.run { session in
-            let w = WatchStream(request: r, path: path, send: { continuation.yield($0) })
+            let w = WatchStream(request: r, path: path, encodings: encodings.value, send: { continuation.yield($0) })
             // Too old a resourceVersion: the ERROR event, then the end of the stream.
             if !w.start(cluster: session.cluster, history: history.value) { session.cluster.unwatch(w.watcherID); continuation.finish() }
             return w.watcherID

@@ -49,8 +49,11 @@ final class WatchStream {
     let labels: LabelSelectorExpression?
     let fields: FieldSelector?
 
-    init(request: APIRequest, path: ResourcePath, send: @escaping @Sendable (String) -> Void) {
-        self.request = request; self.path = path; self.send = send
+    /// The server's shared cache of encoded objects (nil: encode for this watcher alone).
+    let encodings: EncodedObjects?
+
+    init(request: APIRequest, path: ResourcePath, encodings: EncodedObjects? = nil, send: @escaping @Sendable (String) -> Void) {
+        self.request = request; self.path = path; self.send = send; self.encodings = encodings
         let labelText = request.query["labelSelector"] ?? ""
         labels = labelText.isEmpty ? .everything : try? LabelSelectorExpression.parse(labelText)
         fields = try? FieldSelector(request.query["fieldSelector"], for: path.resource)
@@ -67,6 +70,11 @@ final class WatchStream {
 
     func event(_ type: String, _ e: CatalogEntry, cluster: Cluster) -> String {
         let object: Value
+        if !APIHandler.wantsTable(request), let encodings {
+            // Many watchers of one change share its JSON (100 informers × a scale-up).
+            let json = encodings.json(path.resource.kind, e)
+            return #"{"object":"# + json + #","type":""# + type + #""}"#
+        }
         if APIHandler.wantsTable(request) {
             var table = APIHandler.table(path.resource, [e], cluster: cluster)
             // Column definitions only in the first event, as the API server sends them.
@@ -174,3 +182,19 @@ final class WatchStream {
 }
 
 
+
+/// The JSON of the objects the latest change touched, keyed by kind, name and resourceVersion:
+/// every watcher of that change sends the same bytes. Only the newest resourceVersion is kept.
+final class EncodedObjects {
+    private var resourceVersion = ""
+    private var byKey: [String: String] = [:]
+
+    func json(_ kind: String, _ e: CatalogEntry) -> String {
+        if e.metadata.resourceVersion != resourceVersion { resourceVersion = e.metadata.resourceVersion; byKey.removeAll(keepingCapacity: true) }
+        let key = "\(kind)/\(e.metadata.namespace)/\(e.metadata.name)"
+        if let cached = byKey[key] { return cached }
+        let json = e.value().jsonString(sortedKeys: true)
+        byKey[key] = json
+        return json
+    }
+}
