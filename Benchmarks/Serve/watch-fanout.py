@@ -3,7 +3,8 @@
 every watcher must end with the same state as a fresh list — no event lost.
 
 Usage: watch-fanout.py URL [WATCHERS] [REPLICAS]   (URL of a running `svclab serve`, e.g.
-http://127.0.0.1:18443; the demo cluster's Deployment my-app is scaled). Loopback only.
+http://127.0.0.1:18443; the demo cluster's Deployment my-app is scaled — give serve enough
+nodes: 110 pods fit on a node, so `--nodes 12` for 1,000 replicas). Loopback only.
 """
 import http.client, json, sys, threading, time, urllib.parse
 
@@ -67,7 +68,8 @@ status, _ = request("PATCH", "/apis/apps/v1/namespaces/default/deployments/my-ap
                     json.dumps({"spec": {"replicas": replicas}}), "application/merge-patch+json")
 assert status == 200, status
 # Until every pod is Running and ready, then until every watcher matches the final list.
-while True:
+give_up = time.time() + 600
+while time.time() < give_up:
     _, lst = request("GET", f"{path}?labelSelector={urllib.parse.quote(selector)}")
     ready = sum(1 for p in lst["items"] if any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", [])))
     if ready >= replicas:

@@ -135,9 +135,13 @@ public enum APIServer {
         if let problem {
             return Response(status: .init(code: problem.status), headers: [.contentType: problem.contentType], body: .init(byteBuffer: ByteBuffer(string: problem.body)))
         }
-        let (events, continuation) = AsyncStream<String>.makeStream()
+        // A watcher that falls this far behind is ended, as the API server ends a slow watch:
+        // its client re-watches from the last resourceVersion it saw and loses nothing.
+        let (events, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(maxBufferedEvents))
         let id = await engine.run { session in
-            let w = WatchStream(request: r, path: path, encodings: encodings.value, send: { continuation.yield($0) })
+            let w = WatchStream(request: r, path: path, encodings: encodings.value, send: { line in
+                if case .dropped = continuation.yield(line) { continuation.finish() }
+            })
             // Too old a resourceVersion: the ERROR event, then the end of the stream.
             if !w.start(cluster: session.cluster, history: history.value) { session.cluster.unwatch(w.watcherID); continuation.finish() }
             return w.watcherID
@@ -173,6 +177,9 @@ public enum APIServer {
             try await writer.finish(nil)
         })
     }
+
+    /// Events one watch may have waiting for its client before the server ends it.
+    static let maxBufferedEvents = 50_000
 
     static func quietLogger() -> Logger {
         var logger = Logger(label: "svclab-serve")

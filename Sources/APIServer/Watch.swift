@@ -71,9 +71,9 @@ final class WatchStream {
     func event(_ type: String, _ e: CatalogEntry, cluster: Cluster) -> String {
         let object: Value
         if !APIHandler.wantsTable(request), let encodings {
-            // Many watchers of one change share its JSON (100 informers × a scale-up).
-            let json = encodings.json(path.resource.kind, e)
-            return #"{"object":"# + json + #","type":""# + type + #""}"#
+            // Many watchers of one change share its line (100 informers × a scale-up): one
+            // encoding, and one string in every watcher's buffer, not a hundred.
+            return encodings.event(type, path.resource.kind, e)
         }
         if APIHandler.wantsTable(request) {
             var table = APIHandler.table(path.resource, [e], cluster: cluster)
@@ -183,18 +183,20 @@ final class WatchStream {
 
 
 
-/// The JSON of the objects the latest change touched, keyed by kind, name and resourceVersion:
-/// every watcher of that change sends the same bytes. Only the newest resourceVersion is kept.
+/// The WatchEvent lines of the object the latest change touched, keyed by event type, kind, name
+/// and resourceVersion: every watcher of that change sends (and buffers) the same string. Only
+/// the newest resourceVersion is kept.
 final class EncodedObjects {
     private var resourceVersion = ""
     private var byKey: [String: String] = [:]
 
-    func json(_ kind: String, _ e: CatalogEntry) -> String {
+    /// The WatchEvent line `{"object":…,"type":…}` for this object at its resourceVersion.
+    func event(_ type: String, _ kind: String, _ e: CatalogEntry) -> String {
         if e.metadata.resourceVersion != resourceVersion { resourceVersion = e.metadata.resourceVersion; byKey.removeAll(keepingCapacity: true) }
-        let key = "\(kind)/\(e.metadata.namespace)/\(e.metadata.name)"
+        let key = "\(type)/\(kind)/\(e.metadata.namespace)/\(e.metadata.name)"
         if let cached = byKey[key] { return cached }
-        let json = e.value().jsonString(sortedKeys: true)
-        byKey[key] = json
-        return json
+        let line = #"{"object":"# + e.value().jsonString(sortedKeys: true) + #","type":""# + type + #""}"#
+        byKey[key] = line
+        return line
     }
 }
