@@ -22,6 +22,7 @@ enum ExecStream {
         var command: [String]
         var tty: Bool
         var attach: Bool
+        var stdin = false
     }
 
     /// A request for the WebSocket upgrade (the HTTP side answers ones that were declined).
@@ -33,7 +34,7 @@ enum ExecStream {
         let (rawPath, query) = path.firstIndex(of: "?").map { (String(path[..<$0]), String(path[path.index(after: $0)...])) } ?? (path, "")
         let parts = rawPath.split(separator: "/").map(String.init)
         guard parts.count == 7, parts[4] == "pods", parts[6] == "exec" || parts[6] == "attach" else { return nil }
-        var command: [String] = [], container: String?, tty = false
+        var command: [String] = [], container: String?, tty = false, stdin = false
         for pair in query.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
             guard kv.count == 2 else { continue }
@@ -41,10 +42,11 @@ enum ExecStream {
             case "command": command.append(kv[1])
             case "container": container = kv[1]
             case "tty": tty = kv[1] == "true"
+            case "stdin": stdin = kv[1] == "true"
             default: break
             }
         }
-        return Target(namespace: parts[3], pod: parts[5], container: container, command: command, tty: tty, attach: parts[6] == "attach")
+        return Target(namespace: parts[3], pod: parts[5], container: container, command: command, tty: tty, attach: parts[6] == "attach", stdin: stdin)
     }
 
     /// The frames the process's outcome becomes.
@@ -64,6 +66,29 @@ enum ExecStream {
                                      ("reason", .string(reason)), ("code", .int(Int64(status)))]).jsonString(sortedKeys: false)
             return [frame(3, json)]
         }
+    }
+
+    /// Runs an interactive shell over the WebSocket: stdin from channel 0 (255 closes it),
+    /// output on 1 (2 without a TTY), the exit status on 3.
+    static func interactive(_ shell: InteractiveShell, engine: some EngineAccess, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws -> Int32 {
+        var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+        let code = try await shell.run(engine: engine, input: {
+            while let message = try await messages.next() {
+                guard case let .binary(buffer) = message, let channel = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { continue }
+                let payload = buffer.getBytes(at: buffer.readerIndex + 1, length: buffer.readableBytes - 1) ?? []
+                switch channel {
+                case 0: if !payload.isEmpty { return payload }
+                case 255: return nil   // stdin closed
+                default: continue      // resize (4) and others
+                }
+            }
+            return nil
+        }, send: { channel, text in
+            try await outbound.write(.binary(ByteBuffer(bytes: [channel] + Array(text.utf8))))
+        })
+        for f in frames(.ran(chunks: [], exitCode: code)) { try await outbound.write(.binary(f)) }
+        try await outbound.close(.normalClosure, reason: nil)
+        return code
     }
 
     /// `kubectl attach` (and `run -i`): what the container's process writes, from the start of
@@ -99,11 +124,43 @@ enum ExecStream {
             if target.attach {
                 // The kubelet attaches only to a running container; otherwise the HTTP side
                 // answers with its error (kubectl run then falls back to the logs).
-                let running = await engine.run { $0.cluster.containerRunning(namespace: target.namespace, pod: target.pod, container: target.container) }
-                guard running else { return .dontUpgrade }
+                let state = await engine.run { session -> (running: Bool, command: [String], image: String) in
+                    let pod = session.cluster.pods.get(target.namespace, target.pod)
+                    let c = pod?.spec.containers.first { $0.name == target.container } ?? pod?.spec.containers.first
+                    return (session.cluster.containerRunning(namespace: target.namespace, pod: target.pod, container: target.container),
+                            (c?.command ?? []) + (c?.args ?? []), c?.image ?? "")
+                }
+                guard state.running else { return .dontUpgrade }
+                // A shell as the container's process (`kubectl run -it … -- sh`): attach to it.
+                if target.stdin, InteractiveShell.isShell(state.command) {
+                    var attached = target
+                    attached.command = state.command
+                    let shell = InteractiveShell(target: attached, image: state.image)
+                    return .upgrade(headers) { inbound, outbound, _ in
+                        let code = try await interactive(shell, engine: engine, inbound: inbound, outbound: outbound)
+                        // The shell was the container's process: it ends, as on a node.
+                        await engine.run { $0.cluster.endProcess(namespace: target.namespace, pod: target.pod, container: target.container, exitCode: code) }
+                    }
+                }
                 return .upgrade(headers) { _, outbound, _ in
                     try await attach(target, engine: engine) { try await outbound.write(.binary($0)) }
                     try await outbound.close(.normalClosure, reason: nil)
+                }
+            }
+            if target.stdin, InteractiveShell.isShell(target.command) {
+                let check = await engine.run { session in
+                    ContainerProcess.run(session: session, namespace: target.namespace, pod: target.pod, container: target.container, command: ["true"], tty: false)
+                }
+                let image = await engine.run { session in
+                    session.cluster.pods.get(target.namespace, target.pod).flatMap { p in (p.spec.containers.first { $0.name == target.container } ?? p.spec.containers.first)?.image } ?? ""
+                }
+                return .upgrade(headers) { inbound, outbound, _ in
+                    if case .refused = check {
+                        for f in frames(check) { try await outbound.write(.binary(f)) }
+                        try await outbound.close(.normalClosure, reason: nil)
+                        return
+                    }
+                    _ = try await interactive(InteractiveShell(target: target, image: image), engine: engine, inbound: inbound, outbound: outbound)
                 }
             }
             return .upgrade(headers) { inbound, outbound, _ in

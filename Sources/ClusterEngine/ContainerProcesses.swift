@@ -288,3 +288,17 @@ extension Cluster {
         !(runtime[ObjectKey(namespace, pod)]?.exitCodes.isEmpty ?? true)
     }
 }
+
+extension Cluster {
+    /// A container's long-running process ended from outside the engine (the shell a client
+    /// attached to exited): the container terminates as if the process had ended by itself.
+    public func endProcess(namespace: String, pod name: String, container: String?, exitCode: Int32) {
+        let key = ObjectKey(namespace, name)
+        guard let pod = pods.get(key) else { return }
+        let i = container.flatMap { c in pod.spec.containers.firstIndex { $0.name == c } } ?? 0
+        guard i < pod.spec.containers.count else { return }
+        runtime[key]?.exitCodes[i] = exitCode
+        schedule(after: 0, .kubelet(key, uid: pod.metadata.uid, step: .processExited(i)))
+        settle()
+    }
+}

@@ -199,10 +199,16 @@ struct ServeTests {
         var env = ProcessInfo.processInfo.environment
         env["KUBECONFIG"] = kubeconfig
         env["HOME"] = dir.path
-        func kubectl(_ args: [String]) -> (out: String, err: String, status: Int32) {
-            let r = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path] + args, environment: env, timeout: 90)
+        func kubectl(_ args: [String], stdin: String? = nil) -> (out: String, err: String, status: Int32) {
+            let r = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path] + args, stdin: stdin, environment: env, timeout: 90)
             return (r.stdout, r.stderr, r.status)
         }
+        // An interactive shell (stdin over the WebSocket): each line runs, `exit N` ends it.
+        let shell = kubectl(["exec", "-i", "my-pod", "--", "sh"], stdin: "echo hi\nhostname\nexit 3\n")
+        #expect(shell.out == "hi\nmy-pod\n" && shell.status == 3 && shell.err == "command terminated with exit code 3\n", "\(shell)")
+        // …and as a pod's own process, attached: the pod is deleted after.
+        let attached = kubectl(["run", "sh1", "--rm", "-i", "--image=busybox", "--", "sh"], stdin: "wget -qO- http://my-app\n")
+        #expect(attached.out == "<!DOCTYPE html>\n<html>\n<body>Hello from my-app!</body>\n</html>\npod \"sh1\" deleted\n" && attached.status == 0, "\(attached)")
         // Attach (or the log of a pod that already finished) prints the command's output.
         let echo = kubectl(["run", "t1", "--rm", "-i", "--restart=Never", "--image=busybox", "--", "echo", "hi"])
         #expect(echo.out == "hi\npod \"t1\" deleted\n" && echo.status == 0, "\(echo)")
