@@ -227,6 +227,17 @@ struct ServeTests {
         #expect(kubectl(["logs", "once"]).out == "one\ntwo\n")
         #expect(kubectl(["logs", "-f", "once"]).out == "one\ntwo\n")
         #expect(kubectl(["get", "pod", "once", "-o", "jsonpath={.status.phase}"]).out == "Succeeded")
+        // A body over 3 MiB: kube-apiserver's 413, nothing created; a malformed one: 400.
+        let url = String(server.stdout.split(separator: " ")[6].prefix { !$0.isWhitespace })
+        let big = dir.appendingPathComponent("big.json")
+        try Data(("{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"" + String(repeating: "x", count: 3_200_000) + "\"}}").utf8).write(to: big)
+        let tooLarge = Subprocess.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-X", "POST", "-H", "Content-Type: application/json",
+                                                       "--data-binary", "@" + big.path, url + "/api/v1/namespaces/default/configmaps"], timeout: 60)
+        #expect(tooLarge.stdout.hasSuffix("\n413") && tooLarge.stdout.contains("Request entity too large: limit is 3145728"), "\(tooLarge)")
+        #expect(kubectl(["get", "cm", "big"]).status == 1)
+        let malformed = Subprocess.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-X", "POST", "-H", "Content-Type: application/json",
+                                                        "--data-binary", "{nope", url + "/api/v1/namespaces/default/configmaps"], timeout: 60)
+        #expect(malformed.stdout.hasSuffix("\n400") && malformed.stdout.contains(#""reason":"BadRequest""#), "\(malformed)")
         let served = kubectl(["logs", "-l", "app.kubernetes.io/name=my-app", "--prefix"])
         #expect(served.out.contains("\"GET / HTTP/1.1\" 200 63"), "\(served)")
         #expect(server.stop() == 0)
