@@ -53,7 +53,7 @@ enum APIHandler {
         case ("GET", _) where r.path.hasPrefix("/openapi/v3/"):
             let key = String(r.path.dropFirst("/openapi/v3/".count))
             let gv = key.hasPrefix("apis/") ? String(key.dropFirst(5)) : key.hasPrefix("api/") ? String(key.dropFirst(4)) : ""
-            if let doc = Discovery.openAPIDocument(groupVersion: gv) { return .json(doc) }
+            if let doc = Discovery.openAPIDocument(groupVersion: gv, cluster: cluster) { return .json(doc) }
             return status(404, "NotFound", "the server could not find the requested resource")
         default: break
         }

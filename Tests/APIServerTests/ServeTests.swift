@@ -152,6 +152,10 @@ struct ServeTests {
             #expect(real == shell.stderr + shell.stdout && (status == 0) == (shell.status == 0),
                     "kubectl \(command)\n--- real kubectl (exit \(status)):\n\(real)\n--- svclab shell (exit \(shell.status)):\n\(shell.stderr + shell.stdout)")
         }
+        // kubectl explain reads /openapi/v3: the kind's description, its fields and their types.
+        let explained = kubectl("explain pods").0
+        #expect(explained.hasPrefix("KIND:       Pod\nVERSION:    v1\n\nDESCRIPTION:\n    Pod is a collection of containers") && explained.contains("  spec\t<Object>"), "\(explained)")
+        #expect(kubectl("explain deployment.spec.replicas").0.contains("FIELD: replicas <integer>"))
         // get -w: the table as `get` prints it, then (the clock stands still) nothing more.
         let watched = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path, "get", "endpoints", "my-app", "-w"],
                                      environment: env, timeout: 4)
