@@ -104,9 +104,12 @@ extension Cluster {
         return (address, publishNotReady || pod.status.isReady)
     }
 
+    /// The Service's labels, plus (since 1.33) the controller's own mark, which tells the
+    /// endpointslice-mirroring controller and the API server's warnings that it wrote them.
     private func endpointLabels(_ svc: Service) -> [String: String] {
         var labels = svc.metadata.labels
         if svc.spec.isHeadless { labels["service.kubernetes.io/headless"] = "" } else { labels["service.kubernetes.io/headless"] = nil }
+        labels["endpoints.kubernetes.io/managed-by"] = "endpoint-controller"
         return labels
     }
 
