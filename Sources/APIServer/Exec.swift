@@ -95,20 +95,13 @@ enum ExecStream {
     /// this instance, until it stops; then a Success status. Stdin is not read (the simulated
     /// processes take no input).
     static func attach(_ target: Target, engine: some EngineAccess, send: (ByteBuffer) async throws -> Void) async throws {
-        var firstBatch = true
-        try await PodLogs.follow(engine: engine, namespace: target.namespace, pod: target.pod, container: target.container) { lines in
-            // The image's start-up banner was written before anyone attached.
-            let fresh = firstBatch ? lines.filter { !isBanner($0) } : lines
-            firstBatch = false
-            for line in fresh {
+        // The image's start-up banner was written before anyone attached: the engine leaves it out.
+        try await PodLogs.follow(engine: engine, namespace: target.namespace, pod: target.pod, container: target.container, withBanner: false) { lines in
+            for line in lines {
                 try await send(ByteBuffer(bytes: [line.stderr && !target.tty ? 2 : 1] + Array((line.text + (target.tty ? "\r\n" : "\n")).utf8)))
             }
         }
         try await send(ByteBuffer(bytes: [3] + Array(#"{"metadata":{},"status":"Success"}"#.utf8)))
-    }
-
-    private static func isBanner(_ line: LogLine) -> Bool {
-        line.text.hasPrefix("/docker-entrypoint.sh:") || line.text.hasPrefix("10-listen-on-ipv6") || line.text.contains("[notice] 1#1:")
     }
 
     /// The upgrade decision for the HTTP server: exec/attach paths with kubectl's subprotocol

@@ -18,8 +18,7 @@ struct InteractiveShell {
         let base = AppProfile.split(image).repo.split(separator: "/").last.map(String.init) ?? ""
         // busybox-style images show `/ # `; Debian-based ones (nginx, httpd, dnsutils) bash's.
         let bashImages: Set<String> = ["nginx", "httpd", "debian", "ubuntu", "jessie-dnsutils", "postgres", "redis"]
-        prompt = bashImages.contains(base) && target.command.first.map({ $0.hasSuffix("bash") || $0.hasSuffix("sh") }) == true
-            ? "root@\(target.pod):/# " : "/ # "
+        prompt = bashImages.contains(base) ? "root@\(target.pod):/# " : "/ # "
     }
 
     /// The commands that start an interactive shell.

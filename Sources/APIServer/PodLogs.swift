@@ -82,7 +82,7 @@ enum PodLogs {
 
     /// Hands each batch of new lines to `deliver` (the first batch: everything so far) until
     /// the container stops. Polls the engine, one job per poll, so a quiet follower costs little.
-    static func follow(engine: some EngineAccess, namespace: String, pod: String, container: String?,
+    static func follow(engine: some EngineAccess, namespace: String, pod: String, container: String?, withBanner: Bool = true,
                        deliver: ([LogLine]) async throws -> Void) async throws {
         // Followers end with the server: graceful shutdown stops the polling.
         let stopped = StopFlag()
@@ -91,7 +91,7 @@ enum PodLogs {
             while !stopped.isSet {
             let after = cursor
             guard let step = await engine.run({ session in
-                session.cluster.followLog(namespace: namespace, pod: pod, container: container, after: after).map(SendableLines.init)
+                session.cluster.followLog(namespace: namespace, pod: pod, container: container, after: after, withBanner: withBanner).map(SendableLines.init)
             }) else { return }
             cursor = step.next
             if first || !step.lines.isEmpty { try await deliver(step.lines) }

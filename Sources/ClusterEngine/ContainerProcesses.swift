@@ -153,7 +153,7 @@ extension Cluster {
 
     /// What `GET pods/NAME/log` returns: the container's lines (the image's start-up banner,
     /// then what it wrote), or the API server's reason there are none.
-    public func containerLog(namespace: String, pod name: String, container: String?, previous: Bool = false) -> Result<[LogLine], LogProblem> {
+    public func containerLog(namespace: String, pod name: String, container: String?, previous: Bool = false, withBanner: Bool = true) -> Result<[LogLine], LogProblem> {
         guard let pod = pods.get(namespace, name) else { return .failure(.notFound("pods \(goQuote(name)) not found")) }
         let c: Container
         if let container {
@@ -192,14 +192,14 @@ extension Cluster {
             return .failure(.badRequest("container \(goQuote(c.name)) in pod \(goQuote(name)) is waiting to start: ContainerCreating"))
         }
         // The banner belongs to the first instance; a restarted container's log starts afresh.
-        let banner = status?.restartCount == 0 ? AppLogs.startupBanner(image: c.image, command: (c.command ?? []) + (c.args ?? []), at: started) : []
+        let banner = withBanner && status?.restartCount == 0 ? AppLogs.startupBanner(image: c.image, command: (c.command ?? []) + (c.args ?? []), at: started) : []
         return .success(banner + Array(log?.current ?? []))
     }
 
     /// `kubectl logs -f` and attach: the lines after `cursor` (0: from the start, banner
     /// included), the next cursor, and whether the container still runs (followers stop when not).
-    public func followLog(namespace: String, pod name: String, container: String?, after cursor: Int) -> (lines: [LogLine], next: Int, running: Bool)? {
-        guard case let .success(all) = containerLog(namespace: namespace, pod: name, container: container),
+    public func followLog(namespace: String, pod name: String, container: String?, after cursor: Int, withBanner: Bool = true) -> (lines: [LogLine], next: Int, running: Bool)? {
+        guard case let .success(all) = containerLog(namespace: namespace, pod: name, container: container, withBanner: withBanner),
               let pod = pods.get(namespace, name) else { return nil }
         let c = container ?? pod.spec.containers.first?.name ?? ""
         let log = containerLogs[ObjectKey(namespace, name)]?[c]
