@@ -112,7 +112,9 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI", "TextLayout", "Scenario", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Kubectl", "ClusterEngine", "ClusterModel", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Kubectl", "ClusterEngine"]),
-        .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel", "FuzzTargets"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["Kubectl", "Scenario", "ClusterEngine", "ClusterModel", "FuzzTargets", "CHeapStats"]),
+        // glibc's allocator statistics for the memory tests (a header only).
+        .systemLibrary(name: "CHeapStats", path: "Tests/CHeapStats"),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Kubectl", "ClusterEngine", "ClusterModel"]),
     ]
 )

@@ -77,6 +77,7 @@ public final class Cluster {
     var serviceQueue = WorkQueue()
     var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
     var sliceAddressLists: [String: [String]] = [:]    // pod IP → the shared `[ip]` of its slice endpoints
+    var endpointTargetRefs: [String: ObjectReference] = [:] // pod UID → the targetRef its endpoints share
     /// How many Endpoints/EndpointSlice syncs took the incremental path and how many the full one.
     var endpointSyncCounts = (incremental: 0, full: 0)
     var claimQueue = WorkQueue()   // pods whose owner may change
@@ -282,7 +283,7 @@ extension Cluster {
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
-            "sliceAddressLists": sliceAddressLists.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
+            "sliceAddressLists": sliceAddressLists.count, "endpointTargetRefs": endpointTargetRefs.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
             "unschedulable": unschedulable.count, "replicaSetBursts": replicaSetBurstUntil.count, "serviceEnvCache": serviceEnvCache.count,
         ]
     }

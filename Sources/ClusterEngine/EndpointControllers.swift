@@ -66,10 +66,26 @@ extension Cluster {
             }
         }
         lazy var selected = podsMatching(selector, in: key.namespace).compactMap { pods.get($0) }
+        // While a Service has no endpoint yet (its pods are starting), only the changed pods can
+        // contribute one: the full sync over them alone gives what the full sync over all would
+        // (the first pods of a 150-replica Deployment would otherwise each read all 150).
+        let changedPods = changed.compactMap(\.pod)
         var incremental = false
-        if case .pods = work { incremental = updateEndpointsObject(svc, key, changed) }
+        if case .pods = work {
+            incremental = updateEndpointsObject(svc, key, changed)
+            if !incremental, endpoints.get(key)?.subsets.isEmpty == true {
+                syncEndpointsObject(svc, key, changedPods)
+                incremental = true
+            }
+        }
         if !incremental { syncEndpointsObject(svc, key, selected) }
-        if case .pods = work { incremental = updateSlices(svc, key, changed) } else { incremental = false }
+        if case .pods = work {
+            incremental = updateSlices(svc, key, changed)
+            if !incremental, hasNoSliceEndpoint(key) {
+                syncSlices(svc, key, changedPods)
+                incremental = true
+            }
+        } else { incremental = false }
         if !incremental { syncSlices(svc, key, selected) }
         if incremental { endpointSyncCounts.incremental += 1 } else { endpointSyncCounts.full += 1 }
     }
@@ -100,7 +116,7 @@ extension Cluster {
         if pod.isTerminating && !publishNotReady { return nil }
         let address = EndpointAddress(ip: pod.status.podIP, hostname: endpointHostname(pod, svc),
                                       nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName,
-                                      targetRef: ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid))
+                                      targetRef: endpointTargetRef(pod))
         return (address, publishNotReady || pod.status.isReady)
     }
 
@@ -308,8 +324,17 @@ extension Cluster {
         return SliceEndpoint(addresses: addressList(pod.status.podIP),
                              conditions: EndpointConditions(ready: ready, serving: serving, terminating: terminating),
                              hostname: hostname.isEmpty ? nil : hostname,
-                             targetRef: ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid),
+                             targetRef: endpointTargetRef(pod),
                              nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName, zone: zone)
+    }
+
+    /// The one targetRef that a pod's addresses in every Endpoints and slice share (a reference
+    /// is one shared box, see ObjectReference): kept per pod UID until the pod is removed.
+    func endpointTargetRef(_ pod: Pod) -> ObjectReference {
+        if let ref = endpointTargetRefs[pod.metadata.uid] { return ref }
+        let ref = ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid)
+        endpointTargetRefs[pod.metadata.uid] = ref
+        return ref
     }
 
     /// `[ip]`, one shared array per address: a pod behind ten Services appears in ten slices, and
@@ -363,6 +388,13 @@ extension Cluster {
         guard !desired.isEmpty || existing.contains(where: { $0.endpoints.contains { !inScope($0) } }) else { return false }
         reconcileSlices(svc, key, labels, [ports: desired], existing, inScope: inScope)
         return true
+    }
+
+    /// Whether the Service's managed slices exist and hold no endpoint (the placeholder): then the
+    /// changed pods are the only ones a full sync would place.
+    private func hasNoSliceEndpoint(_ key: ObjectKey) -> Bool {
+        let existing = managedSlices(of: key)
+        return !existing.isEmpty && existing.allSatisfy { $0.endpoints.isEmpty }
     }
 
     /// The Service's slices that this controller manages (others are a user's), in name order.

@@ -8,6 +8,21 @@ import ClusterModel
 extension Cluster {
     static let serviceAccountMountPath = "/var/run/secrets/kubernetes.io/serviceaccount"
 
+    /// The projected volume's sources, the same for every pod: one shared value (Value's arrays
+    /// are copy-on-write), so a pod stores only its volume's name — the tree built per pod was
+    /// ~1.5 KB, a third of a pod's memory at 150,000 pods.
+    static let projectedServiceAccountVolume: Value = .object([
+        ("defaultMode", .int(420)),
+        ("sources", .array([
+            .object([("serviceAccountToken", .object([("expirationSeconds", .int(3607)), ("path", .string("token"))]))]),
+            .object([("configMap", .object([("items", .array([.object([("key", .string("ca.crt")), ("path", .string("ca.crt"))])])),
+                                            ("name", .string(rootCAConfigMap))]))]),
+            .object([("downwardAPI", .object([("items", .array([.object([
+                ("fieldRef", .object([("apiVersion", .string("v1")), ("fieldPath", .string("metadata.namespace"))])),
+                ("path", .string("namespace"))])]))]))]),
+        ])),
+    ])
+
     func admitServiceAccount(_ pod: inout Pod) {
         if pod.spec.extra["automountServiceAccountToken"] == .bool(false) { return }
         let mounted = (pod.spec.containers + pod.spec.initContainers).contains { c in
@@ -17,17 +32,7 @@ extension Cluster {
         // The name's five characters come from the control plane's own stream (as the root
         // CA's UIDs do), so admitting a pod never changes the names the seed gives pods.
         let name = "kube-api-access-" + systemRNG.nameSuffix()
-        let volume: Value = .object([("name", .string(name)), ("projected", .object([
-            ("defaultMode", .int(420)),
-            ("sources", .array([
-                .object([("serviceAccountToken", .object([("expirationSeconds", .int(3607)), ("path", .string("token"))]))]),
-                .object([("configMap", .object([("items", .array([.object([("key", .string("ca.crt")), ("path", .string("ca.crt"))])])),
-                                                ("name", .string(Self.rootCAConfigMap))]))]),
-                .object([("downwardAPI", .object([("items", .array([.object([
-                    ("fieldRef", .object([("apiVersion", .string("v1")), ("fieldPath", .string("metadata.namespace"))])),
-                    ("path", .string("namespace"))])]))]))]),
-            ])),
-        ]))])
+        let volume: Value = .object([("name", .string(name)), ("projected", Self.projectedServiceAccountVolume)])
         pod.spec.extra["volumes"] = .array((pod.spec.extra["volumes"]?.arrayValue ?? []) + [volume])
         let mount: Value = .object([("mountPath", .string(Self.serviceAccountMountPath)), ("name", .string(name)), ("readOnly", .bool(true))])
         for i in pod.spec.containers.indices {

@@ -42,6 +42,7 @@ extension Cluster {
         containerLogs[key] = nil
         erase(key, from: \.pods) { old in
             unindexPod(old, key)
+            endpointTargetRefs[old.metadata.uid] = nil
             podChanged(old: old, new: nil)
             // The deployment controller's deletePod: a Recreate rollout waits for the last old pod.
             if let rsRef = old.metadata.controllerRef, rsRef.kind == ReplicaSet.kind,
@@ -135,9 +136,10 @@ extension Cluster {
         if new == nil || new!.isTerminal { unschedulable.remove(key); requeueUnschedulable() }
         // Endpoints/EndpointSlice controllers: only when something they read changed.
         if let old, let new, !endpointRelevantChange(old, new) { return }
-        for svc in servicesSelecting(old).union(servicesSelecting(new)).sorted() {
-            enqueueService(svc, pod: key.name)
-        }
+        // The same labels select the same Services: most pod changes are status, so look once.
+        let selecting = old?.metadata.labels == new?.metadata.labels ? servicesSelecting(new ?? old)
+            : servicesSelecting(old).union(servicesSelecting(new))
+        for svc in selecting.sorted() { enqueueService(svc, pod: key.name) }
     }
 
     private func endpointRelevantChange(_ a: Pod, _ b: Pod) -> Bool {

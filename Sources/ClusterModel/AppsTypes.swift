@@ -50,9 +50,28 @@ public struct Deployment: KubeResource {
     public static let apiVersion = "apps/v1"
     public static let resource = "deployments"
     public static let group = "apps"
-    public var metadata = ObjectMeta()
-    public var spec = DeploymentSpec()
-    public var status = DeploymentStatus()
+    /// The fields, shared by copies until one changes (see `CopyOnWrite`).
+    @usableFromInline struct Fields: Equatable, Sendable {
+        @usableFromInline var metadata: ObjectMeta = ObjectMeta()
+        @usableFromInline var spec: DeploymentSpec = DeploymentSpec()
+        @usableFromInline var status: DeploymentStatus = DeploymentStatus()
+    }
+    @usableFromInline var storage = CopyOnWrite(Fields())
+    @inlinable public var metadata: ObjectMeta {
+        _read { yield storage.fields.metadata }
+        set { storage.fields.metadata = newValue }
+        _modify { yield &storage.fields.metadata }
+    }
+    @inlinable public var spec: DeploymentSpec {
+        _read { yield storage.fields.spec }
+        set { storage.fields.spec = newValue }
+        _modify { yield &storage.fields.spec }
+    }
+    @inlinable public var status: DeploymentStatus {
+        _read { yield storage.fields.status }
+        set { storage.fields.status = newValue }
+        _modify { yield &storage.fields.status }
+    }
     public init() {}
     public var desiredReplicas: Int { spec.replicas ?? 1 }
 }
@@ -79,9 +98,28 @@ public struct ReplicaSet: KubeResource {
     public static let apiVersion = "apps/v1"
     public static let resource = "replicasets"
     public static let group = "apps"
-    public var metadata = ObjectMeta()
-    public var spec = ReplicaSetSpec()
-    public var status = ReplicaSetStatus()
+    /// The fields, shared by copies until one changes (see `CopyOnWrite`).
+    @usableFromInline struct Fields: Equatable, Sendable {
+        @usableFromInline var metadata: ObjectMeta = ObjectMeta()
+        @usableFromInline var spec: ReplicaSetSpec = ReplicaSetSpec()
+        @usableFromInline var status: ReplicaSetStatus = ReplicaSetStatus()
+    }
+    @usableFromInline var storage = CopyOnWrite(Fields())
+    @inlinable public var metadata: ObjectMeta {
+        _read { yield storage.fields.metadata }
+        set { storage.fields.metadata = newValue }
+        _modify { yield &storage.fields.metadata }
+    }
+    @inlinable public var spec: ReplicaSetSpec {
+        _read { yield storage.fields.spec }
+        set { storage.fields.spec = newValue }
+        _modify { yield &storage.fields.spec }
+    }
+    @inlinable public var status: ReplicaSetStatus {
+        _read { yield storage.fields.status }
+        set { storage.fields.status = newValue }
+        _modify { yield &storage.fields.status }
+    }
     public init() {}
     public var desiredReplicas: Int { spec.replicas ?? 1 }
 }

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import CHeapStats
 import ClusterModel
 @testable import ClusterEngine
 #if canImport(Glibc)
@@ -9,35 +10,52 @@ import Glibc
 /// Bytes per pod of a 15,000-pod cluster (100 Deployments × 150, 10 Services each), part by
 /// part, and a budget so a regression shows. Slow in a debug build (about a minute), so it runs
 /// on request: `SVCLAB_MEMORY=1 swift test --filter MemoryBudgetTests` (BENCHMARKS.md quotes it).
-/// Resident memory after malloc_trim is what is measured, so figures move by a few percent.
+/// Heap bytes in use (mallinfo) are what is measured: freed memory counts at once, whatever the pages.
 struct MemoryBudgetTests {
+    /// Bytes the allocator has handed out and not had back (all arenas, mmapped blocks included):
+    /// exact per part, unlike resident memory, where freed memory stays until a whole page is free.
+    func heapBytes() -> Int {
+        Int(svclab_heap_bytes_in_use())
+    }
+
     @Test(.enabled(if: getenv("SVCLAB_MEMORY") != nil)) func bytesPerPod() {
         print("sizes: Pod \(MemoryLayout<Pod>.size) Event \(MemoryLayout<Event>.size) EndpointAddress \(MemoryLayout<EndpointAddress>.size) SliceEndpoint \(MemoryLayout<SliceEndpoint>.size) ObjectMeta \(MemoryLayout<ObjectMeta>.size) Service \(MemoryLayout<Service>.size)")
-        let before = SoakTests.residentBytes()
+        let before = heapBytes()
         let c = GeneratedCluster.make(nodes: 500, deployments: 100, replicas: 150, servicesPer: 10, probePeriodSeconds: 10)
-        let built = SoakTests.residentBytes()
+        let built = heapBytes()
         let pods = c.pods.count
         print("pods \(pods) events \(c.events.count) slices \(c.endpointSlices.count) total in use \((built - before) / 1_000_000) MB = \((built - before) / pods) B/pod")
         // Events and their indexes.
         for e in c.events.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.events) }
         c.eventIndex = [:]; c.eventsByObject = SetIndex(); c.eventExpiry = .init(); c.recentEventWrites = [:]
-        let noEvents = SoakTests.residentBytes()
+        let noEvents = heapBytes()
         print("events: \((built - noEvents) / pods) B/pod")
         for e in c.endpoints.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.endpoints) }
-        let noEndpoints = SoakTests.residentBytes()
+        let noEndpoints = heapBytes()
         print("Endpoints: \((noEvents - noEndpoints) / pods) B/pod")
         for s in c.endpointSlices.list() { c.erase(ObjectKey(s.metadata.namespace, s.metadata.name), from: \.endpointSlices) }
-        let noSlices = SoakTests.residentBytes()
+        let noSlices = heapBytes()
         print("EndpointSlices: \((noEndpoints - noSlices) / pods) B/pod")
         c.runtime = [:]
-        let noRuntime = SoakTests.residentBytes()
+        let noRuntime = heapBytes()
         print("kubelet runtime: \((noSlices - noRuntime) / pods) B/pod")
         c.podsByLabel = SetIndex(); c.podsByNode = SetIndex(); c.podsByOwner = SetIndex(); c.addressBook = AddressBook(); c.timers = .init()
-        let noIndexes = SoakTests.residentBytes()
+        let noIndexes = heapBytes()
         print("pod indexes + timers: \((noRuntime - noIndexes) / pods) B/pod")
         c.pods = TypedStore<Pod>()
-        let noPods = SoakTests.residentBytes()
+        let noPods = heapBytes()
         print("pods: \((noIndexes - noPods) / pods) B/pod; rest \((noPods - before) / 1_000_000) MB")
+        print("footprint \(c.footprint().sorted { $0.key < $1.key })")
+        c.containerLogs = [:]
+        let noLogs = heapBytes()
+        print("container logs: \((noPods - noLogs) / pods) B/pod")
+        c.nodes = TypedStore<Node>(); c.nodeOrder = []; c.podNetworks = [:]
+        let noNodes = heapBytes()
+        print("nodes: \((noLogs - noNodes) / pods) B/pod")
+        c.services = TypedStore<Service>(); c.replicaSets = TypedStore<ReplicaSet>(); c.deployments = TypedStore<Deployment>()
+        c.sliceAddressLists = [:]; c.podCountsByOwner = [:]; c.servicesBySelector = SetIndex(); c.slicesByService = SetIndex(); c.proxyRules = [:]; c.serviceEnvCache = [:]; c.endpointWork = [:]
+        let noRest = heapBytes()
+        print("services, workloads, caches: \((noNodes - noRest) / pods) B/pod; rest \((noRest - before) / 1_000_000) MB")
         // 15.2 KB per pod when this was written (18.4 KB before the slice and event savings).
         #expect((built - before) / pods < 17_000)
     }
