@@ -54,14 +54,14 @@ public final class Cluster {
     public internal(set) var stored: [String: TypedStore<StoredObject>] = [:]
 
     // Secondary indexes: every lookup a controller makes per event goes through one of these.
-    var podsByLabel = SetIndex()        // "ns\0key=value" → pods
-    var podsByNode = SetIndex()         // node name → pods
-    var podsByOwner = SetIndex()        // controller uid → pods
+    var podsByLabel = SetIndex<LabelTerm>()   // key=value in a namespace → pods
+    var podsByNode = SetIndex<String>()         // node name → pods
+    var podsByOwner = SetIndex<String>()        // controller uid → pods
     var podCountsByOwner: [String: OwnerPodCounts] = [:] // ReplicaSet uid → its status counts
-    var replicaSetsByOwner = SetIndex() // deployment uid → replica sets
-    var servicesBySelector = SetIndex() // "ns\0key=value" → services whose selector's first term it is
-    var replicaSetsBySelector = SetIndex() // "ns\0key=value" → replica sets whose matchLabels' first term it is
-    var slicesByService = SetIndex()    // "ns/name" → endpoint slices
+    var replicaSetsByOwner = SetIndex<String>() // deployment uid → replica sets
+    var servicesBySelector = SetIndex<LabelTerm>() // → services whose selector's first term it is
+    var replicaSetsBySelector = SetIndex<LabelTerm>() // → replica sets whose matchLabels' first term it is
+    var slicesByService = SetIndex<String>()    // "ns/name" → endpoint slices
     var nodeOrder: [String] = []        // node names in creation order (scheduler rotation)
 
     // Work queues (FIFO without duplicates, deterministic; see `WorkQueue`).
@@ -110,13 +110,15 @@ public final class Cluster {
     /// event with the same hash goes to `eventIndexCollisions`.
     var eventIndex: [Int: ObjectKey] = [:]
     var eventIndexCollisions: [Int: [ObjectKey]] = [:]
+    /// Event message texts shared between events (see `internedMessage`).
+    var internedMessages = Set<String>()
     /// Endpoints batching (see `endpointBatchMillis`).
     var endpointFlushDue: Millis = 0
     /// The earliest batch-ending timer already set, if any.
     var flushTimerAt: Millis?
     var replicaSetFlushDue: Millis = 0
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
-    var eventsByObject = SetIndex()
+    var eventsByObject = SetIndex<String>()
     /// The last event writes per namespace, oldest first (see `recentEvents`).
     var recentEventWrites: [String: RecentEventWrites] = [:]
     /// When events may expire (the API server's --event-ttl, 1 h), earliest first.

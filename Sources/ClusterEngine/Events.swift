@@ -35,7 +35,7 @@ extension Cluster {
     func recordEvent(_ object: ObjectReference, type: String = "Normal", reason: String, message: String, component: String, host: String = "") {
         let namespace = object.namespace.isEmpty ? "default" : object.namespace
         let stamp = (clock.now / 1000) * 1000
-        var event = Event(involvedObject: object, reason: reason, message: message, type: type,
+        var event = Event(involvedObject: object, reason: reason, message: internedMessage(message), type: type,
                           source: EventSource(component: component, host: host), at: stamp)
         event.metadata.namespace = namespace
         let hash = Self.aggregateHash(event)
@@ -59,6 +59,17 @@ extension Cluster {
         }
         noteRecentEvent(ObjectKey(namespace, event.metadata.name), at: stamp)
     }
+
+    /// One stored copy of each recent message text: most events say what thousands of others say
+    /// ("Pulling image …", "Started container web"), and a message is ~60 bytes on the heap.
+    /// Bounded: past `internedMessageLimit` texts the table starts again.
+    private func internedMessage(_ message: String) -> String {
+        if let i = internedMessages.firstIndex(of: message) { return internedMessages[i] }
+        if internedMessages.count >= Self.internedMessageLimit { internedMessages.removeAll(keepingCapacity: true) }
+        internedMessages.insert(message)
+        return message
+    }
+    static let internedMessageLimit = 4096
 
     /// How many event writes per namespace `recentEvents` remembers.
     static let recentEventWindow = 512

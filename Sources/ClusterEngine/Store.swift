@@ -122,21 +122,30 @@ public struct ClusterChange: Sendable, Equatable {
     public var resourceVersion: Int64
 }
 
-/// An index from a string term to the set of object keys that carry it
-/// (`pods by "app=my-app"`, `pods by node`, `services by selector term`).
-struct SetIndex: Sendable {
-    private var map: [String: Set<ObjectKey>] = [:]
-    mutating func insert(_ term: String, _ key: ObjectKey) { map[term, default: []].insert(key) }
-    mutating func remove(_ term: String, _ key: ObjectKey) {
+/// An index from a term to the set of object keys that carry it
+/// (`pods by app=my-app`, `pods by node`, `services by selector term`).
+struct SetIndex<Term: Hashable & Sendable>: Sendable {
+    private var map: [Term: Set<ObjectKey>] = [:]
+    mutating func insert(_ term: Term, _ key: ObjectKey) { map[term, default: []].insert(key) }
+    mutating func remove(_ term: Term, _ key: ObjectKey) {
         // In place: copying the set out would copy all of it (a `tier=web` may hold 150,000 pods).
         guard map[term]?.remove(key) != nil else { return }
         if map[term]?.isEmpty == true { map[term] = nil }
     }
-    func get(_ term: String) -> Set<ObjectKey> { map[term] ?? [] }
-    func count(_ term: String) -> Int { map[term]?.count ?? 0 }
+    func get(_ term: Term) -> Set<ObjectKey> { map[term] ?? [] }
+    func count(_ term: Term) -> Int { map[term]?.count ?? 0 }
 }
 
-func labelTerm(_ namespace: String, _ key: String, _ value: String) -> String { "\(namespace)\u{0}\(key)=\(value)" }
+/// A label `key=value` in a namespace, the term of the label and selector indexes. Its parts
+/// are the label's own strings: looking a pod's labels up builds no new string (a joined
+/// "ns\0key=value" was a heap string per label per pod change).
+struct LabelTerm: Hashable, Sendable {
+    var namespace: String
+    var key: String
+    var value: String
+}
+
+func labelTerm(_ namespace: String, _ key: String, _ value: String) -> LabelTerm { LabelTerm(namespace: namespace, key: key, value: value) }
 
 /// A controller's work queue: FIFO without duplicates, like client-go's workqueue. (An
 /// `OrderedSet` has these semantics too, but its `removeFirst` is O(n): draining a queue of

@@ -325,7 +325,10 @@ extension Cluster {
                             component: "replicaset-controller")
             } else if replicaSetBurstUntil[key] == nil {
                 let wanted = min(-diff, Self.burstReplicas, config.maxPods - pods.count)
-                for _ in 0..<wanted { createPod(from: rs, ref: ref) }
+                // One owner list for the whole burst: every pod's ownerReferences shares its storage.
+                let owners = [OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid)]
+                let generateName = "\(rs.metadata.name)-"
+                for _ in 0..<wanted { createPod(from: rs, generateName: generateName, owners: owners, ref: ref) }
                 if wanted == Self.burstReplicas && -diff > wanted {
                     replicaSetBurstUntil[key] = clock.now + 1000
                     schedule(after: 1000, .replicaSetBurst(key))
@@ -382,17 +385,17 @@ extension Cluster {
         return clock.now - t >= Millis(minReadySeconds) * 1000
     }
 
-    private func createPod(from rs: ReplicaSet, ref: ObjectReference) {
+    private func createPod(from rs: ReplicaSet, generateName: String, owners: [OwnerReference], ref: ObjectReference) {
         var pod = Pod()
-        let base = String("\(rs.metadata.name)-".prefix(58))
+        let base = String(generateName.prefix(58))
         var name = base + rng.nameSuffix()
         while pods.get(rs.metadata.namespace, name) != nil { name = base + rng.nameSuffix() }
         pod.metadata.name = name
-        pod.metadata.generateName = "\(rs.metadata.name)-"
+        pod.metadata.generateName = generateName
         pod.metadata.namespace = rs.metadata.namespace
         pod.metadata.labels = rs.spec.template.metadata.labels
         pod.metadata.annotations = rs.spec.template.metadata.annotations
-        pod.metadata.ownerReferences = [OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid)]
+        pod.metadata.ownerReferences = owners
         pod.spec = rs.spec.template.spec
         admitServiceAccount(&pod)
         stampNew(&pod.metadata)

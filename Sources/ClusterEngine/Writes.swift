@@ -152,7 +152,7 @@ extension Cluster {
     /// The one term a Service (or a ReplicaSet's matchLabels) is indexed under: its selector's first key. Indexing every term would
     /// put all 10,000 Services of a cluster under a shared `tier=web` and make each pod change scan
     /// them; under one term, a pod meets only Services whose first term it carries.
-    func selectorIndexTerm(_ selector: [String: String]?, _ namespace: String) -> String? {
+    func selectorIndexTerm(_ selector: [String: String]?, _ namespace: String) -> LabelTerm? {
         guard let selector, let first = selector.min(by: { $0.key < $1.key }) else { return nil }
         return labelTerm(namespace, first.key, first.value)
     }

@@ -26,10 +26,11 @@ struct MemoryBudgetTests {
         let pods = c.pods.count
         print("pods \(pods) events \(c.events.count) slices \(c.endpointSlices.count) total in use \((built - before) / 1_000_000) MB = \((built - before) / pods) B/pod")
         // Events and their indexes.
+        c.eventIndex = [:]; c.eventsByObject = SetIndex(); c.eventExpiry = .init(); c.recentEventWrites = [:]; c.internedMessages = []
+        let noEventIndexes = heapBytes()
         for e in c.events.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.events) }
-        c.eventIndex = [:]; c.eventsByObject = SetIndex(); c.eventExpiry = .init(); c.recentEventWrites = [:]
         let noEvents = heapBytes()
-        print("events: \((built - noEvents) / pods) B/pod")
+        print("events: \((built - noEvents) / pods) B/pod (their indexes \((built - noEventIndexes) / pods))")
         for e in c.endpoints.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.endpoints) }
         let noEndpoints = heapBytes()
         print("Endpoints: \((noEvents - noEndpoints) / pods) B/pod")
