@@ -127,11 +127,47 @@ struct ContainerShell {
         }
     }
 
-    /// `sh -c 'a; b && c | grep x'`: commands in sequence, pipes through the shell's filters.
+    /// `sh -c 'a; b && c || d | grep x'`: commands in sequence as a POSIX shell runs them
+    /// (see `PodShellScript`: operators, exit statuses, `$VAR` from the container's
+    /// environment), pipes through the shell's filters, `exit N`.
     func runScript(_ script: String) -> ProcessResult {
+        let busybox = Toolbox(image: container.image).nslookup == .busybox
+        func syntaxError(_ what: (busybox: String, dash: String)) -> ProcessResult {
+            // busybox ash (alpine, busybox, the demo app) and dash (Debian images) say it differently.
+            ProcessResult(stderr: busybox ? "sh: syntax error: \(what.busybox)\n" : "sh: 1: Syntax error: \(what.dash)\n", exitCode: 2)
+        }
+        let commands: [PodShellScript.Command]
+        do {
+            commands = try PodShellScript.split(script)
+        } catch {
+            switch error {
+            case .unterminatedQuote:
+                return syntaxError(("unterminated quoted string", "Unterminated quoted string"))
+            case let .unexpected(token):
+                let shown = token == "end of file" ? token : "\"\(token)\""
+                return syntaxError(("unexpected \(shown)", "\(shown) unexpected"))
+            }
+        }
+        let environment = Dictionary(cluster.containerEnvironment(pod: pod, container: container), uniquingKeysWith: { _, last in last })
         var total = ProcessResult()
-        for part in script.components(separatedBy: ";").flatMap({ $0.components(separatedBy: "&&") }) {
-            guard let line = try? ShellLine.parse(part), let first = line.stages.first, !first.isEmpty else { continue }
+        var status: Int32 = 0
+        for command in commands {
+            switch command.connector {
+            case .ifSucceeded where status != 0, .ifFailed where status == 0: continue
+            default: break
+            }
+            let text = PodShellScript.expand(command.text, environment: environment, status: status)
+            let line: ShellLine
+            do { line = try ShellLine.parse(text) } catch {
+                total.stderr += "sh: svclab does not model this in a pod's shell yet: \(command.text)\n"
+                status = 2
+                continue
+            }
+            guard let first = line.stages.first, !first.isEmpty else { continue }
+            if first[0] == "exit" {
+                total.exitCode = first.count > 1 ? Int32(first[1]).map { $0 & 0xFF } ?? 2 : status
+                return total
+            }
             var step = run(first)
             for stage in line.stages.dropFirst() {
                 var piped = CommandOutput()
@@ -143,9 +179,9 @@ struct ContainerShell {
             }
             total.stdout += step.stdout
             total.stderr += step.stderr
-            total.exitCode = step.exitCode
-            if step.exitCode != 0 && script.contains("&&") { break }
+            status = step.exitCode
         }
+        total.exitCode = status
         return total
     }
 
@@ -194,10 +230,10 @@ enum ContainerRuntime {
         let tools = Toolbox(image: image)
         if ["sh", "bash", "ash"].contains(name) {
             guard argv.count >= 3, argv[1] == "-c" else { return false }
-            let commands = argv[2].components(separatedBy: CharacterSet(charactersIn: ";&|\n")).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return !commands.isEmpty && commands.allSatisfy { command in
-                let word = String(command.split(separator: " ").first ?? "")
-                return programsThatEnd.contains(word) && tools.programs.contains(word)
+            guard let commands = try? PodShellScript.split(argv[2]), !commands.isEmpty else { return false }
+            return commands.allSatisfy { command in
+                let word = String(command.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+                return word == "exit" || (programsThatEnd.contains(word) && tools.programs.contains(word))
             }
         }
         return programsThatEnd.contains(name) && tools.programs.contains(name)
