@@ -32,6 +32,9 @@ public struct ScriptLines: LineSource {
 public final class Session {
     public let cluster: Cluster
     public var namespace = "default"
+    /// The namespace `kubectl config set-context --current --namespace=NS` wrote into the
+    /// session's kubeconfig context (nil until then; see `SessionKubeconfig`).
+    public var contextNamespace: String?
     public var workingDirectory: String
     /// Reads a file for `apply -f`; injectable so tests and scenarios control what is readable.
     public var readFile: (String) throws -> String = { path in try String(contentsOfFile: path, encoding: .utf8) }
