@@ -105,6 +105,10 @@ public final class Cluster {
     /// Runs a container's command when it ends by itself (nil: it runs until stopped). The
     /// session injects the container tools; without one every process runs until stopped.
     public var processRunner: ((Cluster, Pod, Container) -> ProcessRun?)?
+    /// Runs a command inside a running container, as the CRI's ExecSync does for the kubelet's
+    /// exec probes (the same simulated tools as `kubectl exec`). Without one an exec probe
+    /// succeeds, as the command's outcome is unknown.
+    public var execRunner: ((Cluster, Pod, Container, [String]) -> ProcessRun)?
     var schedulerCursor = 0
     /// Stored events by the hash of their aggregation key (see `recordEvent`); the rare second
     /// event with the same hash goes to `eventIndexCollisions`.

@@ -197,7 +197,12 @@ extension Cluster {
                 return "dial tcp \(ip):\(resolve(port).map(String.init) ?? port.description): connect: connection refused"
             }
             return healthy ? nil : "dial tcp \(ip):\(number): i/o timeout"
-        case .exec: return healthy ? nil : "command terminated with exit code 1"
+        case let .exec(command):
+            guard healthy else { return "command terminated with exit code 1" }
+            // The kubelet runs the command in the container; a non-zero exit fails the probe, and
+            // the event carries what the command printed (prober.go: "probe failed: " + output).
+            guard let run = execRunner?(self, pod, container, command), run.exitCode != 0 else { return nil }
+            return run.output.map(\.text).joined()
         case .grpc: return healthy ? nil : "timeout: failed to connect service within 1s"
         case .none: return nil
         }

@@ -116,7 +116,10 @@ struct ContainerShell {
             var out = ProcessResult()
             for path in args {
                 if let text = file(path) { out.stdout += text } else {
-                    out.stderr += "cat: \(path): No such file or directory\n"; out.exitCode = 1
+                    // busybox's cat (alpine, busybox) words it differently from GNU's (Debian images).
+                    out.stderr += Toolbox(image: container.image).nslookup == .busybox
+                        ? "cat: can't open '\(path)': No such file or directory\n" : "cat: \(path): No such file or directory\n"
+                    out.exitCode = 1
                 }
             }
             return out

@@ -59,6 +59,10 @@ public final class Session {
         self.cluster = cluster
         self.workingDirectory = workingDirectory
         cluster.processRunner = { cluster, pod, container in ContainerRuntime.run(cluster: cluster, pod: pod, container: container) }
+        cluster.execRunner = { cluster, pod, container, argv in
+            let result = ContainerShell(cluster: cluster, pod: pod, container: container, tty: false).run(argv)
+            return ProcessRun(output: result.chunks.map { ($0.0 == .stderr, $0.1) }, exitCode: result.exitCode)
+        }
     }
 
     /// A session on the demo cluster (`svclab`, `svclab shell`): the demo manifests are applied
