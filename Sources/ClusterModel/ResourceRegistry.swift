@@ -91,8 +91,10 @@ public enum ResourceRegistry {
         if n == "endpoint" { return kind(Endpoints.kind) }
         for t in all {
             if n == t.plural || n == t.singular || t.shortNames.contains(n) { return t }
+            // `deploy.apps` too: kubectl's mapper expands a short name within the group given.
             if !t.group.isEmpty && (n == "\(t.plural).\(t.group)" || n == "\(t.singular).\(t.group)"
-                                    || n == "\(t.plural).\(t.version).\(t.group)") { return t }
+                                    || n == "\(t.plural).\(t.version).\(t.group)"
+                                    || t.shortNames.contains { n == "\($0).\(t.group)" }) { return t }
             if t.group.isEmpty && (n == "\(t.plural).\(t.version)" || n == "\(t.singular).\(t.version)") { return t }
         }
         return nil

@@ -119,7 +119,8 @@ struct CreateCommand: KubectlCommand {
                 guard !tcp.isEmpty else { out.fail("error: at least one tcp port specifier must be provided"); return out }
                 if let ip = clusterIP { svc.spec.clusterIP = ip }
             }
-            for spec in tcp {
+            // `--tcp=80,443` is two port specs, as kubectl's string-slice flag reads it.
+            for spec in tcp.flatMap({ $0.split(separator: ",").map(String.init) }) {
                 let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
                 guard let p = Int(parts[0]) else { out.fail("error: invalid port: \(spec)"); return out }
                 var sp = ServicePort(name: spec.replacingOccurrences(of: ":", with: "-"), port: p)
@@ -195,12 +196,28 @@ struct ExposeCommand: KubectlCommand {
     @Option(name: .customLong("type")) var type: String?
     @Option(name: .customLong("protocol")) var proto: String = "TCP"
     @Option(name: .customLong("selector")) var selector: String?
+    @Option(name: .customLong("cluster-ip")) var clusterIP: String?
+    @Option(name: .customLong("session-affinity")) var sessionAffinity: String?
+    @Option(name: .customLong("load-balancer-ip")) var loadBalancerIP: String?
+    @Option(name: .customLong("external-ip")) var externalIP: String?
+    @Option(name: [.customShort("l"), .customLong("labels")]) var serviceLabels: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
 
+    /// `key=value,…` as kubectl's ParseLabels reads --labels and --selector.
+    static func keyValues(_ text: String) -> [String: String] {
+        Dictionary(text.split(separator: ",").compactMap { kv in
+            let p = kv.split(separator: "=", maxSplits: 1).map(String.init); return p.count == 2 ? (p[0], p[1]) : nil
+        }, uniquingKeysWith: { _, last in last })
+    }
+
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
+        if let sessionAffinity, !["", "None", "ClientIP"].contains(sessionAffinity) {
+            out.fail("error: unknown session affinity: \(sessionAffinity)")
+            return out
+        }
         let targets: TargetSet
         switch TargetSet.resolve(args, selector: nil, all: false, ctx: ctx) {
         case let .failure(f): out.fail(f.message); return out
@@ -234,12 +251,17 @@ struct ExposeCommand: KubectlCommand {
             default:
                 out.fail("error: cannot expose a \(t.kind)"); continue
             }
-            if let selector { sel = Dictionary(uniqueKeysWithValues: selector.split(separator: ",").compactMap { kv in
-                let p = kv.split(separator: "=", maxSplits: 1).map(String.init); return p.count == 2 ? (p[0], p[1]) : nil }) }
+            if let selector { sel = Self.keyValues(selector) }
+            if let serviceLabels { labels = Self.keyValues(serviceLabels) }
             var svc = Service()
             svc.metadata = ObjectMeta(name: name ?? objName, namespace: ns, labels: labels)
             svc.spec.selector = sel
             if let type { svc.spec.type = type }
+            // The generator's fields (kubectl's expose: ServiceGeneratorV2).
+            if let clusterIP, !clusterIP.isEmpty { svc.spec.clusterIP = clusterIP }
+            if let sessionAffinity, !sessionAffinity.isEmpty { svc.spec.sessionAffinity = sessionAffinity }
+            if let loadBalancerIP, !loadBalancerIP.isEmpty { svc.spec.loadBalancerIP = loadBalancerIP }
+            if let externalIP, !externalIP.isEmpty { svc.spec.externalIPs = [externalIP] }
             if port > 0 {
                 var sp = ServicePort(proto: proto, port: port)
                 if let tp = targetPort { sp.targetPort = Int(tp).map(IntOrString.int) ?? .string(tp) }

@@ -47,6 +47,20 @@ struct DescribeCommand: KubectlCommand {
         }
         for w in targets.warnings { out.err(w) }
         let d = Describer(cluster: ctx.cluster)
+        // `describe TYPE PREFIX`: a name that is not found describes every object whose name
+        // starts with it, each followed by a blank line (describe.go DescribeMatchingResources);
+        // none found leaves the NotFound error.
+        if args.count == 2, !args[1].contains("/"), targets.items.count == 1, let (t, ns, prefix) = targets.items.first,
+           d.describe(t, namespace: ns, name: prefix) == nil {
+            let matching = d.names(t, namespace: ns, selector: .everything).filter { $0.1.hasPrefix(prefix) }
+            if !matching.isEmpty {
+                for (namespace, name) in matching {
+                    guard let text = d.describe(t, namespace: namespace, name: name) else { continue }
+                    out.outRaw(text + "\n")
+                }
+                return out
+            }
+        }
         var blocks: [String] = []
         var errors: [String] = []
         for (t, ns, name) in targets.items {

@@ -10,6 +10,8 @@ struct ScaleCommand: KubectlCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("replicas")) var replicas: Int = -1
     @Option(name: .customLong("current-replicas")) var currentReplicas: Int = -1
+    @Option(name: [.customShort("l"), .customLong("selector")]) var selector: String?
+    @Flag(name: .customLong("all")) var all = false
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
@@ -44,8 +46,23 @@ struct ScaleCommand: KubectlCommand {
             guard let t = ResourceType.resolve(args[0]) else {
                 out.fail("error: the server doesn't have a resource type \"\(args[0])\""); return out
             }
-            if args.count == 1 { out.fail("error: resource(s) were provided, but no name was specified"); return out }
-            targets = args.dropFirst().map { (t, $0) }
+            if args.count == 1 {
+                // `-l` or `--all` pick the objects of the type (kubectl's resource builder).
+                guard selector != nil || all else { out.fail("error: resource(s) were provided, but no name was specified"); return out }
+                let expression: LabelSelectorExpression
+                do { expression = try LabelSelectorExpression.parse(selector ?? "") } catch {
+                    out.fail("Error from server (BadRequest): Unable to find \(goQuote(t.gvr)) that match label selector \(goQuote(selector ?? "")), field selector \"\": \(error.message)")
+                    return out
+                }
+                let names = t.kind == "Deployment" ? ctx.cluster.deployments.list(namespace: ctx.namespace).filter { expression.matches($0.metadata.labels) }.map(\.metadata.name)
+                    : t.kind == "ReplicaSet" ? ctx.cluster.replicaSets.list(namespace: ctx.namespace).filter { expression.matches($0.metadata.labels) }.map(\.metadata.name)
+                    : []
+                guard !names.isEmpty || !(t.kind == "Deployment" || t.kind == "ReplicaSet") else { out.fail("error: no objects passed to scale"); return out }
+                targets = names.isEmpty ? [(t, "")] : names.map { (t, $0) }
+            } else {
+                if selector != nil { out.fail("error: name cannot be provided when a selector is specified"); return out }
+                targets = args.dropFirst().map { (t, $0) }
+            }
         }
         for (t, name) in targets {
             guard t.kind == "Deployment" || t.kind == "ReplicaSet" else {
