@@ -146,6 +146,10 @@ extension Cluster {
         guard let current = get(kind: object.kind, namespace: ns, name: meta.name) else {
             throw .notFound(resource: object.qualifiedResource, name: meta.name)
         }
+        if case var .service(new) = object, case let .service(old) = current {
+            Self.dropTypeDependentFields(&new.spec, old: old.spec)
+            object = .service(new)
+        }
         try validated(object)
         var merged = current.metadata
         merged.labels = meta.labels
@@ -352,5 +356,43 @@ public enum KubeObjectKinds {
     /// `services` / `deployments.apps` for a kind (the registry's; a kind it lacks guesses as Go does).
     public static func qualifiedResource(_ kind: String) -> String {
         ResourceRegistry.kind(kind)?.qualifiedResource ?? kind.lowercased() + "s"
+    }
+}
+
+extension Cluster {
+    /// The Service strategy's dropTypeDependentFields (pkg/registry/core/service/strategy.go): on
+    /// an update that changes the type, fields the new type does not use are wiped — but only
+    /// those the server may have filled in and the user left as they were (the same nodePorts,
+    /// the same clusterIP, …). So `type: NodePort` → `ClusterIP` drops the allocated nodePorts
+    /// and externalTrafficPolicy instead of failing validation; a nodePort the user changed
+    /// in the same update is kept, and validation then refuses it as the API server does.
+    static func dropTypeDependentFields(_ new: inout ServiceSpec, old: ServiceSpec) {
+        func needsClusterIP(_ s: ServiceSpec) -> Bool { s.type != "ExternalName" }
+        func needsNodePort(_ s: ServiceSpec) -> Bool { s.type == "NodePort" || s.type == "LoadBalancer" }
+        func needsHealthCheckNodePort(_ s: ServiceSpec) -> Bool { s.type == "LoadBalancer" && s.externalTrafficPolicy == "Local" }
+        if needsClusterIP(old) && !needsClusterIP(new) {
+            if new.clusterIP == old.clusterIP && new.clusterIPs == old.clusterIPs { new.clusterIP = ""; new.clusterIPs = [] }
+            if new.ipFamilies == old.ipFamilies { new.ipFamilies = [] }
+            if new.ipFamilyPolicy == old.ipFamilyPolicy { new.ipFamilyPolicy = nil }
+        }
+        // sameNodePorts: every port of the new spec that matches an old one by port and protocol
+        // carries the old nodePort (or none).
+        let sameNodePorts = new.ports.allSatisfy { p in
+            guard let o = old.ports.first(where: { $0.port == p.port && $0.proto == p.proto }) else { return p.nodePort == 0 }
+            return p.nodePort == 0 || p.nodePort == o.nodePort
+        }
+        if needsNodePort(old) && !needsNodePort(new) && sameNodePorts {
+            for i in new.ports.indices { new.ports[i].nodePort = 0 }
+        }
+        if needsHealthCheckNodePort(old) && !needsHealthCheckNodePort(new) && new.healthCheckNodePort == old.healthCheckNodePort {
+            new.healthCheckNodePort = 0
+        }
+        if old.type == "LoadBalancer" && new.type != "LoadBalancer" {
+            if new.allocateLoadBalancerNodePorts != nil, new.allocateLoadBalancerNodePorts == old.allocateLoadBalancerNodePorts { new.allocateLoadBalancerNodePorts = nil }
+            if new.loadBalancerClass == old.loadBalancerClass { new.loadBalancerClass = nil }
+        }
+        if needsNodePort(old) && !needsNodePort(new) && new.externalTrafficPolicy == old.externalTrafficPolicy {
+            new.externalTrafficPolicy = nil
+        }
     }
 }
