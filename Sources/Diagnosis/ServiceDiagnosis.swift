@@ -90,6 +90,12 @@ public enum Diagnose {
         }
         guard let selector = svc.spec.selector, !selector.isEmpty else {
             let manual = cluster.endpoints.get(ns, svc.metadata.name).map { $0.subsets.flatMap(\.addresses).count } ?? 0
+            // A selectorless Service with hand-written ready addresses is a normal setup (an
+            // external database): healthy, nothing to fix.
+            if manual > 0 {
+                return ServiceDiagnosis(service: svc, pods: [], findings: [],
+                                        verdict: "Service \(name) has no selector; \(manual) ready address\(manual == 1 ? "" : "es") from its hand-written Endpoints: nothing wrong")
+            }
             findings.append(.init(kind: .noSelector, message: "Service \(name) has no selector: Kubernetes does not manage its endpoints; " + (manual > 0 ? "\(manual) address(es) come from a hand-written Endpoints object." : "no Endpoints object lists any address, so it has no endpoints."),
                                   fix: "kubectl patch svc \(svc.metadata.name) -p '{\"spec\":{\"selector\":{\"app\":\"<your-app>\"}}}'"))
             return ServiceDiagnosis(service: svc, pods: [], findings: findings, verdict: findings[0].message)

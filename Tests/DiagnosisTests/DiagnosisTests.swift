@@ -97,6 +97,12 @@ struct DiagnosisCorpus {
             cases.append(Case(name: "multi-port \(app)", manifests: deployment(app, labels: ["app": app], ports: "[{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]") + service(app, selector: ["app": app], ports: "[{name: http, port: 80, targetPort: http}, {name: metrics, port: 9090, targetPort: 9090}]"), service: app))
             cases.append(Case(name: "probe \(app)", manifests: deployment(app, labels: ["app": app], probe: "http") + service(app, selector: ["app": app]), service: app))
             cases.append(Case(name: "own namespace \(app)", manifests: "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-\(app)}\n---\n" + deployment(app, ns: "ns-\(app)", labels: ["app": app]) + service(app, ns: "ns-\(app)", selector: ["app": app]), service: app, namespace: "ns-\(app)"))
+            if i < 2 {
+                // Selectorless with hand-written Endpoints: an external database, a normal setup.
+                let endpoints = "apiVersion: v1\nkind: Service\nmetadata: {name: \(app)}\nspec:\n  ports: [{port: 5432, targetPort: 5432}]\n---\n"
+                    + "apiVersion: v1\nkind: Endpoints\nmetadata: {name: \(app)}\nsubsets:\n- addresses: [{ip: 10.0.0.\(5 + i)}]\n  ports: [{port: 5432}]\n---\n"
+                cases.append(Case(name: "selectorless with Endpoints \(app)", manifests: endpoints, service: app))
+            }
             if i < 4 {
                 cases.append(Case(name: "nginx on 80 \(app)", manifests: deployment(app, labels: ["app": app], image: "nginx:1.27", ports: "[{containerPort: 80}]") + service(app, selector: ["app": app], ports: "[{port: 80, targetPort: 80}]"), service: app))
             }
