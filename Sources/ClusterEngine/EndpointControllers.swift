@@ -54,8 +54,10 @@ extension Cluster {
             for slice in slices(ofService: key) { removeSlice(ObjectKey(key.namespace, slice.metadata.name), service: key.name) }
             return
         }
-        // ExternalName and selector-less Services get nothing from these controllers.
-        guard svc.spec.type != "ExternalName", let selector = svc.spec.selector, !selector.isEmpty else { return }
+        // Selector-less Services get nothing from these controllers; the mirroring controller
+        // turns their hand-written Endpoints into slices. ExternalName Services get neither.
+        guard let selector = svc.spec.selector, !selector.isEmpty else { mirrorEndpoints(svc, key); return }
+        guard svc.spec.type != "ExternalName" else { return }
         // After a pod event only that pod's entries are revisited (what the upstream controllers
         // compute in full comes out the same, see `EndpointWork`); anything unusual goes the full way.
         var changed: [(name: String, pod: Pod?)] = []

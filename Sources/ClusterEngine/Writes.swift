@@ -294,11 +294,17 @@ extension Cluster {
     // MARK: Endpoints and slices
 
     func putEndpoints(_ ep: Endpoints) {
-        write(ep, into: \.endpoints)
+        write(ep, into: \.endpoints) { _, key in endpointsOfSelectorlessServiceChanged(key) }
     }
 
     func removeEndpoints(_ key: ObjectKey) {
-        erase(key, from: \.endpoints)
+        erase(key, from: \.endpoints) { _ in endpointsOfSelectorlessServiceChanged(key) }
+    }
+
+    /// The mirroring controller watches Endpoints: a hand-written one of a Service without a
+    /// selector queues that Service (the Endpoints controller's own writes never do).
+    private func endpointsOfSelectorlessServiceChanged(_ key: ObjectKey) {
+        if let svc = services.get(key), !svc.spec.hasSelector { enqueueService(key) }
     }
 
     func putSlice(_ slice: EndpointSlice, service: String) {
