@@ -128,8 +128,22 @@ struct ConfigCommand: KubectlCommand {
             out.out("Context \(goQuote(name)) modified.")
         case "view":
             let yaml = SessionKubeconfig.yaml(namespace: session.contextNamespace.flatMap { $0.isEmpty ? nil : $0 })
-            if let output, output.hasPrefix("jsonpath=") || output.hasPrefix("json") {
-                out.fail("error: svclab does not model \"kubectl config view -o \(output)\" yet")
+            if let output, output.hasPrefix("jsonpath=") {
+                // `-o jsonpath='{.contexts[0].context.namespace}'`: the template over the same document.
+                let template = String(output.dropFirst("jsonpath=".count))
+                guard let document = try? ValueLoader.documents(from: yaml).first else { return out }
+                let path: JSONPath
+                do { path = try JSONPath(template) } catch {
+                    out.fail("error: error parsing jsonpath \(template), \(error.message)")
+                    return out
+                }
+                do { out.outRaw(try path.execute(document)) } catch {
+                    out.fail("error: error executing jsonpath \(goQuote(template)): \(error.message)")
+                }
+                return out
+            }
+            if let output, !output.isEmpty, output != "yaml" {
+                out.fail("error: svclab does not model \"kubectl config view -o \(output)\" yet (yaml and jsonpath are)")
                 return out
             }
             out.outRaw(yaml)
