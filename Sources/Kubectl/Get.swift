@@ -155,7 +155,16 @@ struct GetCommand: KubectlCommand {
             var items: [ListedObject]
             if req.names.isEmpty {
                 items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide).filter { parsedSelector.matches($0.labels) }
-                if let sortKey { items = Self.sorted(items, by: sortKey) }
+                if let sortKey {
+                    if requests.count == 1 && items.count > 1 && Self.noneHas(items, sortKey) {
+                        // kubectl 1.33: the sorter fails; the server-side table path swallows the
+                        // error and prints nothing ("No resources found"), the other printers say it.
+                        if namesOnly || columns != nil { out.fail(Self.missingSortField(sortKey)); return out }
+                        items = []
+                    } else {
+                        items = Self.sorted(items, by: sortKey)
+                    }
+                }
             } else {
                 items = []
                 for name in req.names {
@@ -248,7 +257,10 @@ struct GetCommand: KubectlCommand {
             let ns: String? = (allNamespaces || !t.namespaced) && req.names.isEmpty ? nil : (t.namespaced ? ctx.namespace : "")
             if req.names.isEmpty {
                 var items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: false).filter { selector.matches($0.labels) }
-                if let sortKey { items = Self.sorted(items, by: sortKey) }
+                if let sortKey {
+                    if requests.count == 1 && items.count > 1 && Self.noneHas(items, sortKey) { out.fail(Self.missingSortField(sortKey)); return out }
+                    items = Self.sorted(items, by: sortKey)
+                }
                 values += items.map { $0.value() }
             } else {
                 for name in req.names {
@@ -290,6 +302,15 @@ struct GetCommand: KubectlCommand {
         for e in errors { out.err(e) }
         if !errors.isEmpty { out.exitCode = 1 }
         return out
+    }
+
+    /// Whether no listed object has the sort field (kubectl's sorter then fails).
+    static func noneHas(_ items: [ListedObject], _ key: JSONPath) -> Bool {
+        items.allSatisfy { ((try? key.values($0.value())) ?? []).isEmpty }
+    }
+
+    static func missingSortField(_ key: JSONPath) -> String {
+        "error: couldn't find any field with path \"\(key.template)\" in the list of objects"
     }
 
     /// `--sort-by`: kubectl's RuntimeSort — numbers by value, strings in natural order, objects
