@@ -42,9 +42,10 @@ struct InteractiveShell {
             if words.first == "exit" { return words.count > 1 ? Int32(words[1]) ?? 2 : status }
             if words.isEmpty { return nil }
             let t = target
+            let last = status
             let outcome = await engine.run { session in
                 ContainerProcess.run(session: session, namespace: t.namespace, pod: t.pod, container: t.container,
-                                     command: ["sh", "-c", text], tty: t.tty)
+                                     command: ["sh", "-c", text], tty: t.tty, lastStatus: last)
             }
             switch outcome {
             case let .ran(chunks, code):

@@ -74,6 +74,9 @@ struct ContainerShell {
     let container: Container
     /// `kubectl exec -t`: curl then shows no progress meter.
     let tty: Bool
+    /// `$?` before the script's first command: an interactive shell runs each line as a script
+    /// and carries the last line's status into the next.
+    var lastStatus: Int32 = 0
 
     func run(_ argv: [String]) -> ProcessResult {
         guard let program = argv.first else { return ProcessResult() }
@@ -153,7 +156,7 @@ struct ContainerShell {
         }
         let environment = Dictionary(cluster.containerEnvironment(pod: pod, container: container), uniquingKeysWith: { _, last in last })
         var total = ProcessResult()
-        var status: Int32 = 0
+        var status = lastStatus
         for command in commands {
             switch command.connector {
             case .ifSucceeded where status != 0, .ifFailed where status == 0: continue

@@ -383,7 +383,7 @@ public enum ContainerProcess {
         case refused(status: Int, reason: String, message: String)
     }
 
-    public static func run(session: Session, namespace: String, pod name: String, container: String?, command: [String], tty: Bool) -> Outcome {
+    public static func run(session: Session, namespace: String, pod name: String, container: String?, command: [String], tty: Bool, lastStatus: Int32 = 0) -> Outcome {
         guard let pod = session.cluster.pods.get(namespace, name) else {
             return .refused(status: 404, reason: "NotFound", message: "pods \(goQuote(name)) not found")
         }
@@ -401,7 +401,7 @@ public enum ContainerProcess {
             let message = problem.hasPrefix("error: ") ? String(problem.dropFirst(7)) : problem
             return .refused(status: 400, reason: "BadRequest", message: message)
         }
-        let result = ContainerShell(cluster: session.cluster, pod: pod, container: c, tty: tty).run(command)
+        let result = ContainerShell(cluster: session.cluster, pod: pod, container: c, tty: tty, lastStatus: lastStatus).run(command)
         return .ran(chunks: result.chunks, exitCode: result.exitCode)
     }
 }

@@ -207,9 +207,10 @@ struct ServeTests {
             let r = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path] + args, stdin: stdin, environment: env, timeout: 90)
             return (r.stdout, r.stderr, r.status)
         }
-        // An interactive shell (stdin over the WebSocket): each line runs, `exit N` ends it.
-        let shell = kubectl(["exec", "-i", "my-pod", "--", "sh"], stdin: "echo hi\nhostname\nexit 3\n")
-        #expect(shell.out == "hi\nmy-pod\n" && shell.status == 3 && shell.err == "command terminated with exit code 3\n", "\(shell)")
+        // An interactive shell (stdin over the WebSocket): each line runs, `$?` carries the last
+        // line's status, `exit N` ends it.
+        let shell = kubectl(["exec", "-i", "my-pod", "--", "sh"], stdin: "echo hi\nhostname\nfalse\necho $?\nexit 3\n")
+        #expect(shell.out == "hi\nmy-pod\n1\n" && shell.status == 3 && shell.err == "command terminated with exit code 3\n", "\(shell)")
         // …and as a pod's own process, attached: the pod is deleted after.
         let attached = kubectl(["run", "sh1", "--rm", "-i", "--image=busybox", "--", "sh"], stdin: "wget -qO- http://my-app\n")
         #expect(attached.out == "<!DOCTYPE html>\n<html>\n<body>Hello from my-app!</body>\n</html>\npod \"sh1\" deleted\n" && attached.status == 0, "\(attached)")
