@@ -486,21 +486,26 @@ extension Cluster {
             slice.metadata.labels = labels
             toUpdate.append(slice)
         }
-        for var slice in toCreate {
-            let base = String("\(svc.metadata.name)-".prefix(58))
-            var name = base + rng.nameSuffix()
-            while endpointSlices.get(key.namespace, name) != nil { name = base + rng.nameSuffix() }
-            slice.metadata.name = name
-            slice.metadata.generateName = "\(svc.metadata.name)-"
-            stampNew(&slice.metadata)
-            putSlice(slice, service: key.name)
-        }
+        for slice in toCreate { createSlice(slice, generateName: "\(svc.metadata.name)-", service: key) }
         for var slice in toUpdate {
             guard let current = endpointSlices.get(key.namespace, slice.metadata.name), current != slice else { continue }
             slice.metadata.generation = current.metadata.generation + 1
             putSlice(slice, service: key.name)
         }
         for slice in toDelete { removeSlice(ObjectKey(key.namespace, slice.metadata.name), service: key.name) }
+    }
+
+    /// Creates a slice as the API server does for a generateName: the prefix (at most 58
+    /// characters) and five random characters, drawn again while the name is taken.
+    func createSlice(_ slice: EndpointSlice, generateName: String, service key: ObjectKey) {
+        var slice = slice
+        let base = String(generateName.prefix(58))
+        var name = base + rng.nameSuffix()
+        while endpointSlices.get(key.namespace, name) != nil { name = base + rng.nameSuffix() }
+        slice.metadata.name = name
+        slice.metadata.generateName = generateName
+        stampNew(&slice.metadata)
+        putSlice(slice, service: key.name)
     }
 
     private func closestFit(_ slices: [EndpointSlice], adding n: Int) -> Int? {

@@ -56,13 +56,7 @@ extension Cluster {
                 slice.ports = ports
                 slice.endpoints = endpoints
                 if isNew {
-                    let base = String("\(ep.metadata.name)-".prefix(58))
-                    var name = base + rng.nameSuffix()
-                    while endpointSlices.get(key.namespace, name) != nil { name = base + rng.nameSuffix() }
-                    slice.metadata.name = name
-                    slice.metadata.generateName = "\(ep.metadata.name)-"
-                    stampNew(&slice.metadata)
-                    putSlice(slice, service: key.name)
+                    createSlice(slice, generateName: "\(ep.metadata.name)-", service: key)
                 } else if slice != before {
                     slice.metadata.generation += 1
                     putSlice(slice, service: key.name)

@@ -156,13 +156,12 @@ struct GetCommand: KubectlCommand {
             if req.names.isEmpty {
                 items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide).filter { parsedSelector.matches($0.labels) }
                 if let sortKey {
-                    if requests.count == 1 && items.count > 1 && Self.noneHas(items, sortKey) {
+                    if let sorted = Self.sortedIfAnyHas(items, by: sortKey) { items = sorted }
+                    else if requests.count == 1 {
                         // kubectl 1.33: the sorter fails; the server-side table path swallows the
                         // error and prints nothing ("No resources found"), the other printers say it.
                         if namesOnly || columns != nil { out.fail(Self.missingSortField(sortKey)); return out }
                         items = []
-                    } else {
-                        items = Self.sorted(items, by: sortKey)
                     }
                 }
             } else {
@@ -258,8 +257,8 @@ struct GetCommand: KubectlCommand {
             if req.names.isEmpty {
                 var items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: false).filter { selector.matches($0.labels) }
                 if let sortKey {
-                    if requests.count == 1 && items.count > 1 && Self.noneHas(items, sortKey) { out.fail(Self.missingSortField(sortKey)); return out }
-                    items = Self.sorted(items, by: sortKey)
+                    if let sorted = Self.sortedIfAnyHas(items, by: sortKey) { items = sorted }
+                    else if requests.count == 1 { out.fail(Self.missingSortField(sortKey)); return out }
                 }
                 values += items.map { $0.value() }
             } else {
@@ -304,19 +303,17 @@ struct GetCommand: KubectlCommand {
         return out
     }
 
-    /// Whether no listed object has the sort field (kubectl's sorter then fails).
-    static func noneHas(_ items: [ListedObject], _ key: JSONPath) -> Bool {
-        items.allSatisfy { ((try? key.values($0.value())) ?? []).isEmpty }
-    }
-
     static func missingSortField(_ key: JSONPath) -> String {
         "error: couldn't find any field with path \"\(key.template)\" in the list of objects"
     }
 
     /// `--sort-by`: kubectl's RuntimeSort — numbers by value, strings in natural order, objects
-    /// without the field first; equal keys keep their listed order.
-    static func sorted(_ items: [ListedObject], by key: JSONPath) -> [ListedObject] {
+    /// without the field first; equal keys keep their listed order. nil when more than one object
+    /// is listed and none has the field (kubectl's sorter then fails; each object's key is read
+    /// once, as reading it builds the object's JSON).
+    static func sortedIfAnyHas(_ items: [ListedObject], by key: JSONPath) -> [ListedObject]? {
         let keyed = items.enumerated().map { (i, o) in (i, o, (try? key.values(o.value()))?.first) }
+        if items.count > 1 && keyed.allSatisfy({ $0.2 == nil }) { return nil }
         return keyed.sorted { a, b in
             switch (a.2, b.2) {
             case (nil, nil): return a.0 < b.0
