@@ -66,6 +66,7 @@ extension Cluster {
         case Deployment.kind: return deployments.get(namespace, name).map(KubeObject.deployment)
         case ReplicaSet.kind: return replicaSets.get(namespace, name).map(KubeObject.replicaSet)
         case Endpoints.kind: return endpoints.get(namespace, name).map(KubeObject.endpoints)
+        case EndpointSlice.kind: return endpointSlices.get(namespace, name).map(KubeObject.endpointSlice)
         default: return stored[kind]?.get(namespace, name).map(KubeObject.stored)
         }
     }
@@ -128,6 +129,10 @@ extension Cluster {
         case let .endpoints(ep):
             putEndpoints(ep)
             return .endpoints(endpoints.get(ep.metadata.namespace, ep.metadata.name)!)
+        case var .endpointSlice(slice):
+            slice.metadata.generation = 1
+            putWrittenSlice(slice)
+            return .endpointSlice(endpointSlices.get(slice.metadata.namespace, slice.metadata.name)!)
         case let .stored(o):
             return .stored(putStored(o))
         }
@@ -150,7 +155,12 @@ extension Cluster {
             Self.dropTypeDependentFields(&new.spec, old: old.spec)
             object = .service(new)
         }
-        try validated(object)
+        if case let .endpointSlice(new) = object, case let .endpointSlice(old) = current {
+            let causes = Validation.endpointSlice(new, old: old)
+            if !causes.isEmpty { throw .invalid(InvalidObjectError(kind: EndpointSlice.kind, name: meta.name, causes: causes)) }
+        } else {
+            try validated(object)
+        }
         var merged = current.metadata
         merged.labels = meta.labels
         merged.annotations = meta.annotations
@@ -211,6 +221,15 @@ extension Cluster {
             e.subsets = new.subsets
             if e != old { putEndpoints(e) }
             return .endpoints(endpoints.get(ns, meta.name)!)
+        case let (.endpointSlice(new), .endpointSlice(old)):
+            var slice = old
+            slice.metadata = merged
+            slice.endpoints = new.endpoints
+            slice.ports = new.ports
+            // The EndpointSlice strategy bumps generation on any change but metadata's.
+            if slice.endpoints != old.endpoints || slice.ports != old.ports { slice.metadata.generation += 1 }
+            if slice != old { putWrittenSlice(slice) }
+            return .endpointSlice(endpointSlices.get(ns, meta.name)!)
         case let (.stored(new), .stored(old)):
             var o = old
             o.metadata = merged
@@ -252,6 +271,13 @@ extension Cluster {
         case Endpoints.kind:
             guard endpoints.get(namespace, name) != nil else { throw .notFound(resource: "endpoints", name: name) }
             removeEndpoints(ObjectKey(namespace, name))
+        case EndpointSlice.kind:
+            guard let slice = endpointSlices.get(namespace, name) else { throw .notFound(resource: EndpointSlice.resourceDescription.qualifiedResource, name: name) }
+            let service = slice.metadata.labels[EndpointSlice.serviceNameLabel] ?? ""
+            removeSlice(ObjectKey(namespace, name), service: service)
+            // The EndpointSlice (and mirroring) controller watches slices: deleting one it
+            // manages queues its Service, which writes the slice again.
+            if services.get(namespace, service) != nil { enqueueService(ObjectKey(namespace, service)) }
         case let k where ResourceRegistry.kind(k)?.stored != nil:
             guard eraseStored(kind: k, ObjectKey(namespace, name)) != nil else {
                 throw .notFound(resource: KubeObjectKinds.qualifiedResource(k), name: name)
@@ -269,6 +295,9 @@ extension Cluster {
             for s in services.list(namespace: name) { removeService(ObjectKey(name, s.metadata.name)) }
             for p in pods.list(namespace: name) { deletePod(p, gracePeriodSeconds: nil) }
             for e in endpoints.list(namespace: name) { removeEndpoints(ObjectKey(name, e.metadata.name)) }
+            for e in endpointSlices.list(namespace: name) {
+                removeSlice(ObjectKey(name, e.metadata.name), service: e.metadata.labels[EndpointSlice.serviceNameLabel] ?? "")
+            }
             for (kind, store) in stored.sorted(by: { $0.key < $1.key }) {
                 for o in store.list(namespace: name) { eraseStored(kind: kind, ObjectKey(name, o.metadata.name)) }
             }
@@ -326,8 +355,37 @@ extension Cluster {
         case let .replicaSet(r): putReplicaSet(r)
         case let .namespace(n): putNamespace(n)
         case let .endpoints(e): putEndpoints(e)
+        case let .endpointSlice(e): putWrittenSlice(e)
         case let .stored(o): putStored(o)
         }
+    }
+
+    /// A write to a pod's status subresource (`kubectl patch pod --subresource=status`): the
+    /// conditions the kubelet does not own — a readiness gate's — are taken from `conditions`;
+    /// the kubelet's own (Ready, ContainersReady, …) stay its own, and Ready is then worked out
+    /// again from the gates, as the kubelet does on its next sync.
+    public func setPodGateConditions(namespace: String, name: String, conditions: [PodCondition]) throws(APIError) {
+        guard var pod = pods.get(namespace, name) else { throw .notFound(resource: "pods", name: name) }
+        let kubeletOwned: Set<String> = ["PodScheduled", "PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "DisruptionTarget"]
+        // validatePodConditions (pkg/apis/core/validation): other types are qualified names.
+        var causes: [FieldError] = []
+        for (i, c) in conditions.enumerated() where !["PodScheduled", "Ready", "Initialized"].contains(c.type) {
+            causes += NameRules.qualifiedName(c.type).map { .invalid(FieldPath("status.conditions").index(i).child("Type"), c.type, $0) }
+        }
+        if !causes.isEmpty { throw .invalid(InvalidObjectError(kind: Pod.kind, name: name, causes: causes)) }
+        let now = (clock.now / 1000) * 1000
+        var next = pod.status.conditions.filter { kubeletOwned.contains($0.type) }
+        for var c in conditions where !kubeletOwned.contains(c.type) {
+            if let old = pod.status.condition(c.type), c.lastTransitionTime == nil {
+                c.lastTransitionTime = old.status == c.status ? old.lastTransitionTime : now
+            }
+            next.append(c)
+        }
+        if next == pod.status.conditions { return }
+        pod.status.conditions = next
+        if pod.status.condition("ContainersReady")?.status == "True" { setReadyFromGates(&pod) }
+        defer { settle() }
+        putPod(pod)
     }
 
     /// Labels and annotations of any kind kubectl label/annotate can address (nodes included).

@@ -133,12 +133,27 @@ extension Cluster {
         }
         if ready {
             setPodCondition(&pod, "ContainersReady", "True")
-            setPodCondition(&pod, "Ready", "True")
+            setReadyFromGates(&pod)
         } else {
             let msg = "containers with unready status: \(containerNames(pod))"
             setPodCondition(&pod, "ContainersReady", "False", reason: "ContainersNotReady", message: msg)
             setPodCondition(&pod, "Ready", "False", reason: "ContainersNotReady", message: msg)
         }
+    }
+
+    /// GeneratePodReadyCondition (pkg/kubelet/status/generate.go): with its containers ready, a
+    /// pod is Ready only when every readiness gate's condition is True.
+    func setReadyFromGates(_ pod: inout Pod) {
+        var unready: [String] = []
+        for gate in pod.spec.readinessGateTypes {
+            if let c = pod.status.condition(gate) {
+                if c.status != "True" { unready.append("the status of pod readiness gate \(goQuote(gate)) is not \"True\", but \(c.status)") }
+            } else {
+                unready.append("corresponding condition of pod readiness gate \(goQuote(gate)) does not exist.")
+            }
+        }
+        if unready.isEmpty { setPodCondition(&pod, "Ready", "True") }
+        else { setPodCondition(&pod, "Ready", "False", reason: "ReadinessGatesNotReady", message: unready.joined(separator: ", ")) }
     }
 
     /// One readiness probe round. Probing continues every period while the outcome can still change

@@ -321,6 +321,22 @@ extension Cluster {
         }
     }
 
+    /// A slice written through the API (by hand, or any write to a controller's slice): indexed
+    /// under the Service its `kubernetes.io/service-name` label names, which a write may change.
+    func putWrittenSlice(_ slice: EndpointSlice) {
+        let key = ObjectKey(slice.metadata.namespace, slice.metadata.name)
+        let service = slice.metadata.labels[EndpointSlice.serviceNameLabel] ?? ""
+        if let old = endpointSlices.get(key), let oldService = old.metadata.labels[EndpointSlice.serviceNameLabel], oldService != service {
+            slicesByService.remove("\(key.namespace)/\(oldService)", key)
+            proxyRules["\(key.namespace)/\(oldService)"] = nil
+        }
+        if service.isEmpty {
+            write(slice, into: \.endpointSlices) { _, _ in }
+        } else {
+            putSlice(slice, service: service)
+        }
+    }
+
     public func slices(ofService key: ObjectKey) -> [EndpointSlice] {
         slicesByService.get("\(key.namespace)/\(key.name)").sorted().compactMap { endpointSlices.get($0) }
     }

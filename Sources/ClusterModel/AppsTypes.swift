@@ -138,8 +138,11 @@ public struct SliceEndpoint: Equatable, Hashable, Sendable {
     public var targetRef: ObjectReference?
     public var nodeName: String?
     public var zone: String?
-    public init(addresses: [String], conditions: EndpointConditions, hostname: String? = nil, targetRef: ObjectReference? = nil, nodeName: String? = nil, zone: String? = nil) {
+    /// `hints.forZones` (topology-aware routing): the zones this endpoint should serve.
+    public var hintZones: [String]?
+    public init(addresses: [String], conditions: EndpointConditions, hostname: String? = nil, targetRef: ObjectReference? = nil, nodeName: String? = nil, zone: String? = nil, hintZones: [String]? = nil) {
         self.addresses = addresses; self.conditions = conditions; self.hostname = hostname; self.targetRef = targetRef; self.nodeName = nodeName; self.zone = zone
+        self.hintZones = hintZones
     }
 }
 
@@ -158,6 +161,8 @@ public struct EndpointSlice: KubeResource {
     public static let apiVersion = "discovery.k8s.io/v1"
     public static let resource = "endpointslices"
     public static let group = "discovery.k8s.io"
+    /// The label that ties a slice to its Service (kube-proxy and the controllers read it).
+    public static let serviceNameLabel = "kubernetes.io/service-name"
     public var metadata = ObjectMeta()
     public var addressType = "IPv4"
     public var endpoints: [SliceEndpoint] = []

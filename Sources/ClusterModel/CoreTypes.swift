@@ -132,6 +132,15 @@ public struct PodSpec: Equatable, Sendable {
     public init() {}
 }
 
+extension PodSpec {
+    /// `spec.readinessGates[*].conditionType`: conditions someone else (a load balancer
+    /// controller) must set True before the kubelet calls the pod Ready.
+    public var readinessGateTypes: [String] {
+        guard case let .array(gates)? = extra["readinessGates"] else { return [] }
+        return gates.compactMap { $0["conditionType"]?.stringValue }
+    }
+}
+
 public struct PodTemplateSpec: Equatable, Sendable {
     public var metadata = ObjectMeta()
     public var spec = PodSpec()

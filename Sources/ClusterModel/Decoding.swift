@@ -447,6 +447,44 @@ public enum ManifestDecoder {
     }
 }
 
+extension ManifestDecoder {
+    /// A hand-written EndpointSlice (discovery.k8s.io/v1): a Service without a selector pointed
+    /// at addresses outside the cluster, or endpoints someone manages themselves.
+    public static func endpointSlice(_ v: Value) throws(DecodeError) -> EndpointSlice {
+        try decode(v) { r in
+            var slice = EndpointSlice()
+            slice.metadata = metadata(&r)
+            slice.addressType = r.string("addressType") ?? ""
+            for var e in r.objects("endpoints", "Endpoint") ?? [] {
+                var endpoint = SliceEndpoint(addresses: e.stringList("addresses") ?? [], conditions: EndpointConditions(ready: nil, serving: nil, terminating: nil))
+                if var c = e.object("conditions", "EndpointConditions") {
+                    endpoint.conditions = EndpointConditions(ready: c.bool("ready"), serving: c.bool("serving"), terminating: c.bool("terminating"))
+                    c.finish()
+                }
+                endpoint.hostname = e.string("hostname")
+                endpoint.nodeName = e.string("nodeName")
+                endpoint.zone = e.string("zone")
+                if var t = e.object("targetRef", "ObjectReference") { endpoint.targetRef = objectReference(&t) }
+                if var h = e.object("hints", "EndpointHints") {
+                    endpoint.hintZones = (h.objects("forZones", "ForZone") ?? []).map { z in
+                        var z = z
+                        defer { z.finish() }
+                        return z.string("name") ?? ""
+                    }
+                    h.finish()
+                }
+                e.finish()
+                slice.endpoints.append(endpoint)
+            }
+            for var p in r.objects("ports", "EndpointPort") ?? [] {
+                slice.ports.append(SlicePort(name: p.string("name"), port: p.int("port"), proto: p.string("protocol"), appProtocol: p.string("appProtocol")))
+                p.finish()
+            }
+            return slice
+        }
+    }
+}
+
 /// A manifest document decoded into one of the kinds svclab knows.
 public enum KubeObject: Equatable, Sendable {
     case namespace(Namespace)
@@ -455,6 +493,7 @@ public enum KubeObject: Equatable, Sendable {
     case deployment(Deployment)
     case replicaSet(ReplicaSet)
     case endpoints(Endpoints)
+    case endpointSlice(EndpointSlice)
     /// A kind the cluster only stores (ConfigMap): see StoredObject.
     case stored(StoredObject)
 
@@ -467,6 +506,7 @@ public enum KubeObject: Equatable, Sendable {
         case .deployment: return Deployment.kind
         case .replicaSet: return ReplicaSet.kind
         case .endpoints: return Endpoints.kind
+        case .endpointSlice: return EndpointSlice.kind
         }
     }
     public var metadata: ObjectMeta {
@@ -478,6 +518,7 @@ public enum KubeObject: Equatable, Sendable {
             case let .deployment(o): return o.metadata
             case let .replicaSet(o): return o.metadata
             case let .endpoints(o): return o.metadata
+            case let .endpointSlice(o): return o.metadata
             case let .stored(o): return o.metadata
             }
         }
@@ -489,6 +530,7 @@ public enum KubeObject: Equatable, Sendable {
             case var .deployment(o): o.metadata = newValue; self = .deployment(o)
             case var .replicaSet(o): o.metadata = newValue; self = .replicaSet(o)
             case var .endpoints(o): o.metadata = newValue; self = .endpoints(o)
+            case var .endpointSlice(o): o.metadata = newValue; self = .endpointSlice(o)
             case var .stored(o): o.metadata = newValue; self = .stored(o)
             }
         }

@@ -100,6 +100,13 @@ public enum Defaults {
         case var .pod(p): apply(&p); object = .pod(p)
         case var .deployment(d): apply(&d); object = .deployment(d)
         case var .replicaSet(r): apply(&r); object = .replicaSet(r)
+        case var .endpointSlice(e):
+            // SetDefaults_EndpointPort (pkg/apis/discovery/v1/defaults.go): name "", protocol TCP.
+            for i in e.ports.indices {
+                if e.ports[i].name == nil { e.ports[i].name = "" }
+                if e.ports[i].proto == nil { e.ports[i].proto = "TCP" }
+            }
+            object = .endpointSlice(e)
         case .namespace, .endpoints, .stored: break
         }
     }

@@ -245,10 +245,11 @@ public enum ObjectEncoder {
             ("endpoints", .array(s.endpoints.map { e in
                 obj([("addresses", .array(e.addresses.map(Value.string))),
                      ("conditions", obj([("ready", e.conditions.ready.map(Value.bool)), ("serving", e.conditions.serving.map(Value.bool)), ("terminating", e.conditions.terminating.map(Value.bool))])),
+                     ("hints", e.hintZones.map { zones in obj([("forZones", .array(zones.map { obj([("name", .string($0))]) }))]) }),
                      ("hostname", str(e.hostname)), ("nodeName", str(e.nodeName)), ("targetRef", reference(e.targetRef)), ("zone", str(e.zone))])
             })),
             ("metadata", metadata(s.metadata)),
-            ("ports", .array(s.ports.map { p in obj([("name", str(p.name)), ("port", int(p.port)), ("protocol", str(p.proto))]) })),
+            ("ports", .array(s.ports.map { p in obj([("appProtocol", str(p.appProtocol)), ("name", str(p.name)), ("port", int(p.port)), ("protocol", str(p.proto))]) })),
         ])
     }
 

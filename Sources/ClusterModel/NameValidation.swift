@@ -129,6 +129,19 @@ public enum NameRules {
         IPv4.parse(s) != nil ? [] : ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
     }
 
+    /// ValidateNonSpecialIP (pkg/apis/core/validation): endpoint addresses may not be the
+    /// unspecified address, loopback or link-local — node-centric addresses a Service must not
+    /// send traffic to.
+    public static func specialIPProblems(_ s: String) -> [String] {
+        guard let ip = IPv4.parse(s) else { return ["must be a valid IP address"] }
+        var problems: [String] = []
+        if ip == 0 { problems.append("may not be unspecified (\(s))") }
+        if ip >> 24 == 127 { problems.append("may not be in the loopback range (127.0.0.0/8, ::1/128)") }
+        if ip >> 16 == 0xA9FE { problems.append("may not be in the link-local range (169.254.0.0/16, fe80::/10)") }
+        if ip >> 8 == 0xE00000 { problems.append("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)") }
+        return problems
+    }
+
     /// Object-name rules by kind (ValidateObjectMeta's name function).
     public static func objectName(_ name: String, kind: String) -> [String] {
         switch kind {

@@ -2,6 +2,14 @@
 /// printPod). Written once: `kubectl get pods`, `describe`, the lab's pods pane and lessons all
 /// read these, so the lab can never disagree with kubectl about a pod.
 public enum PodColumns {
+    /// READINESS GATES (printers.go): "<none>", or how many gates' conditions are True of all.
+    public static func readinessGates(_ pod: Pod) -> String {
+        let gates = pod.spec.readinessGateTypes
+        if gates.isEmpty { return "<none>" }
+        let satisfied = gates.filter { pod.status.condition($0)?.status == "True" }.count
+        return "\(satisfied)/\(gates.count)"
+    }
+
     /// STATUS: the phase, or the reason a container is waiting or terminated, "Terminating"
     /// while deleted, "NotReady" when a completed init-like state hides a running container.
     public static func status(_ pod: Pod) -> String {

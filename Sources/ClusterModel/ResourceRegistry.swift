@@ -141,5 +141,6 @@ extension ReplicaSet {
         decode: { v throws(DecodeError) in .replicaSet(try ManifestDecoder.replicaSet(v)) })
 }
 extension EndpointSlice {
-    public static let resourceDescription = ResourceDescription(kind: kind, group: group, plural: resource)
+    public static let resourceDescription = ResourceDescription(kind: kind, group: group, plural: resource,
+        decode: { v throws(DecodeError) in .endpointSlice(try ManifestDecoder.endpointSlice(v)) })
 }

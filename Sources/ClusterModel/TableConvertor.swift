@@ -19,7 +19,7 @@ public struct TableConvertor {
             row += [pod.status.podIP.isEmpty ? "<none>" : pod.status.podIP,
                     pod.spec.nodeName.isEmpty ? "<none>" : pod.spec.nodeName,
                     pod.status.nominatedNodeName.isEmpty ? "<none>" : pod.status.nominatedNodeName,
-                    "<none>"]
+                    PodColumns.readinessGates(pod)]
         }
         return row
     }
@@ -40,12 +40,15 @@ public struct TableConvertor {
         case "ClusterIP", "NodePort":
             return svc.spec.externalIPs.isEmpty ? "<none>" : svc.spec.externalIPs.joined(separator: ",")
         case "LoadBalancer":
-            var ips = Array(Set(svc.loadBalancerIngress.compactMap { $0.ip ?? $0.hostname })).sorted()
-            ips += svc.spec.externalIPs
-            if ips.isEmpty { return "<pending>" }
-            let joined = ips.joined(separator: ",")
-            if !wide && joined.count > 16 { return String(joined.prefix(13)) + "..." }
-            return joined
+            // getServiceExternalIP + loadBalancerStatusStringer (printers.go, v1.33): only the
+            // ingress part is cut to 16 characters; externalIPs are appended after it, whole.
+            var ingress = Set(svc.loadBalancerIngress.compactMap { i in i.ip.flatMap { $0.isEmpty ? nil : $0 } ?? i.hostname.flatMap { $0.isEmpty ? nil : $0 } })
+                .sorted().joined(separator: ",")
+            if !wide && ingress.count > 16 { ingress = String(ingress.prefix(13)) + "..." }
+            if !svc.spec.externalIPs.isEmpty {
+                return ((ingress.isEmpty ? [] : ingress.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) + svc.spec.externalIPs).joined(separator: ",")
+            }
+            return ingress.isEmpty ? "<pending>" : ingress
         case "ExternalName":
             return svc.spec.externalName
         default:

@@ -366,16 +366,67 @@ public enum Validation {
         for (i, s) in ep.subsets.enumerated() {
             let sp = FieldPath("subsets").index(i)
             for (j, a) in s.addresses.enumerated() {
-                errs.append(contentsOf: NameRules.ipAddress(a.ip).map { .invalid(sp.child("addresses").index(j).child("ip"), a.ip, $0) })
+                let problems = IPv4.parse(a.ip) == nil ? NameRules.ipAddress(a.ip) : NameRules.specialIPProblems(a.ip)
+                errs.append(contentsOf: problems.map { .invalid(sp.child("addresses").index(j).child("ip"), a.ip, $0) })
             }
             for (j, a) in s.notReadyAddresses.enumerated() {
-                errs.append(contentsOf: NameRules.ipAddress(a.ip).map { .invalid(sp.child("notReadyAddresses").index(j).child("ip"), a.ip, $0) })
+                let problems = IPv4.parse(a.ip) == nil ? NameRules.ipAddress(a.ip) : NameRules.specialIPProblems(a.ip)
+                errs.append(contentsOf: problems.map { .invalid(sp.child("notReadyAddresses").index(j).child("ip"), a.ip, $0) })
             }
             for (j, p) in s.ports.enumerated() {
                 let pp = sp.child("ports").index(j)
                 if s.ports.count > 1, p.name.isEmpty { errs.append(.required(pp.child("name"))) }
                 errs.append(contentsOf: NameRules.portNumber(p.port).map { .invalid(pp.child("port"), p.port, $0) })
             }
+        }
+        return errs
+    }
+
+    /// ValidateEndpointSlice (pkg/apis/discovery/validation/validation.go, v1.33): address type,
+    /// at most 1000 endpoints of 1–100 addresses each (IPv4 addresses valid and not special),
+    /// hostnames and port names DNS-1123 labels, port names unique, protocols TCP/UDP/SCTP.
+    public static func endpointSlice(_ slice: EndpointSlice, old: EndpointSlice? = nil) -> [FieldError] {
+        var errs = objectMeta(slice.metadata, kind: "EndpointSlice", namespaced: true)
+        let supportedTypes = old == nil ? ["FQDN", "IPv4", "IPv6"] : ["FQDN", "IP", "IPv4", "IPv6"]
+        if slice.addressType.isEmpty { errs.append(.required(FieldPath("addressType"))) }
+        else if !supportedTypes.contains(slice.addressType) { errs.append(.notSupported(FieldPath("addressType"), slice.addressType, supportedTypes)) }
+        let endpointsPath = FieldPath("endpoints")
+        if slice.endpoints.count > 1000 {
+            errs.append(.init(.tooMany, endpointsPath, nil, "must have at most 1000 items"))
+        } else {
+            for (i, e) in slice.endpoints.enumerated() {
+                let addresses = endpointsPath.index(i).child("addresses")
+                if e.addresses.isEmpty { errs.append(.required(addresses, "must contain at least 1 address")) }
+                else if e.addresses.count > 100 { errs.append(.init(.tooMany, addresses, nil, "must have at most 100 items")) }
+                for (j, address) in e.addresses.enumerated() where slice.addressType == "IPv4" {
+                    if IPv4.parse(address) == nil { errs.append(.invalid(addresses.index(j), address, "must be a valid IPv4 address")) }
+                    else { errs.append(contentsOf: NameRules.specialIPProblems(address).map { .invalid(addresses.index(j), address, $0) }) }
+                }
+                if let hostname = e.hostname {
+                    errs.append(contentsOf: NameRules.dns1123Label(hostname).map { .invalid(endpointsPath.index(i).child("hostname"), hostname, $0) })
+                }
+            }
+        }
+        let portsPath = FieldPath("ports")
+        if slice.ports.count > 100 {
+            errs.append(.init(.tooMany, portsPath, nil, "must have at most 100 items"))
+            return errs
+        }
+        var names = Set<String>()
+        for (i, p) in slice.ports.enumerated() {
+            let path = portsPath.index(i)
+            let name = p.name ?? ""
+            if !name.isEmpty { errs.append(contentsOf: NameRules.dns1123Label(name).map { .invalid(path.child("name"), name, $0) }) }
+            if !names.insert(name).inserted { errs.append(.duplicate(path.child("name"), .string(name))) }
+            if let proto = p.proto {
+                if !["SCTP", "TCP", "UDP"].contains(proto) { errs.append(.notSupported(path.child("protocol"), proto, ["SCTP", "TCP", "UDP"])) }
+            } else { errs.append(.required(path.child("protocol"))) }
+            if let app = p.appProtocol {
+                errs.append(contentsOf: NameRules.qualifiedName(app).map { .invalid(path.child("appProtocol"), app, $0) })
+            }
+        }
+        if let old, old.addressType != slice.addressType {
+            errs.append(.invalid(FieldPath("addressType"), slice.addressType, "field is immutable"))
         }
         return errs
     }
@@ -389,6 +440,7 @@ public enum Validation {
         case let .replicaSet(r): return replicaSet(r)
         case let .namespace(n): return namespace(n)
         case let .endpoints(e): return endpoints(e)
+        case let .endpointSlice(e): return endpointSlice(e)
         case let .stored(o):
             return objectMeta(o.metadata, kind: o.objectKind, namespaced: o.description.namespaced) + (o.description.stored?.validate(o) ?? [])
         }

@@ -86,17 +86,25 @@ public enum Diagnose {
         var rows: [ServiceDiagnosis.PodRow] = []
 
         if svc.spec.type == "ExternalName" {
-            return ServiceDiagnosis(service: svc, pods: [], findings: [], verdict: "Service \(name) is an ExternalName for \(svc.spec.externalName): DNS answers a CNAME; it has no endpoints by design.")
+            return ServiceDiagnosis(service: svc, pods: [], findings: [], verdict: "Service \(name) is an ExternalName for \(svc.spec.externalName) (DNS answers a CNAME; no endpoints by design): nothing wrong")
         }
         guard let selector = svc.spec.selector, !selector.isEmpty else {
             let manual = cluster.endpoints.get(ns, svc.metadata.name).map { $0.subsets.flatMap(\.addresses).count } ?? 0
+            // Slices someone wrote (not the mirroring controller's copies of the Endpoints).
+            let writtenSlices = cluster.slices(ofService: ObjectKey(ns, svc.metadata.name))
+                .filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] != "endpointslicemirroring-controller.k8s.io" }
+            let sliceReady = writtenSlices.reduce(0) { $0 + $1.endpoints.filter { $0.conditions.ready ?? true }.count }
             // A selectorless Service with hand-written ready addresses is a normal setup (an
             // external database): healthy, nothing to fix.
             if manual > 0 {
                 return ServiceDiagnosis(service: svc, pods: [], findings: [],
                                         verdict: "Service \(name) has no selector; \(manual) ready address\(manual == 1 ? "" : "es") from its hand-written Endpoints: nothing wrong")
             }
-            findings.append(.init(kind: .noSelector, message: "Service \(name) has no selector: Kubernetes does not manage its endpoints; " + (manual > 0 ? "\(manual) address(es) come from a hand-written Endpoints object." : "no Endpoints object lists any address, so it has no endpoints."),
+            if sliceReady > 0 {
+                return ServiceDiagnosis(service: svc, pods: [], findings: [],
+                                        verdict: "Service \(name) has no selector; \(sliceReady) ready endpoint\(sliceReady == 1 ? "" : "s") from its hand-written EndpointSlice\(writtenSlices.count == 1 ? "" : "s"): nothing wrong")
+            }
+            findings.append(.init(kind: .noSelector, message: "Service \(name) has no selector: Kubernetes does not manage its endpoints; " + (manual > 0 ? "\(manual) address(es) come from a hand-written Endpoints object." : "no Endpoints object or EndpointSlice lists a ready address, so it has no endpoints."),
                                   fix: "kubectl patch svc \(svc.metadata.name) -p '{\"spec\":{\"selector\":{\"app\":\"<your-app>\"}}}'"))
             return ServiceDiagnosis(service: svc, pods: [], findings: findings, verdict: findings[0].message)
         }
@@ -246,7 +254,14 @@ public enum Diagnose {
             let reasons = Set(notReady.compactMap { row -> String? in if case let .notReady(r) = row.state { return r }; return nil }).sorted()
             findings.append(.init(kind: .notReady,
                                   message: "\(notReady.count) selected pod\(notReady.count == 1 ? " is" : "s are") not ready (\(reasons.joined(separator: "; "))): not-ready pods get no traffic",
-                                  fix: notReady.first.map { "kubectl describe pod \($0.name)   # see the Readiness line and the Unhealthy events" }))
+                                  fix: notReady.first.map { row in
+                                      // A readiness gate is set by whoever owns it (a load balancer controller), through the status subresource.
+                                      if case let .notReady(reason) = row.state, reason.hasPrefix("readiness gate: "),
+                                         let pod = cluster.pods.get(ns, row.name), let gate = pod.spec.readinessGateTypes.first(where: { pod.status.condition($0)?.status != "True" }) {
+                                          return "kubectl patch pod \(row.name) --subresource=status -p '{\"status\":{\"conditions\":[{\"type\":\"\(gate)\",\"status\":\"True\"}]}}'   # what the gate's controller would do"
+                                      }
+                                      return "kubectl describe pod \(row.name)   # see the Readiness line and the Unhealthy events"
+                                  }))
         }
         if readyCount == 1 && findings.isEmpty {
             findings.append(.init(kind: .singleEndpoint, message: "only one ready endpoint: no redundancy; a restart of that pod interrupts the Service",
@@ -286,6 +301,10 @@ public enum Diagnose {
         if pod.spec.nodeName.isEmpty { return "not scheduled yet" }
         if let node = cluster.nodes.get("", pod.spec.nodeName), !node.ready { return "node \(node.metadata.name) is not ready" }
         if !pod.status.containerStatuses.contains(where: { if case .running = $0.state { return true }; return false }) { return "still starting" }
+        // Containers ready, a readiness gate not: the kubelet's own message says which.
+        if let ready = pod.status.condition("Ready"), ready.reason == "ReadinessGatesNotReady", let message = ready.message {
+            return "readiness gate: " + message
+        }
         let ref = cluster.reference(Pod.kind, pod.metadata)
         if let unhealthy = cluster.events(for: ref).last(where: { $0.reason == "Unhealthy" }) {
             return unhealthy.message

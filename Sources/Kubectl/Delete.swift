@@ -62,7 +62,7 @@ struct DeleteCommand: KubectlCommand {
         let cluster = ctx.cluster
         var waitFor: [(ResourceType, String, String)] = []
         for (t, ns, name) in items {
-            let kindName = t.kind == "EndpointSlice" || t.kind == "Event" || t.kind == "Node" ? nil : t.kind
+            let kindName = t.kind == "Event" || t.kind == "Node" ? nil : t.kind
             guard let kind = kindName else {
                 out.fail("error: svclab does not model deleting \(t.plural) yet"); continue
             }

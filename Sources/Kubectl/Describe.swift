@@ -400,11 +400,13 @@ struct Describer {
 
 
     /// describeVolumes: each volume by its source type, as kubectl 1.33 prints the common ones.
-    func volumes(_ w: inout DescribeWriter, _ list: [Value]) {
-        if list.isEmpty { w.line(0, "Volumes:\t<none>"); return }
-        w.line(0, "Volumes:")
+    /// `space`: the pod template's indent ("  " in describe deployment/replicaset), which also
+    /// shifts each volume's name by one column, as describeVolumes' nameIndent does.
+    func volumes(_ w: inout DescribeWriter, _ list: [Value], space: String = "") {
+        if list.isEmpty { w.line(0, "\(space)Volumes:\t<none>"); return }
+        w.line(0, "\(space)Volumes:")
         for v in list {
-            w.line(1, "\(v["name"]?.stringValue ?? ""):")
+            w.line(1, "\(space.isEmpty ? "" : " ")\(v["name"]?.stringValue ?? ""):")
             if let projected = v["projected"] {
                 w.line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)")
                 for source in projected["sources"]?.arrayValue ?? [] {
@@ -463,6 +465,12 @@ struct Describer {
         if let owner = p.metadata.controllerRef { w.line(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
         w.line(0, "Containers:")
         containers(&w, p.spec.containers, statuses: p.status.containerStatuses, template: false, space: "", podUID: p.metadata.uid)
+        let gates = p.spec.readinessGateTypes
+        if !gates.isEmpty {
+            w.line(0, "Readiness Gates:")
+            w.line(1, "Type\tStatus")
+            for g in gates { w.line(1, "\(g) \t\(p.status.condition(g)?.status ?? "<none>") ") }
+        }
         if !p.status.conditions.isEmpty {
             w.line(0, "Conditions:")
             w.line(1, "Type\tStatus")
@@ -493,7 +501,7 @@ struct Describer {
         if !t.metadata.annotations.isEmpty { annotations(&w, t.metadata.annotations, indent: "  ") }
         w.write(0, "  Containers:\n")
         containers(&w, t.spec.containers, statuses: [], template: true, space: " ")
-        w.write(0, "  Volumes:\t<none>\n")
+        volumes(&w, t.spec.extra["volumes"]?.arrayValue ?? [], space: "  ")
         w.write(0, "  Node-Selectors:\t\(t.spec.nodeSelector.isEmpty ? "<none>" : t.spec.nodeSelector.keys.sorted().map { "\($0)=\(t.spec.nodeSelector[$0]!)" }.joined(separator: ","))\n")
         let tol = t.spec.tolerations.map { ($0.key ?? "") + ($0.effect.map { ":\($0)" } ?? "") + ($0.op == "Exists" ? " op=Exists" : "") }
         w.write(0, "  Tolerations:\t\(tol.isEmpty ? "<none>" : tol.joined(separator: "\n\t"))\n")

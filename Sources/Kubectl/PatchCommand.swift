@@ -13,6 +13,7 @@ struct PatchCommand: KubectlCommand {
     @Option(name: .customLong("type")) var type: String = "strategic"
     @Option(name: [.customShort("f"), .customLong("filename")]) var filenames: [String] = []
     @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
+    @Option(name: .customLong("subresource")) var subresource: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
@@ -21,6 +22,11 @@ struct PatchCommand: KubectlCommand {
         var out = CommandOutput()
         guard ["strategic", "merge", "json"].contains(type) else {
             out.fail("error: --type must be one of [json merge strategic], not \(goQuote(type))")
+            return out
+        }
+        if let subresource, !["status", "scale"].contains(subresource) {
+            // kubectl's validation (patch.go): the subresources it supports.
+            out.fail("error: invalid subresource value: \(goQuote(subresource)). Must be one of [status scale]")
             return out
         }
         var text = patch
@@ -73,6 +79,10 @@ struct PatchCommand: KubectlCommand {
                 out.out("\(printed) patched (no change)")
                 continue
             }
+            if let subresource {
+                patchSubresource(subresource, item: item, patched: patched, printed: printed, ctx: ctx, into: &out)
+                continue
+            }
             switch Manifest.decodeDocument(Patch.userFields(patched), source: "") {
             case let .failure(e):
                 out.fail("Error from server (BadRequest): \(e.detailText)")
@@ -84,4 +94,28 @@ struct PatchCommand: KubectlCommand {
         return out
     }
 
+    /// `--subresource=status` on a pod: its conditions (readiness gates are set this way);
+    /// `--subresource=scale`: spec.replicas. Other status writes are not modelled.
+    func patchSubresource(_ subresource: String, item: (type: ResourceType, namespace: String, name: String), patched: Value, printed: String, ctx: KubectlContext, into out: inout CommandOutput) {
+        do throws(APIError) {
+            switch (subresource, item.type.kind) {
+            case ("status", Pod.kind):
+                let conditions = (patched["status"]?["conditions"]?.arrayValue ?? []).map { c in
+                    PodCondition(type: c["type"]?.stringValue ?? "", status: c["status"]?.stringValue ?? "",
+                                 lastTransitionTime: c["lastTransitionTime"]?.stringValue.flatMap(Timestamps.parse),
+                                 reason: c["reason"]?.stringValue, message: c["message"]?.stringValue)
+                }
+                try ctx.cluster.setPodGateConditions(namespace: item.namespace, name: item.name, conditions: conditions)
+            case ("scale", Deployment.kind), ("scale", ReplicaSet.kind):
+                guard let replicas = patched["spec"]?["replicas"]?.intValue else { out.fail("error: svclab does not model this scale patch yet"); return }
+                try ctx.cluster.scale(kind: item.type.kind, namespace: item.namespace, name: item.name, replicas: Int(replicas))
+            default:
+                out.fail("error: svclab does not model patching the \(subresource) of \(item.type.plural) yet")
+                return
+            }
+            out.out("\(printed) patched")
+        } catch {
+            out.fail(error.kubectlMessage())
+        }
+    }
 }

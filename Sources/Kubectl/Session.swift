@@ -356,25 +356,72 @@ enum Filters {
         let args = Array(words.dropFirst())
         switch words[0] {
         case "grep":
-            var invert = false, ignoreCase = false, count = false, wordMatch = false
+            var invert = false, ignoreCase = false, count = false, wordMatch = false, numbered = false
+            var after = 0, before = 0
             var syntax: PosixRegex.Syntax? = .basic  // nil: -F, a fixed string
             var pattern: String?
-            for a in args {
-                if a.hasPrefix("-") && pattern == nil && a.count > 1 {
-                    for f in a.dropFirst() {
-                        switch f {
-                        case "v": invert = true
-                        case "i": ignoreCase = true
-                        case "c": count = true
-                        case "w": wordMatch = true
-                        case "E": syntax = .extended
-                        case "F": syntax = nil
-                        case "G": syntax = .basic
-                        default:
-                            out.fail("grep: invalid option -- '\(f)'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out
+            // GNU grep's context options: -A N, -B N, -C N (also -A2, --after-context=2).
+            func contextCount(_ text: String, _ option: String) -> Int? {
+                guard let n = Int(text), n >= 0 else {
+                    out.fail("grep: \(text): invalid context length argument", code: 2); return nil
+                }
+                return n
+            }
+            var i = 0
+            var optionsEnded = false
+            while i < args.count {
+                let a = args[i]
+                i += 1
+                // GNU getopt permutes: options count anywhere until "--".
+                if a == "--" && !optionsEnded { optionsEnded = true; continue }
+                if !optionsEnded, let eq = a.firstIndex(of: "="), ["--after-context", "--before-context", "--context"].contains(String(a[..<eq])) {
+                    guard let n = contextCount(String(a[a.index(after: eq)...]), String(a[..<eq])) else { return out }
+                    if a.hasPrefix("--after") || a.hasPrefix("--context") { after = n }
+                    if a.hasPrefix("--before") || a.hasPrefix("--context") { before = n }
+                    continue
+                }
+                guard a.hasPrefix("-") && !optionsEnded && a.count > 1 else {
+                    if pattern == nil { pattern = a }
+                    continue
+                }
+                var flags = Substring(a.dropFirst())
+                while let f = flags.first {
+                    flags = flags.dropFirst()
+                    switch f {
+                    case "v": invert = true
+                    case "i": ignoreCase = true
+                    case "c": count = true
+                    case "w": wordMatch = true
+                    case "n": numbered = true
+                    case "E": syntax = .extended
+                    case "F": syntax = nil
+                    case "G": syntax = .basic
+                    case "e":
+                        var value = String(flags)
+                        flags = ""
+                        if value.isEmpty {
+                            guard i < args.count else {
+                                out.fail("grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out
+                            }
+                            value = args[i]; i += 1
                         }
+                        pattern = value
+                    case "A", "B", "C":
+                        var value = String(flags)
+                        flags = ""
+                        if value.isEmpty {
+                            guard i < args.count else {
+                                out.fail("grep: option requires an argument -- '\(f)'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out
+                            }
+                            value = args[i]; i += 1
+                        }
+                        guard let n = contextCount(value, String(f)) else { return out }
+                        if f != "B" { after = n }
+                        if f != "A" { before = n }
+                    default:
+                        out.fail("grep: invalid option -- '\(f)'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out
                     }
-                } else if pattern == nil { pattern = a }
+                }
             }
             guard let pattern else { out.fail("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out }
             let matcher: (String) -> Bool
@@ -391,9 +438,23 @@ enum Filters {
                 let needle = ignoreCase ? pattern.lowercased() : pattern
                 matcher = { (ignoreCase ? $0.lowercased() : $0).contains(needle) }
             }
-            let kept = lines.filter { matcher($0) != invert }
-            if count { out.out(String(kept.count)) } else { kept.forEach { out.out($0) } }
-            out.exitCode = kept.isEmpty ? 1 : 0
+            let matched = lines.indices.filter { matcher(lines[$0]) != invert }
+            if count { out.out(String(matched.count)) }
+            else if after == 0 && before == 0 {
+                for i in matched { out.out(numbered ? "\(i + 1):\(lines[i])" : lines[i]) }
+            } else {
+                // Context lines, and "--" between groups that do not touch, as GNU grep prints.
+                let isMatch = Set(matched)
+                var last: Int?
+                for m in matched {
+                    let from = max(m - before, (last ?? -1) + 1), to = min(m + after, lines.count - 1)
+                    guard from <= to else { continue }
+                    if let last, from > last + 1 { out.out("--") }
+                    for i in from...to { out.out(numbered ? "\(i + 1)\(isMatch.contains(i) ? ":" : "-")\(lines[i])" : lines[i]) }
+                    last = to
+                }
+            }
+            out.exitCode = matched.isEmpty ? 1 : 0
         case "head", "tail":
             // GNU: `-n N`, `-nN`, `-N`; head `-n -N` is all but the last N, tail `-n +N` starts
             // at line N. Counts beyond Int saturate (GNU treats them as "everything").

@@ -102,6 +102,17 @@ struct DiagnosisCorpus {
                 let endpoints = "apiVersion: v1\nkind: Service\nmetadata: {name: \(app)}\nspec:\n  ports: [{port: 5432, targetPort: 5432}]\n---\n"
                     + "apiVersion: v1\nkind: Endpoints\nmetadata: {name: \(app)}\nsubsets:\n- addresses: [{ip: 10.0.0.\(5 + i)}]\n  ports: [{port: 5432}]\n---\n"
                 cases.append(Case(name: "selectorless with Endpoints \(app)", manifests: endpoints, service: app))
+                // The same with a hand-written EndpointSlice (discovery.k8s.io/v1) instead.
+                let slice = "apiVersion: v1\nkind: Service\nmetadata: {name: \(app)}\nspec:\n  ports: [{name: pg, port: 5432, targetPort: 5432}]\n---\n"
+                    + "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: \(app)-1, labels: {kubernetes.io/service-name: \(app)}}\naddressType: IPv4\n"
+                    + "ports: [{name: pg, port: 5432}]\nendpoints:\n- addresses: [10.0.1.\(5 + i)]\n  conditions: {ready: true}\n---\n"
+                cases.append(Case(name: "selectorless with EndpointSlice \(app)", manifests: slice, service: app))
+                cases.append(Case(name: "ExternalName \(app)", manifests: "apiVersion: v1\nkind: Service\nmetadata: {name: \(app)}\nspec: {type: ExternalName, externalName: db.example.com}\n---\n", service: app))
+            }
+            if i < 3 {
+                let kinds = ["clusterIP: None", "type: NodePort", "type: LoadBalancer"]
+                cases.append(Case(name: "\(kinds[i]) \(app)", manifests: deployment(app, replicas: replicas, labels: ["app": app])
+                    + service(app, selector: ["app": app]).replacingOccurrences(of: "spec:\n", with: "spec:\n  \(kinds[i])\n"), service: app))
             }
             if i < 4 {
                 cases.append(Case(name: "nginx on 80 \(app)", manifests: deployment(app, labels: ["app": app], image: "nginx:1.27", ports: "[{containerPort: 80}]") + service(app, selector: ["app": app], ports: "[{port: 80, targetPort: 80}]"), service: app))
