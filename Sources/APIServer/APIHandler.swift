@@ -342,6 +342,27 @@ enum APIHandler {
         switch sub {
         case "status" where r.method == "GET":
             return .json(e.value())
+        case "status" where t.kind == Pod.kind && (r.method == "PATCH" || r.method == "PUT"):
+            // A pod's status write: the conditions a readiness gate's controller sets.
+            guard let body = try? ValueLoader.documents(from: r.body).first else {
+                return status(400, "BadRequest", "error decoding patch: invalid JSON")
+            }
+            let current = e.value()
+            var patched = body
+            if r.method == "PATCH" {
+                if r.contentType.contains("json-patch") {
+                    do { patched = try Patch.json(current, body) } catch { return status(422, "Invalid", error.message) }
+                } else if r.contentType.contains("strategic-merge-patch") {
+                    patched = Patch.strategic(current, body)
+                } else {
+                    patched = Patch.merge(current, body)
+                }
+            }
+            if isDryRun(r) { return .json(patched) }
+            do {
+                try cluster.setPodGateConditions(namespace: namespace, name: name, conditions: ManifestDecoder.podConditions(patched["status"]?["conditions"]))
+            } catch { return apiError(error, t) }
+            return .json(cluster.catalog(t, namespace: namespace, name: name).first?.value() ?? current)
         case "log" where t.kind == Pod.kind && r.method == "GET":
             return PodLogs.response(r, namespace: namespace, name: name, cluster: cluster)
         case "exec", "attach" where t.kind == Pod.kind:

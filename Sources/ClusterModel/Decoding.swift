@@ -448,6 +448,15 @@ public enum ManifestDecoder {
 }
 
 extension ManifestDecoder {
+    /// `status.conditions` of a pod as a status write sends them (readiness gates are set so).
+    public static func podConditions(_ v: Value?) -> [PodCondition] {
+        (v?.arrayValue ?? []).map { c in
+            PodCondition(type: c["type"]?.stringValue ?? "", status: c["status"]?.stringValue ?? "",
+                         lastTransitionTime: c["lastTransitionTime"]?.stringValue.flatMap(Timestamps.parse),
+                         reason: c["reason"]?.stringValue, message: c["message"]?.stringValue)
+        }
+    }
+
     /// A hand-written EndpointSlice (discovery.k8s.io/v1): a Service without a selector pointed
     /// at addresses outside the cluster, or endpoints someone manages themselves.
     public static func endpointSlice(_ v: Value) throws(DecodeError) -> EndpointSlice {

@@ -100,12 +100,8 @@ struct PatchCommand: KubectlCommand {
         do throws(APIError) {
             switch (subresource, item.type.kind) {
             case ("status", Pod.kind):
-                let conditions = (patched["status"]?["conditions"]?.arrayValue ?? []).map { c in
-                    PodCondition(type: c["type"]?.stringValue ?? "", status: c["status"]?.stringValue ?? "",
-                                 lastTransitionTime: c["lastTransitionTime"]?.stringValue.flatMap(Timestamps.parse),
-                                 reason: c["reason"]?.stringValue, message: c["message"]?.stringValue)
-                }
-                try ctx.cluster.setPodGateConditions(namespace: item.namespace, name: item.name, conditions: conditions)
+                try ctx.cluster.setPodGateConditions(namespace: item.namespace, name: item.name,
+                                                     conditions: ManifestDecoder.podConditions(patched["status"]?["conditions"]))
             case ("scale", Deployment.kind), ("scale", ReplicaSet.kind):
                 guard let replicas = patched["spec"]?["replicas"]?.intValue else { out.fail("error: svclab does not model this scale patch yet"); return }
                 try ctx.cluster.scale(kind: item.type.kind, namespace: item.namespace, name: item.name, replicas: Int(replicas))

@@ -182,6 +182,16 @@ struct ServeTests {
         #expect(kubectl("get svc web -o jsonpath={.spec.ports[0].port}").0 == "81")
         #expect(kubectl("get deploy my-app -o jsonpath={.spec.replicas}").0 == "4")
         #expect(kubectl("delete svc web").0 == "service \"web\" deleted\n")
+        // A hand-written EndpointSlice (discovery.k8s.io/v1) behind a selectorless Service.
+        let slice = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  ports: [{name: pg, port: 5432}]\n---\n"
+            + "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: db-1, labels: {kubernetes.io/service-name: db}}\n"
+            + "addressType: IPv4\nports: [{name: pg, port: 5432}]\nendpoints: [{addresses: [10.1.2.3]}]\n"
+        #expect(kubectl("apply -f -", stdin: slice).0 == "service/db created\nendpointslice.discovery.k8s.io/db-1 created\n")
+        #expect(kubectl("get endpointslice db-1 -o jsonpath={.ports[0].protocol}/{.endpoints[0].addresses[0]}").0 == "TCP/10.1.2.3")
+        #expect(kubectl("delete endpointslice db-1").0 == "endpointslice.discovery.k8s.io \"db-1\" deleted\n")
+        // A pod's status subresource: the conditions a readiness gate's controller writes.
+        #expect(kubectl("patch pod my-pod --subresource=status -p {\"status\":{\"conditions\":[{\"type\":\"example.com/gate\",\"status\":\"True\"}]}}").0 == "pod/my-pod patched\n")
+        #expect(kubectl("get pod my-pod -o jsonpath={.status.conditions[?(@.type==\"example.com/gate\")].status}").0 == "True")
         let (missing, status) = kubectl("get svc web")
         #expect(missing == "Error from server (NotFound): services \"web\" not found\n" && status == 1)
         #expect(server.stop() == 0, "serve ends cleanly on SIGTERM: \(server.stderr)")
