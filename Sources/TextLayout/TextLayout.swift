@@ -38,6 +38,13 @@ public enum TextLayout {
     /// Wraps `text` to `width` columns; continuation lines get `indent`. A word longer than a
     /// line (an endpoint list, a jsonpath) is broken across lines: nothing is cut.
     public static func wrap(_ text: String, _ width: Int, indent: String) -> [String] {
+        // A YAML block (`about: |`) keeps its line breaks: each line is wrapped on its own (a
+        // newline inside a "word" reached the screen as a control character and hid a line).
+        if text.contains("\n") {
+            var paragraphs = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if paragraphs.last == "" { paragraphs.removeLast() }
+            return paragraphs.flatMap { wrap($0, width, indent: indent) }
+        }
         let text = expandTabs(text)
         guard width > indent.count + 8 else { return [text] }
         var lines: [String] = []

@@ -437,6 +437,19 @@ struct PlayTests {
             // Every step's 80×24 frame, in one golden file per lesson (Snapshots/lessons/).
             var frames: [String] = []
             defer { #expect(throws: Never.self) { try SnapshotTests.checkText("lessons/" + file.replacingOccurrences(of: ".yaml", with: ""), frames.joined(separator: "\n")) } }
+            // The intro: every line of `about:` is on the screen (a YAML block's line breaks once
+            // hid a line), wrapped, not cut.
+            let intro = LabRender.render(app.state, app.view, width: 80, height: 24)
+            frames.append("── intro " + String(repeating: "─", count: 60) + "\n" + intro.text + "\n")
+            #expect(intro.dropped == 0, "\(file) intro cut \(intro.dropped) characters\n\(intro.text)")
+            // 24 rows, each a box row: no cell holds a control character (ncurses would act on it).
+            #expect(intro.text.split(separator: "\n", omittingEmptySubsequences: false).count == 24 && !intro.text.unicodeScalars.contains { $0.value < 32 && $0 != "\n" },
+                    "\(file) intro holds a control character\n\(intro.text)")
+            let introWords = intro.text.split(whereSeparator: { " │\n".contains($0) }).joined(separator: " ")
+            for line in runner.scenario.about.split(separator: "\n") {
+                let words = line.split(separator: " ").joined(separator: " ")
+                #expect(introWords.contains(words), "\(file) intro lacks \"\(line)\"\n\(intro.text)")
+            }
             for step in runner.scenario.steps.indices {
                 if case .challenge(let c) = runner.scenario.steps[step] { for line in c.solution { _ = runner.session.runScript(line) } }
                 app.handle(.key(.char("n")))
