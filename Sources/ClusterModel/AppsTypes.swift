@@ -58,17 +58,17 @@ public struct Deployment: KubeResource {
     }
     @usableFromInline var storage = CopyOnWrite(Fields())
     @inlinable public var metadata: ObjectMeta {
-        _read { yield storage.fields.metadata }
+        get { storage.box.fields.metadata }
         set { storage.fields.metadata = newValue }
         _modify { yield &storage.fields.metadata }
     }
     @inlinable public var spec: DeploymentSpec {
-        _read { yield storage.fields.spec }
+        get { storage.box.fields.spec }
         set { storage.fields.spec = newValue }
         _modify { yield &storage.fields.spec }
     }
     @inlinable public var status: DeploymentStatus {
-        _read { yield storage.fields.status }
+        get { storage.box.fields.status }
         set { storage.fields.status = newValue }
         _modify { yield &storage.fields.status }
     }
@@ -106,17 +106,17 @@ public struct ReplicaSet: KubeResource {
     }
     @usableFromInline var storage = CopyOnWrite(Fields())
     @inlinable public var metadata: ObjectMeta {
-        _read { yield storage.fields.metadata }
+        get { storage.box.fields.metadata }
         set { storage.fields.metadata = newValue }
         _modify { yield &storage.fields.metadata }
     }
     @inlinable public var spec: ReplicaSetSpec {
-        _read { yield storage.fields.spec }
+        get { storage.box.fields.spec }
         set { storage.fields.spec = newValue }
         _modify { yield &storage.fields.spec }
     }
     @inlinable public var status: ReplicaSetStatus {
-        _read { yield storage.fields.status }
+        get { storage.box.fields.status }
         set { storage.fields.status = newValue }
         _modify { yield &storage.fields.status }
     }

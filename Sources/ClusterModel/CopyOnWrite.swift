@@ -8,8 +8,14 @@
 public struct CopyOnWrite<Fields: Equatable & Sendable>: Equatable, @unchecked Sendable {
     // @unchecked: the box is only written through `fields`' _modify after
     // isKnownUniquelyReferenced, so no two values ever see one box change.
-    // Inlinable, so a reader in another module borrows the one field it reads (through opaque
-    // accessors the compiler copied the whole ObjectMeta or PodSpec out of the box first).
+    // Inlinable, so a reader in another module copies only the one field it reads (through
+    // opaque accessors the compiler copied the whole ObjectMeta or PodSpec out of the box first).
+    //
+    // Readers use plain getters on `box.fields.x`, never `_read` coroutines: Swift 6.3 at -Onone
+    // destroys a copy taken from a yielded value through the yielded address after the coroutine
+    // has ended; when that address was the coroutine's own (freed) frame, the release read
+    // garbage — the "swift_release in outlined destroy of PodTemplateSpec" crash in
+    // syncDeployment (deterministic under -sanitize=thread, now and then in plain debug tests).
     @usableFromInline final class Box {
         @usableFromInline var fields: Fields
         @usableFromInline init(_ fields: Fields) { self.fields = fields }
@@ -19,7 +25,7 @@ public struct CopyOnWrite<Fields: Equatable & Sendable>: Equatable, @unchecked S
     @inlinable public init(_ fields: Fields) { box = Box(fields) }
 
     @inlinable public var fields: Fields {
-        _read { yield box.fields }
+        get { box.fields }
         _modify {
             if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
             yield &box.fields

@@ -208,17 +208,17 @@ public struct Pod: KubeResource {
     }
     @usableFromInline var storage = CopyOnWrite(Fields())
     @inlinable public var metadata: ObjectMeta {
-        _read { yield storage.fields.metadata }
+        get { storage.box.fields.metadata }
         set { storage.fields.metadata = newValue }
         _modify { yield &storage.fields.metadata }
     }
     @inlinable public var spec: PodSpec {
-        _read { yield storage.fields.spec }
+        get { storage.box.fields.spec }
         set { storage.fields.spec = newValue }
         _modify { yield &storage.fields.spec }
     }
     @inlinable public var status: PodStatus {
-        _read { yield storage.fields.status }
+        get { storage.box.fields.status }
         set { storage.fields.status = newValue }
         _modify { yield &storage.fields.status }
     }
@@ -291,17 +291,17 @@ public struct Service: KubeResource {
     }
     @usableFromInline var storage = CopyOnWrite(Fields())
     @inlinable public var metadata: ObjectMeta {
-        _read { yield storage.fields.metadata }
+        get { storage.box.fields.metadata }
         set { storage.fields.metadata = newValue }
         _modify { yield &storage.fields.metadata }
     }
     @inlinable public var spec: ServiceSpec {
-        _read { yield storage.fields.spec }
+        get { storage.box.fields.spec }
         set { storage.fields.spec = newValue }
         _modify { yield &storage.fields.spec }
     }
     @inlinable public var loadBalancerIngress: [LoadBalancerIngress] {
-        _read { yield storage.fields.loadBalancerIngress }
+        get { storage.box.fields.loadBalancerIngress }
         set { storage.fields.loadBalancerIngress = newValue }
         _modify { yield &storage.fields.loadBalancerIngress }
     }
@@ -322,32 +322,32 @@ public struct ObjectReference: Equatable, Hashable, Sendable {
     }
     @usableFromInline var storage: CopyOnWrite<Fields>
     @inlinable public var kind: String {
-        _read { yield storage.fields.kind }
+        get { storage.box.fields.kind }
         set { storage.fields.kind = newValue }
         _modify { yield &storage.fields.kind }
     }
     @inlinable public var namespace: String {
-        _read { yield storage.fields.namespace }
+        get { storage.box.fields.namespace }
         set { storage.fields.namespace = newValue }
         _modify { yield &storage.fields.namespace }
     }
     @inlinable public var name: String {
-        _read { yield storage.fields.name }
+        get { storage.box.fields.name }
         set { storage.fields.name = newValue }
         _modify { yield &storage.fields.name }
     }
     @inlinable public var uid: String {
-        _read { yield storage.fields.uid }
+        get { storage.box.fields.uid }
         set { storage.fields.uid = newValue }
         _modify { yield &storage.fields.uid }
     }
     @inlinable public var apiVersion: String {
-        _read { yield storage.fields.apiVersion }
+        get { storage.box.fields.apiVersion }
         set { storage.fields.apiVersion = newValue }
         _modify { yield &storage.fields.apiVersion }
     }
     @inlinable public var fieldPath: String {
-        _read { yield storage.fields.fieldPath }
+        get { storage.box.fields.fieldPath }
         set { storage.fields.fieldPath = newValue }
         _modify { yield &storage.fields.fieldPath }
     }
@@ -420,47 +420,47 @@ public struct Event: KubeResource {
     }
     @usableFromInline var storage: CopyOnWrite<Fields>
     @inlinable public var metadata: ObjectMeta {
-        _read { yield storage.fields.metadata }
+        get { storage.box.fields.metadata }
         set { storage.fields.metadata = newValue }
         _modify { yield &storage.fields.metadata }
     }
     @inlinable public var involvedObject: ObjectReference {
-        _read { yield storage.fields.involvedObject }
+        get { storage.box.fields.involvedObject }
         set { storage.fields.involvedObject = newValue }
         _modify { yield &storage.fields.involvedObject }
     }
     @inlinable public var reason: String {
-        _read { yield storage.fields.reason }
+        get { storage.box.fields.reason }
         set { storage.fields.reason = newValue }
         _modify { yield &storage.fields.reason }
     }
     @inlinable public var message: String {
-        _read { yield storage.fields.message }
+        get { storage.box.fields.message }
         set { storage.fields.message = newValue }
         _modify { yield &storage.fields.message }
     }
     @inlinable public var type: String {
-        _read { yield storage.fields.type }
+        get { storage.box.fields.type }
         set { storage.fields.type = newValue }
         _modify { yield &storage.fields.type }
     }
     @inlinable public var source: EventSource {
-        _read { yield storage.fields.source }
+        get { storage.box.fields.source }
         set { storage.fields.source = newValue }
         _modify { yield &storage.fields.source }
     }
     @inlinable public var firstTimestamp: Millis {
-        _read { yield storage.fields.firstTimestamp }
+        get { storage.box.fields.firstTimestamp }
         set { storage.fields.firstTimestamp = newValue }
         _modify { yield &storage.fields.firstTimestamp }
     }
     @inlinable public var lastTimestamp: Millis {
-        _read { yield storage.fields.lastTimestamp }
+        get { storage.box.fields.lastTimestamp }
         set { storage.fields.lastTimestamp = newValue }
         _modify { yield &storage.fields.lastTimestamp }
     }
     @inlinable public var count: Int {
-        _read { yield storage.fields.count }
+        get { storage.box.fields.count }
         set { storage.fields.count = newValue }
         _modify { yield &storage.fields.count }
     }
