@@ -1,3 +1,4 @@
+import Foundation
 import ClusterModel
 
 /// kubectl ≥ 1.32's typed generators (`create deployment|service|namespace|configmap`) send
@@ -17,6 +18,8 @@ enum KubeProtobuf {
 
     indirect enum Field {
         case string, int, optionalInt, bool, map, strings, intOrString, quantities
+        /// map<string, bytes> (a Secret's data): the JSON form holds the bytes base64-encoded.
+        case bytesMap
         case message(Schema)
         case messages(Schema)
     }
@@ -88,6 +91,15 @@ enum KubeProtobuf {
                     else { try entry.skip(w) }
                 }
                 append(name, .object([(key, .string(value))]))
+            case (.bytesMap, .lengthDelimited):
+                var entry = WireReader(bytes: try reader.lengthDelimited())
+                var key = "", value: [UInt8] = []
+                while let (n, w) = try entry.nextKey() {
+                    if n == 1, w == .lengthDelimited { key = String(decoding: try entry.lengthDelimited(), as: UTF8.self) }
+                    else if n == 2, w == .lengthDelimited { value = Array(try entry.lengthDelimited()) }
+                    else { try entry.skip(w) }
+                }
+                append(name, .object([(key, .string(Data(value).base64EncodedString()))]))
             case (.quantities, .lengthDelimited):
                 // map<string, Quantity>; Quantity is { 1: string }.
                 var entry = WireReader(bytes: try reader.lengthDelimited())
@@ -163,6 +175,9 @@ enum KubeProtobuf {
         "Service": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message(serviceSpec))],
         "Namespace": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message([1: ("finalizers", .strings)]))],
         "ConfigMap": [1: ("metadata", .message(objectMeta)), 2: ("data", .map), 4: ("immutable", .bool)],
+        "Secret": [1: ("metadata", .message(objectMeta)), 2: ("data", .bytesMap), 3: ("type", .string), 4: ("stringData", .map), 5: ("immutable", .bool)],
+        "ServiceAccount": [1: ("metadata", .message(objectMeta)), 3: ("imagePullSecrets", .messages([1: ("name", .string)])),
+                           4: ("automountServiceAccountToken", .bool)],
     ]
 }
 

@@ -70,6 +70,7 @@ extension Cluster {
         coredns.spec.template.spec.tolerations = [Toleration(key: "CriticalAddonsOnly", op: "Exists"),
                                                   Toleration(key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule")]
         coredns.spec.template.spec.serviceAccountName = "coredns"
+        publishDefaultServiceAccount(namespace: "kube-system", name: "coredns")
         _ = try? create(.deployment(coredns))
     }
 

@@ -41,5 +41,6 @@ extension Cluster {
     /// Stored objects changed: the publisher puts its ConfigMap back.
     func storedChanged(kind: String, key: ObjectKey, removed: Bool) {
         if kind == ConfigMapKind.kind && key.name == Self.rootCAConfigMap { publishRootCA(namespace: key.namespace) }
+        if kind == ServiceAccountKind.kind && key.name == "default" && removed { publishDefaultServiceAccount(namespace: key.namespace) }
     }
 }

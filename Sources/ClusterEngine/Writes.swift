@@ -346,7 +346,10 @@ extension Cluster {
     func putNamespace(_ ns: Namespace) {
         let isNew = namespaces.get("", ns.metadata.name) == nil
         write(ns, into: \.namespaces)
-        if isNew { publishRootCA(namespace: ns.metadata.name) }
+        if isNew {
+            publishRootCA(namespace: ns.metadata.name)
+            publishDefaultServiceAccount(namespace: ns.metadata.name)
+        }
     }
 
     func putNode(_ node: Node) {

@@ -71,6 +71,8 @@ public enum ResourceRegistry {
         Node.resourceDescription,
         Pod.resourceDescription,
         ResourceQuotaKind.description,
+        SecretKind.description,
+        ServiceAccountKind.description,
         Service.resourceDescription,
         Deployment.resourceDescription,
         ReplicaSet.resourceDescription,

@@ -37,11 +37,14 @@ public struct StoredKind: Sendable {
     /// Lease's renewTime: kubelets renew every 10 s; storing each renewal would cost a write
     /// per node every 10 s at 5,000 nodes).
     public let project: (@Sendable (StoredObject, _ now: Millis) -> StoredObject)?
+    /// Whether `describe` ends with the object's events (kubectl's Secret describer has none).
+    public let hasEvents: Bool
 
     init(decodeFields: @escaping @Sendable (inout ObjectReader) -> Value, validate: @escaping @Sendable (StoredObject) -> [FieldError] = { _ in [] },
          columns: [String], cells: @escaping @Sendable (StoredObject, String) -> [String], describe: @escaping @Sendable (StoredObject) -> [String] = { _ in [] },
-         project: (@Sendable (StoredObject, Millis) -> StoredObject)? = nil) {
+         project: (@Sendable (StoredObject, Millis) -> StoredObject)? = nil, hasEvents: Bool = true) {
         self.decodeFields = decodeFields; self.validate = validate; self.columns = columns; self.cells = cells; self.describe = describe; self.project = project
+        self.hasEvents = hasEvents
     }
 
     /// The registry's manifest decoder for a stored kind.

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import ClusterEngine
 import ClusterModel
@@ -19,6 +20,7 @@ struct CreateCommand: KubectlCommand {
     @Option(name: .customLong("from-literal")) var fromLiteral: [String] = []
     @Option(name: .customLong("from-file")) var fromFile: [String] = []
     @Option(name: .customLong("from-env-file")) var fromEnvFile: [String] = []
+    @Option(name: .customLong("type")) var secretType: String?
     @Option(name: .customLong("dry-run")) var dryRunText: String?
     @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
@@ -136,8 +138,25 @@ struct CreateCommand: KubectlCommand {
             catch { out.fail("error: failed to create \(typeName) service: \(error.message)") }
         case "configmap", "cm":
             return createConfigMap(rest, ctx: ctx, dryRun: dryRun)
+        case "secret":
+            guard rest.first == "generic" else {
+                out.fail("error: svclab does not model \"kubectl create secret \(rest.first ?? "")\" yet (supported: generic)"); return out
+            }
+            return createSecret(Array(rest.dropFirst()), ctx: ctx, dryRun: dryRun)
+        case "serviceaccount", "sa":
+            guard rest.count == 1 else {
+                out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create serviceaccount -h' for help and examples"); return out
+            }
+            if dryRun == .client {
+                GeneratedObject.print(.object([("kind", .string("ServiceAccount")), ("apiVersion", .string("v1")), ("metadata", GeneratedObject.meta(rest[0], namespace: ctx.explicitNamespace))]),
+                                      prefix: "serviceaccount", name: rest[0], output: output, dryRun: dryRun, into: &out)
+                return out
+            }
+            let sa = StoredObject(kind: ServiceAccountKind.kind, metadata: ObjectMeta(name: rest[0], namespace: ctx.namespace), fields: .object([]))
+            do { try ctx.cluster.create(.stored(sa)); out.out("serviceaccount/\(rest[0]) created") }
+            catch { out.fail("error: failed to create serviceaccount: \(error.message)") }
         default:
-            out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: configmap, deployment, service, namespace, -f)")
+            out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: configmap, secret generic, serviceaccount, deployment, service, namespace, -f)")
         }
         return out
     }
@@ -152,21 +171,7 @@ struct CreateCommand: KubectlCommand {
             out.fail("error: svclab does not model \"kubectl create configmap --from-file/--from-env-file\" yet (use --from-literal, or apply a manifest)"); return out
         }
         let name = rest[0]
-        var data: [(String, Value)] = []
-        for literal in fromLiteral {
-            guard let eq = literal.firstIndex(of: "="), eq != literal.startIndex else {
-                out.fail("error: invalid literal source \(literal), expected key=value"); return out
-            }
-            let key = String(literal[..<eq]), value = String(literal[literal.index(after: eq)...])
-            if let problem = ConfigMapKind.keyProblem(key) {
-                out.fail("error: \(goQuote(key)) is not a valid key name for a ConfigMap: \(problem)"); return out
-            }
-            if data.contains(where: { $0.0 == key }) {
-                out.fail("error: cannot add key \(goQuote(key)), another key by that name already exists in Data for ConfigMap \(goQuote(name))"); return out
-            }
-            data.append((key, .string(value)))
-        }
-        data.sort { $0.0 < $1.0 }
+        guard let data = literalData(kind: "ConfigMap", name: name, into: &out) else { return out }
         let fields: Value = data.isEmpty ? .object([]) : .object([("data", .object(data))])
         if dryRun == .client {
             GeneratedObject.print(GeneratedObject.configMap(name, namespace: ctx.explicitNamespace, data: data), prefix: "configmap", name: name, output: output, dryRun: dryRun, into: &out)
@@ -175,6 +180,58 @@ struct CreateCommand: KubectlCommand {
         let cm = StoredObject(kind: ConfigMapKind.kind, metadata: ObjectMeta(name: name, namespace: ctx.namespace), fields: fields)
         do { try ctx.cluster.create(.stored(cm)); out.out("configmap/\(name) created") }
         catch { out.fail("error: failed to create configmap: \(error.message)") }
+        return out
+    }
+
+    /// `--from-literal=KEY=VALUE…` as kubectl's configmap and secret generators read them
+    /// (sorted by key); nil after printing kubectl's error.
+    func literalData(kind: String, name: String, into out: inout CommandOutput) -> [(String, Value)]? {
+        var data: [(String, Value)] = []
+        for literal in fromLiteral {
+            guard let eq = literal.firstIndex(of: "="), eq != literal.startIndex else {
+                out.fail("error: invalid literal source \(literal), expected key=value"); return nil
+            }
+            let key = String(literal[..<eq]), value = String(literal[literal.index(after: eq)...])
+            if let problem = ConfigMapKind.keyProblem(key) {
+                out.fail("error: \(goQuote(key)) is not a valid key name for a \(kind): \(problem)"); return nil
+            }
+            if data.contains(where: { $0.0 == key }) {
+                // create_configmap.go and create_secret.go word this differently.
+                out.fail(kind == "Secret" ? "error: cannot add key \(key), another key by that name already exists"
+                         : "error: cannot add key \(goQuote(key)), another key by that name already exists in Data for \(kind) \(goQuote(name))"); return nil
+            }
+            data.append((key, .string(value)))
+        }
+        return data.sorted { $0.0 < $1.0 }
+    }
+
+    /// `kubectl create secret generic NAME --from-literal=KEY=VALUE… [--type=T]`: values base64.
+    func createSecret(_ rest: [String], ctx: KubectlContext, dryRun: DryRun = .none) -> CommandOutput {
+        var out = CommandOutput()
+        guard rest.count == 1 else {
+            out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create secret generic -h' for help and examples"); return out
+        }
+        if !fromFile.isEmpty || !fromEnvFile.isEmpty {
+            out.fail("error: svclab does not model \"kubectl create secret generic --from-file/--from-env-file\" yet (use --from-literal, or apply a manifest)"); return out
+        }
+        let name = rest[0]
+        guard let literals = literalData(kind: "Secret", name: name, into: &out) else { return out }
+        let data = literals.map { ($0.0, Value.string(Data(($0.1.stringValue ?? "").utf8).base64EncodedString())) }
+        var generated: [(String, Value)] = [("kind", .string("Secret")), ("apiVersion", .string("v1")), ("metadata", GeneratedObject.meta(name, namespace: ctx.explicitNamespace))]
+        if !data.isEmpty { generated.append(("data", .object(data))) }
+        if let secretType, !secretType.isEmpty { generated.append(("type", .string(secretType))) }
+        if dryRun == .client {
+            GeneratedObject.print(.object(generated), prefix: "secret", name: name, output: output, dryRun: dryRun, into: &out)
+            return out
+        }
+        switch try? SecretKind.description.decode!(.object(generated)) {
+        case let .stored(secret)?:
+            var secret = secret
+            secret.metadata.namespace = ctx.namespace
+            do { try ctx.cluster.create(.stored(secret)); out.out("secret/\(name) created") }
+            catch { out.fail("error: failed to create secret \(error.message)") }
+        default: out.fail("error: failed to create secret")
+        }
         return out
     }
 

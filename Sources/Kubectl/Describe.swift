@@ -127,6 +127,7 @@ struct Describer {
         labels(&w, "Labels", o.metadata.labels)
         annotations(&w, o.metadata.annotations)
         for line in o.description.stored?.describe(o) ?? [] { w.line(0, line) }
+        if o.description.stored?.hasEvents == false { return w.finish() }
         events(&w, for: ObjectReference(kind: o.objectKind, namespace: o.metadata.namespace, name: o.metadata.name, uid: o.metadata.uid))
         return w.finish()
     }

@@ -10,6 +10,11 @@ import Darwin
 /// still blow up is refused before compiling: back-references (the one feature that forces
 /// backtracking) and counted repetitions whose expansion would be huge.
 public final class PosixRegex {
+    /// `text` as an extended regex that matches it literally (grep -F with several -e).
+    static func escaped(_ text: String) -> String {
+        String(text.flatMap { "\\.[]()*+?{}|^$".contains($0) ? ["\\", $0] : [$0] })
+    }
+
     private var regex = regex_t()
 
     public enum Syntax { case basic, extended }

@@ -358,6 +358,7 @@ enum Filters {
         case "grep":
             var invert = false, ignoreCase = false, count = false, wordMatch = false, numbered = false
             var after = 0, before = 0
+            var extraPatterns: [String] = []
             var syntax: PosixRegex.Syntax? = .basic  // nil: -F, a fixed string
             var pattern: String?
             // GNU grep's context options: -A N, -B N, -C N (also -A2, --after-context=2).
@@ -405,7 +406,8 @@ enum Filters {
                             }
                             value = args[i]; i += 1
                         }
-                        pattern = value
+                        // Several -e: a line matching any of them (one regex alternation).
+                        extraPatterns.append(value)
                     case "A", "B", "C":
                         var value = String(flags)
                         flags = ""
@@ -422,6 +424,13 @@ enum Filters {
                         out.fail("grep: invalid option -- '\(f)'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out
                     }
                 }
+            }
+            if !extraPatterns.isEmpty {
+                // With -e, every positional word is a file; a pattern given before is one of them.
+                if pattern != nil { out.fail("grep: \(pattern!): No such file or directory", code: 2); return out }
+                pattern = extraPatterns.count == 1 ? extraPatterns[0]
+                    : extraPatterns.map { syntax == .extended ? "(\($0))" : "\\(\($0)\\)" }.joined(separator: syntax == .extended ? "|" : "\\|")
+                if syntax == nil && extraPatterns.count > 1 { syntax = .extended; pattern = extraPatterns.map { "(" + PosixRegex.escaped($0) + ")" }.joined(separator: "|") }
             }
             guard let pattern else { out.fail("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out }
             let matcher: (String) -> Bool
