@@ -1,3 +1,4 @@
+import Synchronization
 import CNcurses
 import Foundation
 #if canImport(Glibc)
@@ -6,9 +7,9 @@ import Glibc
 
 /// Set by SIGTERM/SIGHUP (and SIGINT, should one arrive outside raw mode): the loop ends and
 /// the terminal is restored on the normal path.
-nonisolated(unsafe) private var stopSignal: sig_atomic_t = 0
+private let stopSignal = Atomic<Int32>(0)
 /// Whether curses is active, so a crash handler knows to call endwin().
-nonisolated(unsafe) private var cursesActive: sig_atomic_t = 0
+private let cursesActive = Atomic<Int32>(0)
 /// While curses owns the screen, stderr goes to a temporary file (a Swift runtime error would
 /// otherwise be written over the screen and lost). On restore — normal or from a crash
 /// handler — the real stderr comes back and what was written there is shown.
@@ -63,7 +64,7 @@ public final class NcursesTerminal: LabTerminal {
         guard let w = initscr() else { releaseStderr(); return nil }
         window = w
         asciiOnly = !Self.localeIsUTF8()
-        cursesActive = 1
+        cursesActive.store(1, ordering: .relaxed)
         raw()
         noecho()
         keypad(w, true)
@@ -82,8 +83,7 @@ public final class NcursesTerminal: LabTerminal {
 
     /// Leaves curses (idempotent): the shell gets its terminal back.
     public func restore() {
-        guard cursesActive != 0 else { return }
-        cursesActive = 0
+        guard cursesActive.exchange(0, ordering: .relaxed) != 0 else { return }
         endwin()
         releaseStderr()
     }
@@ -99,7 +99,7 @@ public final class NcursesTerminal: LabTerminal {
         dup2(fd, 2)
     }
 
-    public var stopRequested: Bool { stopSignal != 0 }
+    public var stopRequested: Bool { stopSignal.load(ordering: .relaxed) != 0 }
 
     public var size: (width: Int, height: Int) { (Int(getmaxx(window)), Int(getmaxy(window))) }
 
@@ -183,12 +183,12 @@ public final class NcursesTerminal: LabTerminal {
         // The loop notices these within 100 ms, and a long action polls for them
         // (Cluster.interrupt), so they act at once and the terminal is restored on the normal path.
         for s in [SIGTERM, SIGHUP, SIGINT] {
-            signal(s) { _ in stopSignal = 1 }
+            signal(s) { _ in stopSignal.store(1, ordering: .relaxed) }
         }
         // SIGQUIT (Ctrl-\\ outside raw mode, or kill -QUIT) quits at once with the terminal
         // restored — no interactive crash reporter drawn over the screen.
         signal(SIGQUIT) { sig in
-            if cursesActive != 0 { cursesActive = 0; endwin() }
+            if cursesActive.exchange(0, ordering: .relaxed) != 0 { endwin() }
             releaseStderr()
             _exit(128 + sig)
         }
@@ -197,7 +197,7 @@ public final class NcursesTerminal: LabTerminal {
         for s in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
                   SIGXCPU, SIGXFSZ, SIGSYS, SIGPIPE, SIGSTKFLT, SIGPWR] {
             signal(s) { sig in
-                if cursesActive != 0 { cursesActive = 0; endwin() }
+                if cursesActive.exchange(0, ordering: .relaxed) != 0 { endwin() }
                 releaseStderr()
                 let message = "svclab: stopped by signal \(sig); the terminal has been restored.\n"
                 message.withCString { _ = write(2, $0, strlen($0)) }

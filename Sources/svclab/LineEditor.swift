@@ -43,10 +43,10 @@ final class LineEditor {
 
     /// One line, or nil at end of input (Ctrl-D on an empty line).
     func readLine(prompt: String) -> String? {
-        interruptRequested = 0
+        clearInterrupt()
         guard let raw = prompt.withCString({ readline($0) }) else {
             // Ctrl-C at the prompt discards the line, as in bash; only Ctrl-D ends the shell.
-            if interruptRequested != 0 {
+            if interruptRequested {
                 FileHandle.standardOutput.write("\n".data(using: .utf8)!)
                 return ""
             }

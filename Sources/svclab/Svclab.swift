@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import ClusterEngine
 import ClusterModel
@@ -97,7 +98,7 @@ struct Shell: ParsableCommand {
         let wallStart = Date()
         let virtualStart = session.cluster.now
         if interactive {
-            signal(SIGINT) { _ in interruptRequested = 1 }
+            signal(SIGINT) { _ in interruptSignal.store(1, ordering: .relaxed) }
             // A parent may have left SIGINT blocked (the mask survives exec); unblock it.
             var set = sigset_t()
             sigemptyset(&set)
@@ -105,7 +106,7 @@ struct Shell: ParsableCommand {
             sigprocmask(SIG_UNBLOCK, &set, nil)
             session.live = LiveClock(
                 now: { virtualStart + Int64(Date().timeIntervalSince(wallStart) * 1000) },
-                interrupted: { interruptRequested != 0 },
+                interrupted: { interruptRequested },
                 pause: { usleep(100_000) },
                 emit: { stream, text in
                     (stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError).write(text.data(using: .utf8)!)
@@ -120,7 +121,7 @@ struct Shell: ParsableCommand {
         if interactive { source.afterRead = catchUp }
         while true {
             if interactive { catchUp() }
-            interruptRequested = 0
+            clearInterrupt()
             guard let out = session.runNext(from: &source, echo: echo) else { break }
             for (stream, text) in out.chunks {
                 let handle = stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError
@@ -406,8 +407,13 @@ struct Challenge: ParsableCommand {
     }
 }
 
-/// Set by the SIGINT handler; read by the live watch loop.
-nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
+/// Set by the SIGINT handler (which may run on any thread); read by the live watch loop and
+/// the line editor. An atomic, so the handler's write and the loop's read are not a data race.
+let interruptSignal = Atomic<Int32>(0)
+var interruptRequested: Bool {
+    get { interruptSignal.load(ordering: .relaxed) != 0 }
+}
+func clearInterrupt() { interruptSignal.store(0, ordering: .relaxed) }
 
 /// Lines from standard input, with an optional prompt at a terminal.
 struct StdinLines: LineSource {
