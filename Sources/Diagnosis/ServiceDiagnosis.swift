@@ -63,17 +63,44 @@ public enum Diagnose {
         return prev[b.count]
     }
 
+    /// Optimal-string-alignment distance: Levenshtein plus a swap of two neighbours as one edit
+    /// (wbe / web), the commonest typo. (kubectl's own suggestions use plain `distance`, as cobra.)
+    static func typoDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+
     /// The well-known spellings of the same idea.
     static let aliases: [Set<String>] = [["app", "app.kubernetes.io/name", "k8s-app", "name"], ["component", "app.kubernetes.io/component", "tier"]]
 
     /// A label on `labels` that is probably what the selector term meant.
     static func nearMiss(key: String, value: String, labels: [String: String]) -> (key: String, value: String)? {
-        if let v = labels[key], v != value, v.lowercased() == value.lowercased() || distance(v, value) <= 2 { return (key, v) }
+        if let v = labels[key], v != value, looksLikeTypo(v, value) { return (key, v) }
         for (k, v) in labels where k != key {
-            let similarKey = k.lowercased() == key.lowercased() || distance(k, key) <= 2 || aliases.contains { $0.contains(k) && $0.contains(key) }
-            if similarKey && (v == value || v.lowercased() == value.lowercased() || distance(v, value) <= 2) { return (k, v) }
+            let similarKey = k.lowercased() == key.lowercased() || looksLikeTypo(k, key) || aliases.contains { $0.contains(k) && $0.contains(key) }
+            if similarKey && (v == value || looksLikeTypo(v, value)) { return (k, v) }
         }
         return nil
+    }
+
+    /// Two spellings of one word (my-app / myapp, Web / web), not two deliberate values: at most
+    /// two edits and at most a third of the longer word — `instance=b` is not a typo of `a`,
+    /// nor `v2` of `v1`.
+    static func looksLikeTypo(_ a: String, _ b: String) -> Bool {
+        if a.lowercased() == b.lowercased() { return true }
+        let d = typoDistance(a, b)
+        return d <= 2 && d * 3 <= max(a.count, b.count)
     }
 
     /// `examiningAtMost`: in a namespace with more pods than that, every selected pod is examined
@@ -163,7 +190,11 @@ public enum Diagnose {
 
         // Findings, most fundamental first.
         if selected.isEmpty {
-            if let miss = nearMisses.first {
+            // "Did you mean": a pod whose Deployment is named like the Service first.
+            let preferred = nearMisses.first { m in
+                cluster.pods.get(ns, m.pod).flatMap(cluster.owningDeployment(of:)) == svc.metadata.name
+            }
+            if let miss = preferred ?? nearMisses.first {
                 let others = Set(nearMisses.map { "\($0.key)=\($0.value)" })
                 let suggestion = miss.key == miss.wantedKey ? miss.value : "\(miss.key)=\(miss.value)"
                 findings.append(.init(kind: .nearMiss,
@@ -181,9 +212,13 @@ public enum Diagnose {
             }
         } else {
             // Label drift: pods that share all but one term with the selected ones.
+            // A pod that carries the key with another value (instance=b beside instance=a) is a
+            // different thing on purpose, not drift — unless the value is a misspelling.
             let drifting = podsInNamespace.filter { p in
                 let failing = terms.filter { p.metadata.labels[$0.key] != $0.value }
-                return failing.count == 1 && terms.count > 1
+                guard failing.count == 1 && terms.count > 1, let term = failing.first else { return false }
+                guard let other = p.metadata.labels[term.key] else { return true }
+                return looksLikeTypo(other, term.value)
             }
             if !drifting.isEmpty {
                 let missing = Set(drifting.compactMap { p in terms.first { p.metadata.labels[$0.key] != $0.value }.map { "\($0.key)=\($0.value)" } }).sorted()
@@ -199,26 +234,44 @@ public enum Diagnose {
         }
 
         // Ports, per class.
-        for port in svc.spec.ports {
+        for (portIndex, port) in svc.spec.ports.enumerated() {
             let portName = port.name.isEmpty ? "\(port.port)" : port.name
+            // A fix that moves this port's targetPort, never onto a number another port of the
+            // Service already targets.
+            let otherTargets = Set(svc.spec.ports.enumerated().filter { $0.offset != portIndex }.compactMap { e -> Int? in
+                if case let .int(n) = e.element.targetPort { return n }
+                return nil
+            })
+            func retarget(_ value: String) -> String {
+                "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(portIndex)/targetPort\",\"value\":\(value)}]'"
+            }
             switch port.targetPort {
+            case let .string(target) where Int(target) != nil:
+                let offering = selected.filter { p in p.spec.containers.contains { $0.ports.contains { $0.name == target } } }
+                if offering.isEmpty && !selected.isEmpty {
+                    findings.append(.init(kind: .numericStringTargetPort,
+                                          message: "port \(portName): targetPort \(goQuote(target)) is a string, so it names a container port — and no container port is named \(goQuote(target)); write it as a number",
+                                          fix: retarget(target)))
+                }
             case let .string(target):
-                if Int(target) != nil {
-                    let offering = selected.filter { p in p.spec.containers.contains { $0.ports.contains { $0.name == target } } }
-                    if offering.isEmpty && !selected.isEmpty {
-                        findings.append(.init(kind: .numericStringTargetPort,
-                                              message: "port \(portName): targetPort \(goQuote(target)) is a string, so it names a container port — and no container port is named \(goQuote(target)); write it as a number",
-                                              fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/targetPort\",\"value\":\(target)}]'"))
-                    }
+                let lacking = selected.filter { p in !p.spec.containers.contains { $0.ports.contains { $0.name == target && $0.proto == port.proto } } }
+                if !lacking.isEmpty {
+                    let declared = lacking.flatMap { $0.spec.containers.flatMap(\.ports) }
+                    let offered = Set(declared.map { ($0.name ?? "<unnamed>") + "/\($0.containerPort)/\($0.proto)" }).sorted()
+                    let tcpNamed = lacking.contains { p in p.spec.containers.contains { $0.ports.contains { $0.name == target } } }
+                    // Prefer the container port whose name is a misspelling of the target; else
+                    // a declared number no other Service port uses.
+                    let misspelled = declared.first { ($0.name).map { looksLikeTypo($0, target) } ?? false }
+                    let free = declared.first { $0.proto == port.proto && !otherTargets.contains($0.containerPort) }
+                    let fix = misspelled.flatMap { $0.name }.map { retarget("\"\($0)\"") } ?? free.map { retarget(String($0.containerPort)) }
+                    findings.append(.init(kind: tcpNamed ? .protocolMismatch : .namedTargetPortMissing,
+                                          message: tcpNamed ? "port \(portName) is \(port.proto) but the pods' port \(goQuote(target)) is \(port.proto == "TCP" ? "UDP" : "TCP")"
+                                              : "port \(portName): targetPort \(goQuote(target)) is not declared by \(lacking.count) selected pod\(lacking.count == 1 ? "" : "s") (they declare \(offered.isEmpty ? "no ports" : offered.joined(separator: ", ")))",
+                                          fix: fix))
                 } else {
-                    let lacking = selected.filter { p in !p.spec.containers.contains { $0.ports.contains { $0.name == target && $0.proto == port.proto } } }
-                    if !lacking.isEmpty {
-                        let offered = Set(lacking.flatMap { $0.spec.containers.flatMap(\.ports).map { ($0.name ?? "<unnamed>") + "/\($0.containerPort)/\($0.proto)" } }).sorted()
-                        let tcpNamed = lacking.contains { p in p.spec.containers.contains { $0.ports.contains { $0.name == target } } }
-                        findings.append(.init(kind: tcpNamed ? .protocolMismatch : .namedTargetPortMissing,
-                                              message: tcpNamed ? "port \(portName) is \(port.proto) but the pods' port \(goQuote(target)) is \(port.proto == "TCP" ? "UDP" : "TCP")"
-                                                  : "port \(portName): targetPort \(goQuote(target)) is not declared by \(lacking.count) selected pod\(lacking.count == 1 ? "" : "s") (they declare \(offered.isEmpty ? "no ports" : offered.joined(separator: ", ")))",
-                                              fix: offered.first.flatMap { o in o.split(separator: "/").dropFirst().first.map { "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/targetPort\",\"value\":\($0)}]'" } }))
+                    // Declared everywhere: what it names must be listened on, as for a number.
+                    checkListening(port, portName: portName, fix: retarget, otherTargets: otherTargets) { p in
+                        p.spec.containers.flatMap(\.ports).first { $0.name == target && $0.proto == port.proto }?.containerPort
                     }
                 }
             case let .int(target):
@@ -227,26 +280,44 @@ public enum Diagnose {
                 if !protoMismatch.isEmpty {
                     findings.append(.init(kind: .protocolMismatch,
                                           message: "port \(portName) is \(port.proto), but the pods declare \(target) as \(port.proto == "TCP" ? "UDP" : "TCP")",
-                                          fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/protocol\",\"value\":\"\(port.proto == "TCP" ? "UDP" : "TCP")\"}]'"))
+                                          fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(portIndex)/protocol\",\"value\":\"\(port.proto == "TCP" ? "UDP" : "TCP")\"}]'"))
                     continue
                 }
-                let deaf = selected.filter { p in !p.spec.containers.contains { AppProfile(container: $0).listens(on: target) } }
-                for p in deaf {
-                    let listening = p.spec.containers.flatMap { AppProfile(container: $0).ports }.sorted()
-                    if let i = rows.firstIndex(where: { $0.name == p.metadata.name && $0.namespace == ns }), rows[i].state == .ready {
-                        rows[i].state = .noPort("nothing listens on \(target)" + (listening.isEmpty ? "" : " (listens on \(listening.map(String.init).joined(separator: ", ")))"))
-                    }
-                }
-                if !deaf.isEmpty {
-                    let listening = Set(deaf.flatMap { p in p.spec.containers.flatMap { AppProfile(container: $0).ports } }).sorted()
-                    let declared = deaf.contains { p in p.spec.containers.contains { $0.ports.contains { $0.containerPort == target } } }
-                    findings.append(.init(kind: .targetPortNotListening,
-                                          message: "port \(portName): nothing listens on targetPort \(target) in \(deaf.count) selected pod\(deaf.count == 1 ? "" : "s")"
-                                              + (declared ? " (the port is declared, but the app listens on \(listening.map(String.init).joined(separator: ", ")))" : listening.isEmpty ? "" : " (they listen on \(listening.map(String.init).joined(separator: ", ")))")
-                                              + ": connections are refused",
-                                          fix: listening.first.map { "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(svc.spec.ports.firstIndex(of: port) ?? 0)/targetPort\",\"value\":\($0)}]'" }))
+                checkListening(port, portName: portName, fix: retarget, otherTargets: otherTargets) { _ in target }
+            }
+        }
+
+        /// Selected pods whose app does not listen on the port the Service sends to (`target`
+        /// gives each pod's number: a named targetPort resolves per pod).
+        func checkListening(_ port: ServicePort, portName: String, fix retarget: (String) -> String, otherTargets: Set<Int>, target: (Pod) -> Int?) {
+            let deaf = selected.filter { p in
+                guard let n = target(p) else { return false }
+                return !p.spec.containers.contains { AppProfile(container: $0).listens(on: n) }
+            }
+            for p in deaf {
+                let listening = p.spec.containers.flatMap { AppProfile(container: $0).ports }.sorted()
+                if let i = rows.firstIndex(where: { $0.name == p.metadata.name && $0.namespace == ns }), rows[i].state == .ready {
+                    rows[i].state = .noPort("nothing listens on \(target(p) ?? 0)" + (listening.isEmpty ? "" : " (listens on \(listening.map(String.init).joined(separator: ", ")))"))
                 }
             }
+            guard let first = deaf.first, let number = target(first) else { return }
+            let listening = Set(deaf.flatMap { p in p.spec.containers.flatMap { AppProfile(container: $0).ports } }).sorted()
+            let declared = deaf.contains { p in p.spec.containers.contains { $0.ports.contains { $0.containerPort == number } } }
+            var named = "targetPort \(number)"
+            if case let .string(name) = port.targetPort { named = "targetPort \(goQuote(name)) (\(number))" }
+            let what: String
+            if listening.isEmpty {
+                let image = first.spec.containers.first?.image ?? ""
+                what = " (\(image) runs no server: it listens on no port)"
+            } else if declared {
+                what = " (the port is declared, but the app listens on \(listening.map(String.init).joined(separator: ", ")))"
+            } else {
+                what = " (they listen on \(listening.map(String.init).joined(separator: ", ")))"
+            }
+            let free = listening.first { !otherTargets.contains($0) }
+            findings.append(.init(kind: .targetPortNotListening,
+                                  message: "port \(portName): nothing listens on \(named) in \(deaf.count) selected pod\(deaf.count == 1 ? "" : "s")" + what + ": connections are refused",
+                                  fix: free.map { retarget(String($0)) } ?? (listening.isEmpty ? "kubectl set image pod/\(first.metadata.name) \(first.spec.containers.first?.name ?? "")=<an image that serves on \(number)>" : nil)))
         }
 
         let notReady = rows.filter { if case .notReady = $0.state { return $0.namespace == ns }; return false }

@@ -81,6 +81,14 @@ struct DiagnosisCorpus {
             cases.append(Case(name: "partial \(app)", manifests: deployment("\(app)-v1", labels: ["app": app, "tier": "front", "v": "one"]) + deployment("\(app)-v2", labels: ["app": app, "v": "two"]) + service(app, selector: ["app": app, "tier": "front"]), service: app, expected: .partialMatch))
             // 4. No selector.
             if i < 3 { cases.append(Case(name: "no selector \(app)", manifests: pods + service(app, selector: nil), service: app, expected: .noSelector)) }
+            // 6 for an image that runs no server (busybox sleeping): numeric and named
+            // targetPorts get the same verdict, and it never reads "listens on " with nothing after.
+            if i < 2 {
+                let sleeper = deployment(app, labels: ["app": app], image: "busybox:1.36", ports: "[{name: http, containerPort: 8080}]")
+                    .replacingOccurrences(of: "image: busybox:1.36", with: "image: busybox:1.36\n        command: [sleep, \"3600\"]")
+                cases.append(Case(name: "no server numeric \(app)", manifests: sleeper + service(app, selector: ["app": app]), service: app, expected: .targetPortNotListening))
+                cases.append(Case(name: "no server named \(app)", manifests: sleeper + service(app, selector: ["app": app], ports: "[{name: http, port: 80, targetPort: http}]"), service: app, expected: .targetPortNotListening))
+            }
             // 12. A single endpoint.
             if i < 3 { cases.append(Case(name: "single \(app)", manifests: deployment(app, replicas: 1, labels: ["app": app]) + service(app, selector: ["app": app]), service: app, expected: .singleEndpoint)) }
         }
@@ -108,6 +116,16 @@ struct DiagnosisCorpus {
                     + "ports: [{name: pg, port: 5432}]\nendpoints:\n- addresses: [10.0.1.\(5 + i)]\n  conditions: {ready: true}\n---\n"
                 cases.append(Case(name: "selectorless with EndpointSlice \(app)", manifests: slice, service: app))
                 cases.append(Case(name: "ExternalName \(app)", manifests: "apiVersion: v1\nkind: Service\nmetadata: {name: \(app)}\nspec: {type: ExternalName, externalName: db.example.com}\n---\n", service: app))
+            }
+            if i < 2 {
+                // A selector that picks one instance of look-alike pods on purpose (another
+                // instance, and an admin pod that does not even serve the port) is no near miss.
+                func pod(_ name: String, _ instance: String, image: String = "ghcr.io/svclab/app:1.0", port: Int = 8080) -> String {
+                    "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), labels: {app: \(app), instance: \(instance)}}\n"
+                        + "spec: {containers: [{name: c, image: \(image), ports: [{containerPort: \(port)}]}]}\n---\n"
+                }
+                let pods = pod("\(app)-a-1", "a") + pod("\(app)-a-2", "a") + pod("\(app)-b-1", "b") + pod("\(app)-admin", "admin", image: "nginx:1.27", port: 80)
+                cases.append(Case(name: "instance label \(app)", manifests: pods + service("\(app)-a", selector: ["app": app, "instance": "a"]), service: "\(app)-a"))
             }
             if i < 3 {
                 let kinds = ["clusterIP: None", "type: NodePort", "type: LoadBalancer"]
@@ -183,9 +201,28 @@ struct DiagnosisCorpus {
         #expect(refused.hasPrefix("connection refused: kube-proxy REJECTs: default/my-app:http has no endpoints."))
     }
 
+    /// "Did you mean" offers the labels of the Deployment named like the Service, though another
+    /// look-alike's pods sort first.
+    @Test func didYouMeanPrefersTheDeploymentNamedLikeTheService() throws {
+        let c = Case(name: "prefer", manifests: Self.deployment("api-web", labels: ["app": "webb"]) + Self.deployment("web", labels: ["app": "wbe"])
+                     + Self.service("web", selector: ["app": "web"]), service: "web")
+        let d = try Self.diagnose(c)
+        #expect(d.findings.first?.kind == .nearMiss && d.findings.first?.fix?.contains("\"wbe\"") == true, "\(d.verdict) — \(d.findings.map { $0.fix ?? "" })")
+    }
+
+    /// A fix never moves a port onto a number another port of the Service already targets: a
+    /// misspelled targetPort name is pointed at the container port it meant.
+    @Test func aFixDoesNotCollideWithTheServicesOtherPorts() throws {
+        let c = Case(name: "collide", manifests: Self.deployment("api", labels: ["app": "api"], ports: "[{name: http, containerPort: 8080}]")
+                     + Self.service("api", selector: ["app": "api"], ports: "[{name: web, port: 80, targetPort: htp}, {name: direct, port: 8080, targetPort: 8080}]"), service: "api")
+        let d = try Self.diagnose(c)
+        let fix = try #require(d.findings.first?.fix)
+        #expect(d.findings.first?.kind == .namedTargetPortMissing && fix.contains("\"value\":\"http\"") && !fix.contains("\"value\":8080"), "\(fix)")
+    }
+
     /// The fix, applied, makes the finding go away (for the classes with a one-command fix).
     @Test func fixesWork() throws {
-        for c in Self.broken where [.nearMiss, .namedTargetPortMissing, .targetPortNotListening, .protocolMismatch, .numericStringTargetPort, .partialMatch, .singleEndpoint].contains(c.expected!) {
+        for c in Self.broken where !c.name.hasPrefix("no server") && [.nearMiss, .namedTargetPortMissing, .targetPortNotListening, .protocolMismatch, .numericStringTargetPort, .partialMatch, .singleEndpoint].contains(c.expected!) {
             let session = Session.empty(seed: 7)
             _ = session.apply([(c.manifests, "\(c.name).yaml")], explicitNamespace: nil, defaultNamespace: "default")
             session.cluster.advance(bySeconds: 90)
