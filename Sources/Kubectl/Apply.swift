@@ -21,12 +21,13 @@ struct ApplyCommand: KubectlCommand {
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
-        if filenames.isEmpty {
-            out.fail("error: must specify one of -f and -k")
-            return out
-        }
+        // kubectl.1.33: positional arguments are refused before a missing -f is.
         if !extra.isEmpty {
             out.fail("error: Unexpected args: [\(extra.joined(separator: " "))]\nSee 'kubectl apply -h' for help and examples")
+            return out
+        }
+        if filenames.isEmpty {
+            out.fail("error: must specify one of -f and -k")
             return out
         }
         let dryRun: DryRun

@@ -93,7 +93,7 @@ struct ConfigCommand: KubectlCommand {
         }
         let rest = Array(args.dropFirst())
         guard Self.subcommands.contains(sub) else {
-            out.fail("error: unknown command \(goQuote(sub))\nSee 'kubectl config -h' for help and examples")
+            out.fail("error: unknown command \(goQuote(args.joined(separator: " ")))\nSee 'kubectl config -h' for help and examples")
             return out
         }
         switch sub {
@@ -223,7 +223,7 @@ struct TopCommand: KubectlCommand {
             return out
         }
         guard ["pod", "pods", "po", "node", "nodes", "no"].contains(sub) else {
-            out.fail("error: unknown command \(goQuote(sub))\nSee 'kubectl top -h' for help and examples")
+            out.fail("error: unknown command \(goQuote(args.joined(separator: " ")))\nSee 'kubectl top -h' for help and examples")
             return out
         }
         out.fail("error: Metrics API not available")

@@ -156,7 +156,15 @@ struct CreateCommand: KubectlCommand {
             do { try ctx.cluster.create(.stored(sa)); out.out("serviceaccount/\(rest[0]) created") }
             catch { out.fail("error: failed to create serviceaccount: \(error.message)") }
         default:
-            out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: configmap, secret generic, serviceaccount, deployment, service, namespace, -f)")
+            // kubectl create's own subcommands svclab lacks say so; any other word is cobra's
+            // "Unexpected args" (create takes no positional arguments).
+            let kubectlCreates = ["clusterrole", "clusterrolebinding", "cronjob", "ingress", "job", "poddisruptionbudget", "pdb",
+                                  "priorityclass", "pc", "quota", "resourcequota", "role", "rolebinding", "token"]
+            if kubectlCreates.contains(what) {
+                out.fail("error: svclab does not model \"kubectl create \(what)\" yet (supported: configmap, secret generic, serviceaccount, deployment, service, namespace, -f)")
+            } else {
+                out.fail("error: Unexpected args: [\(args.joined(separator: " "))]\nSee 'kubectl create -h' for help and examples")
+            }
         }
         return out
     }

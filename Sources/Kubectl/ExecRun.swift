@@ -17,7 +17,8 @@ struct ExecCommand: KubectlCommand {
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
         guard let target = args.first else {
-            out.fail("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee 'kubectl exec -h' for help and examples")
+            // kubectl.1.33 (exec.go Complete): no pod, TYPE/NAME or -f.
+            out.fail("error: pod, type/name or --filename must be specified")
             return out
         }
         guard let command = ctx.command else {

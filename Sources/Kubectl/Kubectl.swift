@@ -227,9 +227,12 @@ struct VersionCommand: KubectlCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .customLong("client")) var client = false
     @Option(name: [.short, .customLong("output")]) var output: String?
+    @Argument var extra: [String] = []
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
+        // kubectl.1.33 (version.go Validate).
+        if !extra.isEmpty { out.fail("error: extra arguments: [\(extra.joined(separator: " "))]"); return out }
         out.out("Client Version: v1.33.1")
         out.out("Kustomize Version: v5.6.0")
         if !client { out.out("Server Version: v1.33.1") }

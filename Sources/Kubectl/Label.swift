@@ -49,6 +49,11 @@ struct MetadataEdit {
     func run(_ words: [String], selector: String?, all: Bool, allNamespaces: Bool, ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
         let (resources, specs) = Self.split(words)
+        // kubectl.1.33 (label.go Validate): no resource at all is refused first.
+        if resources.isEmpty && selector == nil && !all {
+            out.fail("error: one or more resources must be specified as <resource> <name> or <resource>/<name>")
+            return out
+        }
         if specs.isEmpty {
             out.fail("error: at least one \(field == .labels ? "label" : "annotation") update is required")
             return out

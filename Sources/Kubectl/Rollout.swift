@@ -18,12 +18,29 @@ struct RolloutCommand: KubectlCommand {
     var rawArguments: [String] { get { args } set { args = newValue } }
 
     static let subcommands = ["history", "pause", "restart", "resume", "status", "undo"]
+    /// kubectl.1.33's `kubectl rollout` text, as printed with no subcommand (svclab rolls out
+    /// Deployments only; the help is the real one).
     static let help = """
     Manage the rollout of one or many resources.
-
+    \u{20}      \u{20}
      Valid resource types include:
 
       *  deployments
+      *  daemonsets
+      *  statefulsets
+
+    Examples:
+      # Rollback to the previous deployment
+      kubectl rollout undo deployment/abc
+     \u{20}
+      # Check the rollout status of a daemonset
+      kubectl rollout status daemonset/foo
+     \u{20}
+      # Restart a deployment
+      kubectl rollout restart deployment/abc
+     \u{20}
+      # Restart deployments with the 'app=nginx' label
+      kubectl rollout restart deployment --selector=app=nginx
 
     Available Commands:
       history       View rollout history
@@ -37,12 +54,17 @@ struct RolloutCommand: KubectlCommand {
       kubectl rollout SUBCOMMAND [options]
 
     Use "kubectl rollout <command> --help" for more information about a given command.
+    Use "kubectl options" for a list of global command-line options (applies to all commands).
     """
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
-        guard let sub = args.first, Self.subcommands.contains(sub) else {
+        guard let sub = args.first else {
             out.out(Self.help)
+            return out
+        }
+        guard Self.subcommands.contains(sub) else {
+            out.fail("error: unknown command \(goQuote(args.joined(separator: " ")))\nSee 'kubectl rollout -h' for help and examples")
             return out
         }
         let targets: TargetSet

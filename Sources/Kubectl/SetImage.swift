@@ -22,17 +22,28 @@ struct SetCommand: KubectlCommand {
              These commands help you make changes to existing application resources.
 
             Available Commands:
-              image           Update the image of a pod template
+              env              Update environment variables on a pod template
+              image            Update the image of a pod template
+              resources        Update resource requests/limits on objects with pod templates
+              selector         Set the selector on a resource
+              serviceaccount   Update the service account of a resource
+              subject          Update the user, group, or service account in a role binding or cluster role binding
 
             Usage:
               kubectl set SUBCOMMAND [options]
 
             Use "kubectl set <command> --help" for more information about a given command.
+            Use "kubectl options" for a list of global command-line options (applies to all commands).
             """)
             return out
         }
         guard sub == "image" else {
-            out.fail("error: svclab does not model \"kubectl set \(sub)\" yet (supported: set image)")
+            if ["env", "resources", "selector", "serviceaccount", "subject"].contains(sub) {
+                out.fail("error: svclab does not model \"kubectl set \(sub)\" yet (supported: set image)")
+            } else {
+                // cobra: the unknown words, joined, as kubectl.1.33 prints them.
+                out.fail("error: unknown command \(goQuote(args.joined(separator: " ")))\nSee 'kubectl set -h' for help and examples")
+            }
             return out
         }
         let words = Array(args.dropFirst())

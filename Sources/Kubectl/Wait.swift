@@ -53,7 +53,8 @@ struct WaitCommand: KubectlCommand {
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
         guard let condition else {
-            out.fail("error: --for must be specified, one of: delete, create, condition=condition-name, jsonpath='{JSONPath expression}'=[JSONPath value] or jsonpath='{JSONPath expression}'")
+            // kubectl.1.33 without --for: the empty condition is what it refuses.
+            out.fail("error: unrecognized condition: \"\"")
             return out
         }
         let wanted: Condition

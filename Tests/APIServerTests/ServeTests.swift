@@ -1,7 +1,7 @@
 import ClusterEngine
 import ClusterModel
 import Foundation
-import Kubectl
+@testable import Kubectl
 import Testing
 import TestSupport
 @testable import APIServer
@@ -310,6 +310,39 @@ struct ServeTests {
         #expect(r.stdout == "['my-app-d9dfc86bc-b57ng', 'my-app-d9dfc86bc-blztw', 'my-app-d9dfc86bc-z4nd8', 'my-pod']\n10.96.0.100\nfrom-python\n3\n404 Not Found\n1\n"
                 + "3 1 1 None\n[('MODIFIED', True)]\n0\n",
                 "stdout:\n\(r.stdout)\nstderr:\n\(r.stderr)")
+    }
+
+    /// Issue 16's walk: every command of svclab's command table, given a bad flag, an unknown
+    /// type, TYPE/NAME, nothing, and a missing object, answers exactly as kubectl 1.33 does
+    /// against the same (empty) cluster — or says plainly `svclab does not model X yet`. No
+    /// command falls through to a message of svclab's own invention.
+    @Test(.enabled(if: ServeTests.kubectl != nil))
+    func everyCommandAnswersAsKubectlDoes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-walk-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kubeconfig = dir.appendingPathComponent("svclab.kubeconfig").path
+        let server = try #require(Subprocess.start(Self.binary, ["serve", "--empty", "--port", "0", "--speed", "0", "--fixed-clock", "--kubeconfig", kubeconfig]))
+        defer { server.stop() }
+        #expect(server.waitForOutput("export KUBECONFIG=\(kubeconfig)"), "\(server.stderr)")
+        var env = ProcessInfo.processInfo.environment
+        env["KUBECONFIG"] = kubeconfig
+        env["HOME"] = dir.path
+        let port = try #require(server.stdout.split(separator: "\n").first.flatMap { $0.split(separator: ":").last }.map { String($0) })
+        var compared = 0
+        for entry in CommandTable.entries {
+            for probe in ["--no-such-flag", "nosuchtype", "nosuchtype/x", "", "pods nosuchpod"] {
+                let words = [entry.name] + probe.split(separator: " ").map(String.init)
+                let real = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path] + words, environment: env, timeout: 30)
+                // The shell's cluster-info names the kubeconfig's usual port; serve's is chosen.
+                let realText = (real.stderr + real.stdout).replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:6443")
+                let ours = Session.empty().runScript("kubectl " + words.joined(separator: " ")).combined
+                compared += 1
+                if ours.contains("svclab does not model") { continue }
+                #expect(ours == realText, "kubectl \(words.joined(separator: " "))\n--- kubectl 1.33:\n\(realText)\n--- svclab:\n\(ours)")
+            }
+        }
+        #expect(compared >= 100)
     }
 
     /// `--tls --token`: HTTPS with a fresh CA in the kubeconfig, and a bearer token without
