@@ -47,6 +47,8 @@ public enum StructuredPrinter {
     /// Strings that a YAML 1.1 reader would take for another type are double-quoted (goyaml.v2).
     public static func needsQuotes(_ s: String) -> Bool {
         if s.isEmpty { return true }
+        // goyaml.v2's resolve table also reads y/Y/n/N as booleans (Yams's resolver does not).
+        if ["y", "Y", "n", "N"].contains(s) { return true }
         let probe = Yams.Node(s)
         switch Tag.Name(rawValue: Resolver.default.resolveTag(of: probe).rawValue) {
         case .bool, .int, .float, .null, .timestamp, .merge, .value: return true

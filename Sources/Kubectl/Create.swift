@@ -266,6 +266,8 @@ struct ExposeCommand: KubectlCommand {
     @Option(name: .customLong("load-balancer-ip")) var loadBalancerIP: String?
     @Option(name: .customLong("external-ip")) var externalIP: String?
     @Option(name: [.customShort("l"), .customLong("labels")]) var serviceLabels: String?
+    @Option(name: .customLong("dry-run")) var dryRunText: String?
+    @Option(name: [.customShort("o", allowingJoined: true), .customLong("output")]) var output: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
@@ -279,6 +281,11 @@ struct ExposeCommand: KubectlCommand {
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
+        let dryRun: DryRun
+        switch DryRun.parse(dryRunText) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(d): dryRun = d
+        }
         if let sessionAffinity, !["", "None", "ClientIP"].contains(sessionAffinity) {
             out.fail("error: unknown session affinity: \(sessionAffinity)")
             return out
@@ -317,6 +324,11 @@ struct ExposeCommand: KubectlCommand {
                 out.fail("error: cannot expose a \(t.kind)"); continue
             }
             if let selector { sel = Self.keyValues(selector) }
+            if sel.isEmpty {
+                // expose.go: nothing to select the pods by (a selectorless Service, say).
+                let why = t.kind == "Service" ? "the service has no pod selector set" : "the \(t.kind.lowercased()) has no labels"
+                out.fail("error: couldn't retrieve selectors via --selector flag or introspection: \(why)"); continue
+            }
             if let serviceLabels { labels = Self.keyValues(serviceLabels) }
             var svc = Service()
             svc.metadata = ObjectMeta(name: name ?? objName, namespace: ns, labels: labels)
@@ -340,8 +352,24 @@ struct ExposeCommand: KubectlCommand {
             } else {
                 out.fail("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples"); continue
             }
-            do { try c.create(.service(svc)); out.out("service/\(svc.metadata.name) exposed") }
-            catch { out.fail(error.kubectlMessage()) }
+            switch dryRun {
+            case .client:
+                // The generator's object, unsent (no namespace unless -n was given, as kubectl).
+                var generated = svc
+                generated.metadata.namespace = ctx.explicitNamespace ?? ""
+                generated.spec.type = type ?? ""
+                GeneratedObject.print(GeneratedObject.service(generated, namespace: ctx.explicitNamespace), prefix: "service", name: svc.metadata.name,
+                                      output: output, dryRun: dryRun, into: &out, verb: "exposed")
+            case .server:
+                do {
+                    guard case let .service(checked) = try c.checkedForDryRun(.service(svc)) else { continue }
+                    GeneratedObject.print(ObjectEncoder.service(checked), prefix: "service", name: svc.metadata.name,
+                                          output: output, dryRun: dryRun, into: &out, verb: "exposed")
+                } catch { out.fail(error.kubectlMessage()) }
+            case .none:
+                do { try c.create(.service(svc)); out.out("service/\(svc.metadata.name) exposed") }
+                catch { out.fail(error.kubectlMessage()) }
+            }
         }
         return out
     }

@@ -58,7 +58,8 @@ enum GeneratedObject {
         if !svc.spec.ports.isEmpty { spec.append(("ports", .array(svc.spec.ports.map(port)))) }
         if let selector = svc.spec.selector { spec.append(("selector", .object(selector.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
         if !svc.spec.clusterIP.isEmpty { spec.append(("clusterIP", .string(svc.spec.clusterIP))) }
-        spec.append(("type", .string(svc.spec.type)))
+        // kubectl's generators leave type out unless it was asked for (expose without --type).
+        if !svc.spec.type.isEmpty { spec.append(("type", .string(svc.spec.type))) }
         if !svc.spec.externalName.isEmpty { spec.append(("externalName", .string(svc.spec.externalName))) }
         return .object([("kind", .string("Service")), ("apiVersion", .string("v1")),
                         ("metadata", meta(svc.metadata.name, namespace: namespace, labels: svc.metadata.labels)),
@@ -66,7 +67,9 @@ enum GeneratedObject {
     }
 
     static func port(_ p: ServicePort) -> Value {
-        var pairs: [(String, Value)] = [("name", .string(p.name)), ("protocol", .string(p.proto)), ("port", .int(Int64(p.port)))]
+        // ServicePort.Name is omitempty: a single unnamed port (expose --port) has none.
+        var pairs: [(String, Value)] = p.name.isEmpty ? [] : [("name", .string(p.name))]
+        pairs += [("protocol", .string(p.proto)), ("port", .int(Int64(p.port)))]
         let target: Value
         switch p.targetPort {
         case let .int(i): target = .int(Int64(i == 0 ? p.port : i))
@@ -102,12 +105,12 @@ enum GeneratedObject {
     }
 
     /// A generated object as `-o yaml|json|name` (or the name printer's line) shows it.
-    static func print(_ object: Value, prefix: String, name: String, output: String?, dryRun: DryRun, into out: inout CommandOutput) {
+    static func print(_ object: Value, prefix: String, name: String, output: String?, dryRun: DryRun, into out: inout CommandOutput, verb: String = "created") {
         switch output {
         case "yaml"?: out.outRaw(StructuredPrinter.yaml(object))
         case "json"?: out.outRaw(StructuredPrinter.json(object, sortKeys: false))
         case "name"?: out.out("\(prefix)/\(name)")
-        case nil, ""?: out.out("\(prefix)/\(name) created\(dryRun.suffix)")
+        case nil, ""?: out.out("\(prefix)/\(name) \(verb)\(dryRun.suffix)")
         case let other?:
             out.fail("error: unable to match a printer suitable for the output format \"\(other)\", allowed formats are: json,name,yaml")
         }

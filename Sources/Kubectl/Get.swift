@@ -171,7 +171,16 @@ struct GetCommand: KubectlCommand {
                     else { errors.append(t.notFound(name)) }
                 }
             }
-            if items.isEmpty { continue }
+            if items.isEmpty {
+                // kubectl 1.33 says "No resources found" only for its table printer: the name
+                // printer prints nothing, custom-columns its header alone.
+                if req.names.isEmpty && namesOnly { printedTables += 1 }
+                if req.names.isEmpty, let columns {
+                    if !noHeaders { out.out(columns.map(\.header).joined(separator: "   ")) }
+                    printedTables += 1
+                }
+                continue
+            }
             if namesOnly {
                 for o in items { out.out("\(t.prefix)/\(o.name)") }
                 printedTables += 1

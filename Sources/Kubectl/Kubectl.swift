@@ -128,6 +128,14 @@ public enum Kubectl {
     static func invoke(_ type: any KubectlCommand.Type, name: String, args: [String], session: Session, stdin: String?, command: [String]? = nil) -> CommandOutput {
         var out = CommandOutput()
         if args.contains("-h") || args.contains("--help"), let entry = CommandTable.byName[name] {
+            // `kubectl config view --help`: the subcommand's own text (the deepest one named).
+            let words = args.filter { !$0.hasPrefix("-") }
+            for depth in stride(from: min(2, words.count), through: 1, by: -1) {
+                if let text = SubcommandHelp.texts[([name] + words.prefix(depth)).joined(separator: " ")] {
+                    out.outRaw(text + "\n")
+                    return out
+                }
+            }
             out.outRaw(CommandTable.help(entry))
             return out
         }

@@ -343,6 +343,13 @@ struct ServeTests {
             }
         }
         #expect(compared >= 100)
+        // Subcommand help is kubectl's own text (Tools/capture-subcommand-help.sh), still current.
+        for key in SubcommandHelp.texts.keys.sorted() {
+            let words = key.split(separator: " ").map(String.init) + ["--help"]
+            let real = Subprocess.run(Self.kubectl!, ["--cache-dir", dir.appendingPathComponent("cache").path] + words, environment: env, timeout: 30)
+            let ours = Session.empty().runScript("kubectl " + words.joined(separator: " ")).combined
+            #expect(ours == real.stdout, "kubectl \(words.joined(separator: " "))")
+        }
     }
 
     /// `--tls --token`: HTTPS with a fresh CA in the kubeconfig, and a bearer token without
