@@ -43,9 +43,16 @@ public struct ServiceDiagnosis: Sendable {
     public var service: Service
     public var pods: [PodRow]
     public var findings: [Finding]
+    /// Worth knowing, nothing wrong (a single ready endpoint): `why` prints it as a tip and the
+    /// lab as a warning line, but a Service with only advice is healthy.
+    public var advice: [Finding] = []
     /// The first line: what is wrong (or that all is well), in one sentence.
     public var verdict: String
-    public var healthy: Bool { findings.allSatisfy { $0.kind == .singleEndpoint } && !findings.contains { $0.kind != .singleEndpoint } }
+    public var healthy: Bool { findings.isEmpty }
+
+    init(service: Service, pods: [PodRow], findings: [Finding], verdict: String, advice: [Finding] = []) {
+        self.service = service; self.pods = pods; self.findings = findings; self.verdict = verdict; self.advice = advice
+    }
 }
 
 public enum Diagnose {
@@ -334,19 +341,22 @@ public enum Diagnose {
                                       return "kubectl describe pod \(row.name)   # see the Readiness line and the Unhealthy events"
                                   }))
         }
+        // One replica is a normal setup (a database, a dev cluster), not a fault: advice only.
+        var advice: [ServiceDiagnosis.Finding] = []
         if readyCount == 1 && findings.isEmpty {
-            findings.append(.init(kind: .singleEndpoint, message: "only one ready endpoint: no redundancy; a restart of that pod interrupts the Service",
-                                  fix: selected.first.flatMap(cluster.owningDeployment(of:)).map { "kubectl scale deployment \($0) --replicas=2" }))
+            advice.append(.init(kind: .singleEndpoint, message: "only one ready endpoint: no redundancy; a restart of that pod interrupts the Service",
+                                fix: selected.first.flatMap(cluster.owningDeployment(of:)).map { "kubectl scale deployment \($0) --replicas=2" }))
         }
 
         let candidates = podsInNamespace.count
         var verdict = "Service \(name) selects \(selected.count) of \(candidates) candidate pod\(candidates == 1 ? "" : "s")"
-        if let first = findings.first(where: { $0.kind != .singleEndpoint }) {
+        if let first = findings.first {
             verdict += ": " + first.message
         } else {
-            verdict += " (selector \(selectorText)); \(readyCount) ready endpoint\(readyCount == 1 ? "" : "s")" + (findings.isEmpty ? ": nothing wrong" : ": " + findings[0].message)
+            verdict += " (selector \(selectorText)); \(readyCount) ready endpoint\(readyCount == 1 ? "" : "s")"
+                + (advice.isEmpty ? "" : " (no redundancy: a restart of that pod interrupts the Service)") + ": nothing wrong"
         }
-        return ServiceDiagnosis(service: svc, pods: rows, findings: findings, verdict: verdict)
+        return ServiceDiagnosis(service: svc, pods: rows, findings: findings, verdict: verdict, advice: advice)
     }
 
     /// The selector with one term swapped for what the pods actually carry.

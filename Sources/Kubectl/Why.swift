@@ -76,6 +76,8 @@ extension Session {
         }
         let fixes = d.findings.compactMap(\.fix)
         if !fixes.isEmpty { text += "\nFix:\n" + fixes.map { "  \($0)\n" }.joined() }
+        let tips = d.advice.compactMap(\.fix)
+        if !tips.isEmpty { text += "\nTip:\n" + tips.map { "  \($0)\n" }.joined() }
         return text
     }
 

@@ -135,7 +135,7 @@ public struct LabView: Equatable, Sendable {
                 case .otherNamespace: leftOut.append(LeftOut(pod: name, reason: "labels match, but it is in namespace \(p.namespace)"))
                 }
             }
-            findings = diagnosis.findings.map { "\($0.kind.rawValue): \($0.message)" }
+            findings = (diagnosis.findings + diagnosis.advice).map { "\($0.kind.rawValue): \($0.message)" }
             if diagnosis.pods.isEmpty, let f = diagnosis.findings.first { findings = [f.message] }
             if svc.spec.type == "ExternalName" { findings = [diagnosis.verdict] }
         }

@@ -89,8 +89,7 @@ struct DiagnosisCorpus {
                 cases.append(Case(name: "no server numeric \(app)", manifests: sleeper + service(app, selector: ["app": app]), service: app, expected: .targetPortNotListening))
                 cases.append(Case(name: "no server named \(app)", manifests: sleeper + service(app, selector: ["app": app], ports: "[{name: http, port: 80, targetPort: http}]"), service: app, expected: .targetPortNotListening))
             }
-            // 12. A single endpoint.
-            if i < 3 { cases.append(Case(name: "single \(app)", manifests: deployment(app, replicas: 1, labels: ["app": app]) + service(app, selector: ["app": app]), service: app, expected: .singleEndpoint)) }
+
         }
         return cases
     }
@@ -117,6 +116,8 @@ struct DiagnosisCorpus {
                 cases.append(Case(name: "selectorless with EndpointSlice \(app)", manifests: slice, service: app))
                 cases.append(Case(name: "ExternalName \(app)", manifests: "apiVersion: v1\nkind: Service\nmetadata: {name: \(app)}\nspec: {type: ExternalName, externalName: db.example.com}\n---\n", service: app))
             }
+            // A single replica (a database, a dev setup): advice, not a finding.
+            if i < 3 { cases.append(Case(name: "single replica \(app)", manifests: deployment(app, replicas: 1, labels: ["app": app]) + service(app, selector: ["app": app]), service: app)) }
             if i < 2 {
                 // A selector that picks one instance of look-alike pods on purpose (another
                 // instance, and an admin pod that does not even serve the port) is no near miss.
@@ -151,7 +152,10 @@ struct DiagnosisCorpus {
     @Test func corpusIsLargeEnough() {
         #expect(Self.broken.count >= 40)
         #expect(Self.healthy.count >= 40)
-        #expect(Set(Self.broken.compactMap(\.expected)).count >= 10, "every class that a live Service can show has broken cases")
+        // Every class a live Service can show has broken cases: not the single endpoint (advice,
+        // not a fault) nor a numeric string targetPort (the API refuses it; explained from the file).
+        let live = Set(ServiceDiagnosis.FindingClass.allCases).subtracting([.singleEndpoint, .numericStringTargetPort])
+        #expect(Set(Self.broken.compactMap(\.expected)) == live, "every class that a live Service can show has broken cases")
     }
 
     @Test(arguments: DiagnosisCorpus.broken)
@@ -222,7 +226,7 @@ struct DiagnosisCorpus {
 
     /// The fix, applied, makes the finding go away (for the classes with a one-command fix).
     @Test func fixesWork() throws {
-        for c in Self.broken where !c.name.hasPrefix("no server") && [.nearMiss, .namedTargetPortMissing, .targetPortNotListening, .protocolMismatch, .numericStringTargetPort, .partialMatch, .singleEndpoint].contains(c.expected!) {
+        for c in Self.broken where !c.name.hasPrefix("no server") && [.nearMiss, .namedTargetPortMissing, .targetPortNotListening, .protocolMismatch, .numericStringTargetPort, .partialMatch].contains(c.expected!) {
             let session = Session.empty(seed: 7)
             _ = session.apply([(c.manifests, "\(c.name).yaml")], explicitNamespace: nil, defaultNamespace: "default")
             session.cluster.advance(bySeconds: 90)
