@@ -172,13 +172,7 @@ struct CreateCommand: KubectlCommand {
     /// `kubectl create configmap NAME --from-literal=KEY=VALUE…` (kubectl's configmap generator).
     func createConfigMap(_ rest: [String], ctx: KubectlContext, dryRun: DryRun = .none) -> CommandOutput {
         var out = CommandOutput()
-        guard rest.count == 1 else {
-            out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create configmap -h' for help and examples"); return out
-        }
-        if !fromFile.isEmpty || !fromEnvFile.isEmpty {
-            out.fail("error: svclab does not model \"kubectl create configmap --from-file/--from-env-file\" yet (use --from-literal, or apply a manifest)"); return out
-        }
-        let name = rest[0]
+        guard let name = literalGeneratorName(rest, command: "configmap", into: &out) else { return out }
         guard let data = literalData(kind: "ConfigMap", name: name, into: &out) else { return out }
         let fields: Value = data.isEmpty ? .object([]) : .object([("data", .object(data))])
         if dryRun == .client {
@@ -189,6 +183,18 @@ struct CreateCommand: KubectlCommand {
         do { try ctx.cluster.create(.stored(cm)); out.out("configmap/\(name) created") }
         catch { out.fail("error: failed to create configmap: \(error.message)") }
         return out
+    }
+
+    /// The one NAME the configmap and secret generators take (nil after kubectl's error, or
+    /// svclab's for the file sources it does not read yet).
+    func literalGeneratorName(_ rest: [String], command: String, into out: inout CommandOutput) -> String? {
+        guard rest.count == 1 else {
+            out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create \(command) -h' for help and examples"); return nil
+        }
+        if !fromFile.isEmpty || !fromEnvFile.isEmpty {
+            out.fail("error: svclab does not model \"kubectl create \(command) --from-file/--from-env-file\" yet (use --from-literal, or apply a manifest)"); return nil
+        }
+        return rest[0]
     }
 
     /// `--from-literal=KEY=VALUE…` as kubectl's configmap and secret generators read them
@@ -216,13 +222,7 @@ struct CreateCommand: KubectlCommand {
     /// `kubectl create secret generic NAME --from-literal=KEY=VALUE… [--type=T]`: values base64.
     func createSecret(_ rest: [String], ctx: KubectlContext, dryRun: DryRun = .none) -> CommandOutput {
         var out = CommandOutput()
-        guard rest.count == 1 else {
-            out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create secret generic -h' for help and examples"); return out
-        }
-        if !fromFile.isEmpty || !fromEnvFile.isEmpty {
-            out.fail("error: svclab does not model \"kubectl create secret generic --from-file/--from-env-file\" yet (use --from-literal, or apply a manifest)"); return out
-        }
-        let name = rest[0]
+        guard let name = literalGeneratorName(rest, command: "secret generic", into: &out) else { return out }
         guard let literals = literalData(kind: "Secret", name: name, into: &out) else { return out }
         let data = literals.map { ($0.0, Value.string(Data(($0.1.stringValue ?? "").utf8).base64EncodedString())) }
         var generated: [(String, Value)] = [("kind", .string("Secret")), ("apiVersion", .string("v1")), ("metadata", GeneratedObject.meta(name, namespace: ctx.explicitNamespace))]

@@ -397,18 +397,8 @@ enum Filters {
                     case "E": syntax = .extended
                     case "F": syntax = nil
                     case "G": syntax = .basic
-                    case "e":
-                        var value = String(flags)
-                        flags = ""
-                        if value.isEmpty {
-                            guard i < args.count else {
-                                out.fail("grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", code: 2); return out
-                            }
-                            value = args[i]; i += 1
-                        }
-                        // Several -e: a line matching any of them (one regex alternation).
-                        extraPatterns.append(value)
-                    case "A", "B", "C":
+                    case "e", "A", "B", "C":
+                        // The option's value: the rest of this word (-A2) or the next word (-A 2).
                         var value = String(flags)
                         flags = ""
                         if value.isEmpty {
@@ -417,6 +407,8 @@ enum Filters {
                             }
                             value = args[i]; i += 1
                         }
+                        // Several -e: a line matching any of them (one regex alternation).
+                        if f == "e" { extraPatterns.append(value); continue }
                         guard let n = contextCount(value, String(f)) else { return out }
                         if f != "B" { after = n }
                         if f != "A" { before = n }
