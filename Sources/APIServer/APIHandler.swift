@@ -98,7 +98,7 @@ enum APIHandler {
             return listed
         case let ("GET", name?):
             guard let e = cluster.catalog(t, namespace: namespace ?? "", name: name).first else { return notFound(t, name) }
-            if wantsTable(r) { return .json(table(t, [e], cluster: cluster)) }
+            if wantsTable(r) { return .json(table(t, [e], cluster: cluster, includeObject: r.query["includeObject"])) }
             return .json(e.value())
         case ("POST", nil):
             return create(r, t, namespace: namespace ?? "default", session: session)
@@ -156,7 +156,7 @@ enum APIHandler {
             entries = cluster.catalog(t, namespace: namespace).filter { filter?($0) ?? true }
         }
         if wantsTable(r) {
-            var table = table(t, entries, cluster: cluster)
+            var table = table(t, entries, cluster: cluster, includeObject: r.query["includeObject"])
             if case var .object(pairs) = table, let i = pairs.firstIndex(where: { $0.0 == "metadata" }) { pairs[i].1 = .object(listMeta); table = .object(pairs) }
             return .json(table)
         }
@@ -195,8 +195,11 @@ enum APIHandler {
         return nil
     }
 
-    /// metav1.Table: every column (wide ones at priority 1) and each row's object metadata.
-    static func table(_ t: ResourceDescription, _ entries: [CatalogEntry], cluster: Cluster) -> Value {
+    /// metav1.Table: every column (wide ones at priority 1) and each row's object — its
+    /// metadata by default, the whole object for `?includeObject=Object` (kubectl asks for it
+    /// to `--sort-by` a table: without it every row lacks the field and nothing is printed),
+    /// none for `None`.
+    static func table(_ t: ResourceDescription, _ entries: [CatalogEntry], cluster: Cluster, includeObject: String? = nil) -> Value {
         let columns = TableConvertor.columns(for: t).map { c -> Value in
             var pairs: [(String, Value)] = [("name", .string(c.name)), ("type", .string(c.type)), ("format", .string(c.format)), ("description", .string(""))]
             pairs.append(("priority", .int(Int64(c.priority))))
@@ -204,10 +207,15 @@ enum APIHandler {
         }
         let rows = entries.map { e -> Value in
             let cells = e.row(true).map { cell -> Value in Int64(cell).map(Value.int) ?? .string(cell) }
-            var meta = ObjectEncoder.metadata(e.metadata, namespaced: t.namespaced).objectValue ?? []
-            meta.removeAll { $0.0 == "managedFields" }
-            return .object([("cells", .array(cells)),
-                            ("object", .object([("kind", .string("PartialObjectMetadata")), ("apiVersion", .string("meta.k8s.io/v1")), ("metadata", .object(meta))]))])
+            switch includeObject {
+            case "Object"?: return .object([("cells", .array(cells)), ("object", e.value())])
+            case "None"?: return .object([("cells", .array(cells))])
+            default:
+                var meta = ObjectEncoder.metadata(e.metadata, namespaced: t.namespaced).objectValue ?? []
+                meta.removeAll { $0.0 == "managedFields" }
+                return .object([("cells", .array(cells)),
+                                ("object", .object([("kind", .string("PartialObjectMetadata")), ("apiVersion", .string("meta.k8s.io/v1")), ("metadata", .object(meta))]))])
+            }
         }
         return .object([("kind", .string("Table")), ("apiVersion", .string("meta.k8s.io/v1")),
                         ("metadata", .object([("resourceVersion", .string(String(cluster.resourceVersion)))])),

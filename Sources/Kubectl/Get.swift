@@ -321,20 +321,18 @@ struct GetCommand: KubectlCommand {
     /// is listed and none has the field (kubectl's sorter then fails; each object's key is read
     /// once, as reading it builds the object's JSON).
     static func sortedIfAnyHas(_ items: [ListedObject], by key: JSONPath) -> [ListedObject]? {
-        let keyed = items.enumerated().map { (i, o) in (i, o, (try? key.values(o.value()))?.first) }
-        if items.count > 1 && keyed.allSatisfy({ $0.2 == nil }) { return nil }
-        return keyed.sorted { a, b in
-            switch (a.2, b.2) {
-            case (nil, nil): return a.0 < b.0
-            case (nil, _): return true
-            case (_, nil): return false
-            case let (x?, y?):
-                if let p = x.number, let q = y.number, p != q { return p < q }
-                let l = JSONPath.text(x), r = JSONPath.text(y)
-                if l == r { return a.0 < b.0 }
-                return naturalLess(l, r)
-            }
-        }.map(\.1)
+        var keyed = items.map { o in (o, (try? key.values(o.value()))?.first) }
+        if items.count > 1 && keyed.allSatisfy({ $0.1 == nil }) { return nil }
+        // kubectl's TableSorter/RuntimeSort Less (sorter.go): an object without the field is
+        // "less" than anything, numbers compare as numbers, strings naturally; sorted by Go's
+        // (unstable) sort.Sort, so ties and missing fields come out in kubectl's order.
+        GoSort.sort(&keyed) { a, b in
+            guard let x = a.1 else { return true }
+            guard let y = b.1 else { return false }
+            if let p = x.number, let q = y.number { return p < q }
+            return naturalLess(JSONPath.text(x), JSONPath.text(y))
+        }
+        return keyed.map(\.0)
     }
 
     /// A custom-columns cell: Go's `%v` of the value (maps as `map[k:v]`).

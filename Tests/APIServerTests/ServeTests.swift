@@ -142,6 +142,10 @@ struct ServeTests {
                      "get pods --field-selector status.phase=Running,spec.nodeName=svclab-worker", "get pods --field-selector spec.foo=bar",
                      "get svc --field-selector spec.type=ClusterIP", "get events -A --field-selector reason=Scheduled --no-headers",
                      "get deploy --field-selector metadata.name=my-app", "get events --field-selector message=x",
+                     // --sort-by: serve's Tables carry the objects (includeObject=Object), and the
+                     // shell sorts with Go's unstable sort.Sort, so ties and missing fields agree.
+                     "get events -A --sort-by=.lastTimestamp", "get events -A --sort-by=.reason -o name",
+                     "get pods -A --sort-by=.metadata.labels.app", "get pods -A --sort-by=.status.podIP",
                      // exec over WebSocket (v5.channel.k8s.io): the simulated tools, their exit codes.
                      "exec my-pod -- nslookup my-app", "exec deploy/my-app -- curl -s http://my-app", "exec my-pod -- curl -s http://nope",
                      "exec nope -- ls"]
