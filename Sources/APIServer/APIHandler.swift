@@ -109,7 +109,9 @@ enum APIHandler {
         case let ("DELETE", name?):
             guard let e = cluster.catalog(t, namespace: namespace ?? "", name: name).first else { return notFound(t, name) }
             let grace = r.query["gracePeriodSeconds"].flatMap { Int64($0) } ?? deleteOptions(r.body)
-            if isDryRun(r) { return .json(e.value()) }
+            // kubectl delete --dry-run=server sends DeleteOptions{dryRun: [All]} in the body.
+            let bodyDryRun = (try? ValueLoader.documents(from: r.body).first)??["dryRun"]?.arrayValue?.contains(.string("All")) == true
+            if isDryRun(r) || bodyDryRun { return .json(e.value()) }
             do { try cluster.delete(kind: t.kind, namespace: namespace ?? "", name: name, gracePeriodSeconds: grace) } catch { return apiError(error, t) }
             // A pod that terminates gracefully is returned as it now is; others as they were.
             return .json(cluster.catalog(t, namespace: namespace ?? "", name: name).first?.value() ?? e.value())

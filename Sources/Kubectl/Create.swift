@@ -34,10 +34,6 @@ struct CreateCommand: KubectlCommand {
         case let .failure(f): out.fail(f.message); return out
         case let .success(d): dryRun = d
         }
-        if dryRun == .server {
-            out.fail("error: svclab does not model \"--dry-run=server\" for kubectl create yet (use --dry-run=client)")
-            return out
-        }
         if !filenames.isEmpty {
             let inputs: [(text: String, source: String)]
             switch ManifestInputs.read(filenames, ctx: ctx) {
@@ -51,7 +47,7 @@ struct CreateCommand: KubectlCommand {
                     case var .success(o):
                         if o.namespaced && o.metadata.namespace.isEmpty { var m = o.metadata; m.namespace = ctx.namespace; o.metadata = m }
                         if dryRun == .client { out.out("\(o.typePrefix)/\(o.metadata.name) created (dry run)"); continue }
-                        do { try ctx.cluster.create(o); out.out("\(o.typePrefix)/\(o.metadata.name) created") }
+                        do { try submit(o, ctx: ctx, dryRun: dryRun); out.out("\(o.typePrefix)/\(o.metadata.name) created\(dryRun.suffix)") }
                         catch { out.fail(error.kubectlMessage(verb: "creating", source: source)) }
                     }
                 }
@@ -84,7 +80,7 @@ struct CreateCommand: KubectlCommand {
                                       prefix: "deployment.apps", name: name, output: output, dryRun: dryRun, into: &out)
                 return out
             }
-            do { try ctx.cluster.create(.deployment(d)); out.out("deployment.apps/\(name) created") }
+            do { try submit(.deployment(d), ctx: ctx, dryRun: dryRun); out.out("deployment.apps/\(name) created\(dryRun.suffix)") }
             catch {
                 if case .alreadyExists = error { out.fail("error: failed to create deployment: \(error.message)") }
                 else { out.fail("error: failed to create deployment: \(error.message)") }
@@ -97,7 +93,7 @@ struct CreateCommand: KubectlCommand {
                 GeneratedObject.print(GeneratedObject.namespace(rest[0]), prefix: "namespace", name: rest[0], output: output, dryRun: dryRun, into: &out)
                 return out
             }
-            do { try ctx.cluster.create(.namespace(Namespace(name: rest[0]))); out.out("namespace/\(rest[0]) created") }
+            do { try submit(.namespace(Namespace(name: rest[0])), ctx: ctx, dryRun: dryRun); out.out("namespace/\(rest[0]) created\(dryRun.suffix)") }
             catch { out.fail(error.kubectlMessage()) }
         case "service", "svc":
             guard let kind = rest.first, ["clusterip", "nodeport", "loadbalancer", "externalname"].contains(kind) else {
@@ -134,7 +130,7 @@ struct CreateCommand: KubectlCommand {
                 GeneratedObject.print(GeneratedObject.service(svc, namespace: ctx.explicitNamespace), prefix: "service", name: name, output: output, dryRun: dryRun, into: &out)
                 return out
             }
-            do { try ctx.cluster.create(.service(svc)); out.out("service/\(name) created") }
+            do { try submit(.service(svc), ctx: ctx, dryRun: dryRun); out.out("service/\(name) created\(dryRun.suffix)") }
             catch { out.fail("error: failed to create \(typeName) service: \(error.message)") }
         case "configmap", "cm":
             return createConfigMap(rest, ctx: ctx, dryRun: dryRun)
@@ -153,7 +149,7 @@ struct CreateCommand: KubectlCommand {
                 return out
             }
             let sa = StoredObject(kind: ServiceAccountKind.kind, metadata: ObjectMeta(name: rest[0], namespace: ctx.namespace), fields: .object([]))
-            do { try ctx.cluster.create(.stored(sa)); out.out("serviceaccount/\(rest[0]) created") }
+            do { try submit(.stored(sa), ctx: ctx, dryRun: dryRun); out.out("serviceaccount/\(rest[0]) created\(dryRun.suffix)") }
             catch { out.fail("error: failed to create serviceaccount: \(error.message)") }
         default:
             // kubectl create's own subcommands svclab lacks say so; any other word is cobra's
@@ -180,9 +176,20 @@ struct CreateCommand: KubectlCommand {
             return out
         }
         let cm = StoredObject(kind: ConfigMapKind.kind, metadata: ObjectMeta(name: name, namespace: ctx.namespace), fields: fields)
-        do { try ctx.cluster.create(.stored(cm)); out.out("configmap/\(name) created") }
+        do { try submit(.stored(cm), ctx: ctx, dryRun: dryRun); out.out("configmap/\(name) created\(dryRun.suffix)") }
         catch { out.fail("error: failed to create configmap: \(error.message)") }
         return out
+    }
+
+    /// POST, or with `--dry-run=server` everything the server does but the write (defaults,
+    /// validation, the namespace, AlreadyExists).
+    func submit(_ object: KubeObject, ctx: KubectlContext, dryRun: DryRun) throws(APIError) {
+        guard dryRun == .server else { try ctx.cluster.create(object); return }
+        let checked = try ctx.cluster.checkedForDryRun(object)
+        let ns = checked.namespaced ? (checked.metadata.namespace.isEmpty ? ctx.namespace : checked.metadata.namespace) : ""
+        if ctx.cluster.get(kind: checked.kind, namespace: ns, name: checked.metadata.name) != nil {
+            throw .alreadyExists(resource: checked.qualifiedResource, name: checked.metadata.name)
+        }
     }
 
     /// The one NAME the configmap and secret generators take (nil after kubectl's error, or
@@ -236,7 +243,7 @@ struct CreateCommand: KubectlCommand {
         case let .stored(secret)?:
             var secret = secret
             secret.metadata.namespace = ctx.namespace
-            do { try ctx.cluster.create(.stored(secret)); out.out("secret/\(name) created") }
+            do { try submit(.stored(secret), ctx: ctx, dryRun: dryRun); out.out("secret/\(name) created\(dryRun.suffix)") }
             catch { out.fail("error: failed to create secret \(error.message)") }
         default: out.fail("error: failed to create secret")
         }

@@ -17,12 +17,18 @@ struct DeleteCommand: KubectlCommand {
     @Flag(name: .customLong("now")) var now = false
     @Option(name: .customLong("wait")) var wait: Bool = true
     @Flag(name: .customLong("ignore-not-found")) var ignoreNotFound = false
+    @Option(name: .customLong("dry-run")) var dryRunText: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
     var positionals: [String] { args }
     var rawArguments: [String] { get { args } set { args = newValue } }
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
+        let dryRun: DryRun
+        switch DryRun.parse(dryRunText) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(d): dryRun = d
+        }
         var grace: Int64? = gracePeriod >= 0 ? Int64(gracePeriod) : nil
         if now { grace = 1 }
         if force && grace == nil { grace = 0 }
@@ -66,9 +72,15 @@ struct DeleteCommand: KubectlCommand {
             guard let kind = kindName else {
                 out.fail("error: svclab does not model deleting \(t.plural) yet"); continue
             }
-            do {
-                try cluster.delete(kind: kind, namespace: ns, name: name, gracePeriodSeconds: grace)
+            do throws(APIError) {
                 let what = "\(t.prefix) \(goQuote(name))"
+                // delete.go: a client dry run asks nothing of the server (not even whether the
+                // object exists); a server dry run does everything but the delete.
+                if dryRun == .server, cluster.get(kind: kind, namespace: ns, name: name) == nil, cluster.metadata(kind: kind, namespace: ns, name: name) == nil {
+                    throw APIError.notFound(resource: KubeObjectKinds.qualifiedResource(kind), name: name)
+                }
+                if dryRun != .none { out.out("\(what) deleted\(dryRun.suffix)"); continue }
+                try cluster.delete(kind: kind, namespace: ns, name: name, gracePeriodSeconds: grace)
                 out.out(force && grace == 0 ? "\(what) force deleted" : "\(what) deleted")
                 waitFor.append((t, ns, name))
             } catch {

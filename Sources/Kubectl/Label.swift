@@ -8,6 +8,7 @@ struct MetadataEdit {
     enum Field { case labels, annotations }
     let field: Field
     let overwrite: Bool
+    var dryRun: DryRun = .none
 
     /// Splits the words into resource arguments and `key=value` / `key-` specs.
     static func split(_ words: [String]) -> (resources: [String], specs: [String]) {
@@ -95,8 +96,12 @@ struct MetadataEdit {
                 if new.removeValue(forKey: k) == nil && field == .labels { out.out("label \(goQuote(k)) not found.") }
             }
             for (k, v) in parsed.0 { new[k] = v }
-            do {
-                if t.kind == "Node" {
+            do throws(APIError) {
+                if dryRun != .none {
+                    // Nothing is written; the server's dry run still validates the result.
+                    let causes = field == .labels ? Validation.labels(new, at: FieldPath("metadata.labels")) : Validation.annotations(new, at: FieldPath("metadata.annotations"))
+                    if dryRun == .server && !causes.isEmpty { throw APIError.invalid(InvalidObjectError(kind: t.kind, name: name, causes: causes)) }
+                } else if t.kind == "Node" {
                     try cluster.setNodeMetadata(name: name, labels: field == .labels ? new : nil, annotations: field == .annotations ? new : nil)
                 } else {
                     try cluster.setMetadata(kind: t.kind, namespace: ns, name: name, labels: field == .labels ? new : nil, annotations: field == .annotations ? new : nil)
@@ -115,7 +120,7 @@ struct MetadataEdit {
                 let size = { (m: [String: String]) in m.reduce(0) { $0 + $1.key.count + $1.value.count + 6 } }
                 verb = !overwrite && size(new) < size(old) ? "unlabeled" : "labeled"
             }
-            out.out("\(t.prefix)/\(name) \(verb)")
+            out.out("\(t.prefix)/\(name) \(verb)\(dryRun.suffix)")
         }
         return out
     }
@@ -127,13 +132,19 @@ struct MetadataOptions: ParsableArguments {
     @Flag(name: .customLong("all")) var all = false
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")]) var allNamespaces = false
     @Option(name: [.customShort("l", allowingJoined: true), .customLong("selector")]) var selector: String?
+    @Option(name: .customLong("dry-run")) var dryRunText: String?
     @Argument(parsing: .allUnrecognized) var args: [String] = []
 
     /// `key-` specs end in a dash; only words that look like flags are unknown flags.
     var positionals: [String] { args.filter { !$0.hasSuffix("-") || $0.hasPrefix("--") } }
 
     func run(_ field: MetadataEdit.Field, _ ctx: KubectlContext) -> CommandOutput {
-        MetadataEdit(field: field, overwrite: overwrite).run(args, selector: selector, all: all, allNamespaces: allNamespaces, ctx: ctx)
+        var out = CommandOutput()
+        switch DryRun.parse(dryRunText) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(dryRun):
+            return MetadataEdit(field: field, overwrite: overwrite, dryRun: dryRun).run(args, selector: selector, all: all, allNamespaces: allNamespaces, ctx: ctx)
+        }
     }
 }
 

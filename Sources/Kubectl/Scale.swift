@@ -9,6 +9,7 @@ struct ScaleCommand: KubectlCommand {
     static let requiredFlags = ["replicas"]
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("replicas")) var replicas: Int = -1
+    @Option(name: .customLong("dry-run")) var dryRunText: String?
     @Option(name: .customLong("current-replicas")) var currentReplicas: Int = -1
     @Option(name: [.customShort("l"), .customLong("selector")]) var selector: String?
     @Flag(name: .customLong("all")) var all = false
@@ -18,6 +19,11 @@ struct ScaleCommand: KubectlCommand {
 
     func execute(_ ctx: KubectlContext) -> CommandOutput {
         var out = CommandOutput()
+        let dryRun: DryRun
+        switch DryRun.parse(dryRunText) {
+        case let .failure(f): out.fail(f.message); return out
+        case let .success(d): dryRun = d
+        }
         if replicas < 0 {
             out.fail("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
             return out
@@ -64,6 +70,20 @@ struct ScaleCommand: KubectlCommand {
                 targets = args.dropFirst().map { (t, $0) }
             }
         }
+        // scale.go: the builder fetches every named object first; with none found the command
+        // fails as "no objects passed to scale" + the lookup errors, otherwise the found ones are
+        // scaled and each missing one is reported after them.
+        var missing: [String] = []
+        targets = targets.filter { t, name in
+            guard t.kind == "Deployment" || t.kind == "ReplicaSet", !name.isEmpty else { return true }
+            let found = t.kind == "Deployment" ? ctx.cluster.deployments.get(ctx.namespace, name) != nil : ctx.cluster.replicaSets.get(ctx.namespace, name) != nil
+            if !found { missing.append("\(t.qualifiedResource) \(goQuote(name)) not found") }
+            return found
+        }
+        if targets.isEmpty && !missing.isEmpty {
+            out.fail("error: no objects passed to scale " + (missing.count == 1 ? missing[0] : "[" + missing.joined(separator: ", ") + "]"))
+            return out
+        }
         for (t, name) in targets {
             guard t.kind == "Deployment" || t.kind == "ReplicaSet" else {
                 out.fail("error: no scaler has been implemented for {\"\(t.group)\" \"\(t.kind)\"}")
@@ -97,12 +117,13 @@ struct ScaleCommand: KubectlCommand {
                 }
             }
             do {
-                try ctx.cluster.scale(kind: t.kind, namespace: ctx.namespace, name: name, replicas: size)
-                out.out("\(t.prefix)/\(name) scaled")
+                if dryRun == .none { try ctx.cluster.scale(kind: t.kind, namespace: ctx.namespace, name: name, replicas: size) }
+                out.out("\(t.prefix)/\(name) scaled\(dryRun.suffix)")
             } catch {
                 out.fail(error.kubectlMessage())
             }
         }
+        for m in missing { out.fail("Error from server (NotFound): " + m) }
         return out
     }
 
