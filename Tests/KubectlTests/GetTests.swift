@@ -135,7 +135,7 @@ struct GetTests {
         #expect(run("kubectl get pods --selectr=x") == ("", "error: unknown flag: --selectr\nSee 'kubectl get --help' for usage.\n", 1))
         #expect(run("kubectl scale deployment my-app --replicas=abc").1 == "error: invalid argument \"abc\" for \"--replicas\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl scale --help' for usage.\n")
         #expect(run("kubectl scale deployment my-app --replicas=-1").1 == "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n")
-        #expect(run("kubectl scale deployment nope --replicas=1").1 == "Error from server (NotFound): deployments.apps \"nope\" not found\n")
+        #expect(run("kubectl scale deployment nope --replicas=1").1 == "error: no objects passed to scale deployments.apps \"nope\" not found\n")
         #expect(run("kubectl scale deployment my-app --current-replicas=2 --replicas=1").1 == "error: Expected replicas to be 2, was 3\n")
         #expect(run("kubectl get pods my-pod -l a=b").1 == "error: name cannot be provided when a selector is specified\n")
         #expect(run("kubectl gett pods").1 == "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n")
