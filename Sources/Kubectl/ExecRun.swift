@@ -207,6 +207,14 @@ struct RunCommand: KubectlCommand {
         case .success(.none): break
         case .success where attached:
             out.fail("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)" + see); return out
+        case .success(.server) where !expose && (output ?? "").isEmpty:
+            // Everything the server does on create but the write.
+            do throws(APIError) {
+                let checked = try ctx.cluster.checkedForDryRun(.pod(pod))
+                if ctx.cluster.pods.get(ctx.namespace, checked.metadata.name) != nil { throw .alreadyExists(resource: "pods", name: name) }
+                out.out("pod/\(name) created (server dry run)")
+            } catch { out.fail(error.kubectlMessage()) }
+            return out
         case .success:
             out.fail("error: svclab does not model \"kubectl run --dry-run\" with --dry-run=server or --expose yet"); return out
         }
