@@ -358,6 +358,7 @@ enum Filters {
         case "grep":
             var invert = false, ignoreCase = false, count = false, wordMatch = false, numbered = false
             var after = 0, before = 0
+            var contextAsked = false   // -A 0 still separates groups with "--", as GNU grep does
             var extraPatterns: [String] = []
             var syntax: PosixRegex.Syntax? = .basic  // nil: -F, a fixed string
             var pattern: String?
@@ -377,6 +378,7 @@ enum Filters {
                 if a == "--" && !optionsEnded { optionsEnded = true; continue }
                 if !optionsEnded, let eq = a.firstIndex(of: "="), ["--after-context", "--before-context", "--context"].contains(String(a[..<eq])) {
                     guard let n = contextCount(String(a[a.index(after: eq)...]), String(a[..<eq])) else { return out }
+                    contextAsked = true
                     if a.hasPrefix("--after") || a.hasPrefix("--context") { after = n }
                     if a.hasPrefix("--before") || a.hasPrefix("--context") { before = n }
                     continue
@@ -410,6 +412,7 @@ enum Filters {
                         // Several -e: a line matching any of them (one regex alternation).
                         if f == "e" { extraPatterns.append(value); continue }
                         guard let n = contextCount(value, String(f)) else { return out }
+                        contextAsked = true
                         if f != "B" { after = n }
                         if f != "A" { before = n }
                     default:
@@ -441,7 +444,7 @@ enum Filters {
             }
             let matched = lines.indices.filter { matcher(lines[$0]) != invert }
             if count { out.out(String(matched.count)) }
-            else if after == 0 && before == 0 {
+            else if !contextAsked {
                 for i in matched { out.out(numbered ? "\(i + 1):\(lines[i])" : lines[i]) }
             } else {
                 // Context lines, and "--" between groups that do not touch, as GNU grep prints.
