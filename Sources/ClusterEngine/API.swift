@@ -112,6 +112,9 @@ extension Cluster {
             putNamespace(ns)
             return .namespace(namespaces.get("", ns.metadata.name)!)
         case var .pod(pod):
+            if let problem = serviceAccountProblem(pod.spec, namespace: meta.namespace) {
+                throw .forbidden("pods \(goQuote(meta.name)) is forbidden: \(problem)")
+            }
             admitServiceAccount(&pod)
             pod.status = PodStatus()
             pod.status.qosClass = qosClass(pod.spec)

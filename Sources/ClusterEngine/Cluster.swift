@@ -73,6 +73,8 @@ public final class Cluster {
     /// ReplicaSets that created a full burst (burstReplicas) and wait for their next sync, when
     /// it is allowed again: a scale to millions answers at once and grows over time.
     var replicaSetBurstUntil: [ObjectKey: Millis] = [:]
+    /// Failed pod creations in a row per ReplicaSet (the workqueue's backoff grows with them).
+    var replicaSetCreateFailures: [ObjectKey: Int] = [:]
     var schedulingQueue = WorkQueue()
     var serviceQueue = WorkQueue()
     var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit

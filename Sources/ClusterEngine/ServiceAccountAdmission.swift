@@ -23,6 +23,15 @@ extension Cluster {
         ])),
     ])
 
+    /// The ServiceAccount admission plugin's lookup: a pod runs as an account that exists in its
+    /// namespace, or it is refused (plugin/pkg/admission/serviceaccount: "error looking up
+    /// service account NS/NAME: serviceaccount "NAME" not found").
+    func serviceAccountProblem(_ spec: PodSpec, namespace: String) -> String? {
+        let name = spec.serviceAccountName.isEmpty ? "default" : spec.serviceAccountName
+        if stored[ServiceAccountKind.kind]?.get(namespace, name) != nil { return nil }
+        return "error looking up service account \(namespace)/\(name): serviceaccount \(goQuote(name)) not found"
+    }
+
     func admitServiceAccount(_ pod: inout Pod) {
         if pod.spec.extra["automountServiceAccountToken"] == .bool(false) { return }
         let mounted = (pod.spec.containers + pod.spec.initContainers).contains { c in

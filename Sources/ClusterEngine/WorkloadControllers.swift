@@ -323,7 +323,18 @@ extension Cluster {
                 recordEvent(ref, type: "Warning", reason: "FailedCreate",
                             message: "Error creating: svclab simulates at most \(config.maxPods) pods; delete some or scale down",
                             component: "replicaset-controller")
+            } else if replicaSetBurstUntil[key] == nil, let problem = serviceAccountProblem(rs.spec.template.spec, namespace: key.namespace) {
+                // Admission refuses the first pod of the batch (slow start: one try per sync);
+                // the controller retries with the workqueue's backoff (5 ms doubling, ≤ 1000 s).
+                recordEvent(ref, type: "Warning", reason: "FailedCreate",
+                            message: "Error creating: pods \(goQuote(rs.metadata.name + "-")) is forbidden: \(problem)", component: "replicaset-controller")
+                let failures = (replicaSetCreateFailures[key] ?? 0) + 1
+                replicaSetCreateFailures[key] = failures
+                let delay = min(Millis(5) << Millis(min(failures - 1, 30)), 1_000_000)
+                replicaSetBurstUntil[key] = clock.now + delay
+                schedule(after: delay, .replicaSetBurst(key))
             } else if replicaSetBurstUntil[key] == nil {
+                replicaSetCreateFailures[key] = nil
                 let wanted = min(-diff, Self.burstReplicas, config.maxPods - pods.count)
                 // One owner list for the whole burst: every pod's ownerReferences shares its storage.
                 let owners = [OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid)]
