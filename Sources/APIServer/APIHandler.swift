@@ -108,10 +108,9 @@ enum APIHandler {
             return write(r, t, namespace: namespace ?? "", name: name, session: session, patch: r.contentType)
         case let ("DELETE", name?):
             guard let e = cluster.catalog(t, namespace: namespace ?? "", name: name).first else { return notFound(t, name) }
-            let grace = r.query["gracePeriodSeconds"].flatMap { Int64($0) } ?? deleteOptions(r.body)
-            // kubectl delete --dry-run=server sends DeleteOptions{dryRun: [All]} in the body.
-            let bodyDryRun = (try? ValueLoader.documents(from: r.body).first)??["dryRun"]?.arrayValue?.contains(.string("All")) == true
-            if isDryRun(r) || bodyDryRun { return .json(e.value()) }
+            let options = deleteOptions(r.body)
+            let grace = r.query["gracePeriodSeconds"].flatMap { Int64($0) } ?? options.grace
+            if isDryRun(r) || options.dryRun { return .json(e.value()) }
             do { try cluster.delete(kind: t.kind, namespace: namespace ?? "", name: name, gracePeriodSeconds: grace) } catch { return apiError(error, t) }
             // A pod that terminates gracefully is returned as it now is; others as they were.
             return .json(cluster.catalog(t, namespace: namespace ?? "", name: name).first?.value() ?? e.value())
@@ -263,14 +262,13 @@ enum APIHandler {
         object.metadata = meta
         if isDryRun(r) {
             // Defaults and validation without storing: the object as sent, in its namespace.
-            do { _ = try session.cluster.checkedForDryRun(object) } catch { return apiError(error, t) }
+            do { _ = try session.cluster.checkedCreateForDryRun(object) } catch { return apiError(error, t) }
             if t.namespaced, case var .object(pairs) = document, let i = pairs.firstIndex(where: { $0.0 == "metadata" }), case var .object(meta) = pairs[i].1 {
                 meta.removeAll { $0.0 == "namespace" }
                 meta.append(("namespace", .string(namespace)))
                 pairs[i].1 = .object(meta)
                 document = .object(pairs)
             }
-            if existsAlready(session.cluster, t, object) { return apiError(.alreadyExists(resource: t.qualifiedResource, name: object.metadata.name), t) }
             return .json(document, status: 201)
         }
         do {
@@ -299,18 +297,9 @@ enum APIHandler {
             guard let patchValue = try? ValueLoader.documents(from: r.body).first else {
                 return status(400, "BadRequest", "error decoding patch: invalid JSON")
             }
-            if patch.contains("json-patch") {
-                do { target = try Patch.json(current, patchValue) } catch { return status(422, "Invalid", error.message) }
-            } else if patch.contains("strategic-merge-patch") {
-                target = Patch.strategic(current, patchValue)
-            } else if patch.contains("merge-patch") {
-                target = Patch.merge(current, patchValue)
-            } else if patch.contains("apply-patch") {
-                // Server-side apply with one field manager: the fields the manifest names take
-                // its values, lists whole (managedFields are not tracked yet).
-                target = Patch.merge(current, patchValue)
-            } else {
-                return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
+            switch applyPatch(patchValue, to: current, contentType: patch) {
+            case let .success(v): target = v
+            case let .failure(response): return response
             }
         } else {
             guard case var .object(pairs)? = try? ValueLoader.documents(from: r.body).first else { return status(400, "BadRequest", "invalid JSON") }
@@ -360,12 +349,9 @@ enum APIHandler {
             let current = e.value()
             var patched = body
             if r.method == "PATCH" {
-                if r.contentType.contains("json-patch") {
-                    do { patched = try Patch.json(current, body) } catch { return status(422, "Invalid", error.message) }
-                } else if r.contentType.contains("strategic-merge-patch") {
-                    patched = Patch.strategic(current, body)
-                } else {
-                    patched = Patch.merge(current, body)
+                switch applyPatch(body, to: current, contentType: r.contentType) {
+                case let .success(v): patched = v
+                case let .failure(response): return response
                 }
             }
             if isDryRun(r) { return .json(patched) }
@@ -412,17 +398,32 @@ enum APIHandler {
         }
     }
 
-    static func deleteOptions(_ body: String) -> Int64? {
-        guard !body.isEmpty, let v = try? ValueLoader.documents(from: body).first else { return nil }
-        return v["gracePeriodSeconds"]?.number.map(Int64.init)
+    /// A PATCH body applied by its content type (json, strategic merge, merge, apply), or the
+    /// server's 415/422 — for objects and for a pod's status alike.
+    static func applyPatch(_ patch: Value, to current: Value, contentType: String) -> Result<Value, APIResponse> {
+        if contentType.contains("json-patch") {
+            do { return .success(try Patch.json(current, patch)) } catch { return .failure(status(422, "Invalid", error.message)) }
+        } else if contentType.contains("strategic-merge-patch") {
+            return .success(Patch.strategic(current, patch))
+        } else if contentType.contains("merge-patch") {
+            return .success(Patch.merge(current, patch))
+        } else if contentType.contains("apply-patch") {
+            // Server-side apply with one field manager: the fields the manifest names take
+            // its values, lists whole (managedFields are not tracked yet).
+            return .success(Patch.merge(current, patch))
+        }
+        return .failure(status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"))
+    }
+
+    /// DeleteOptions in a DELETE's body: the grace period, and a dry run (kubectl delete
+    /// --dry-run=server sends `dryRun: [All]` there, not in the query).
+    static func deleteOptions(_ body: String) -> (grace: Int64?, dryRun: Bool) {
+        guard !body.isEmpty, let v = try? ValueLoader.documents(from: body).first else { return (nil, false) }
+        return (v["gracePeriodSeconds"]?.number.map(Int64.init), v["dryRun"]?.arrayValue?.contains(.string("All")) == true)
     }
 
     /// `?dryRun=All`: everything but the write.
     static func isDryRun(_ r: APIRequest) -> Bool { r.query["dryRun"] == "All" }
-
-    static func existsAlready(_ cluster: Cluster, _ t: ResourceDescription, _ object: KubeObject) -> Bool {
-        !cluster.catalog(t, namespace: t.namespaced ? object.metadata.namespace : "", name: object.metadata.name).isEmpty
-    }
 
     // MARK: Status
 

@@ -50,8 +50,8 @@ extension Cluster {
         }
     }
 
-    func validated(_ object: KubeObject) throws(APIError) {
-        let causes = Validation.validate(object)
+    func validated(_ object: KubeObject, old: KubeObject? = nil) throws(APIError) {
+        let causes = old.map { Validation.validate(object, old: $0) } ?? Validation.validate(object)
         if !causes.isEmpty {
             throw .invalid(InvalidObjectError(kind: object.kind, name: object.metadata.name, causes: causes))
         }
@@ -79,6 +79,18 @@ extension Cluster {
         if object.namespaced { try requireNamespace(object.metadata.namespace.isEmpty ? "default" : object.metadata.namespace) }
         try validated(object)
         return object
+    }
+
+    /// `dryRun=All` on a POST: everything `create` checks — defaults, the namespace, validation,
+    /// then AlreadyExists — with nothing stored (kubectl create/run/expose --dry-run=server and
+    /// serve's POST answer from here).
+    public func checkedCreateForDryRun(_ object: KubeObject) throws(APIError) -> KubeObject {
+        let checked = try checkedForDryRun(object)
+        let ns = checked.namespaced ? (checked.metadata.namespace.isEmpty ? "default" : checked.metadata.namespace) : ""
+        if get(kind: checked.kind, namespace: ns, name: checked.metadata.name) != nil {
+            throw .alreadyExists(resource: checked.qualifiedResource, name: checked.metadata.name)
+        }
+        return checked
     }
 
     /// POST: creates the object (namespace already filled in for namespaced kinds).
@@ -158,12 +170,7 @@ extension Cluster {
             Self.dropTypeDependentFields(&new.spec, old: old.spec)
             object = .service(new)
         }
-        if case let .endpointSlice(new) = object, case let .endpointSlice(old) = current {
-            let causes = Validation.endpointSlice(new, old: old)
-            if !causes.isEmpty { throw .invalid(InvalidObjectError(kind: EndpointSlice.kind, name: meta.name, causes: causes)) }
-        } else {
-            try validated(object)
-        }
+        try validated(object, old: current)
         var merged = current.metadata
         merged.labels = meta.labels
         merged.annotations = meta.annotations
@@ -276,7 +283,7 @@ extension Cluster {
             removeEndpoints(ObjectKey(namespace, name))
         case EndpointSlice.kind:
             guard let slice = endpointSlices.get(namespace, name) else { throw .notFound(resource: EndpointSlice.resourceDescription.qualifiedResource, name: name) }
-            let service = slice.metadata.labels[EndpointSlice.serviceNameLabel] ?? ""
+            let service = slice.serviceName
             removeSlice(ObjectKey(namespace, name), service: service)
             // The EndpointSlice (and mirroring) controller watches slices: deleting one it
             // manages queues its Service, which writes the slice again.
@@ -299,7 +306,7 @@ extension Cluster {
             for p in pods.list(namespace: name) { deletePod(p, gracePeriodSeconds: nil) }
             for e in endpoints.list(namespace: name) { removeEndpoints(ObjectKey(name, e.metadata.name)) }
             for e in endpointSlices.list(namespace: name) {
-                removeSlice(ObjectKey(name, e.metadata.name), service: e.metadata.labels[EndpointSlice.serviceNameLabel] ?? "")
+                removeSlice(ObjectKey(name, e.metadata.name), service: e.serviceName)
             }
             for (kind, store) in stored.sorted(by: { $0.key < $1.key }) {
                 for o in store.list(namespace: name) { eraseStored(kind: kind, ObjectKey(name, o.metadata.name)) }

@@ -306,7 +306,7 @@ extension Cluster {
 
     private func sliceLabels(_ svc: Service) -> [String: String] {
         var labels = svc.metadata.labels.filter { !$0.key.hasPrefix("endpointslice.kubernetes.io/") && $0.key != "kubernetes.io/service-name" }
-        labels["kubernetes.io/service-name"] = svc.metadata.name
+        labels[EndpointSlice.serviceNameLabel] = svc.metadata.name
         labels["endpointslice.kubernetes.io/managed-by"] = Self.managedBy
         if svc.spec.isHeadless { labels["service.kubernetes.io/headless"] = "" } else { labels["service.kubernetes.io/headless"] = nil }
         return labels

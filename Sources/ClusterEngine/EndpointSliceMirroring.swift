@@ -35,7 +35,7 @@ extension Cluster {
             }
         }
         var labels = ep.metadata.labels
-        labels["kubernetes.io/service-name"] = ep.metadata.name
+        labels[EndpointSlice.serviceNameLabel] = ep.metadata.name
         labels["endpointslice.kubernetes.io/managed-by"] = Self.mirroringManagedBy
         var annotations = ep.metadata.annotations
         annotations["endpoints.kubernetes.io/last-change-trigger-time"] = nil

@@ -325,8 +325,8 @@ extension Cluster {
     /// under the Service its `kubernetes.io/service-name` label names, which a write may change.
     func putWrittenSlice(_ slice: EndpointSlice) {
         let key = ObjectKey(slice.metadata.namespace, slice.metadata.name)
-        let service = slice.metadata.labels[EndpointSlice.serviceNameLabel] ?? ""
-        if let old = endpointSlices.get(key), let oldService = old.metadata.labels[EndpointSlice.serviceNameLabel], oldService != service {
+        let service = slice.serviceName
+        if let oldService = endpointSlices.get(key)?.serviceName, !oldService.isEmpty, oldService != service {
             slicesByService.remove("\(key.namespace)/\(oldService)", key)
             proxyRules["\(key.namespace)/\(oldService)"] = nil
         }

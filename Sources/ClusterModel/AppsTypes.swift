@@ -163,6 +163,8 @@ public struct EndpointSlice: KubeResource {
     public static let group = "discovery.k8s.io"
     /// The label that ties a slice to its Service (kube-proxy and the controllers read it).
     public static let serviceNameLabel = "kubernetes.io/service-name"
+    /// The Service this slice belongs to ("" when the label is missing).
+    public var serviceName: String { metadata.labels[Self.serviceNameLabel] ?? "" }
     public var metadata = ObjectMeta()
     public var addressType = "IPv4"
     public var endpoints: [SliceEndpoint] = []

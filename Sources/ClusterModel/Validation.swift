@@ -431,6 +431,13 @@ public enum Validation {
         return errs
     }
 
+    /// ValidateUpdate for any object: the kind's create rules plus what may not change (an
+    /// EndpointSlice's addressType); kinds without update rules validate as on create.
+    public static func validate(_ object: KubeObject, old: KubeObject) -> [FieldError] {
+        if case let .endpointSlice(new) = object, case let .endpointSlice(previous) = old { return endpointSlice(new, old: previous) }
+        return validate(object)
+    }
+
     /// Validation for any decoded (and defaulted) object.
     public static func validate(_ object: KubeObject) -> [FieldError] {
         switch object {

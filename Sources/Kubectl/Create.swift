@@ -184,12 +184,7 @@ struct CreateCommand: KubectlCommand {
     /// POST, or with `--dry-run=server` everything the server does but the write (defaults,
     /// validation, the namespace, AlreadyExists).
     func submit(_ object: KubeObject, ctx: KubectlContext, dryRun: DryRun) throws(APIError) {
-        guard dryRun == .server else { try ctx.cluster.create(object); return }
-        let checked = try ctx.cluster.checkedForDryRun(object)
-        let ns = checked.namespaced ? (checked.metadata.namespace.isEmpty ? ctx.namespace : checked.metadata.namespace) : ""
-        if ctx.cluster.get(kind: checked.kind, namespace: ns, name: checked.metadata.name) != nil {
-            throw .alreadyExists(resource: checked.qualifiedResource, name: checked.metadata.name)
-        }
+        if dryRun == .server { _ = try ctx.cluster.checkedCreateForDryRun(object) } else { try ctx.cluster.create(object) }
     }
 
     /// The one NAME the configmap and secret generators take (nil after kubectl's error, or
@@ -369,7 +364,7 @@ struct ExposeCommand: KubectlCommand {
                                       output: output, dryRun: dryRun, into: &out, verb: "exposed")
             case .server:
                 do {
-                    guard case let .service(checked) = try c.checkedForDryRun(.service(svc)) else { continue }
+                    guard case let .service(checked) = try c.checkedCreateForDryRun(.service(svc)) else { continue }
                     GeneratedObject.print(ObjectEncoder.service(checked), prefix: "service", name: svc.metadata.name,
                                           output: output, dryRun: dryRun, into: &out, verb: "exposed")
                 } catch { out.fail(error.kubectlMessage()) }

@@ -210,8 +210,7 @@ struct RunCommand: KubectlCommand {
         case .success(.server) where !expose && (output ?? "").isEmpty:
             // Everything the server does on create but the write.
             do throws(APIError) {
-                let checked = try ctx.cluster.checkedForDryRun(.pod(pod))
-                if ctx.cluster.pods.get(ctx.namespace, checked.metadata.name) != nil { throw .alreadyExists(resource: "pods", name: name) }
+                _ = try ctx.cluster.checkedCreateForDryRun(.pod(pod))
                 out.out("pod/\(name) created (server dry run)")
             } catch { out.fail(error.kubectlMessage()) }
             return out
