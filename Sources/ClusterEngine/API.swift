@@ -107,7 +107,7 @@ extension Cluster {
             object.metadata = meta
         }
         if meta.name.isEmpty && !meta.generateName.isEmpty {
-            meta.name = String(meta.generateName.prefix(58)) + rng.nameSuffix()
+            meta.name = String(meta.generateName.prefix(58)) + draw(for: meta.namespace, meta.generateName) { $0.nameSuffix() }
             object.metadata = meta
         }
         try validated(object)
@@ -148,7 +148,8 @@ extension Cluster {
             slice.metadata.generation = 1
             putWrittenSlice(slice)
             return .endpointSlice(endpointSlices.get(slice.metadata.namespace, slice.metadata.name)!)
-        case let .stored(o):
+        case var .stored(o):
+            o.description.stored?.prepareForCreate(&o)
             return .stored(putStored(o))
         }
     }
@@ -244,6 +245,7 @@ extension Cluster {
             var o = old
             o.metadata = merged
             o.fields = new.fields
+            o.description.stored?.prepareForUpdate(&o, old)
             if o == old { return .stored(old) }
             // An immutable ConfigMap (or Secret) refuses changes to its data, as the server does.
             if old["immutable"] == .bool(true) && (o.fields["data"] != old.fields["data"] || o.fields["binaryData"] != old.fields["binaryData"] || o.fields["immutable"] != old.fields["immutable"]) {

@@ -83,6 +83,14 @@ public final class Cluster {
     /// How many Endpoints/EndpointSlice syncs took the incremental path and how many the full one.
     var endpointSyncCounts = (incremental: 0, full: 0)
     var claimQueue = WorkQueue()   // pods whose owner may change
+    /// DaemonSets to sync in full (nodes walked), and those with only status to recount.
+    var daemonSetQueue = WorkQueue()
+    var daemonSetStatusQueue = WorkQueue()
+    var daemonTemplates: [String: DaemonTemplate] = [:]   // DaemonSet uid → decoded template
+    var daemonSetDesired: [String: Int] = [:]             // DaemonSet uid → nodes that should run it
+    var daemonSetMisscheduled: [String: Int] = [:]
+    /// The scheduler's rotation for system components (see `isSystemComponent`).
+    var systemSchedulerCursor = 0
     /// Pods the scheduler could not place; retried when nodes or capacity change.
     var unschedulable = WorkQueue()
 
@@ -164,7 +172,28 @@ public final class Cluster {
         return String(resourceVersion)
     }
 
-    func newUID() -> String { rng.uuid() }
+    /// The random stream an object's draws come from (its UID, generated name, its pod's
+    /// kubelet timings, its events). The components svclab adds to look like a kind cluster
+    /// (static control-plane pods, kube-proxy and kindnet, local-path-provisioner) draw from the
+    /// system stream and are placed by a rotation of their own, so adding them never moves a
+    /// name, UID, IP or node the seed gives the user's objects — or CoreDNS's, which has drawn
+    /// from the user stream since the first release and keeps doing so.
+    func isSystemComponent(namespace: String, name: String) -> Bool {
+        switch namespace {
+        case "local-path-storage": return true
+        case "kube-system": return !(name.hasPrefix("coredns") || name.hasPrefix("kube-dns"))
+        default: return false
+        }
+    }
+
+    /// Runs `body` with the stream `isSystemComponent` picks for the object.
+    func draw<T>(for namespace: String, _ name: String, _ body: (inout SeededRandom) -> T) -> T {
+        isSystemComponent(namespace: namespace, name: name) ? body(&systemRNG) : body(&rng)
+    }
+
+    func newUID(for meta: ObjectMeta) -> String {
+        draw(for: meta.namespace, meta.name.isEmpty ? meta.generateName : meta.name) { $0.uuid() }
+    }
 
     // MARK: Time
 
@@ -246,6 +275,8 @@ public final class Cluster {
                 continue
             }
             if let key = deploymentQueue.popFirst() { syncDeployment(key); continue }
+            if let key = daemonSetQueue.popFirst() { daemonSetStatusQueue.remove(key); syncDaemonSet(key); continue }
+            if let key = daemonSetStatusQueue.popFirst() { writeDaemonSetStatus(key); continue }
             if let key = schedulingQueue.popFirst() { schedule(key); continue }
             // The first change after a quiet spell goes through at once; later ones within the
             // batch period wait for its end.
@@ -291,7 +322,7 @@ extension Cluster {
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
-            "sliceAddressLists": sliceAddressLists.count, "endpointTargetRefs": endpointTargetRefs.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
+            "sliceAddressLists": sliceAddressLists.count, "endpointTargetRefs": endpointTargetRefs.count, "podCountsByOwner": podCountsByOwner.count, "daemonTemplates": daemonTemplates.count, "daemonSetDesired": daemonSetDesired.count, "endpointWork": endpointWork.count,
             "unschedulable": unschedulable.count, "replicaSetBursts": replicaSetBurstUntil.count, "serviceEnvCache": serviceEnvCache.count,
         ]
     }

@@ -500,8 +500,8 @@ extension Cluster {
     func createSlice(_ slice: EndpointSlice, generateName: String, service key: ObjectKey) {
         var slice = slice
         let base = String(generateName.prefix(58))
-        var name = base + rng.nameSuffix()
-        while endpointSlices.get(key.namespace, name) != nil { name = base + rng.nameSuffix() }
+        var name = base + draw(for: key.namespace, base) { $0.nameSuffix() }
+        while endpointSlices.get(key.namespace, name) != nil { name = base + draw(for: key.namespace, base) { $0.nameSuffix() } }
         slice.metadata.name = name
         slice.metadata.generateName = generateName
         stampNew(&slice.metadata)

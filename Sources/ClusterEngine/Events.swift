@@ -50,7 +50,7 @@ extension Cluster {
         // UnixNano with a sequence in the low digits keeps names unique within one millisecond.
         let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
         event.metadata.name = "\(object.name).\(String(nanos, radix: 16))"
-        event.metadata.uid = newUID()
+        event.metadata.uid = newUID(for: event.metadata)
         event.metadata.creationTimestamp = stamp
         write(event, into: \.events) { _, key in
             if eventIndex[hash] == nil { eventIndex[hash] = key } else { eventIndexCollisions[hash, default: []].append(key) }

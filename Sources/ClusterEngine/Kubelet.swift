@@ -25,12 +25,12 @@ struct PodRuntime {
 
 extension Cluster {
     /// Seeded, human-looking durations for the container lifecycle.
-    private func jitter(_ range: ClosedRange<Int64>) -> Millis { rng.int64(in: range) }
+    private func jitter(_ range: ClosedRange<Int64>, _ key: ObjectKey) -> Millis { draw(for: key.namespace, key.name) { $0.int64(in: range) } }
 
     func kubeletAdmit(_ pod: Pod) {
         let key = ObjectKey(pod.metadata.namespace, pod.metadata.name)
         runtime[key] = PodRuntime(uid: pod.metadata.uid)
-        schedule(after: jitter(100...400), .kubelet(key, uid: pod.metadata.uid, step: .createSandbox))
+        schedule(after: jitter(100...400, key), .kubelet(key, uid: pod.metadata.uid, step: .createSandbox))
     }
 
     func fire(_ action: TimerAction) {
@@ -77,7 +77,7 @@ extension Cluster {
             let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
             recordEvent(cref, reason: "Pulling", message: "Pulling image \(goQuote(c.image))", component: "kubelet", host: pod.spec.nodeName)
         }
-        schedule(after: jitter(800...2500), .kubelet(key, uid: pod.metadata.uid, step: .startContainers))
+        schedule(after: jitter(800...2500, key), .kubelet(key, uid: pod.metadata.uid, step: .startContainers))
     }
 
     private func startContainers(_ pod: inout Pod, _ key: ObjectKey) {
@@ -111,7 +111,7 @@ extension Cluster {
         startProcesses(pod, key)
         if let probe = pod.spec.containers.compactMap(\.readinessProbe).first {
             runtime[key]?.probing = true
-            schedule(after: Millis(probe.initialDelaySeconds) * 1000 + jitter(0...900), .kubelet(key, uid: pod.metadata.uid, step: .probe))
+            schedule(after: Millis(probe.initialDelaySeconds) * 1000 + jitter(0...900, key), .kubelet(key, uid: pod.metadata.uid, step: .probe))
         }
     }
 
@@ -196,7 +196,7 @@ extension Cluster {
         }
         let ip = pod.status.podIP
         switch probe.handler {
-        case let .httpGet(path, port, scheme):
+        case let .httpGet(path, port, scheme, _):
             guard let number = resolve(port), app.listens(on: number) else {
                 let shown = resolve(port).map(String.init) ?? port.description
                 return "Get \"\(scheme.lowercased())://\(ip):\(shown)\(path)\": dial tcp \(ip):\(shown): connect: connection refused"
@@ -262,7 +262,7 @@ extension Cluster {
             let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
             recordEvent(cref, reason: "Killing", message: "Stopping container \(c.name)", component: "kubelet", host: p.spec.nodeName)
         }
-        let shutdown = min(grace.secondsAsMillisClamped, ImageSizes.shutdownMillis(for: p.spec.containers.first?.image ?? "", command: p.spec.containers.first?.command) + jitter(0...700))
+        let shutdown = min(grace.secondsAsMillisClamped, ImageSizes.shutdownMillis(for: p.spec.containers.first?.image ?? "", command: p.spec.containers.first?.command) + jitter(0...700, key))
         schedule(after: shutdown, .kubelet(key, uid: p.metadata.uid, step: .stopContainers))
     }
 
@@ -280,7 +280,7 @@ extension Cluster {
         // (exit 0 → Succeeded), which `kubectl get pods -w` shows as `Completed`.
         pod.status.phase = "Succeeded"
         putPod(pod)
-        schedule(after: jitter(150...400), .kubelet(key, uid: pod.metadata.uid, step: .removePod))
+        schedule(after: jitter(150...400, key), .kubelet(key, uid: pod.metadata.uid, step: .removePod))
     }
 
     private func removeTerminatedPod(_ pod: Pod, _ key: ObjectKey) {

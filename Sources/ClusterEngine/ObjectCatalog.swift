@@ -38,7 +38,10 @@ extension Cluster {
             // A kind the cluster only stores: its table comes from the registry.
             guard let stored = t.stored, let store = self.stored[t.kind] else { return nil }
             let now = self.now
-            return v.visit(store, row: { o, _ in stored.cells(stored.project?(o, now) ?? o, tables.age(o.metadata.creationTimestamp)) },
+            return v.visit(store, row: { o, wide in
+                let o = stored.project?(o, now) ?? o
+                return stored.cells(o, tables.age(o.metadata.creationTimestamp)) + (wide ? stored.wideCells(o) : [])
+            },
                            encode: { o in ObjectEncoder.stored(stored.project?(o, now) ?? o) })
         }
     }

@@ -25,6 +25,13 @@ extension Cluster {
         return ready
     }
 
+    public func daemonSetObject(_ namespace: String, _ name: String) -> StoredObject? { daemonSet(ObjectKey(namespace, name)) }
+
+    /// The pods a controller (ReplicaSet, DaemonSet, Node) owns, by name: the owner index, not a scan.
+    public func pods(ownedBy uid: String) -> [Pod] {
+        podsByOwner.get(uid).sorted().compactMap { pods.get($0) }
+    }
+
     /// The Deployment that owns a pod through its ReplicaSet, if any.
     public func owningDeployment(of pod: Pod) -> String? {
         guard let rsRef = pod.metadata.controllerRef, rsRef.kind == ReplicaSet.kind else { return nil }

@@ -15,6 +15,9 @@ extension Cluster {
         let old = stored[object.objectKind, default: TypedStore()].put(object)
         notify(old == nil ? .added : .modified, object.objectKind, key)
         storedChanged(kind: object.objectKind, key: key, removed: false)
+        if object.objectKind == DaemonSetKind.kind, old?.fields["spec"] != object.fields["spec"] || old == nil {
+            daemonSetChanged(key, old: old, removed: false)
+        }
         return object
     }
 
@@ -24,6 +27,7 @@ extension Cluster {
         resourceVersion += 1
         notify(.deleted, kind, key)
         storedChanged(kind: kind, key: key, removed: true)
+        if kind == DaemonSetKind.kind { daemonSetChanged(key, old: old, removed: true) }
         return old
     }
 }

@@ -30,11 +30,23 @@ enum TemplateHash {
         out += "|ports=" + c.ports.map { "\($0.name ?? "")/\($0.containerPort)/\($0.proto)/\($0.hostPort ?? 0)" }.joined(separator: ",")
         out += "|env=" + c.env.map { "\($0.name)=\($0.value ?? "")\($0.valueFrom?.jsonString(sortedKeys: true) ?? "")" }.joined(separator: ",")
         for (name, p) in [("r", c.readinessProbe), ("l", c.livenessProbe), ("s", c.startupProbe)] {
-            if let p { out += "|\(name)=\(p.handler)/\(p.initialDelaySeconds)/\(p.periodSeconds)/\(p.timeoutSeconds)/\(p.successThreshold)/\(p.failureThreshold)" }
+            if let p { out += "|\(name)=\(handlerText(p.handler))/\(p.initialDelaySeconds)/\(p.periodSeconds)/\(p.timeoutSeconds)/\(p.successThreshold)/\(p.failureThreshold)" }
         }
         out += "|extra=" + c.extra.keys.sorted().map { "\($0)=\(c.extra[$0]!.jsonString(sortedKeys: true))" }.joined(separator: ",")
         return out
     }
+
+    /// The handler as text; an httpGet without a host keeps the text it had before `host` was
+    /// modelled, so existing pod-template-hash values (and every name derived from them) stay.
+    static func handlerText(_ h: Probe.Handler) -> String {
+        if case let .httpGet(path, port, scheme, host) = h {
+            return "\(LegacyHandler.httpGet(path: path, port: port, scheme: scheme))" + (host.isEmpty ? "" : "@" + host)
+        }
+        return "\(h)"
+    }
+
+    /// The httpGet case's shape before `host`: printed the same way as then.
+    private enum LegacyHandler { case httpGet(path: String, port: IntOrString, scheme: String) }
 
     static func sortedPairs(_ m: [String: String]) -> String {
         m.keys.sorted().map { "\($0)=\(m[$0]!)" }.joined(separator: ",")

@@ -399,8 +399,9 @@ extension Cluster {
     private func createPod(from rs: ReplicaSet, generateName: String, owners: [OwnerReference], ref: ObjectReference) {
         var pod = Pod()
         let base = String(generateName.prefix(58))
-        var name = base + rng.nameSuffix()
-        while pods.get(rs.metadata.namespace, name) != nil { name = base + rng.nameSuffix() }
+        let namespace = rs.metadata.namespace
+        var name = base + draw(for: namespace, base) { $0.nameSuffix() }
+        while pods.get(namespace, name) != nil { name = base + draw(for: namespace, base) { $0.nameSuffix() } }
         pod.metadata.name = name
         pod.metadata.generateName = generateName
         pod.metadata.namespace = rs.metadata.namespace

@@ -100,6 +100,12 @@ extension Cluster {
     /// the ReplicaSet exists; its template's labels decide "fully labeled" (a template change
     /// recounts, see `putReplicaSet`).
     private func countForOwner(_ pod: Pod, _ sign: Int) {
+        if let owner = pod.metadata.controllerRef, owner.kind == DaemonSetKind.kind, !pod.isTerminal, !pod.isTerminating,
+           let ds = daemonSet(ObjectKey(pod.metadata.namespace, owner.name)), ds.metadata.uid == owner.uid, podCountsByOwner[owner.uid] != nil {
+            // A DaemonSet's "fully labeled" pods are its updated ones (this template's hash).
+            podCountsByOwner[owner.uid]!.add(pod, template: ["controller-revision-hash": daemonTemplate(ds).hash], sign)
+            return
+        }
         guard let owner = pod.metadata.controllerRef, owner.kind == ReplicaSet.kind, !pod.isTerminal, !pod.isTerminating,
               let rs = replicaSets.get(pod.metadata.namespace, owner.name), rs.metadata.uid == owner.uid else { return }
         var counts = podCountsByOwner[owner.uid, default: OwnerPodCounts()]
@@ -125,6 +131,7 @@ extension Cluster {
                 enqueueReplicaSet(ObjectKey(p.metadata.namespace, ref.name))
             }
         }
+        daemonPodChanged(old: old, new: new)
         // Ownership may change when labels do (release or adoption), decided for this pod only.
         if let new, old?.metadata.labels != new.metadata.labels || (old?.metadata.controllerRef != nil && new.metadata.controllerRef == nil) {
             claimQueue.append(key)
@@ -358,6 +365,7 @@ extension Cluster {
             if let old { addressBook.clear(old.internalIP, .node(old.metadata.name)) }
             addressBook.set(node.internalIP, .node(node.metadata.name))
             requeueUnschedulable()
+            if old == nil || old?.metadata.labels != node.metadata.labels || old?.taints != node.taints { daemonSetsNodeChanged() }
             // Slice endpoints carry their node's zone (and need the node to exist).
             let zone = "topology.kubernetes.io/zone"
             if old == nil || old?.metadata.labels[zone] != node.metadata.labels[zone] {
@@ -376,7 +384,7 @@ extension Cluster {
 
     /// A fresh metadata block as the API server fills it on create.
     func stampNew(_ meta: inout ObjectMeta) {
-        meta.uid = newUID()
+        meta.uid = newUID(for: meta)
         meta.creationTimestamp = (clock.now / 1000) * 1000
         meta.generation = 1
     }

@@ -80,7 +80,7 @@ public struct EnvVar: Equatable, Sendable {
 
 public struct Probe: Equatable, Sendable {
     public enum Handler: Equatable, Sendable {
-        case httpGet(path: String, port: IntOrString, scheme: String)
+        case httpGet(path: String, port: IntOrString, scheme: String, host: String = "")
         case tcpSocket(port: IntOrString)
         case exec(command: [String])
         case grpc(port: Int)

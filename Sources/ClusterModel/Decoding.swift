@@ -169,9 +169,10 @@ public enum ManifestDecoder {
     static func probe(_ o: inout ObjectReader) -> Probe {
         var p = Probe()
         if var h = o.object("httpGet", "HTTPGetAction") {
-            p.handler = .httpGet(path: h.string("path") ?? "/", port: h.intOrString("port") ?? .int(0), scheme: h.string("scheme") ?? "HTTP")
+            p.handler = .httpGet(path: h.string("path") ?? "/", port: h.intOrString("port") ?? .int(0), scheme: h.string("scheme") ?? "HTTP",
+                                 host: h.string("host") ?? "")
             var extra: [String: Value] = [:]
-            h.opaque(["host", "httpHeaders"], into: &extra)
+            h.opaque(["httpHeaders"], into: &extra)
             h.finish()
         } else if var t = o.object("tcpSocket", "TCPSocketAction") {
             p.handler = .tcpSocket(port: t.intOrString("port") ?? .int(0))

@@ -44,7 +44,7 @@ public enum ObjectEncoder {
     static func probe(_ p: Probe) -> Value {
         var handler: (String, Value)?
         switch p.handler {
-        case let .httpGet(path, port, scheme): handler = ("httpGet", obj([("path", .string(path)), ("port", port.value), ("scheme", .string(scheme))]))
+        case let .httpGet(path, port, scheme, host): handler = ("httpGet", obj([("host", host.isEmpty ? nil : .string(host)), ("path", .string(path)), ("port", port.value), ("scheme", .string(scheme))]))
         case let .tcpSocket(port): handler = ("tcpSocket", obj([("port", port.value)]))
         case let .exec(command): handler = ("exec", obj([("command", .array(command.map(Value.string)))]))
         case let .grpc(port): handler = ("grpc", obj([("port", .int(Int64(port))), ("service", .string(""))]))

@@ -74,6 +74,7 @@ public enum ResourceRegistry {
         SecretKind.description,
         ServiceAccountKind.description,
         Service.resourceDescription,
+        DaemonSetKind.description,
         Deployment.resourceDescription,
         ReplicaSet.resourceDescription,
         LeaseKind.description,

@@ -39,12 +39,24 @@ public struct StoredKind: Sendable {
     public let project: (@Sendable (StoredObject, _ now: Millis) -> StoredObject)?
     /// Whether `describe` ends with the object's events (kubectl's Secret describer has none).
     public let hasEvents: Bool
+    /// The columns `-o wide` adds, and their cells.
+    public let wideColumns: [String]
+    public let wideCells: @Sendable (StoredObject) -> [String]
+    /// The registry strategy's PrepareForCreate / PrepareForUpdate: what the API server sets or
+    /// keeps itself (status, generation) whatever the client sent.
+    public let prepareForCreate: @Sendable (inout StoredObject) -> Void
+    public let prepareForUpdate: @Sendable (inout StoredObject, _ old: StoredObject) -> Void
 
     init(decodeFields: @escaping @Sendable (inout ObjectReader) -> Value, validate: @escaping @Sendable (StoredObject) -> [FieldError] = { _ in [] },
-         columns: [String], cells: @escaping @Sendable (StoredObject, String) -> [String], describe: @escaping @Sendable (StoredObject) -> [String] = { _ in [] },
-         project: (@Sendable (StoredObject, Millis) -> StoredObject)? = nil, hasEvents: Bool = true) {
+         columns: [String], cells: @escaping @Sendable (StoredObject, String) -> [String],
+         wideColumns: [String] = [], wideCells: @escaping @Sendable (StoredObject) -> [String] = { _ in [] },
+         describe: @escaping @Sendable (StoredObject) -> [String] = { _ in [] },
+         project: (@Sendable (StoredObject, Millis) -> StoredObject)? = nil, hasEvents: Bool = true,
+         prepareForCreate: @escaping @Sendable (inout StoredObject) -> Void = { _ in },
+         prepareForUpdate: @escaping @Sendable (inout StoredObject, StoredObject) -> Void = { _, _ in }) {
         self.decodeFields = decodeFields; self.validate = validate; self.columns = columns; self.cells = cells; self.describe = describe; self.project = project
-        self.hasEvents = hasEvents
+        self.hasEvents = hasEvents; self.wideColumns = wideColumns; self.wideCells = wideCells
+        self.prepareForCreate = prepareForCreate; self.prepareForUpdate = prepareForUpdate
     }
 
     /// The registry's manifest decoder for a stored kind.
@@ -61,7 +73,7 @@ extension ObjectEncoder {
     /// A stored object as the API server returns it.
     public static func stored(_ o: StoredObject) -> Value {
         var pairs: [(String, Value)] = [("apiVersion", .string(o.description.apiVersion)), ("kind", .string(o.objectKind)),
-                                        ("metadata", metadata(o.metadata, namespaced: o.description.namespaced))]
+                                        ("metadata", metadata(o.metadata, namespaced: o.description.namespaced, generation: o.objectKind == DaemonSetKind.kind))]
         if case let .object(fields) = o.fields { pairs += fields }
         return .object(pairs)
     }

@@ -175,7 +175,7 @@ public struct TableConvertor {
         case "Event":
             return wide ? ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
                         : ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-        default: return type.stored?.columns ?? ["NAME", "AGE"]
+        default: return type.stored.map { $0.columns + (wide ? $0.wideColumns : []) } ?? ["NAME", "AGE"]
         }
     }
 }

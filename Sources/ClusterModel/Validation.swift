@@ -200,7 +200,7 @@ public enum Validation {
         }
         switch p.handler {
         case .none: errs.append(.required(path, "must specify a handler type"))
-        case let .httpGet(_, port, _): errs.append(contentsOf: portNumOrName(port, at: path.child("httpGet", "port")))
+        case let .httpGet(_, port, _, _): errs.append(contentsOf: portNumOrName(port, at: path.child("httpGet", "port")))
         case let .tcpSocket(port): errs.append(contentsOf: portNumOrName(port, at: path.child("tcpSocket", "port")))
         case .exec, .grpc: break
         }

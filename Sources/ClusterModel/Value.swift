@@ -35,6 +35,13 @@ public enum Value: Equatable, Sendable {
         return nil
     }
 
+    /// The object with `key` set to `value` (replaced in place, or appended).
+    public func setting(_ key: String, _ value: Value) -> Value {
+        guard case var .object(pairs) = self else { return .object([(key, value)]) }
+        if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value } else { pairs.append((key, value)) }
+        return .object(pairs)
+    }
+
     public var stringValue: String? { if case let .string(s) = self { return s }; return nil }
     public var intValue: Int64? {
         switch self {

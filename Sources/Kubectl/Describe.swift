@@ -115,8 +115,38 @@ struct Describer {
         case "ReplicaSet": return cluster.replicaSets.get(namespace, name).map(replicaSet)
         case "Node": return cluster.nodes.get("", name).map(node)
         case "Namespace": return cluster.namespaces.get("", name).map(namespaceText)
+        case DaemonSetKind.kind: return cluster.stored[t.kind]?.get(namespace, name).map(daemonSet)
         default: return cluster.stored[t.kind]?.get(namespace, name).map(storedText)
         }
+    }
+
+    /// describe.go describeDaemonSet (v1.33).
+    func daemonSet(_ ds: StoredObject) -> String {
+        var w = DescribeWriter()
+        let template = DaemonSetKind.template(ds)
+        let status = ds["status"]
+        func count(_ key: String) -> Int64 { status?[key]?.intValue ?? 0 }
+        w.line(0, "Name:\t\(ds.metadata.name)")
+        w.line(0, "Namespace:\t\(ds.metadata.namespace)")
+        w.line(0, "Selector:\t\((DaemonSetKind.selector(ds) ?? LabelSelector()).formatted)")
+        w.line(0, "Node-Selector:\t\(formatLabels(template.spec.nodeSelector))")
+        labels(&w, "Labels", ds.metadata.labels)
+        annotations(&w, ds.metadata.annotations)
+        w.line(0, "Desired Number of Nodes Scheduled: \(count("desiredNumberScheduled"))")
+        w.line(0, "Current Number of Nodes Scheduled: \(count("currentNumberScheduled"))")
+        w.line(0, "Number of Nodes Scheduled with Up-to-date Pods: \(count("updatedNumberScheduled"))")
+        w.line(0, "Number of Nodes Scheduled with Available Pods: \(count("numberAvailable"))")
+        w.line(0, "Number of Nodes Misscheduled: \(count("numberMisscheduled"))")
+        podsStatus(&w, cluster.pods(ownedBy: ds.metadata.uid))
+        podTemplate(&w, template)
+        events(&w, for: cluster.reference(DaemonSetKind.kind, ds.metadata, apiVersion: "apps/v1"))
+        return w.finish()
+    }
+
+    /// getPodStatusForController's line: Pending counts as Waiting.
+    func podsStatus(_ w: inout DescribeWriter, _ pods: [Pod]) {
+        let counts = ["Running", "Pending", "Succeeded", "Failed"].map { phase in pods.filter { $0.status.phase == phase }.count }
+        w.line(0, "Pods Status:\t\(counts[0]) Running / \(counts[1]) Waiting / \(counts[2]) Succeeded / \(counts[3]) Failed")
     }
 
     /// A stored kind (ConfigMap): the common head, the kind's own lines, its events.
@@ -314,7 +344,7 @@ struct Describer {
     static func probeText(_ p: Probe) -> String {
         let handler: String
         switch p.handler {
-        case let .httpGet(path, port, scheme): handler = "http-get \(scheme.lowercased())://:\(port)\(path)"
+        case let .httpGet(path, port, scheme, host): handler = "http-get \(scheme.lowercased())://\(host):\(port)\(path)"
         case let .tcpSocket(port): handler = "tcp-socket :\(port)"
         case let .exec(command): handler = "exec [\(command.joined(separator: " "))]"
         case let .grpc(port): handler = "grpc <pod>:\(port) "
@@ -549,9 +579,7 @@ struct Describer {
         annotations(&w, rs.metadata.annotations)
         if let owner = rs.metadata.controllerRef { w.line(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
         w.line(0, "Replicas:\t\(rs.status.replicas) current / \(rs.desiredReplicas) desired")
-        let pods = cluster.pods.list(namespace: rs.metadata.namespace).filter { $0.metadata.controllerRef?.uid == rs.metadata.uid }
-        let counts = ["Running", "Pending", "Succeeded", "Failed"].map { phase in pods.filter { $0.status.phase == phase }.count }
-        w.line(0, "Pods Status:\t\(counts[0]) Running / \(counts[1]) Waiting / \(counts[2]) Succeeded / \(counts[3]) Failed")
+        podsStatus(&w, cluster.pods(ownedBy: rs.metadata.uid))
         podTemplate(&w, rs.spec.template)
         events(&w, for: cluster.reference("ReplicaSet", rs.metadata, apiVersion: "apps/v1"))
         return w.finish()

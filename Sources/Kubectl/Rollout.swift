@@ -73,6 +73,24 @@ struct RolloutCommand: KubectlCommand {
         case let .success(t): targets = t
         }
         for item in targets.items {
+            if item.type.kind == DaemonSetKind.kind, let ds = ctx.cluster.daemonSetObject(item.namespace, item.name) {
+                let step: CommandOutput
+                switch sub {
+                case "status": step = daemonSetStatus(ds, ctx: ctx)
+                case "restart": step = daemonSetRestart(ds, ctx: ctx)
+                case "history", "undo":
+                    var o = CommandOutput()
+                    o.fail("error: svclab does not model DaemonSet revisions (ControllerRevisions) yet, so rollout \(sub) has nothing to read")
+                    step = o
+                default:
+                    var o = CommandOutput()
+                    o.fail("error: \(item.type.plural) \(goQuote(item.name)) \(sub == "pause" ? "pausing" : "resuming") is not supported")
+                    step = o
+                }
+                out.chunks += step.chunks
+                if step.exitCode != 0 { out.exitCode = step.exitCode }
+                continue
+            }
             guard item.type.kind == "Deployment" else {
                 out.fail(sub == "status" ? "error: no status viewer has been implemented for \(item.type.kind)"
                          : sub == "history" ? "error: no history viewer has been implemented for \(goQuote(item.type.kind))"
@@ -161,6 +179,70 @@ struct RolloutCommand: KubectlCommand {
                    : "error: deployment \(goQuote(initial.metadata.name)) exceeded its progress deadline")
         }
         return o
+    }
+
+    /// DaemonSetStatusViewer.Status (rollout_status.go).
+    static func daemonSetStatusLine(_ ds: StoredObject) -> (text: String, done: Bool) {
+        let status = ds["status"]
+        func count(_ key: String) -> Int64 { status?[key]?.intValue ?? 0 }
+        let name = goQuote(ds.metadata.name)
+        guard ds.metadata.generation <= count("observedGeneration") else { return ("Waiting for daemon set spec update to be observed...\n", false) }
+        let desired = count("desiredNumberScheduled")
+        if count("updatedNumberScheduled") < desired {
+            return ("Waiting for daemon set \(name) rollout to finish: \(count("updatedNumberScheduled")) out of \(desired) new pods have been updated...\n", false)
+        }
+        if count("numberAvailable") < desired {
+            return ("Waiting for daemon set \(name) rollout to finish: \(count("numberAvailable")) of \(desired) updated pods are available...\n", false)
+        }
+        return ("daemon set \(name) successfully rolled out\n", true)
+    }
+
+    private func daemonSetStatus(_ initial: StoredObject, ctx: KubectlContext) -> CommandOutput {
+        guard DaemonSetKind.updateStrategy(initial) == "RollingUpdate" else {
+            var o = CommandOutput()
+            o.fail("error: rollout status is only available for RollingUpdate strategy type")
+            return o
+        }
+        let key = ObjectKey(initial.metadata.namespace, initial.metadata.name)
+        let limit: Millis
+        switch TimeoutFlag.millis(timeout, default: 0) {
+        case let .failure(f): var o = CommandOutput(); o.fail(f.message); return o
+        case let .success(ms): limit = ms
+        }
+        var driver = ClockDriver(ctx: ctx)
+        var finished = false, gone = false
+        func report(_ ds: StoredObject) {
+            guard !finished else { return }
+            let (text, done) = Self.daemonSetStatusLine(ds)
+            driver.emit(.stdout, text)
+            finished = done
+        }
+        report(initial)
+        guard watch else { return driver.output }
+        let id = ctx.cluster.watch { change in
+            guard change.kind == DaemonSetKind.kind, change.key == key, !finished else { return }
+            if change.type == .deleted { gone = true; finished = true; return }
+            if let ds = ctx.cluster.daemonSetObject(key.namespace, key.name) { report(ds) }
+        }
+        defer { ctx.cluster.unwatch(id) }
+        // Without --timeout kubectl waits forever; a script stops after ten simulated minutes.
+        let outcome = driver.run(limit: limit > 0 ? limit : 600_000) { finished }
+        var o = driver.output
+        if gone { o.fail("error: object has been deleted") } else if outcome == .timedOut { o.fail("error: timed out waiting for the condition") }
+        return o
+    }
+
+    private func daemonSetRestart(_ ds: StoredObject, ctx: KubectlContext) -> CommandOutput {
+        var out = CommandOutput()
+        var template = DaemonSetKind.template(ds)
+        let stamp = Timestamps.rfc3339(ctx.cluster.now)
+        if template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] == stamp {
+            out.fail("error: failed to create patch for \(ds.metadata.name): if restart has already been triggered within the past second, please wait before attempting to trigger another")
+            return out
+        }
+        template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] = stamp
+        ctx.update(.stored(DaemonSetKind.replacingTemplate(ds, template)), saying: "daemonset.apps/\(ds.metadata.name) restarted", into: &out)
+        return out
     }
 
     // MARK: history

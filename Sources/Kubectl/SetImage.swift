@@ -84,6 +84,10 @@ struct SetCommand: KubectlCommand {
             case var .pod(p):
                 changed = apply(images, to: &p.spec.containers, failed: &failed, out: &out)
                 object = .pod(p)
+            case let .stored(o) where o.objectKind == DaemonSetKind.kind:
+                var template = DaemonSetKind.template(o)
+                changed = apply(images, to: &template.spec.containers, failed: &failed, out: &out)
+                object = .stored(DaemonSetKind.replacingTemplate(o, template))
             default:
                 out.fail("error: \(name) the object is not a pod or does not have a pod template: \(item.type.kind)")
                 continue

@@ -23,12 +23,12 @@ struct APIHandlerTests {
         #expect(services?["categories"] == .array([.string("all")]))
         #expect(call(s, "GET", "/apis").value["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["apps", "coordination.k8s.io", "discovery.k8s.io"])
         let apps = call(s, "GET", "/apis/apps/v1").value["resources"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
-        #expect(apps == ["deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status"])
+        #expect(apps == ["daemonsets", "deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status"])
         #expect(call(s, "GET", "/version").value["gitVersion"] == .string("v1.33.1"))
         // Aggregated discovery (apidiscovery.k8s.io/v2) when kubectl asks for it.
         let aggregated = call(s, "GET", "/apis", accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json").value
         #expect(aggregated["kind"] == .string("APIGroupDiscoveryList"))
-        let deployments = aggregated["items"]?.arrayValue?.first { $0["metadata"]?["name"] == .string("apps") }?["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first
+        let deployments = aggregated["items"]?.arrayValue?.first { $0["metadata"]?["name"] == .string("apps") }?["versions"]?.arrayValue?.first?["resources"]?.arrayValue?.first { $0["resource"] == .string("deployments") }
         #expect(deployments?["resource"] == .string("deployments") && deployments?["scope"] == .string("Namespaced"))
         #expect(deployments?["subresources"]?.arrayValue?.first?["responseKind"]?["kind"] == .string("Scale"))
         #expect(call(s, "GET", "/apis/batch/v1").status == 404)
