@@ -264,6 +264,7 @@ extension Cluster {
         switch kind {
         case Pod.kind:
             guard let pod = pods.get(namespace, name) else { throw .notFound(resource: "pods", name: name) }
+            if Self.isMirrorPod(pod) { recreateMirrorPod(pod); return }
             deletePod(pod, gracePeriodSeconds: gracePeriodSeconds)
         case Service.kind:
             guard services.get(namespace, name) != nil else { throw .notFound(resource: "services", name: name) }

@@ -72,6 +72,7 @@ extension Cluster {
         coredns.spec.template.spec.serviceAccountName = "coredns"
         publishDefaultServiceAccount(namespace: "kube-system", name: "coredns")
         _ = try? create(.deployment(coredns))
+        installKindComponents()
     }
 
     public var controlPlaneIP: String { "172.18.0.2" }

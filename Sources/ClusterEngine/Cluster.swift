@@ -39,6 +39,8 @@ public final class Cluster {
     /// UIDs of the objects the control plane makes for itself (kube-root-ca.crt): a stream of
     /// their own, so adding one never changes what the seed gives the user's objects.
     var systemRNG: SeededRandom
+    /// The kind-like components' own stream (see `isSystemComponent`).
+    var componentRNG: SeededRandom
     public internal(set) var resourceVersion: Int64 = 0
 
     public internal(set) var namespaces = TypedStore<Namespace>()
@@ -147,6 +149,7 @@ public final class Cluster {
         rng = SeededRandom(seed: config.seed)
         networkRNG = SeededRandom(seed: config.seed ^ 0x6E65_7477_6F72_6B00)
         systemRNG = SeededRandom(seed: config.seed ^ 0x7379_7374_656D_0000)
+        componentRNG = SeededRandom(seed: config.seed ^ 0x636F_6D70_6F6E_656E)
     }
 
     public var now: Millis { clock.now }
@@ -174,21 +177,28 @@ public final class Cluster {
 
     /// The random stream an object's draws come from (its UID, generated name, its pod's
     /// kubelet timings, its events). The components svclab adds to look like a kind cluster
-    /// (static control-plane pods, kube-proxy and kindnet, local-path-provisioner) draw from the
-    /// system stream and are placed by a rotation of their own, so adding them never moves a
-    /// name, UID, IP or node the seed gives the user's objects — or CoreDNS's, which has drawn
-    /// from the user stream since the first release and keeps doing so.
+    /// (static control-plane pods, kube-proxy and kindnet, local-path-provisioner and what
+    /// belongs to them) draw from a stream of their own and are placed by a rotation of their
+    /// own, so adding them never moves a name, UID, IP or node the seed gives anything else —
+    /// the user's objects, CoreDNS, or what the control plane makes for them.
     func isSystemComponent(namespace: String, name: String) -> Bool {
         switch namespace {
         case "local-path-storage": return true
-        case "kube-system": return !(name.hasPrefix("coredns") || name.hasPrefix("kube-dns"))
+        case "kube-system": return Self.componentPrefixes.contains { name.hasPrefix($0) }
         default: return false
         }
     }
+    static let componentPrefixes = ["etcd-", "kube-apiserver-", "kube-controller-manager-", "kube-scheduler-", "kube-proxy", "kindnet"]
 
-    /// Runs `body` with the stream `isSystemComponent` picks for the object.
+    /// Runs `body` with the stream `isSystemComponent` picks for the object (else the user's).
     func draw<T>(for namespace: String, _ name: String, _ body: (inout SeededRandom) -> T) -> T {
-        isSystemComponent(namespace: namespace, name: name) ? body(&systemRNG) : body(&rng)
+        isSystemComponent(namespace: namespace, name: name) ? body(&componentRNG) : body(&rng)
+    }
+
+    /// The same choice for what the control plane makes itself (root CA ConfigMaps, service
+    /// accounts, token volume names): the components' stream, else the control plane's.
+    func controlPlaneDraw<T>(for namespace: String, _ name: String, _ body: (inout SeededRandom) -> T) -> T {
+        isSystemComponent(namespace: namespace, name: name) ? body(&componentRNG) : body(&systemRNG)
     }
 
     func newUID(for meta: ObjectMeta) -> String {
@@ -311,6 +321,8 @@ enum TimerAction {
     case flushEndpoints
     /// A ReplicaSet that created a full burst of pods may sync again.
     case replicaSetBurst(ObjectKey)
+    /// kind's local-path-provisioner, installed after the control plane and CNI.
+    case installLocalPathStorage
 }
 
 extension Cluster {

@@ -35,6 +35,7 @@ extension Cluster {
 
     func fire(_ action: TimerAction) {
         switch action {
+        case .installLocalPathStorage: installLocalPathStorage()
         case .flushEndpoints:
             if let at = flushTimerAt, at <= clock.now { flushTimerAt = nil }
         case let .replicaSetBurst(key):

@@ -27,6 +27,11 @@ extension Cluster {
 
     public func daemonSetObject(_ namespace: String, _ name: String) -> StoredObject? { daemonSet(ObjectKey(namespace, name)) }
 
+    /// The pods bound to a node, by namespace and name (the node index, not a scan).
+    public func pods(onNode name: String) -> [Pod] {
+        podsByNode.get(name).sorted().compactMap { pods.get($0) }
+    }
+
     /// The pods a controller (ReplicaSet, DaemonSet, Node) owns, by name: the owner index, not a scan.
     public func pods(ownedBy uid: String) -> [Pod] {
         podsByOwner.get(uid).sorted().compactMap { pods.get($0) }

@@ -31,7 +31,7 @@ extension Cluster {
         if meta.uid.isEmpty {
             // The control plane's own objects draw UIDs from their own stream, so publishing
             // never shifts the names the user's pods get from the seed.
-            meta.uid = systemRNG.uuid()
+            meta.uid = controlPlaneDraw(for: namespace, Self.rootCAConfigMap) { $0.uuid() }
             meta.creationTimestamp = (clock.now / 1000) * 1000
         }
         meta.annotations["kubernetes.io/description"] = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."

@@ -40,7 +40,7 @@ extension Cluster {
         if mounted { return }
         // The name's five characters come from the control plane's own stream (as the root
         // CA's UIDs do), so admitting a pod never changes the names the seed gives pods.
-        let name = "kube-api-access-" + systemRNG.nameSuffix()
+        let name = "kube-api-access-" + controlPlaneDraw(for: pod.metadata.namespace, pod.metadata.name.isEmpty ? pod.metadata.generateName : pod.metadata.name) { $0.nameSuffix() }
         let volume: Value = .object([("name", .string(name)), ("projected", Self.projectedServiceAccountVolume)])
         pod.spec.extra["volumes"] = .array((pod.spec.extra["volumes"]?.arrayValue ?? []) + [volume])
         let mount: Value = .object([("mountPath", .string(Self.serviceAccountMountPath)), ("name", .string(name)), ("readOnly", .bool(true))])

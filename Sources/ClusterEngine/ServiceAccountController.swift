@@ -8,7 +8,7 @@ extension Cluster {
         guard let ns = namespaces.get("", namespace), ns.phase == "Active",
               stored[ServiceAccountKind.kind]?.get(namespace, name) == nil else { return }
         var meta = ObjectMeta(name: name, namespace: namespace)
-        meta.uid = systemRNG.uuid()
+        meta.uid = controlPlaneDraw(for: namespace, name) { $0.uuid() }
         meta.creationTimestamp = (clock.now / 1000) * 1000
         putStored(StoredObject(kind: ServiceAccountKind.kind, metadata: meta, fields: .object([])))
     }

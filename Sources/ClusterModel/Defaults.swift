@@ -13,7 +13,8 @@ public enum Defaults {
         for i in spec.initContainers.indices {
             for (k, v) in containerDefaults where spec.initContainers[i].extra[k] == v { spec.initContainers[i].extra[k] = nil }
         }
-        let specDefaults: [String: Value] = ["securityContext": .object([]), "priority": .int(0), "preemptionPolicy": .string("PreemptLowerPriority")]
+        let specDefaults: [String: Value] = ["securityContext": .object([]), "preemptionPolicy": .string("PreemptLowerPriority"),
+                                             "priority": .int(ObjectEncoder.priority(ofClass: spec.extra["priorityClassName"]?.stringValue))]
         for (k, v) in specDefaults where spec.extra[k] == v { spec.extra[k] = nil }
         spec.tolerations.removeAll { t in
             ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"].contains(t.key ?? "") && t.effect == "NoExecute"

@@ -70,6 +70,14 @@ public enum ObjectEncoder {
         return obj(pairs)
     }
 
+    static func priority(ofClass name: String?) -> Int64 {
+        switch name {
+        case "system-node-critical": return 2_000_001_000
+        case "system-cluster-critical": return 2_000_000_000
+        default: return 0
+        }
+    }
+
     static func podSpec(_ s: PodSpec, pod: Bool) -> Value {
         var pairs: [(String, Value?)] = [
             ("containers", .array(s.containers.map(container))),
@@ -81,7 +89,8 @@ public enum ObjectEncoder {
             ("nodeName", nonEmpty(s.nodeName)),
             ("nodeSelector", map(s.nodeSelector)),
             ("preemptionPolicy", pod ? .string("PreemptLowerPriority") : nil),
-            ("priority", pod ? .int(0) : nil),
+            // The Priority admission plugin: the class's value (the two system classes), else 0.
+            ("priority", pod ? s.extra["priority"] ?? .int(Self.priority(ofClass: s.extra["priorityClassName"]?.stringValue)) : nil),
             ("restartPolicy", .string(s.restartPolicy)),
             ("schedulerName", .string(s.schedulerName)),
             ("securityContext", s.extra["securityContext"] ?? .object([])),
@@ -93,12 +102,14 @@ public enum ObjectEncoder {
             obj([("effect", str(t.effect)), ("key", str(t.key)), ("operator", str(t.op)), ("tolerationSeconds", t.tolerationSeconds.map { .int($0) }), ("value", str(t.value))])
         }
         if pod {
-            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+            // DefaultTolerationSeconds adds only what the pod does not tolerate already.
+            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
+            where !s.tolerations.contains(where: { t in (t.key == key || (t.key ?? "").isEmpty) && ((t.effect ?? "").isEmpty || t.effect == "NoExecute") }) {
                 tolerations.append(obj([("effect", .string("NoExecute")), ("key", .string(key)), ("operator", .string("Exists")), ("tolerationSeconds", .int(300))]))
             }
         }
         pairs.append(("tolerations", list(tolerations)))
-        for (k, v) in s.extra where k != "securityContext" { pairs.append((k, v)) }
+        for (k, v) in s.extra where k != "securityContext" && k != "priority" { pairs.append((k, v)) }
         return obj(pairs)
     }
 
@@ -173,7 +184,7 @@ public enum ObjectEncoder {
                     ("matchExpressions", s.matchExpressions.map { .array($0.map { e in obj([("key", .string(e.key)), ("operator", .string(e.op)), ("values", e.values.map { .array($0.map(Value.string)) })]) }) })])
     }
 
-    static func template(_ t: PodTemplateSpec) -> Value {
+    public static func template(_ t: PodTemplateSpec) -> Value {
         obj([("metadata", metadata(t.metadata, template: true)), ("spec", podSpec(t.spec, pod: false))])
     }
 

@@ -635,21 +635,31 @@ struct Describer {
         w.line(0, "PodCIDR:\t\(n.podCIDR)")
         w.line(0, "PodCIDRs:\t\(n.podCIDR)")
         w.line(0, "ProviderID:\tkind://docker/\(cluster.config.clusterName)/\(n.metadata.name)")
-        let pods = cluster.pods.list().filter { $0.spec.nodeName == n.metadata.name && !$0.isTerminal }
+        // describeNodeResource: each pod's requests and limits against the node's allocatable.
+        let pods = cluster.pods(onNode: n.metadata.name).filter { !$0.isTerminal }
+        let allocatableMilliCPU = Quantity.milli(NodeStatus.capacity(n).first { $0.0 == "cpu" }?.1 ?? "0")
+        let allocatableMemory = Quantity.units(NodeStatus.capacity(n).first { $0.0 == "memory" }?.1 ?? "0")
+        func cpu(_ milli: Int64) -> String {
+            "\(Quantity.formatCPU(milli: milli)) (\(allocatableMilliCPU == 0 ? 0 : Int64(Double(milli) / Double(allocatableMilliCPU) * 100))%)"
+        }
+        func memory(_ bytes: Int64) -> String {
+            "\(Quantity.formatBytes(bytes)) (\(allocatableMemory == 0 ? 0 : Int64(Double(bytes) / Double(allocatableMemory) * 100))%)"
+        }
         w.line(0, "Non-terminated Pods:\t(\(pods.count) in total)")
         w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge")
         w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---")
+        var total = PodResourceTotals()
         for p in pods {
-            let coredns = p.spec.containers.first?.extra["resources"] != nil
-            w.line(1, "\(p.metadata.namespace)\t\(p.metadata.name)\t\t\(coredns ? "100m (1%)" : "0 (0%)")\t0 (0%)\t\(coredns ? "70Mi (0%)" : "0 (0%)")\t\(coredns ? "170Mi (1%)" : "0 (0%)")\t\(humanDuration(millis: cluster.now - (p.metadata.creationTimestamp ?? 0)))")
+            let r = PodResourceTotals(p.spec)
+            total += r
+            w.line(1, "\(p.metadata.namespace)\t\(p.metadata.name)\t\t\(cpu(r.cpuRequest))\t\(cpu(r.cpuLimit))\t\(memory(r.memoryRequest))\t\(memory(r.memoryLimit))\t\(humanDuration(millis: cluster.now - (p.metadata.creationTimestamp ?? 0)))")
         }
         w.line(0, "Allocated resources:")
         w.line(1, "(Total limits may be over 100 percent, i.e., overcommitted.)")
-        let dns = pods.filter { $0.spec.containers.first?.extra["resources"] != nil }.count
         w.line(1, "Resource\tRequests\tLimits")
         w.line(1, "--------\t--------\t------")
-        w.line(1, "cpu\t\(dns * 100 == 0 ? "0 (0%)" : "\(dns * 100)m (\(dns * 100 / 80)%)")\t0 (0%)")
-        w.line(1, "memory\t\(dns == 0 ? "0 (0%)" : "\(dns * 70)Mi (0%)")\t\(dns == 0 ? "0 (0%)" : "\(dns * 170)Mi (\(dns * 170 * 1024 * 100 / 16_314_508)%)")")
+        w.line(1, "cpu\t\(cpu(total.cpuRequest))\t\(cpu(total.cpuLimit))")
+        w.line(1, "memory\t\(memory(total.memoryRequest))\t\(memory(total.memoryLimit))")
         w.line(1, "ephemeral-storage\t0 (0%)\t0 (0%)")
         w.line(1, "hugepages-1Gi\t0 (0%)\t0 (0%)")
         w.line(1, "hugepages-2Mi\t0 (0%)\t0 (0%)")

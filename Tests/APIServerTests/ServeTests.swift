@@ -67,10 +67,10 @@ struct APIHandlerTests {
     @Test func pagesDeleteCollectionsAndTooOldWatches() {
         let s = Session.demo()
         let first = call(s, "GET", "/api/v1/pods", query: ["limit": "3"]).value
-        #expect(first["items"]?.arrayValue?.count == 3 && first["metadata"]?["remainingItemCount"] == .int(5))
+        #expect(first["items"]?.arrayValue?.count == 3 && first["metadata"]?["remainingItemCount"] == .int(18))
         let token = first["metadata"]?["continue"]?.stringValue ?? ""
-        let second = call(s, "GET", "/api/v1/pods", query: ["limit": "10", "continue": token]).value
-        #expect(second["items"]?.arrayValue?.count == 5 && second["metadata"]?["continue"] == nil)
+        let second = call(s, "GET", "/api/v1/pods", query: ["limit": "20", "continue": token]).value
+        #expect(second["items"]?.arrayValue?.count == 18 && second["metadata"]?["continue"] == nil)
         #expect(call(s, "GET", "/api/v1/pods", query: ["continue": "OTk5"]).status == 410)
         // deletecollection, by label; Services do not allow it (as the API server).
         #expect(call(s, "DELETE", "/api/v1/namespaces/default/pods", query: ["labelSelector": "run=my-pod", "gracePeriodSeconds": "0"]).status == 200)

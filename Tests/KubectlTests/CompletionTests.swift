@@ -11,7 +11,7 @@ struct CompletionTests {
         #expect(s.completions(forLine: "kubectl get svc ", word: "") == ["kubernetes", "my-app"])
         #expect(s.completions(forLine: "kubectl describe deployment/m", word: "deployment/m") == ["deployment/my-app"])
         #expect(s.completions(forLine: "kubectl get pods --sh", word: "--sh") == ["--show-labels"])
-        #expect(s.completions(forLine: "kubectl get pods -n ", word: "") == ["cache", "database", "default", "kube-node-lease", "kube-public", "kube-system"])
+        #expect(s.completions(forLine: "kubectl get pods -n ", word: "") == ["cache", "database", "default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage"])
         #expect(s.completions(forLine: "kubectl get nope ", word: "").isEmpty)
         #expect(s.completions(forLine: "helm ", word: "").isEmpty)
     }

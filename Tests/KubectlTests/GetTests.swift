@@ -96,13 +96,14 @@ struct GetTests {
         svclab-worker          Ready    <none>          15m   v1.33.1
         svclab-worker2         Ready    <none>          15m   v1.33.1
         svclab-worker3         Ready    <none>          15m   v1.33.1
-        NAME              STATUS   AGE
-        cache             Active   5m
-        database          Active   5m
-        default           Active   15m
-        kube-node-lease   Active   15m
-        kube-public       Active   15m
-        kube-system       Active   15m
+        NAME                 STATUS   AGE
+        cache                Active   5m
+        database             Active   5m
+        default              Active   15m
+        kube-node-lease      Active   15m
+        kube-public          Active   15m
+        kube-system          Active   15m
+        local-path-storage   Active   14m
 
         """)
     }

@@ -26,6 +26,8 @@ public enum AppAnswer: Equatable, Sendable {
 public struct AppProfile: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case nginx(version: String), httpd, httpEcho(text: String), whoami, agnhostNetexec, coredns, nonHTTP, client, generic
+        /// etcd, the API server, controller-manager, scheduler, kube-proxy: health endpoints only.
+        case controlPlane
     }
     public var kind: Kind
     public var ports: [Int]
@@ -76,6 +78,19 @@ public struct AppProfile: Equatable, Sendable {
         case "coredns":
             // DNS on 53; health on 8080, readiness on 8181, metrics on 9153.
             kind = .coredns; ports = [53, 8080, 8181, 9153]
+        case "etcd":
+            kind = .controlPlane; ports = [2379, 2380, 2381]
+        case "kube-apiserver":
+            kind = .controlPlane; ports = [6443]
+        case "kube-controller-manager":
+            kind = .controlPlane; ports = [10257]
+        case "kube-scheduler":
+            kind = .controlPlane; ports = [10259]
+        case "kube-proxy":
+            // Metrics on 10249 and the health check kube-proxy serves on 10256.
+            kind = .controlPlane; ports = [10249, 10256]
+        case "kindnetd", "local-path-provisioner":
+            kind = .client; ports = []
         case "redis", "valkey":
             kind = .nonHTTP; ports = [6379]
         case "postgres":
@@ -96,6 +111,10 @@ public struct AppProfile: Equatable, Sendable {
     public func answer(path: String, host: String, pod: Pod, clientIP: String, clientPort: Int, date: String, healthy: Bool) -> AppAnswer {
         switch kind {
         case .nonHTTP, .client: return .closes
+        case .controlPlane:
+            let ok = ["/livez", "/readyz", "/healthz", "/health"].contains(path.split(separator: "?").first.map(String.init) ?? path)
+            let body = ok ? "ok" : "404 page not found\n"
+            return .http(HTTPReply(status: ok ? 200 : 404, reason: ok ? "OK" : "Not Found", headers: [("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff"), ("Date", date), ("Content-Length", "\(body.utf8.count)")], body: body))
         case .coredns:
             let ok = path == "/ready" || path == "/health" || path == "/metrics"
             let body = ok ? "OK" : "404 page not found\n"

@@ -95,7 +95,11 @@ public enum DaemonSetKind {
 
     public static func template(_ ds: StoredObject) -> PodTemplateSpec {
         guard let v = ds["spec"]?["template"] else { return PodTemplateSpec() }
-        return (try? ManifestDecoder.decode(v) { ManifestDecoder.podTemplate(&$0) }) ?? PodTemplateSpec()
+        // Stored as the API returns it: the encoder's defaults come off again, so a pod made
+        // from it equals one made from the manifest.
+        var template = (try? ManifestDecoder.decode(v) { ManifestDecoder.podTemplate(&$0) }) ?? PodTemplateSpec()
+        Defaults.dropEncodedDefaults(&template.spec)
+        return template
     }
 
     /// The DaemonSet with another pod template (kubectl set image, rollout restart).
