@@ -112,8 +112,10 @@ enum APIHandler {
             let grace = r.query["gracePeriodSeconds"].flatMap { Int64($0) } ?? options.grace
             if isDryRun(r) || options.dryRun { return .json(e.value()) }
             do { try cluster.delete(kind: t.kind, namespace: namespace ?? "", name: name, gracePeriodSeconds: grace) } catch { return apiError(error, t) }
-            // A pod that terminates gracefully is returned as it now is; others as they were.
-            return .json(cluster.catalog(t, namespace: namespace ?? "", name: name).first?.value() ?? e.value())
+            // A pod that terminates gracefully is returned as it now is; others as they were
+            // (a mirror pod the kubelet wrote again at once is another object: the old one).
+            if let now = cluster.catalog(t, namespace: namespace ?? "", name: name).first, now.metadata.uid == e.metadata.uid { return .json(now.value()) }
+            return .json(e.value())
         default:
             return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         }

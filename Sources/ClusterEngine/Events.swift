@@ -7,7 +7,10 @@ import HeapModule
 /// `<object>.<hex UnixNano>`, which is why `kubectl get events` lists them grouped by object.
 extension Cluster {
     public func reference(_ kind: String, _ meta: ObjectMeta, apiVersion: String = "v1", fieldPath: String = "") -> ObjectReference {
-        ObjectReference(kind: kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: apiVersion, fieldPath: fieldPath)
+        // A static pod's UID is its manifest's hash; the kubelet's events name that, not the
+        // mirror pod's UID (kubectl describe searches with the config.mirror annotation).
+        let uid = kind == Pod.kind ? meta.annotations["kubernetes.io/config.mirror"] ?? meta.uid : meta.uid
+        return ObjectReference(kind: kind, namespace: meta.namespace, name: meta.name, uid: uid, apiVersion: apiVersion, fieldPath: fieldPath)
     }
 
     /// client-go's aggregation key (object, reason, message, source) of an event, as a hash; the

@@ -70,7 +70,23 @@ public enum ObjectEncoder {
         return obj(pairs)
     }
 
-    static func priority(ofClass name: String?) -> Int64 {
+    /// A pod's tolerations after the DefaultTolerationSeconds admission plugin, which adds
+    /// not-ready and unreachable (NoExecute, 300 s) unless the pod tolerates them already.
+    public static func admittedTolerations(_ s: PodSpec) -> [Toleration] {
+        var list = s.tolerations
+        for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
+        where !s.tolerations.contains(where: { t in (t.key == key || (t.key ?? "").isEmpty) && ((t.effect ?? "").isEmpty || t.effect == "NoExecute") }) {
+            list.append(Toleration(key: key, op: "Exists", effect: "NoExecute", tolerationSeconds: 300))
+        }
+        return list
+    }
+
+    /// The pod's spec.priority as the Priority admission plugin sets it.
+    public static func priority(_ s: PodSpec) -> Int64 {
+        s.extra["priority"]?.intValue ?? priority(ofClass: s.extra["priorityClassName"]?.stringValue)
+    }
+
+    public static func priority(ofClass name: String?) -> Int64 {
         switch name {
         case "system-node-critical": return 2_000_001_000
         case "system-cluster-critical": return 2_000_000_000
@@ -98,15 +114,8 @@ public enum ObjectEncoder {
             ("serviceAccountName", pod || s.serviceAccountName != "default" ? .string(s.serviceAccountName) : nil),
             ("terminationGracePeriodSeconds", .int(s.terminationGracePeriodSeconds)),
         ]
-        var tolerations = s.tolerations.map { t in
+        let tolerations = (pod ? admittedTolerations(s) : s.tolerations).map { t in
             obj([("effect", str(t.effect)), ("key", str(t.key)), ("operator", str(t.op)), ("tolerationSeconds", t.tolerationSeconds.map { .int($0) }), ("value", str(t.value))])
-        }
-        if pod {
-            // DefaultTolerationSeconds adds only what the pod does not tolerate already.
-            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
-            where !s.tolerations.contains(where: { t in (t.key == key || (t.key ?? "").isEmpty) && ((t.effect ?? "").isEmpty || t.effect == "NoExecute") }) {
-                tolerations.append(obj([("effect", .string("NoExecute")), ("key", .string(key)), ("operator", .string("Exists")), ("tolerationSeconds", .int(300))]))
-            }
         }
         pairs.append(("tolerations", list(tolerations)))
         for (k, v) in s.extra where k != "securityContext" && k != "priority" { pairs.append((k, v)) }

@@ -65,3 +65,24 @@ extension EndpointConditions {
     /// The API's rule: an endpoint whose `ready` condition is unset counts as ready.
     public var countsAsReady: Bool { ready ?? true }
 }
+
+extension Pod {
+    /// fieldpath.ExtractFieldPathAsString: what a downward-API `fieldRef` reads from the pod
+    /// (env `valueFrom.fieldRef`, describe's resolved value); nil for a path it does not support.
+    public func downwardValue(_ fieldPath: String) -> String? {
+        func subscripted(_ prefix: String, _ map: [String: String]) -> String? {
+            guard fieldPath.hasPrefix(prefix + "['"), fieldPath.hasSuffix("']") else { return nil }
+            return map[String(fieldPath.dropFirst(prefix.count + 2).dropLast(2))] ?? ""
+        }
+        switch fieldPath {
+        case "metadata.name": return metadata.name
+        case "metadata.namespace": return metadata.namespace
+        case "metadata.uid": return metadata.uid
+        case "spec.nodeName": return spec.nodeName
+        case "spec.serviceAccountName": return spec.serviceAccountName
+        case "status.hostIP", "status.hostIPs": return status.hostIP
+        case "status.podIP", "status.podIPs": return status.podIP
+        default: return subscripted("metadata.labels", metadata.labels) ?? subscripted("metadata.annotations", metadata.annotations)
+        }
+    }
+}

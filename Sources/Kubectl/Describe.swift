@@ -355,7 +355,31 @@ struct Describer {
 
     /// describeContainers: name at level 1 (plus one space in a pod template), fields at level 2;
     /// `template` drops the runtime lines (Container ID, State, Ready, …).
-    func containers(_ w: inout DescribeWriter, _ list: [Container], statuses: [ContainerStatus], template: Bool, space: String, podUID: String = "") {
+    /// describeContainerEnvVars: a value (one line per line), or where it comes from.
+    func envLine(_ w: inout DescribeWriter, _ e: EnvVar, pod: Pod?) {
+        guard let from = e.valueFrom else {
+            for (i, line) in (e.value ?? "").split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                w.write(3, i == 0 ? "\(e.name):\t\(line)\n" : "\t\(line)\n")
+            }
+            return
+        }
+        func optional(_ ref: Value) -> String { ref["optional"] == .bool(true) ? "true" : "false" }
+        if let f = from["fieldRef"] {
+            let path = f["fieldPath"]?.stringValue ?? ""
+            // EnvValueRetriever converts the path with kubectl's own scheme, which knows only the
+            // default field labels: other paths show no value.
+            let shown = ["metadata.name", "metadata.namespace"].contains(path) ? pod?.downwardValue(path) ?? "" : ""
+            w.write(3, "\(e.name):\t\(shown) (\(f["apiVersion"]?.stringValue ?? "v1"):\(path))\n")
+        } else if let r = from["resourceFieldRef"] {
+            w.write(3, "\(e.name):\t (\(r["resource"]?.stringValue ?? ""))\n")
+        } else if let s = from["secretKeyRef"] {
+            w.write(3, "\(e.name):\t<set to the key '\(s["key"]?.stringValue ?? "")' in secret '\(s["name"]?.stringValue ?? "")'>\tOptional: \(optional(s))\n")
+        } else if let m = from["configMapKeyRef"] {
+            w.write(3, "\(e.name):\t<set to the key '\(m["key"]?.stringValue ?? "")' of config map '\(m["name"]?.stringValue ?? "")'>\tOptional: \(optional(m))\n")
+        }
+    }
+
+    func containers(_ w: inout DescribeWriter, _ list: [Container], statuses: [ContainerStatus], template: Bool, space: String, podUID: String = "", pod: Pod? = nil) {
         for c in list {
             w.write(1, "\(space)\(c.name):\n")
             let status = statuses.first { $0.name == c.name }
@@ -405,6 +429,12 @@ struct Describer {
                 w.write(2, "Ready:\t\(st.ready ? "True" : "False")\n")
                 w.write(2, "Restart Count:\t\(st.restartCount)\n")
             }
+            // describeContainerResources: limits, then requests, by resource name.
+            for (title, key) in [("Limits", "limits"), ("Requests", "requests")] {
+                guard let list = c.extra["resources"]?[key]?.objectValue, !list.isEmpty else { continue }
+                w.write(2, "\(title):\n")
+                for (name, quantity) in list.sorted(by: { $0.0 < $1.0 }) { w.write(3, "\(name):\t\(quantity.stringValue ?? quantity.jsonString())\n") }
+            }
             if let p = c.livenessProbe { w.write(2, "Liveness:\t\(Self.probeText(p))\n") }
             if let p = c.readinessProbe { w.write(2, "Readiness:\t\(Self.probeText(p))\n") }
             if let p = c.startupProbe { w.write(2, "Startup:\t\(Self.probeText(p))\n") }
@@ -412,7 +442,7 @@ struct Describer {
                 w.write(2, "Environment:\t<none>\n")
             } else {
                 w.write(2, "Environment:\n")
-                for e in c.env { w.write(3, "\(e.name):\t\(e.value ?? "<set to the key of a reference>")\n") }
+                for e in c.env { envLine(&w, e, pod: pod) }
             }
             // describe's printVolumeMounts: "PATH from VOLUME (ro|rw[,path=SUBPATH])", sorted by path.
             let mounts = (c.extra["volumeMounts"]?.arrayValue ?? []).sorted { ($0["mountPath"]?.stringValue ?? "") < ($1["mountPath"]?.stringValue ?? "") }
@@ -476,7 +506,8 @@ struct Describer {
         var w = DescribeWriter()
         w.line(0, "Name:\t\(p.metadata.name)")
         w.line(0, "Namespace:\t\(p.metadata.namespace)")
-        w.line(0, "Priority:\t0")
+        w.line(0, "Priority:\t\(ObjectEncoder.priority(p.spec))")
+        if let name = p.spec.extra["priorityClassName"]?.stringValue, !name.isEmpty { w.line(0, "Priority Class Name:\t\(name)") }
         w.line(0, "Service Account:\t\(p.spec.serviceAccountName)")
         w.line(0, "Node:\t\(p.spec.nodeName.isEmpty ? "<none>" : "\(p.spec.nodeName)/\(p.status.hostIP)")")
         if let t = p.status.startTime { w.line(0, "Start Time:\t\(Self.rfc1123(t))") }
@@ -488,6 +519,10 @@ struct Describer {
         } else {
             w.line(0, "Status:\t\(p.status.phase)")
         }
+        if let seccomp = p.spec.extra["securityContext"]?["seccompProfile"] {
+            w.line(0, "SeccompProfile:\t\(seccomp["type"]?.stringValue ?? "")")
+            if let profile = seccomp["localhostProfile"]?.stringValue { w.line(0, "LocalhostProfile:\t\(profile)") }
+        }
         w.line(0, "IP:\t\(p.status.podIP)")
         if p.status.podIP.isEmpty { w.line(0, "IPs:\t<none>") } else {
             w.line(0, "IPs:")
@@ -495,7 +530,7 @@ struct Describer {
         }
         if let owner = p.metadata.controllerRef { w.line(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
         w.line(0, "Containers:")
-        containers(&w, p.spec.containers, statuses: p.status.containerStatuses, template: false, space: "", podUID: p.metadata.uid)
+        containers(&w, p.spec.containers, statuses: p.status.containerStatuses, template: false, space: "", podUID: p.metadata.uid, pod: p)
         let gates = p.spec.readinessGateTypes
         if !gates.isEmpty {
             w.line(0, "Readiness Gates:")
@@ -509,17 +544,8 @@ struct Describer {
         }
         volumes(&w, p.spec.extra["volumes"]?.arrayValue ?? [])
         w.line(0, "QoS Class:\t\(p.status.qosClass)")
-        w.line(0, "Node-Selectors:\t\(p.spec.nodeSelector.isEmpty ? "<none>" : p.spec.nodeSelector.keys.sorted().map { "\($0)=\(p.spec.nodeSelector[$0]!)" }.joined(separator: "\n\t"))")
-        var tolerations = p.spec.tolerations.map { t -> String in
-            var s = t.key ?? ""
-            if let v = t.value, !v.isEmpty { s += "=\(v)" }
-            if let e = t.effect, !e.isEmpty { s += ":\(e)" }
-            if t.op == "Exists" { s += " op=Exists" }
-            if let secs = t.tolerationSeconds { s += " for \(secs)s" }
-            return s
-        }
-        tolerations += ["node.kubernetes.io/not-ready:NoExecute op=Exists for 300s", "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"]
-        w.line(0, "Tolerations:\t" + tolerations.joined(separator: "\n\t"))
+        labels(&w, "Node-Selectors", p.spec.nodeSelector)
+        tolerations(&w, "Tolerations", ObjectEncoder.admittedTolerations(p.spec))
         events(&w, for: cluster.reference("Pod", p.metadata))
         return w.finish()
     }
@@ -530,12 +556,31 @@ struct Describer {
         w.write(0, "Pod Template:\n")
         labels(&w, "Labels", t.metadata.labels, indent: "  ")
         if !t.metadata.annotations.isEmpty { annotations(&w, t.metadata.annotations, indent: "  ") }
+        // Shown when the template names one (a template without one reads as `default` here).
+        if t.spec.serviceAccountName != "default" { w.write(0, "  Service Account:\t\(t.spec.serviceAccountName)\n") }
         w.write(0, "  Containers:\n")
         containers(&w, t.spec.containers, statuses: [], template: true, space: " ")
         volumes(&w, t.spec.extra["volumes"]?.arrayValue ?? [], space: "  ")
-        w.write(0, "  Node-Selectors:\t\(t.spec.nodeSelector.isEmpty ? "<none>" : t.spec.nodeSelector.keys.sorted().map { "\($0)=\(t.spec.nodeSelector[$0]!)" }.joined(separator: ","))\n")
-        let tol = t.spec.tolerations.map { ($0.key ?? "") + ($0.effect.map { ":\($0)" } ?? "") + ($0.op == "Exists" ? " op=Exists" : "") }
-        w.write(0, "  Tolerations:\t\(tol.isEmpty ? "<none>" : tol.joined(separator: "\n\t"))\n")
+        if let name = t.spec.extra["priorityClassName"]?.stringValue, !name.isEmpty { w.write(0, "  Priority Class Name:\t\(name)\n") }
+        labels(&w, "Node-Selectors", t.spec.nodeSelector, indent: "  ")
+        tolerations(&w, "Tolerations", t.spec.tolerations, indent: "  ")
+    }
+
+    /// printTolerationsMultilineWithIndent: `key=value:effect`, `op=Exists` (alone for the
+    /// toleration of everything), `for Ns`.
+    func tolerations(_ w: inout DescribeWriter, _ title: String, _ list: [Toleration], indent: String = "") {
+        w.write(0, "\(indent)\(title):\t")
+        if list.isEmpty { w.write(0, "<none>\n"); return }
+        // Sorted by key, as printTolerationsMultilineWithIndent sorts them.
+        for (i, t) in list.enumerated().sorted(by: { ($0.element.key ?? "", $0.offset) < ($1.element.key ?? "", $1.offset) }).map(\.element).enumerated() {
+            if i > 0 { w.write(0, "\(indent)\t") }
+            var s = t.key ?? ""
+            if let v = t.value, !v.isEmpty { s += "=\(v)" }
+            if let e = t.effect, !e.isEmpty { s += ":\(e)" }
+            if t.op == "Exists" && (t.value ?? "").isEmpty { s += s.isEmpty ? "op=Exists" : " op=Exists" }
+            if let secs = t.tolerationSeconds { s += " for \(secs)s" }
+            w.write(0, s + "\n")
+        }
     }
 
     func deployment(_ d: Deployment) -> String {

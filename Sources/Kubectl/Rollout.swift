@@ -84,7 +84,7 @@ struct RolloutCommand: KubectlCommand {
                     step = o
                 default:
                     var o = CommandOutput()
-                    o.fail("error: \(item.type.plural) \(goQuote(item.name)) \(sub == "pause" ? "pausing" : "resuming") is not supported")
+                    o.fail("error: \(item.type.qualifiedResource) \(goQuote(item.name)) \(sub == "pause" ? "pausing" : "resuming") is not supported")
                     step = o
                 }
                 out.chunks += step.chunks
@@ -94,7 +94,10 @@ struct RolloutCommand: KubectlCommand {
             guard item.type.kind == "Deployment" else {
                 out.fail(sub == "status" ? "error: no status viewer has been implemented for \(item.type.kind)"
                          : sub == "history" ? "error: no history viewer has been implemented for \(goQuote(item.type.kind))"
-                         : "error: \(item.type.plural) \(goQuote(item.name)) \(sub == "undo" ? "rollback" : sub) is not supported")
+                         : sub == "undo" && ["Pod", "ReplicaSet", "ReplicationController", "Job", "CronJob"].contains(item.type.kind)
+                            ? "error: no rollbacker has been implemented for \(goQuote(item.type.group.isEmpty ? item.type.kind : "\(item.type.kind).\(item.type.group)"))"
+                         : sub == "undo" ? "error: error retrieving rollbacker for \(goQuote(item.type.kind)), no visitor method exists for {\(item.type.group) \(item.type.kind)}"
+                         : "error: \(item.type.qualifiedResource) \(goQuote(item.name)) \(["pause": "pausing", "resume": "resuming", "restart": "restarting"][sub] ?? sub) is not supported")
                 continue
             }
             guard let d = ctx.cluster.deployments.get(item.namespace, item.name) else {
