@@ -90,7 +90,18 @@ extension Cluster {
         if get(kind: checked.kind, namespace: ns, name: checked.metadata.name) != nil {
             throw .alreadyExists(resource: checked.qualifiedResource, name: checked.metadata.name)
         }
-        return checked
+        // What the server returns for a dry-run create: stamped (UID, creation time,
+        // generation) but never stored. The UID comes from a generator made for this call, so a
+        // dry run draws nothing from the streams that name real objects.
+        var stamped = checked
+        var meta = stamped.metadata
+        meta.namespace = ns
+        var once = SeededRandom(seed: config.seed ^ UInt64(bitPattern: resourceVersion) ^ 0x6472_7972_756E_0000)
+        meta.uid = once.uuid()
+        meta.creationTimestamp = (clock.now / 1000) * 1000
+        meta.generation = 1
+        stamped.metadata = meta
+        return stamped
     }
 
     /// POST: creates the object (namespace already filled in for namespaced kinds).

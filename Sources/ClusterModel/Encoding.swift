@@ -36,7 +36,7 @@ public enum ObjectEncoder {
                 obj([("apiVersion", .string(o.apiVersion)), ("blockOwnerDeletion", o.blockOwnerDeletion.map(Value.bool)),
                      ("controller", o.controller.map(Value.bool)), ("kind", .string(o.kind)), ("name", .string(o.name)), ("uid", .string(o.uid))])
             })),
-            ("resourceVersion", .string(m.resourceVersion)),
+            ("resourceVersion", nonEmpty(m.resourceVersion)),
             ("uid", nonEmpty(m.uid)),
         ])
     }
@@ -84,6 +84,20 @@ public enum ObjectEncoder {
     /// The pod's spec.priority as the Priority admission plugin sets it.
     public static func priority(_ s: PodSpec) -> Int64 {
         s.extra["priority"]?.intValue ?? priority(ofClass: s.extra["priorityClassName"]?.stringValue)
+    }
+
+    /// Any object as the API server returns it.
+    public static func value(_ o: KubeObject) -> Value {
+        switch o {
+        case let .namespace(n): return namespace(n)
+        case let .pod(p): return pod(p)
+        case let .service(s): return service(s)
+        case let .deployment(d): return deployment(d)
+        case let .replicaSet(r): return replicaSet(r)
+        case let .endpoints(e): return endpoints(e)
+        case let .endpointSlice(s): return endpointSlice(s)
+        case let .stored(s): return stored(s)
+        }
     }
 
     public static func priority(ofClass name: String?) -> Int64 {
@@ -218,7 +232,7 @@ public enum ObjectEncoder {
                     obj([("lastTransitionTime", time(c.lastTransitionTime)), ("lastUpdateTime", time(c.lastUpdateTime)), ("message", .string(c.message)),
                          ("reason", .string(c.reason)), ("status", .string(c.status)), ("type", .string(c.type))])
                 })),
-                ("observedGeneration", .int(st.observedGeneration)),
+                ("observedGeneration", st.observedGeneration == 0 ? nil : .int(st.observedGeneration)),
                 ("readyReplicas", st.readyReplicas == 0 ? nil : int(st.readyReplicas)),
                 ("replicas", st.replicas == 0 ? nil : int(st.replicas)),
                 ("unavailableReplicas", st.unavailableReplicas == 0 ? nil : int(st.unavailableReplicas)),
@@ -235,7 +249,7 @@ public enum ObjectEncoder {
             ("spec", obj([("replicas", int(r.desiredReplicas)), ("selector", selector(r.spec.selector)), ("template", template(r.spec.template))])),
             ("status", obj([("availableReplicas", st.availableReplicas == 0 ? nil : int(st.availableReplicas)),
                             ("fullyLabeledReplicas", st.fullyLabeledReplicas == 0 ? nil : int(st.fullyLabeledReplicas)),
-                            ("observedGeneration", .int(st.observedGeneration)),
+                            ("observedGeneration", st.observedGeneration == 0 ? nil : .int(st.observedGeneration)),
                             ("readyReplicas", st.readyReplicas == 0 ? nil : int(st.readyReplicas)), ("replicas", int(st.replicas))])),
         ])
     }

@@ -80,7 +80,7 @@ struct CreateCommand: KubectlCommand {
                                       prefix: "deployment.apps", name: name, output: output, dryRun: dryRun, into: &out)
                 return out
             }
-            do { try submit(.deployment(d), ctx: ctx, dryRun: dryRun); out.out("deployment.apps/\(name) created\(dryRun.suffix)") }
+            do { printCreated(try submit(.deployment(d), ctx: ctx, dryRun: dryRun), prefix: "deployment.apps", dryRun: dryRun, into: &out) }
             catch {
                 if case .alreadyExists = error { out.fail("error: failed to create deployment: \(error.message)") }
                 else { out.fail("error: failed to create deployment: \(error.message)") }
@@ -93,7 +93,7 @@ struct CreateCommand: KubectlCommand {
                 GeneratedObject.print(GeneratedObject.namespace(rest[0]), prefix: "namespace", name: rest[0], output: output, dryRun: dryRun, into: &out)
                 return out
             }
-            do { try submit(.namespace(Namespace(name: rest[0])), ctx: ctx, dryRun: dryRun); out.out("namespace/\(rest[0]) created\(dryRun.suffix)") }
+            do { printCreated(try submit(.namespace(Namespace(name: rest[0])), ctx: ctx, dryRun: dryRun), prefix: "namespace", dryRun: dryRun, into: &out) }
             catch { out.fail(error.kubectlMessage()) }
         case "service", "svc":
             guard let kind = rest.first, ["clusterip", "nodeport", "loadbalancer", "externalname"].contains(kind) else {
@@ -130,7 +130,7 @@ struct CreateCommand: KubectlCommand {
                 GeneratedObject.print(GeneratedObject.service(svc, namespace: ctx.explicitNamespace), prefix: "service", name: name, output: output, dryRun: dryRun, into: &out)
                 return out
             }
-            do { try submit(.service(svc), ctx: ctx, dryRun: dryRun); out.out("service/\(name) created\(dryRun.suffix)") }
+            do { printCreated(try submit(.service(svc), ctx: ctx, dryRun: dryRun), prefix: "service", dryRun: dryRun, into: &out) }
             catch { out.fail("error: failed to create \(typeName) service: \(error.message)") }
         case "configmap", "cm":
             return createConfigMap(rest, ctx: ctx, dryRun: dryRun)
@@ -149,7 +149,7 @@ struct CreateCommand: KubectlCommand {
                 return out
             }
             let sa = StoredObject(kind: ServiceAccountKind.kind, metadata: ObjectMeta(name: rest[0], namespace: ctx.namespace), fields: .object([]))
-            do { try submit(.stored(sa), ctx: ctx, dryRun: dryRun); out.out("serviceaccount/\(rest[0]) created\(dryRun.suffix)") }
+            do { printCreated(try submit(.stored(sa), ctx: ctx, dryRun: dryRun), prefix: "serviceaccount", dryRun: dryRun, into: &out) }
             catch { out.fail("error: failed to create serviceaccount: \(error.message)") }
         default:
             // kubectl create's own subcommands svclab lacks say so; any other word is cobra's
@@ -176,15 +176,24 @@ struct CreateCommand: KubectlCommand {
             return out
         }
         let cm = StoredObject(kind: ConfigMapKind.kind, metadata: ObjectMeta(name: name, namespace: ctx.namespace), fields: fields)
-        do { try submit(.stored(cm), ctx: ctx, dryRun: dryRun); out.out("configmap/\(name) created\(dryRun.suffix)") }
+        do { printCreated(try submit(.stored(cm), ctx: ctx, dryRun: dryRun), prefix: "configmap", dryRun: dryRun, into: &out) }
         catch { out.fail("error: failed to create configmap: \(error.message)") }
         return out
     }
 
     /// POST, or with `--dry-run=server` everything the server does but the write (defaults,
     /// validation, the namespace, AlreadyExists).
-    func submit(_ object: KubeObject, ctx: KubectlContext, dryRun: DryRun) throws(APIError) {
-        if dryRun == .server { _ = try ctx.cluster.checkedCreateForDryRun(object) } else { try ctx.cluster.create(object) }
+    /// Creates (or, for a server dry run, checks) the object; returns what the server answered.
+    @discardableResult
+    func submit(_ object: KubeObject, ctx: KubectlContext, dryRun: DryRun) throws(APIError) -> KubeObject {
+        if dryRun == .server { return try ctx.cluster.checkedCreateForDryRun(object) }
+        return try ctx.cluster.create(object)
+    }
+
+    /// The generators' output: the object the server returned with `-o yaml|json|name`,
+    /// else `TYPE/NAME created`.
+    func printCreated(_ object: KubeObject, prefix: String, dryRun: DryRun, into out: inout CommandOutput) {
+        GeneratedObject.print(ObjectEncoder.value(object), prefix: prefix, name: object.metadata.name, output: output, dryRun: dryRun, into: &out)
     }
 
     /// The one NAME the configmap and secret generators take (nil after kubectl's error, or
@@ -238,7 +247,7 @@ struct CreateCommand: KubectlCommand {
         case let .stored(secret)?:
             var secret = secret
             secret.metadata.namespace = ctx.namespace
-            do { try submit(.stored(secret), ctx: ctx, dryRun: dryRun); out.out("secret/\(name) created\(dryRun.suffix)") }
+            do { printCreated(try submit(.stored(secret), ctx: ctx, dryRun: dryRun), prefix: "secret", dryRun: dryRun, into: &out) }
             catch { out.fail("error: failed to create secret \(error.message)") }
         default: out.fail("error: failed to create secret")
         }
