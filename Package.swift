@@ -36,6 +36,8 @@ let package = Package(
             dependencies: [
                 "ClusterModel",
                 .product(name: "Collections", package: "swift-collections"),
+                // SHA-256 for kube-proxy's chain names (KUBE-SVC-…, KUBE-SEP-…).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The shell language: kubectl (exact 1.33 text) and sleep.
