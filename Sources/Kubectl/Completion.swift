@@ -11,7 +11,7 @@ extension Session {
             var seen = Set<String>()
             return candidates.filter { $0.hasPrefix(word) && seen.insert($0).inserted }.sorted()
         }
-        guard let first = words.first else { return matching(["kubectl", "sleep", "trace", "traffic", "why", "echo", "clear", "exit"]) }
+        guard let first = words.first else { return matching(["kubectl", "sleep", "trace", "traffic", "why", "rules", "echo", "clear", "exit"]) }
         guard first == "kubectl" else { return [] }
         let positional = words.dropFirst().filter { !$0.hasPrefix("-") }
         guard let command = positional.first else { return matching(CommandTable.entries.map(\.name)) }

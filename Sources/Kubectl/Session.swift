@@ -215,6 +215,8 @@ public final class Session {
             return runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
         case "why":
             return runWhy(Array(words.dropFirst()))
+        case "rules":
+            return runRules(Array(words.dropFirst()))
         case "help":
             out.outRaw(Self.help)
         case "echo":
@@ -229,7 +231,7 @@ public final class Session {
         case "false":
             out.exitCode = 1
         default:
-            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort; help lists them)", code: 127)
+            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, rules, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort; help lists them)", code: 127)
         }
         return out
     }
@@ -244,6 +246,7 @@ public final class Session {
       traffic [-n N] URL       N requests and how they spread over the endpoints
       why svc/NAME | URL | -f FILE
                                why a Service selects what it does, why a request fails, why a manifest is refused
+      rules NODE               the iptables rules kube-proxy writes on a node, chain by chain
       sleep DURATION           move the simulated clock (5s, 1m30s, 2m; at most 168h)
       … | grep, head, tail, wc, sort
                                filters on the output

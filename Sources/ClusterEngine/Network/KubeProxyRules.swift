@@ -1,0 +1,41 @@
+import ClusterModel
+
+/// What kube-proxy on one node reads from the API (Services and their EndpointSlices, in the
+/// order it programs them) and the iptables rules it writes for them (`IPTablesProxier`).
+extension Cluster {
+    /// The Service ports kube-proxy programs, with their endpoints as seen from `node`.
+    /// Headless and ExternalName Services get no rules (no cluster IP to capture).
+    func kubeProxyInputs(node: String) -> [(IPTablesProxier.ServicePortInfo, [IPTablesProxier.Endpoint])] {
+        var out: [(IPTablesProxier.ServicePortInfo, [IPTablesProxier.Endpoint])] = []
+        for svc in services.list(namespace: nil) where svc.spec.type != "ExternalName" && !svc.spec.clusterIP.isEmpty && !svc.spec.isHeadless {
+            let external = svc.spec.type == "NodePort" || svc.spec.type == "LoadBalancer"
+            for port in svc.spec.ports {
+                var info = IPTablesProxier.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
+                                                          proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+                if external { info.nodePort = port.nodePort }
+                info.externalIPs = svc.spec.externalIPs
+                if svc.spec.type == "LoadBalancer" {
+                    info.loadBalancerIPs = svc.loadBalancerIngress.compactMap(\.ip)
+                    info.loadBalancerSourceRanges = svc.spec.loadBalancerSourceRanges
+                }
+                if svc.spec.sessionAffinity == "ClientIP" { info.stickyMaxAgeSeconds = svc.spec.sessionAffinityTimeout ?? 10800 }
+                info.internalPolicyLocal = svc.spec.internalTrafficPolicy == "Local"
+                info.externalPolicyLocal = info.externallyAccessible && svc.spec.externalTrafficPolicy == "Local"
+                if info.externalPolicyLocal && svc.spec.type == "LoadBalancer" { info.healthCheckNodePort = svc.spec.healthCheckNodePort }
+                let endpoints = proxyEndpoints(svc, port).map { e -> IPTablesProxier.Endpoint in
+                    var ep = IPTablesProxier.Endpoint(ip: e.ip, port: e.port, isLocal: e.node == node)
+                    ep.ready = e.ready; ep.serving = e.serving; ep.terminating = e.terminating
+                    return ep
+                }
+                out.append((info, endpoints))
+            }
+        }
+        return out
+    }
+
+    /// kube-proxy's restore input on `node` (nil when there is no such node).
+    public func kubeProxyRules(node name: String) -> String? {
+        guard let node = nodes.get("", name) else { return nil }
+        return IPTablesProxier.rules(node: IPTablesProxier.NodeConfig(nodeName: name, nodeIP: node.internalIP), services: kubeProxyInputs(node: name))
+    }
+}
