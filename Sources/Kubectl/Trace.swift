@@ -150,15 +150,17 @@ extension Session {
         case let .service(name, node, ready, terminatingOnly):
             return terminatingOnly ? "kube-proxy on \(node): \(name) has no ready endpoints; using terminating ones"
                 : "kube-proxy on \(node): \(name) has \(ready) ready endpoint\(ready == 1 ? "" : "s")"
-        case let .choice(choice):
+        case let .choice(choice, rules):
+            let why: String
             switch choice {
             case let .random(index, count):
-                return count == 1 ? "the only ready endpoint" : "random: endpoint \(index + 1) of \(count), each with probability 1/\(count)"
+                why = count == 1 ? "the only ready endpoint" : "random: endpoint \(index + 1) of \(count), each with probability 1/\(count)"
             case let .affinity(expiresIn):
-                return "sessionAffinity ClientIP: pinned endpoint, expires after \(expiresIn / 1000)s without requests"
+                why = "sessionAffinity ClientIP: pinned endpoint, expires after \(expiresIn / 1000)s without requests"
             case let .terminatingFallback(index, count):
-                return "terminating endpoint \(index + 1) of \(count) (no ready endpoint left)"
+                why = "terminating endpoint \(index + 1) of \(count) (no ready endpoint left)"
             }
+            return "\(why); \(rules)"
         case let .nodePort(node, port, policy, fromPod):
             return "NodePort \(port) on node \(node), externalTrafficPolicy \(policy)" + (fromPod && policy == "Local" ? " (a pod's traffic short-circuits to the cluster-wide rules)" : "")
         case let .loadBalancer(ip, node, announced):

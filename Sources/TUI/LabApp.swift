@@ -354,7 +354,7 @@ public final class LabApp {
                 lines.append("DNS  \(q.name) → \(answer)")
             case let .service(name, node, ready, terminatingOnly):
                 lines.append("SVC  \(short(name)): " + (terminatingOnly ? "no ready, using terminating" : "\(ready) ready") + " (node \(node))")
-            case let .choice(choice):
+            case let .choice(choice, _):
                 let why: String
                 switch choice {
                 case let .random(i, n): why = n == 1 ? "the only endpoint" : "random \(i + 1) of \(n)"

@@ -1,5 +1,8 @@
 import ClusterModel
 
+/// Where a connection enters kube-proxy's rules.
+enum KubeProxyEntry { case clusterIP, externalIP, loadBalancer, nodePort }
+
 /// What kube-proxy on one node reads from the API (Services and their EndpointSlices, in the
 /// order it programs them) and the iptables rules it writes for them (`IPTablesProxier`).
 extension Cluster {
@@ -31,6 +34,32 @@ extension Cluster {
             }
         }
         return out
+    }
+
+    /// The chains a new connection goes through, as `rules NODE` shows them: how it entered
+    /// (KUBE-SERVICES for a cluster IP, KUBE-NODEPORTS for a NodePort; the EXT chain for what
+    /// comes from outside), the policy chain, the rule that matched, the endpoint's chain.
+    func rulePath(_ svc: Service, _ port: ServicePort, _ e: ServiceEndpoint, _ choice: EndpointChoice, entry: KubeProxyEntry, fromPod: Bool) -> String {
+        let info = IPTablesProxier.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
+                                                  proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+        let sep = IPTablesProxier.endpointChain(info, IPTablesProxier.Endpoint(ip: e.ip, port: e.port, isLocal: false))
+        // A NodePort matches no service IP, so KUBE-SERVICES' last rule hands it to KUBE-NODEPORTS.
+        var chains = entry == .nodePort ? ["KUBE-SERVICES", "KUBE-NODEPORTS"] : ["KUBE-SERVICES"]
+        let external = entry != .clusterIP
+        if external { chains.append(IPTablesProxier.externalChain(info)) }
+        // Local policy chains: internalTrafficPolicy for the cluster IP; externalTrafficPolicy
+        // for outside traffic (a pod's own traffic short-circuits to the cluster-wide chain).
+        let local = external ? (svc.spec.externalTrafficPolicy == "Local" && !fromPod) : svc.spec.internalTrafficPolicy == "Local"
+        let policy = local ? IPTablesProxier.localChain(info) : IPTablesProxier.serviceChain(info)
+        switch choice {
+        case let .random(index, count), let .terminatingFallback(index, count):
+            chains.append(count > 1 && index < count - 1 ? "\(policy) (rule \(index + 1) of \(count), probability \(IPTablesProxier.probability(count - index)))"
+                                                         : count > 1 ? "\(policy) (rule \(count) of \(count), the rest)" : policy)
+        case .affinity:
+            chains.append("\(policy) (recent --name \(sep) --rcheck)")
+        }
+        chains.append("\(sep) DNAT \(e.address)")
+        return chains.joined(separator: " → ")
     }
 
     /// kube-proxy's restore input on `node` (nil when there is no such node).

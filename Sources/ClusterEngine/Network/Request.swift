@@ -54,7 +54,8 @@ public enum HopVerdict: String, Sendable {
 public enum HopReason: Equatable, Sendable {
     case dns(DNSQuery)
     case service(name: String, node: String, ready: Int, terminatingOnly: Bool)
-    case choice(EndpointChoice)
+    /// kube-proxy's choice, and the chains the packet went through (`rulePath`).
+    case choice(EndpointChoice, rules: String)
     case nodePort(node: String, port: Int, policy: String, fromPod: Bool)
     case loadBalancer(ip: String, node: String, announced: Bool)
     case direct
@@ -216,7 +217,8 @@ extension Cluster {
                     hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .service(name: Self.servicePortName(svc, port), node: node, ready: ready, terminatingOnly: false))
                 }
                 step(0...1)
-                hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice))
+                let entry: KubeProxyEntry = isLB ? (svc.spec.externalIPs.contains(ip) ? .externalIP : .loadBalancer) : .clusterIP
+                hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice, rules: rulePath(svc, port, e, choice, entry: entry, fromPod: clientPod != nil)))
                 endpoint = (e.ip, e.port, e.pod)
             }
         case let .node(nodeName)?:
@@ -237,7 +239,7 @@ extension Cluster {
                 return timedOut()
             case let .forwarded(e, choice):
                 step(0...1)
-                hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice))
+                hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice, rules: rulePath(svc, port, e, choice, entry: .nodePort, fromPod: clientPod != nil)))
                 endpoint = (e.ip, e.port, e.pod)
             }
         case let .pod(key)?:
