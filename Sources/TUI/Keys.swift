@@ -63,6 +63,10 @@ public enum KeyTable {
             guard let svc = s.currentService(v) else { s.flash = "no Service selected"; return [] }
             return [.burst(service: svc)]
         },
+        KeyBinding(keys: [.char("i")], label: "i", hint: nil, help: "the iptables rules kube-proxy writes for the selected Service (the last request's rule marked)") { s, v in
+            guard let svc = s.currentService(v) else { s.flash = "no Service selected"; return [] }
+            return [.showRules(service: svc)]
+        },
         KeyBinding(keys: [.char("v")], label: "v", hint: nil, help: "switch how f and b address the Service: DNS name, ClusterIP, NodePort from the host") { s, _ in
             let all = LabState.RequestVia.allCases
             s.requestVia = all[(all.firstIndex(of: s.requestVia)! + 1) % all.count]

@@ -41,6 +41,8 @@ public struct LabState: Equatable, Sendable {
     }
     /// The last output (a command's, a lesson step's, a trace): `o` opens it full screen.
     public var lastOutput: Panel?
+    /// The KUBE-SEP chain the last request (`f`) went through: the Rules view marks its rules.
+    public var lastEndpointChain: String?
     /// A row that changed a moment ago, marked until `until` (simulated time).
     public struct Pulse: Equatable, Sendable {
         public enum Kind: Sendable { case added, changed, removed }
@@ -116,6 +118,8 @@ public enum LabEffect: Equatable, Sendable {
     case step(Millis)
     case lesson(LessonAction)
     case toggleRecording
+    /// The iptables rules kube-proxy writes for a Service, on the client pod's node.
+    case showRules(service: String)
 }
 
 public enum LessonAction: Equatable, Sendable { case next, previous, skip, hint, solution, predict(String) }

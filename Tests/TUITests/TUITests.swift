@@ -93,6 +93,20 @@ struct SnapshotTests {
         try Self.check("help-80x24", Self.frame(app, 80, 24))
     }
 
+    /// The Rules view (issue 17): the selected Service's kube-proxy rules on the client's node,
+    /// the rules of the endpoint chain the last request took highlighted.
+    @Test func rulesViewMarksTheLastRequestsRule() throws {
+        let app = Self.lab()
+        keys(app, [.char("f"), .char("i")])
+        let panel = try #require(app.state.panel)
+        #expect(panel.title == "Rules: default/my-app on svclab-worker2")
+        let sep = try #require(app.state.lastEndpointChain)
+        #expect(panel.highlight == Set(panel.lines.indices.filter { panel.lines[$0].contains(sep) }))
+        #expect(panel.highlight.count == 3)   // the SVC rule that jumps to it and its own two rules
+        try Self.check("rules-80x24", Self.frame(app, 80, 24))
+        try Self.check("rules-120x40", Self.frame(app, 120, 40))
+    }
+
     @Test func commandPromptOpensAPanel() throws {
         let app = Self.lab()
         keys(app, [.char(":")])
