@@ -34,6 +34,11 @@ struct WrongAnswerTests {
             ("empty the selector", [removeSelector("shop")]),
             ("drop app instead of tier", ["kubectl patch svc shop --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/selector/app\"}]'"]),
         ],
+        "17-kube-proxy-rules.yaml": [
+            ("too few replicas", ["kubectl scale deployment my-app --replicas=1", "sleep 10s"]),
+            ("a new Service instead", ["kubectl expose deployment my-app --name=my-app-2 --port=80 --target-port=8080"]),
+            ("delete the Service", ["kubectl delete svc my-app"]),
+        ],
         "12-targetport-nobody-listens-on.yaml": [
             ("scale up", ["kubectl scale deployment web --replicas=4"]),
             ("relabel every pod", ["kubectl label pods --all app=web --overwrite"]),
