@@ -36,6 +36,7 @@ struct IPTablesProxierTests {
         var node = P.NodeConfig(nodeName: "test-node", nodeIP: "192.168.0.2")
         node.clusterCIDR = "10.0.0.0/8"
         node.randomFully = false
+        node.masqueradeMark = "0x4000"   // NewFakeProxier's, not NewProxier's "%#08x"
         func port(_ ns: String, _ name: String, _ ip: String) -> P.ServicePortInfo {
             P.ServicePortInfo(namespace: ns, name: name, portName: "p80", proto: "TCP", clusterIP: ip, port: 80)
         }

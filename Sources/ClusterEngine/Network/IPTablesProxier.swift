@@ -14,7 +14,9 @@ public enum IPTablesProxier {
         public var nodeIP: String
         /// --cluster-cidr: traffic from outside it to a ClusterIP is masqueraded.
         public var clusterCIDR: String = "10.244.0.0/16"
-        public var masqueradeMark = "0x4000"
+        /// NewProxier's `fmt.Sprintf("%#08x", 1<<masqueradeBit)` for bit 14 (iptables-save
+        /// later prints it as 0x4000).
+        public var masqueradeMark = "0x004000"
         public var localhostNodePorts = true
         /// The kernel has nfacct: the INVALID-drop and localhost-NodePort rules count packets.
         public var nfacct = true
