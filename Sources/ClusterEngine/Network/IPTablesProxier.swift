@@ -14,9 +14,10 @@ public enum IPTablesProxier {
         public var nodeIP: String
         /// --cluster-cidr: traffic from outside it to a ClusterIP is masqueraded.
         public var clusterCIDR: String = "10.244.0.0/16"
-        /// NewProxier's `fmt.Sprintf("%#08x", 1<<masqueradeBit)` for bit 14 (iptables-save
-        /// later prints it as 0x4000).
-        public var masqueradeMark = "0x004000"
+        /// NewProxier's `fmt.Sprintf("%#08x", 1<<masqueradeBit)` for bit 14: Go pads the digits
+        /// to 8 before adding 0x ("Using iptables mark for masquerade" mark="0x00004000" in its
+        /// log); iptables-save later prints it as 0x4000.
+        public var masqueradeMark = "0x00004000"
         public var localhostNodePorts = true
         /// The kernel has nfacct: the INVALID-drop and localhost-NodePort rules count packets.
         public var nfacct = true
