@@ -190,23 +190,10 @@ extension Cluster {
         c.env = [EnvVar(name: "NODE_NAME", value: nil, valueFrom: .object([("fieldRef", .object([("apiVersion", .string("v1")), ("fieldPath", .string("spec.nodeName"))]))]))]
         c.imagePullPolicy = "IfNotPresent"
         c.extra["securityContext"] = .object([("privileged", .bool(true))])
-        c.extra["volumeMounts"] = .array([
-            .object([("mountPath", .string("/var/lib/kube-proxy")), ("name", .string("kube-proxy"))]),
-            .object([("mountPath", .string("/run/xtables.lock")), ("name", .string("xtables-lock"))]),
-            .object([("mountPath", .string("/lib/modules")), ("name", .string("lib-modules")), ("readOnly", .bool(true))]),
-        ])
-        var spec = PodSpec()
-        spec.containers = [c]
-        spec.hostNetwork = true
-        spec.nodeSelector = ["kubernetes.io/os": "linux"]
-        spec.serviceAccountName = "kube-proxy"
-        spec.tolerations = [Toleration(op: "Exists")]
+        c.extra["volumeMounts"] = .array([.object([("mountPath", .string("/var/lib/kube-proxy")), ("name", .string("kube-proxy"))])] + Self.iptablesMounts)
+        var spec = Self.nodeAgentSpec(c, serviceAccount: "kube-proxy",
+                                      volumes: [.object([("configMap", .object([("defaultMode", .int(420)), ("name", .string("kube-proxy"))])), ("name", .string("kube-proxy"))])])
         spec.extra["priorityClassName"] = .string("system-node-critical")
-        spec.extra["volumes"] = .array([
-            .object([("configMap", .object([("defaultMode", .int(420)), ("name", .string("kube-proxy"))])), ("name", .string("kube-proxy"))]),
-            .object([("hostPath", .object([("path", .string("/run/xtables.lock")), ("type", .string("FileOrCreate"))])), ("name", .string("xtables-lock"))]),
-            .object([("hostPath", .object([("path", .string("/lib/modules")), ("type", .string(""))])), ("name", .string("lib-modules"))]),
-        ])
         return daemonSetObject(name: "kube-proxy", labels: ["k8s-app": "kube-proxy"], selector: ["k8s-app": "kube-proxy"], spec: spec)
     }
 
@@ -221,24 +208,34 @@ extension Cluster {
         c.extra["resources"] = .object([("limits", .object([("cpu", .string("100m")), ("memory", .string("50Mi"))])),
                                         ("requests", .object([("cpu", .string("100m")), ("memory", .string("50Mi"))]))])
         c.extra["securityContext"] = .object([("capabilities", .object([("add", .array([.string("NET_RAW"), .string("NET_ADMIN")]))])), ("privileged", .bool(false))])
-        c.extra["volumeMounts"] = .array([
-            .object([("mountPath", .string("/etc/cni/net.d")), ("name", .string("cni-cfg"))]),
-            .object([("mountPath", .string("/run/xtables.lock")), ("name", .string("xtables-lock"))]),
-            .object([("mountPath", .string("/lib/modules")), ("name", .string("lib-modules")), ("readOnly", .bool(true))]),
-        ])
+        c.extra["volumeMounts"] = .array([.object([("mountPath", .string("/etc/cni/net.d")), ("name", .string("cni-cfg"))])] + Self.iptablesMounts)
+        let spec = Self.nodeAgentSpec(c, serviceAccount: "kindnet",
+                                      volumes: [.object([("hostPath", .object([("path", .string("/etc/cni/net.d")), ("type", .string(""))])), ("name", .string("cni-cfg"))])])
+        return daemonSetObject(name: "kindnet", labels: ["app": "kindnet", "k8s-app": "kindnet", "tier": "node"], selector: ["app": "kindnet"],
+                               templateLabels: ["app": "kindnet", "k8s-app": "kindnet", "tier": "node"], spec: spec)
+    }
+
+    /// What both node agents mount from the host to program iptables: its lock file and the
+    /// kernel modules.
+    static let iptablesMounts: [Value] = [
+        .object([("mountPath", .string("/run/xtables.lock")), ("name", .string("xtables-lock"))]),
+        .object([("mountPath", .string("/lib/modules")), ("name", .string("lib-modules")), ("readOnly", .bool(true))]),
+    ]
+
+    /// A node agent's pod: host network, every node (it tolerates everything), Linux only, its
+    /// own volumes and the iptables ones.
+    static func nodeAgentSpec(_ c: Container, serviceAccount: String, volumes: [Value]) -> PodSpec {
         var spec = PodSpec()
         spec.containers = [c]
         spec.hostNetwork = true
         spec.nodeSelector = ["kubernetes.io/os": "linux"]
-        spec.serviceAccountName = "kindnet"
+        spec.serviceAccountName = serviceAccount
         spec.tolerations = [Toleration(op: "Exists")]
-        spec.extra["volumes"] = .array([
-            .object([("hostPath", .object([("path", .string("/etc/cni/net.d")), ("type", .string(""))])), ("name", .string("cni-cfg"))]),
+        spec.extra["volumes"] = .array(volumes + [
             .object([("hostPath", .object([("path", .string("/run/xtables.lock")), ("type", .string("FileOrCreate"))])), ("name", .string("xtables-lock"))]),
             .object([("hostPath", .object([("path", .string("/lib/modules")), ("type", .string(""))])), ("name", .string("lib-modules"))]),
         ])
-        return daemonSetObject(name: "kindnet", labels: ["app": "kindnet", "k8s-app": "kindnet", "tier": "node"], selector: ["app": "kindnet"],
-                               templateLabels: ["app": "kindnet", "k8s-app": "kindnet", "tier": "node"], spec: spec)
+        return spec
     }
 
     private func daemonSetObject(name: String, labels: [String: String], selector: [String: String], templateLabels: [String: String]? = nil, spec: PodSpec) -> StoredObject {

@@ -142,8 +142,14 @@ struct RolloutCommand: KubectlCommand {
         return ("deployment \(name) successfully rolled out\n", true, false)
     }
 
-    private func status(_ initial: Deployment, ctx: KubectlContext) -> CommandOutput {
-        let key = ObjectKey(initial.metadata.namespace, initial.metadata.name)
+    /// One status line: its text, whether the rollout is over, whether it failed.
+    typealias StatusLine = (text: String, done: Bool, failed: Bool)
+
+    /// kubectl's rollout status for any kind: a line for the current state, then (with --watch)
+    /// one per watch event of the object, as UntilWithSync delivers them, until a line says
+    /// done, the object goes, or the time runs out. `read` fetches the object's line now.
+    private func watchStatus(kind: String, key: ObjectKey, ctx: KubectlContext, read: @escaping () -> StatusLine?,
+                             defaultBudget: Millis, failure: (_ timedOut: Bool, _ limitSet: Bool) -> String) -> CommandOutput {
         let limit: Millis
         switch TimeoutFlag.millis(timeout, default: 0) {
         case let .failure(f): var o = CommandOutput(); o.fail(f.message); return o
@@ -151,37 +157,40 @@ struct RolloutCommand: KubectlCommand {
         }
         var driver = ClockDriver(ctx: ctx)
         var finished = false, failed = false, gone = false
-        // One line per watch event (the initial ADDED included), as UntilWithSync delivers them.
-        func report(_ d: Deployment) {
+        func report(_ line: StatusLine) {
             guard !finished else { return }
-            let (text, done, bad) = Self.statusLine(d)
-            if bad { failed = true; finished = true; return }
-            driver.emit(.stdout, text)
-            finished = done
+            if line.failed { failed = true; finished = true; return }
+            driver.emit(.stdout, line.text)
+            finished = line.done
         }
-        report(initial)
+        guard let first = read() else { return driver.output }
+        report(first)
         guard watch else {
             var o = driver.output
-            if failed { o.fail("error: " + Self.statusLine(initial).text) }
+            if failed { o.fail("error: " + first.text) }
             return o
         }
         let id = ctx.cluster.watch { change in
-            guard change.kind == Deployment.kind, change.key == key, !finished else { return }
+            guard change.kind == kind, change.key == key, !finished else { return }
             if change.type == .deleted { gone = true; finished = true; return }
-            if let d = ctx.cluster.deployments.get(key) { report(d) }
+            if let line = read() { report(line) }
         }
         defer { ctx.cluster.unwatch(id) }
-        // Without --timeout kubectl waits forever; a script stops at the progress deadline instead.
-        let budget = limit > 0 ? limit : Millis(initial.spec.progressDeadlineSeconds) * 1000
-        let outcome = driver.run(limit: budget) { finished }
+        let outcome = driver.run(limit: limit > 0 ? limit : defaultBudget) { finished }
         var o = driver.output
         if gone { o.fail("error: object has been deleted") }
-        else if failed { o.fail("error: deployment \(goQuote(initial.metadata.name)) exceeded its progress deadline") }
-        else if outcome == .timedOut {
-            o.fail(limit > 0 ? "error: timed out waiting for the condition"
-                   : "error: deployment \(goQuote(initial.metadata.name)) exceeded its progress deadline")
-        }
+        else if failed || outcome == .timedOut { o.fail(failure(outcome == .timedOut && !failed, limit > 0)) }
         return o
+    }
+
+    private func status(_ initial: Deployment, ctx: KubectlContext) -> CommandOutput {
+        let key = ObjectKey(initial.metadata.namespace, initial.metadata.name)
+        let deadline = "error: deployment \(goQuote(initial.metadata.name)) exceeded its progress deadline"
+        // Without --timeout kubectl waits forever; a script stops at the progress deadline instead.
+        return watchStatus(kind: Deployment.kind, key: key, ctx: ctx, read: { ctx.cluster.deployments.get(key).map(Self.statusLine) },
+                           defaultBudget: Millis(initial.spec.progressDeadlineSeconds) * 1000) { timedOut, limitSet in
+            timedOut && limitSet ? "error: timed out waiting for the condition" : deadline
+        }
     }
 
     /// DaemonSetStatusViewer.Status (rollout_status.go).
@@ -207,32 +216,10 @@ struct RolloutCommand: KubectlCommand {
             return o
         }
         let key = ObjectKey(initial.metadata.namespace, initial.metadata.name)
-        let limit: Millis
-        switch TimeoutFlag.millis(timeout, default: 0) {
-        case let .failure(f): var o = CommandOutput(); o.fail(f.message); return o
-        case let .success(ms): limit = ms
-        }
-        var driver = ClockDriver(ctx: ctx)
-        var finished = false, gone = false
-        func report(_ ds: StoredObject) {
-            guard !finished else { return }
-            let (text, done) = Self.daemonSetStatusLine(ds)
-            driver.emit(.stdout, text)
-            finished = done
-        }
-        report(initial)
-        guard watch else { return driver.output }
-        let id = ctx.cluster.watch { change in
-            guard change.kind == DaemonSetKind.kind, change.key == key, !finished else { return }
-            if change.type == .deleted { gone = true; finished = true; return }
-            if let ds = ctx.cluster.daemonSetObject(key.namespace, key.name) { report(ds) }
-        }
-        defer { ctx.cluster.unwatch(id) }
         // Without --timeout kubectl waits forever; a script stops after ten simulated minutes.
-        let outcome = driver.run(limit: limit > 0 ? limit : 600_000) { finished }
-        var o = driver.output
-        if gone { o.fail("error: object has been deleted") } else if outcome == .timedOut { o.fail("error: timed out waiting for the condition") }
-        return o
+        return watchStatus(kind: DaemonSetKind.kind, key: key, ctx: ctx, read: {
+            ctx.cluster.daemonSetObject(key.namespace, key.name).map { ds in let l = Self.daemonSetStatusLine(ds); return (l.text, l.done, false) }
+        }, defaultBudget: 600_000) { _, _ in "error: timed out waiting for the condition" }
     }
 
     private func daemonSetRestart(_ ds: StoredObject, ctx: KubectlContext) -> CommandOutput {
