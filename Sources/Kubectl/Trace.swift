@@ -179,13 +179,22 @@ extension Session {
         case let .podNotRunning(pod, phase): return "\(pod) is \(phase): connection refused"
         case let .noRoute(ip): return "no route to \(ip): no answer"
         case let .nothingOnNodePort(node, port): return "no Service uses NodePort \(port) on \(node): connection refused"
+        case let .healthCheck(service, node, local):
+            return "kube-proxy's health check for \(service) on \(node): \(local) local endpoint\(local == 1 ? "" : "s")" + (local == 0 ? ", so a load balancer takes this node out" : "")
         }
+    }
+
+    /// Who answered: the pod, or (no pod) kube-proxy's health server on the node.
+    static func answeredBy(_ r: RequestResult, _ servedBy: ObjectKey?) -> String {
+        if let servedBy { return "\(servedBy.namespace)/\(servedBy.name)" }
+        for hop in r.hops { if case let .healthCheck(_, node, _) = hop.reason { return "kube-proxy on \(node)" } }
+        return "?"
     }
 
     public static func verdict(_ r: RequestResult) -> String {
         switch r.outcome {
         case let .reply(reply, servedBy):
-            return "=> HTTP \(reply.status) \(reply.reason) from \(servedBy.map { "\($0.namespace)/\($0.name)" } ?? "?") in \(r.elapsed) ms"
+            return "=> HTTP \(reply.status) \(reply.reason) from \(Self.answeredBy(r, servedBy)) in \(r.elapsed) ms"
         case .unresolved: return "=> could not resolve host \(r.target.host) (curl exit 6)"
         case .refused: return "=> connection refused after \(r.elapsed) ms (curl exit 7)"
         case .timedOut: return "=> no answer; curl gives up after \(r.elapsed) ms (curl exit 28)"

@@ -92,7 +92,7 @@ extension Session {
         let r = cluster.request(from: client, url: target, connectTimeout: 5000)
         switch r.outcome {
         case let .reply(reply, servedBy):
-            out.out("GET \(url) from \(ns)/\(client.metadata.name) works: HTTP \(reply.status) from \(servedBy.map { "\($0.namespace)/\($0.name)" } ?? "?").")
+            out.out("GET \(url) from \(ns)/\(client.metadata.name) works: HTTP \(reply.status) from \(Session.answeredBy(r, servedBy)).")
             return out
         case .unresolved:
             // NXDOMAIN: a wrong name, or the right name in another namespace.

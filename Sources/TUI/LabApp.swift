@@ -416,6 +416,7 @@ public final class LabApp {
             case let .podNotRunning(pod, phase): lines.append("POD  \(pod) is \(phase)")
             case let .noRoute(ip): lines.append("NET  no route to \(ip)")
             case let .nothingOnNodePort(node, port): lines.append("NODE \(node):\(port): no such NodePort")
+            case let .healthCheck(service, node, local): lines.append("HC   \(short(service)) on \(node): \(local) local")
             }
         }
         switch r.outcome {

@@ -62,6 +62,29 @@ extension Cluster {
         return chains.joined(separator: " → ")
     }
 
+    /// The Service whose healthCheckNodePort this is (a LoadBalancer with externalTrafficPolicy Local).
+    func healthCheckService(port: Int) -> Service? {
+        services.list(namespace: nil).first { $0.spec.healthCheckNodePort == port && $0.spec.type == "LoadBalancer" && $0.spec.externalTrafficPolicy == "Local" }
+    }
+
+    /// EndpointsMap.LocalReadyEndpoints: the Service's ready endpoints on `node` (all its ports
+    /// have the same endpoints, so the first port's count).
+    func localReadyEndpoints(_ svc: Service, node: String) -> Int {
+        guard let port = svc.spec.ports.first else { return 0 }
+        return proxyEndpoints(svc, port).filter { $0.ready && $0.node == node }.count
+    }
+
+    /// healthcheck/service_health.go's answer: 200 with local endpoints (503 without), the
+    /// count as X-Load-Balancing-Endpoint-Weight, and the JSON dedented with tabs.
+    static func healthCheckReply(_ svc: Service, localEndpoints: Int, date: String) -> HTTPReply {
+        let body = "{\n\t\"service\": {\n\t\t\"namespace\": \"\(svc.metadata.namespace)\",\n\t\t\"name\": \"\(svc.metadata.name)\"\n\t},\n\t\"localEndpoints\": \(localEndpoints),\n\t\"serviceProxyHealthy\": true\n}"
+        let ok = localEndpoints > 0
+        return HTTPReply(status: ok ? 200 : 503, reason: ok ? "OK" : "Service Unavailable",
+                         headers: [("Content-Type", "application/json"), ("X-Content-Type-Options", "nosniff"),
+                                   ("X-Load-Balancing-Endpoint-Weight", String(localEndpoints)), ("Date", date), ("Content-Length", String(body.utf8.count))],
+                         body: body)
+    }
+
     /// kube-proxy's restore input on `node` (nil when there is no such node).
     public func kubeProxyRules(node name: String) -> String? {
         guard let node = nodes.get("", name) else { return nil }

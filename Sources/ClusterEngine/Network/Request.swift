@@ -69,6 +69,9 @@ public enum HopReason: Equatable, Sendable {
     case podNotRunning(pod: String, phase: String)
     case noRoute(ip: String)
     case nothingOnNodePort(node: String, port: Int)
+    /// kube-proxy's service health server on a healthCheckNodePort (externalTrafficPolicy
+    /// Local): it counts the Service's ready endpoints on this node.
+    case healthCheck(service: String, node: String, localEndpoints: Int)
 }
 
 public struct TraceHop: Equatable, Sendable {
@@ -222,6 +225,15 @@ extension Cluster {
                 endpoint = (e.ip, e.port, e.pod)
             }
         case let .node(nodeName)?:
+            if service(nodePort: target.port, proto: "TCP") == nil, let svc = healthCheckService(port: target.port) {
+                let name = "\(svc.metadata.namespace)/\(svc.metadata.name)"
+                let local = localReadyEndpoints(svc, node: nodeName)
+                hop(.toNetwork, .traced, "\(nodeName):\(target.port)", ip, .healthCheck(service: name, node: nodeName, localEndpoints: local))
+                step(0...1)
+                let reply = Self.healthCheckReply(svc, localEndpoints: local, date: Self.httpDate(t))
+                hop(.reply, .forwarded, "\(nodeName):\(target.port)", ip, .httpReply(status: reply.status, reason: reply.reason, bytes: reply.body.utf8.count))
+                return finish(.reply(reply, servedBy: nil))
+            }
             guard let svc = service(nodePort: target.port, proto: "TCP"), let port = svc.spec.ports.first(where: { $0.nodePort == target.port && $0.proto == "TCP" }) else {
                 hop(.toNetwork, .rejected, "\(nodeName):\(target.port)", ip, .nothingOnNodePort(node: nodeName, port: target.port))
                 step(0...2)
