@@ -334,7 +334,7 @@ extension Cluster {
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
-            "sliceAddressLists": sliceAddressLists.count, "endpointTargetRefs": endpointTargetRefs.count, "podCountsByOwner": podCountsByOwner.count, "daemonTemplates": daemonTemplates.count, "daemonSetDesired": daemonSetDesired.count, "endpointWork": endpointWork.count,
+            "sliceAddressLists": sliceAddressLists.count, "endpointTargetRefs": endpointTargetRefs.count, "podCountsByOwner": podCountsByOwner.count, "daemonTemplates": daemonTemplates.count, "daemonSetDesired": daemonSetDesired.count, "daemonSetMisscheduled": daemonSetMisscheduled.count, "endpointWork": endpointWork.count,
             "unschedulable": unschedulable.count, "replicaSetBursts": replicaSetBurstUntil.count, "serviceEnvCache": serviceEnvCache.count,
         ]
     }

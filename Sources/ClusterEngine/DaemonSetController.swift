@@ -36,6 +36,7 @@ extension Cluster {
             guard let old else { return }
             daemonTemplates[old.metadata.uid] = nil
             daemonSetDesired[old.metadata.uid] = nil
+            daemonSetMisscheduled[old.metadata.uid] = nil
             for podKey in podsByOwner.get(old.metadata.uid).sorted() {
                 if let pod = pods.get(podKey) { deletePod(pod, gracePeriodSeconds: nil) }
             }

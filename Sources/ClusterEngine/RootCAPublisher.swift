@@ -37,10 +37,4 @@ extension Cluster {
         meta.annotations["kubernetes.io/description"] = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."
         putStored(StoredObject(kind: ConfigMapKind.kind, metadata: meta, fields: .object([("data", data)])))
     }
-
-    /// Stored objects changed: the publisher puts its ConfigMap back.
-    func storedChanged(kind: String, key: ObjectKey, removed: Bool) {
-        if kind == ConfigMapKind.kind && key.name == Self.rootCAConfigMap { publishRootCA(namespace: key.namespace) }
-        if kind == ServiceAccountKind.kind && key.name == "default" && removed { publishDefaultServiceAccount(namespace: key.namespace) }
-    }
 }

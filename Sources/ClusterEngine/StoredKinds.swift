@@ -14,10 +14,7 @@ extension Cluster {
         let key = ObjectKey(object.metadata.namespace, object.metadata.name)
         let old = stored[object.objectKind, default: TypedStore()].put(object)
         notify(old == nil ? .added : .modified, object.objectKind, key)
-        storedChanged(kind: object.objectKind, key: key, removed: false)
-        if object.objectKind == DaemonSetKind.kind, old?.fields["spec"] != object.fields["spec"] || old == nil {
-            daemonSetChanged(key, old: old, removed: false)
-        }
+        storedChanged(kind: object.objectKind, key: key, old: old, new: object)
         return object
     }
 
@@ -26,8 +23,16 @@ extension Cluster {
         guard let old = stored[kind]?.remove(key) else { return nil }
         resourceVersion += 1
         notify(.deleted, kind, key)
-        storedChanged(kind: kind, key: key, removed: true)
-        if kind == DaemonSetKind.kind { daemonSetChanged(key, old: old, removed: true) }
+        storedChanged(kind: kind, key: key, old: old, new: nil)
         return old
+    }
+
+    /// Stored-object event handlers of every controller that watches them (`new` nil: deleted):
+    /// the root-CA publisher and the ServiceAccount controller put their objects back; the
+    /// DaemonSet controller syncs on a spec change or a delete (status writes are its own).
+    private func storedChanged(kind: String, key: ObjectKey, old: StoredObject?, new: StoredObject?) {
+        if kind == ConfigMapKind.kind && key.name == Self.rootCAConfigMap { publishRootCA(namespace: key.namespace) }
+        if kind == ServiceAccountKind.kind && key.name == "default" && new == nil { publishDefaultServiceAccount(namespace: key.namespace) }
+        if kind == DaemonSetKind.kind && (new == nil || old?.fields["spec"] != new?.fields["spec"]) { daemonSetChanged(key, old: old, removed: new == nil) }
     }
 }

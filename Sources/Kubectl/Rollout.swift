@@ -194,19 +194,19 @@ struct RolloutCommand: KubectlCommand {
     }
 
     /// DaemonSetStatusViewer.Status (rollout_status.go).
-    static func daemonSetStatusLine(_ ds: StoredObject) -> (text: String, done: Bool) {
+    static func daemonSetStatusLine(_ ds: StoredObject) -> StatusLine {
         let status = ds["status"]
         func count(_ key: String) -> Int64 { status?[key]?.intValue ?? 0 }
         let name = goQuote(ds.metadata.name)
-        guard ds.metadata.generation <= count("observedGeneration") else { return ("Waiting for daemon set spec update to be observed...\n", false) }
+        guard ds.metadata.generation <= count("observedGeneration") else { return ("Waiting for daemon set spec update to be observed...\n", false, false) }
         let desired = count("desiredNumberScheduled")
         if count("updatedNumberScheduled") < desired {
-            return ("Waiting for daemon set \(name) rollout to finish: \(count("updatedNumberScheduled")) out of \(desired) new pods have been updated...\n", false)
+            return ("Waiting for daemon set \(name) rollout to finish: \(count("updatedNumberScheduled")) out of \(desired) new pods have been updated...\n", false, false)
         }
         if count("numberAvailable") < desired {
-            return ("Waiting for daemon set \(name) rollout to finish: \(count("numberAvailable")) of \(desired) updated pods are available...\n", false)
+            return ("Waiting for daemon set \(name) rollout to finish: \(count("numberAvailable")) of \(desired) updated pods are available...\n", false, false)
         }
-        return ("daemon set \(name) successfully rolled out\n", true)
+        return ("daemon set \(name) successfully rolled out\n", true, false)
     }
 
     private func daemonSetStatus(_ initial: StoredObject, ctx: KubectlContext) -> CommandOutput {
@@ -218,7 +218,7 @@ struct RolloutCommand: KubectlCommand {
         let key = ObjectKey(initial.metadata.namespace, initial.metadata.name)
         // Without --timeout kubectl waits forever; a script stops after ten simulated minutes.
         return watchStatus(kind: DaemonSetKind.kind, key: key, ctx: ctx, read: {
-            ctx.cluster.daemonSetObject(key.namespace, key.name).map { ds in let l = Self.daemonSetStatusLine(ds); return (l.text, l.done, false) }
+            ctx.cluster.daemonSetObject(key.namespace, key.name).map(Self.daemonSetStatusLine)
         }, defaultBudget: 600_000) { _, _ in "error: timed out waiting for the condition" }
     }
 

@@ -227,9 +227,7 @@ public enum IPTablesProxier {
                 nat.add(fwChain, "-m comment --comment \"other traffic to \(name) will be dropped by KUBE-PROXY-FIREWALL\"")
             }
             if usesClusterPolicyChain { nat.declare(clusterPolicyChain); endpointRules(&nat, s, clusterPolicyChain, clusterEndpoints) }
-            if usesLocalPolicyChain && (s.internalPolicyLocal || (s.externallyAccessible && s.externalPolicyLocal)) {
-                nat.declare(localPolicyChain); endpointRules(&nat, s, localPolicyChain, localEndpoints)
-            }
+            if usesLocalPolicyChain { nat.declare(localPolicyChain); endpointRules(&nat, s, localPolicyChain, localEndpoints) }
             // The per-endpoint chains.
             for e in reachable {
                 let chain = endpointChain(s, e)
