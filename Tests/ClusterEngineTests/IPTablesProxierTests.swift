@@ -32,6 +32,20 @@ struct IPTablesProxierTests {
         #expect(P.probability(3) == "0.3333333333")
     }
 
+    /// Past 1,000 endpoints the per-endpoint comments go (largeClusterMode); the rest stay.
+    @Test func largeClustersDropPerEndpointComments() {
+        let node = P.NodeConfig(nodeName: "n", nodeIP: "192.168.0.2")
+        let svc = P.ServicePortInfo(namespace: "ns", name: "big", portName: "", proto: "TCP", clusterIP: "10.96.0.50", port: 80)
+        let endpoints = (0..<1001).map { P.Endpoint(ip: "10.244.\($0 / 250).\($0 % 250 + 2)", port: 8080, isLocal: false) }
+        let big = P.rules(node: node, services: [(svc, endpoints)]).split(separator: "\n")
+        #expect(big.contains("-A KUBE-SERVICES -m comment --comment \"ns/big cluster IP\" -m tcp -p tcp -d 10.96.0.50 --dport 80 -j \(P.serviceChain(svc))"))
+        let first = P.endpointChain(svc, endpoints[0])
+        #expect(big.contains("-A \(first) -s 10.244.0.2 -j KUBE-MARK-MASQ"))
+        #expect(big.contains("-A \(P.serviceChain(svc)) -m statistic --mode random --probability 0.0009990010 -j \(first)"))
+        let small = P.rules(node: node, services: [(svc, Array(endpoints.prefix(2)))])
+        #expect(small.contains("-A \(first) -m comment --comment ns/big -s 10.244.0.2 -j KUBE-MARK-MASQ"))
+    }
+
     @Test func upstreamOverallRules() throws {
         var node = P.NodeConfig(nodeName: "test-node", nodeIP: "192.168.0.2")
         node.clusterCIDR = "10.0.0.0/8"

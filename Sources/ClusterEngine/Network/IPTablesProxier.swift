@@ -129,6 +129,9 @@ public enum IPTablesProxier {
             filter.add("KUBE-FIREWALL", "-m comment --comment \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP")
         }
 
+        // largeClusterMode: past 1,000 endpoints kube-proxy drops the per-endpoint comments
+        // (appendServiceCommentLocked) to keep iptables-restore fast.
+        let largeCluster = services.reduce(0) { $0 + $1.1.count } > 1000
         for (s, endpoints) in services.sorted(by: { ($0.0.nameString, $0.0.proto) < ($1.0.nameString, $1.0.proto) }) {
             let p = s.proto.lowercased()
             let name = s.nameString
@@ -226,15 +229,16 @@ public enum IPTablesProxier {
                 }
                 nat.add(fwChain, "-m comment --comment \"other traffic to \(name) will be dropped by KUBE-PROXY-FIREWALL\"")
             }
-            if usesClusterPolicyChain { nat.declare(clusterPolicyChain); endpointRules(&nat, s, clusterPolicyChain, clusterEndpoints) }
-            if usesLocalPolicyChain { nat.declare(localPolicyChain); endpointRules(&nat, s, localPolicyChain, localEndpoints) }
+            if usesClusterPolicyChain { nat.declare(clusterPolicyChain); endpointRules(&nat, s, clusterPolicyChain, clusterEndpoints, comments: !largeCluster) }
+            if usesLocalPolicyChain { nat.declare(localPolicyChain); endpointRules(&nat, s, localPolicyChain, localEndpoints, comments: !largeCluster) }
             // The per-endpoint chains.
             for e in reachable {
                 let chain = endpointChain(s, e)
                 nat.declare(chain)
-                nat.add(chain, "-m comment --comment \(name) -s \(e.ip) -j KUBE-MARK-MASQ")
-                let recent = s.stickyMaxAgeSeconds != nil ? " -m recent --name \(chain) --set" : ""
-                nat.add(chain, "-m comment --comment \(name)\(recent) \(match) -j DNAT --to-destination \(e.string)")
+                let comment = largeCluster ? "" : "-m comment --comment \(name) "
+                nat.add(chain, "\(comment)-s \(e.ip) -j KUBE-MARK-MASQ")
+                let recent = s.stickyMaxAgeSeconds != nil ? "-m recent --name \(chain) --set " : ""
+                nat.add(chain, "\(comment)\(recent)\(match) -j DNAT --to-destination \(e.string)")
             }
         }
         nat.add("KUBE-SERVICES", "-m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
@@ -248,17 +252,18 @@ public enum IPTablesProxier {
 
     /// writeServiceToEndpointRules: affinity checks first, then one rule per endpoint, each
     /// taking 1/(endpoints left) of what reaches it; the last one takes the rest.
-    static func endpointRules(_ nat: inout Table, _ s: ServicePortInfo, _ chain: String, _ endpoints: [Endpoint]) {
+    static func endpointRules(_ nat: inout Table, _ s: ServicePortInfo, _ chain: String, _ endpoints: [Endpoint], comments: Bool) {
         let name = s.nameString
+        func comment(_ e: Endpoint) -> String { comments ? "-m comment --comment \"\(name) -> \(e.string)\" " : "" }
         if let seconds = s.stickyMaxAgeSeconds {
             for e in endpoints {
                 let sep = endpointChain(s, e)
-                nat.add(chain, "-m comment --comment \"\(name) -> \(e.string)\" -m recent --name \(sep) --rcheck --seconds \(seconds) --reap -j \(sep)")
+                nat.add(chain, "\(comment(e))-m recent --name \(sep) --rcheck --seconds \(seconds) --reap -j \(sep)")
             }
         }
         for (i, e) in endpoints.enumerated() {
-            let statistic = i < endpoints.count - 1 ? " -m statistic --mode random --probability \(probability(endpoints.count - i))" : ""
-            nat.add(chain, "-m comment --comment \"\(name) -> \(e.string)\"\(statistic) -j \(endpointChain(s, e))")
+            let statistic = i < endpoints.count - 1 ? "-m statistic --mode random --probability \(probability(endpoints.count - i)) " : ""
+            nat.add(chain, "\(comment(e))\(statistic)-j \(endpointChain(s, e))")
         }
     }
 
