@@ -142,7 +142,11 @@ extension Cluster {
             pod.status = PodStatus()
             pod.status.qosClass = qosClass(pod.spec)
             pod.metadata.generation = 1
-            return .pod(putPod(pod))
+            let stored = putPod(pod)
+            // A pod bound at creation (spec.nodeName, as kubectl debug node/… writes it) never
+            // sees the scheduler: the node's kubelet picks it up from its watch and runs it.
+            if !stored.spec.nodeName.isEmpty, nodes.get("", stored.spec.nodeName) != nil { kubeletAdmit(stored) }
+            return .pod(stored)
         case var .service(svc):
             try allocate(for: &svc, previous: nil)
             return .service(putService(svc))

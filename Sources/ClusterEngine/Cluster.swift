@@ -195,6 +195,11 @@ public final class Cluster {
         isSystemComponent(namespace: namespace, name: name) ? body(&componentRNG) : body(&rng)
     }
 
+    /// A client's random name suffix (kubectl's utilrand.String(5), e.g. the
+    /// `node-debugger-NODE-xxxxx` of `kubectl debug node/…`), drawn from the user's stream:
+    /// the same session typed again names it the same.
+    public func clientNameSuffix() -> String { rng.nameSuffix() }
+
     /// The same choice for what the control plane makes itself (root CA ConfigMaps, service
     /// accounts, token volume names): the components' stream, else the control plane's.
     func controlPlaneDraw<T>(for namespace: String, _ name: String, _ body: (inout SeededRandom) -> T) -> T {

@@ -68,7 +68,10 @@ extension Cluster {
             PodCondition(type: "Initialized", status: "True", lastTransitionTime: now),
             PodCondition(type: "Ready", status: "False", lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
             PodCondition(type: "ContainersReady", status: "False", lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
-        ] + pod.status.conditions.filter { $0.type == "PodScheduled" }
+        ]
+        // A pod bound at creation was never scheduled: the kubelet reports PodScheduled itself.
+        let scheduled = pod.status.conditions.filter { $0.type == "PodScheduled" }
+        pod.status.conditions += scheduled.isEmpty ? [PodCondition(type: "PodScheduled", status: "True", lastTransitionTime: now)] : scheduled
         pod.status.containerStatuses = pod.spec.containers.map {
             ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating"))
         }

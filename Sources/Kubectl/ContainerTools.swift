@@ -52,11 +52,11 @@ struct Toolbox {
         case "jessie-dnsutils", "dnsutils":
             programs = Self.common.union(["nslookup", "dig", "host", "curl", "wget", "bash"]); nslookup = .bind
         case "netshoot":
-            programs = Self.common.union(["nslookup", "dig", "host", "curl", "wget", "bash"]); nslookup = .bind
+            programs = Self.common.union(["nslookup", "dig", "host", "curl", "wget", "bash", "chroot", "iptables", "iptables-save"]); nslookup = .bind
         case "curl":
             programs = Self.common.union(["curl", "wget", "nslookup"]); nslookup = .busybox
         case "busybox", "alpine":
-            programs = Self.common.union(["wget", "nslookup"]); nslookup = .busybox
+            programs = Self.common.union(["wget", "nslookup", "chroot"]); nslookup = .busybox
         case "nginx", "httpd", "ubuntu", "debian", "postgres", "redis":
             programs = Self.common.union(["curl", "bash"]); nslookup = .bind
         default:
@@ -103,7 +103,22 @@ struct ContainerShell {
                 return ProcessResult(stdout: v + "\n")
             }
             return ProcessResult(stdout: env.map { "\($0.0)=\($0.1)\n" }.joined())
-        case "hostname": return ProcessResult(stdout: pod.metadata.name + "\n")
+        case "hostname": return ProcessResult(stdout: (pod.spec.hostNetwork ? pod.spec.nodeName : pod.metadata.name) + "\n")
+        case "chroot":
+            // `chroot /host CMD` in a pod that mounts the node's / there (kubectl debug node/…)
+            // runs CMD on the node itself.
+            guard let root = args.first else { return ProcessResult(stderr: "chroot: missing operand\nTry 'chroot --help' for more information.\n", exitCode: 1) }
+            guard hostRootMount == Self.cleanPath(root) else {
+                return ProcessResult(stderr: "chroot: can't change root directory to '\(root)': No such file or directory\n", exitCode: 1)
+            }
+            let command = args.count > 1 ? Array(args.dropFirst()) : ["/bin/sh", "-i"]
+            return NodeShell(cluster: cluster, node: pod.spec.nodeName).run(command)
+        case "iptables", "iptables-save":
+            // netshoot carries iptables: in a host-network pod it sees the node's rules.
+            guard pod.spec.hostNetwork else {
+                return ProcessResult(stderr: "iptables v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n", exitCode: 4)
+            }
+            return NodeShell(cluster: cluster, node: pod.spec.nodeName).run(argv)
         case "echo": return ProcessResult(stdout: args.joined(separator: " ") + "\n")
         case "true": return ProcessResult()
         case "false": return ProcessResult(exitCode: 1)
@@ -131,6 +146,23 @@ struct ContainerShell {
         default:
             return ProcessResult(stdout: "OCI runtime exec failed: exec failed: unable to start container process: exec: \(goQuote(program)): executable file not found in $PATH: unknown\n", exitCode: 126)
         }
+    }
+
+    /// A directory path without its trailing slashes (`/host/` is `/host`).
+    static func cleanPath(_ path: String) -> String {
+        var p = path
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        return p
+    }
+
+    /// Where this container mounts the node's root filesystem (a hostPath volume of "/"), if it does.
+    var hostRootMount: String? {
+        let hostRootVolumes = Set((pod.spec.extra["volumes"]?.arrayValue ?? []).compactMap { v -> String? in
+            v["hostPath"]?["path"]?.stringValue == "/" ? v["name"]?.stringValue : nil
+        })
+        return (container.extra["volumeMounts"]?.arrayValue ?? []).first { m in
+            hostRootVolumes.contains(m["name"]?.stringValue ?? "")
+        }?["mountPath"]?.stringValue.map(Self.cleanPath)
     }
 
     /// `sh -c 'a; b && c || d | grep x'`: commands in sequence as a POSIX shell runs them
@@ -220,7 +252,7 @@ struct ContainerShell {
 /// what it printed as the container's log, and ends the process (see ClusterEngine's
 /// ContainerProcesses). Servers, `sleep`, loops and shells without a script run until stopped.
 enum ContainerRuntime {
-    static let programsThatEnd: Set<String> = ["curl", "wget", "nslookup", "dig", "host", "echo", "true", "false", "env", "printenv", "hostname", "cat", "ls"]
+    static let programsThatEnd: Set<String> = ["curl", "wget", "nslookup", "dig", "host", "echo", "true", "false", "env", "printenv", "hostname", "cat", "ls", "iptables", "iptables-save"]
 
     static func run(cluster: Cluster, pod: Pod, container c: Container) -> ProcessRun? {
         let argv = (c.command ?? []) + (c.args ?? [])
@@ -241,6 +273,12 @@ enum ContainerRuntime {
                 let word = String(command.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
                 return word == "exit" || (programsThatEnd.contains(word) && tools.programs.contains(word))
             }
+        }
+        // `chroot /host CMD` ends when CMD does; a bare chroot starts an interactive shell.
+        if name == "chroot" {
+            guard argv.count >= 3 else { return false }
+            let inner = argv[2].split(separator: "/").last.map(String.init) ?? argv[2]
+            return tools.programs.contains("chroot") && (NodeShell.programs.contains(inner) || programsThatEnd.contains(inner))
         }
         return programsThatEnd.contains(name) && tools.programs.contains(name)
     }

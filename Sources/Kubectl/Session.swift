@@ -217,6 +217,8 @@ public final class Session {
             return runWhy(Array(words.dropFirst()))
         case "rules":
             return runRules(Array(words.dropFirst()))
+        case "docker":
+            return runDocker(Array(words.dropFirst()))
         case "help":
             out.outRaw(Self.help)
         case "echo":
@@ -231,7 +233,7 @@ public final class Session {
         case "false":
             out.exitCode = 1
         default:
-            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, rules, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort; help lists them)", code: 127)
+            out.fail("svclab: \(words[0]): command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, rules, docker exec NODE …, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort; help lists them)", code: 127)
         }
         return out
     }
@@ -247,6 +249,7 @@ public final class Session {
       why svc/NAME | URL | -f FILE
                                why a Service selects what it does, why a request fails, why a manifest is refused
       rules NODE               the iptables rules kube-proxy writes on a node, chain by chain
+      docker exec NODE CMD     a command on a kind node: iptables-save [-t nat], iptables -t nat -L CHAIN -n
       sleep DURATION           move the simulated clock (5s, 1m30s, 2m; at most 168h)
       … | grep, head, tail, wc, sort
                                filters on the output

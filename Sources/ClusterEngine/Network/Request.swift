@@ -318,10 +318,28 @@ extension Cluster {
 
     /// RFC 7231 IMF-fixdate (`Sun, 01 Jun 2025 12:05:00 GMT`).
     public static func httpDate(_ ms: Millis) -> String {
+        let t = CivilTime(ms)
+        return "\(t.weekday), \(two(t.day)) \(t.month) \(t.year) \(two(t.hour)):\(two(t.minute)):\(two(t.second)) GMT"
+    }
+
+    /// C's ctime() in UTC (`Tue Dec  1 03:25:48 2026`), as iptables-save dates its dumps.
+    public static func ctimeDate(_ ms: Millis) -> String {
+        let t = CivilTime(ms)
+        let day = t.day < 10 ? " \(t.day)" : "\(t.day)"
+        return "\(t.weekday) \(t.month) \(day) \(two(t.hour)):\(two(t.minute)):\(two(t.second)) \(t.year)"
+    }
+
+    private static func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+}
+
+/// A virtual-clock instant as a UTC calendar date (civil-from-days, Howard Hinnant).
+struct CivilTime {
+    let year, day, hour, minute, second: Int64
+    let weekday, month: String
+    init(_ ms: Millis) {
         let secs = ms / 1000
         let days = secs / 86400
         let rem = secs % 86400
-        // Civil-from-days (Howard Hinnant).
         let z = days + 719_468
         let era = z / 146_097
         let doe = z - era * 146_097
@@ -330,10 +348,9 @@ extension Cluster {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][Int(days % 7)]
-        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][Int(m - 1)]
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(weekday), \(two(d)) \(month) \(y) \(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60)) GMT"
+        year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        day = d; hour = rem / 3600; minute = rem % 3600 / 60; second = rem % 60
+        weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][Int(days % 7)]
+        month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][Int(m - 1)]
     }
 }

@@ -1,0 +1,150 @@
+import ClusterEngine
+import ClusterModel
+
+/// Programs run on a node itself — through `docker exec NODE …` as kind users type it, or
+/// from a `kubectl debug node/NODE` pod after `chroot /host` — which is where kube-proxy's
+/// rules can be read: `iptables-save [-t TABLE]`, `iptables [-t TABLE] -L|-S [CHAIN] [-n] [-v]
+/// [--line-numbers]`. The rules are the node's (`Cluster.nodeNetfilter`), printed as iptables
+/// 1.8.9 (nf_tables) prints them. Read-only: a rule added by hand would be overwritten at
+/// kube-proxy's next sync anyway, and svclab says so instead of pretending.
+struct NodeShell {
+    let cluster: Cluster
+    let node: String
+
+    static let programs: Set<String> = ["iptables-save", "iptables-nft-save", "iptables", "iptables-nft", "hostname"]
+
+    func run(_ argv: [String]) -> ProcessResult {
+        guard let program = argv.first else { return ProcessResult() }
+        let name = program.split(separator: "/").last.map(String.init) ?? program
+        let args = Array(argv.dropFirst())
+        switch name {
+        case "iptables-save", "iptables-nft-save": return iptablesSave(args)
+        case "iptables", "iptables-nft": return iptables(args)
+        case "hostname": return ProcessResult(stdout: node + "\n")
+        default:
+            return ProcessResult(stderr: "OCI runtime exec failed: exec failed: unable to start container process: exec: \(goQuote(program)): executable file not found in $PATH: unknown\n", exitCode: 127)
+        }
+    }
+
+    var tables: NodeNetfilter? { cluster.nodeNetfilter(node: node) }
+
+    /// iptables-save: every table (or `-t TABLE`), dated by the node's clock.
+    func iptablesSave(_ args: [String]) -> ProcessResult {
+        var table: String?
+        var i = 0
+        while i < args.count {
+            let a = args[i]; i += 1
+            switch a {
+            case "-t", "--table":
+                guard i < args.count else { return ProcessResult(stderr: "iptables-save: option requires an argument -- 't'\n", exitCode: 1) }
+                table = args[i]; i += 1
+            case _ where a.hasPrefix("--table="): table = String(a.dropFirst(8))
+            case _ where a.hasPrefix("-t") && a.count > 2: table = String(a.dropFirst(2))
+            default:
+                return ProcessResult(stderr: "Unknown arg \(goQuote(a))\n", exitCode: 1)
+            }
+        }
+        guard let tables else { return ProcessResult() }
+        guard let text = tables.saveText(table: table, date: Cluster.ctimeDate(cluster.now)) else {
+            return ProcessResult(stderr: "iptables-save v1.8.9 (nf_tables): table '\(table ?? "")' does not exist\n", exitCode: 1)
+        }
+        return ProcessResult(stdout: text)
+    }
+
+    /// `iptables -L` / `-S`, the listing commands; anything that would change a rule is refused.
+    func iptables(_ args: [String]) -> ProcessResult {
+        let prog = "iptables v1.8.9 (nf_tables)"
+        let tryHelp = "Try `iptables -h' or 'iptables --help' for more information.\n"
+        var table = "filter"
+        var command: Character?
+        var chain: String?
+        var numeric = false, verbose = false, lineNumbers = false
+        var i = 0
+        while i < args.count {
+            let a = args[i]; i += 1
+            if a.hasPrefix("--") {
+                switch a {
+                case "--table": guard i < args.count else { return ProcessResult(stderr: "\(prog): option \"--table\" requires an argument\n" + tryHelp, exitCode: 2) }; table = args[i]; i += 1
+                case "--list": command = "L"
+                case "--list-rules": command = "S"
+                case "--numeric": numeric = true
+                case "--verbose": verbose = true
+                case "--line-numbers": lineNumbers = true
+                case "--wait": if i < args.count, Int(args[i]) != nil { i += 1 }
+                default:
+                    if a.hasPrefix("--table=") { table = String(a.dropFirst(8)); continue }
+                    return ProcessResult(stderr: "\(prog): unknown option \"\(a)\"\n" + tryHelp, exitCode: 2)
+                }
+            } else if a.hasPrefix("-"), a.count > 1 {
+                var letters = Array(a.dropFirst())
+                while !letters.isEmpty {
+                    let c = letters.removeFirst()
+                    switch c {
+                    case "t":
+                        if !letters.isEmpty { table = String(letters); letters = [] } else if i < args.count { table = args[i]; i += 1 } else {
+                            return ProcessResult(stderr: "\(prog): option \"-t\" requires an argument\n" + tryHelp, exitCode: 2)
+                        }
+                    case "L", "S": command = c
+                    case "n": numeric = true
+                    case "v": verbose = true
+                    case "w", "x": break
+                    case "A", "I", "D", "R", "F", "Z", "N", "X", "P", "E":
+                        return ProcessResult(stderr: "svclab: this node's rules are kube-proxy's, kubelet's, kindnet's and Docker's; they are shown, not edited (kube-proxy would rewrite a hand-made change at its next sync)\n", exitCode: 1)
+                    default:
+                        return ProcessResult(stderr: "\(prog): invalid option -- '\(c)'\n" + tryHelp, exitCode: 2)
+                    }
+                }
+            } else if command != nil && chain == nil {
+                chain = a
+            } else {
+                return ProcessResult(stderr: "Bad argument `\(a)'\n" + tryHelp, exitCode: 2)
+            }
+        }
+        guard let command else { return ProcessResult(stderr: "\(prog): no command specified\n" + tryHelp, exitCode: 2) }
+        guard let tables else { return ProcessResult() }
+        guard let t = tables.table(table) else {
+            return ProcessResult(stderr: "\(prog): table '\(table)' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n", exitCode: 3)
+        }
+        if let chain, t.rules[chain] == nil { return ProcessResult(stderr: "iptables: No chain/target/match by that name.\n", exitCode: 1) }
+        let chains = chain.map { [$0] } ?? t.chainOrder
+        if command == "S" {
+            var s = ""
+            for c in chains { s += t.builtins.contains(c) ? "-P \(c) ACCEPT\n" : "-N \(c)\n" }
+            for c in chains { for r in t.rules[c] ?? [] { s += r.saveText + "\n" } }
+            return ProcessResult(stdout: s)
+        }
+        return ProcessResult(stdout: chains.map { t.listText($0, numeric: numeric, verbose: verbose, lineNumbers: lineNumbers) }.joined(separator: "\n"))
+    }
+}
+
+extension Session {
+    /// `docker exec [-i] [-t] NODE COMMAND…`: a command on a kind node container, as kind users
+    /// reach the node (`docker exec kind-worker iptables-save`).
+    func runDocker(_ args: [String]) -> CommandOutput {
+        var out = CommandOutput()
+        guard args.first == "exec" else {
+            out.fail("svclab: only `docker exec NODE COMMAND` is modelled (the nodes are kind's containers: \(cluster.nodes.list().map(\.metadata.name).joined(separator: ", ")))", code: 127)
+            return out
+        }
+        var rest = Array(args.dropFirst())
+        while let first = rest.first, first.hasPrefix("-") {
+            guard ["-i", "-t", "-it", "-ti", "--interactive", "--tty"].contains(first) else {
+                out.fail("unknown flag: \(first)\nSee 'docker exec --help'.", code: 125)
+                return out
+            }
+            rest.removeFirst()
+        }
+        guard rest.count >= 2 else {
+            out.fail("\"docker exec\" requires at least 2 arguments.\nSee 'docker exec --help'.\n\nUsage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\nExecute a command in a running container", code: 1)
+            return out
+        }
+        guard cluster.nodes.get("", rest[0]) != nil else {
+            out.fail("Error response from daemon: No such container: \(rest[0])", code: 1)
+            return out
+        }
+        let result = NodeShell(cluster: cluster, node: rest[0]).run(Array(rest.dropFirst()))
+        out.chunks += result.chunks
+        out.exitCode = result.exitCode
+        return out
+    }
+}
