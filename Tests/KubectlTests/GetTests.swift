@@ -143,7 +143,7 @@ struct GetTests {
         #expect(run("kubectl get pods | grep nothing-like-this").2 == 1)
         #expect(run("help").0.hasPrefix("svclab's shell: one command per line, on a simulated Kubernetes 1.33 cluster.\n  kubectl COMMAND …"))
         #expect(run("help").0.contains("Not here: ; && || & and redirections"))
-        #expect(run("frobnicate").1 == "svclab: frobnicate: command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, rules, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort; help lists them)\n")
+        #expect(run("frobnicate").1 == "svclab: frobnicate: command not found (the shell runs kubectl …, sleep DURATION, trace, traffic, why, rules, docker exec NODE …, echo, clear, exit, # comments, and pipes into grep, head, tail, wc, sort; help lists them)\n")
         #expect(run("sleep soon").1 == "sleep: invalid time interval 'soon'\nTry 'sleep --help' for more information.\n")
         // After all that, the cluster is untouched.
         #expect(run("kubectl get deploy my-app").0.contains("3/3"))
