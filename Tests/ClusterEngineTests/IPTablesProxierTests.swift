@@ -51,10 +51,25 @@ struct IPTablesProxierTests {
         node.clusterCIDR = "10.0.0.0/8"
         node.randomFully = false
         node.masqueradeMark = "0x4000"   // NewFakeProxier's, not NewProxier's "%#08x"
-        func port(_ ns: String, _ name: String, _ ip: String) -> P.ServicePortInfo {
-            P.ServicePortInfo(namespace: ns, name: name, portName: "p80", proto: "TCP", clusterIP: ip, port: 80)
+        let text = P.rules(node: node, services: UpstreamProxyFixture.services)
+        let expected = try Self.golden("upstream-overall.txt")
+        #expect(text == expected)
+        if text != expected {
+            for (a, b) in zip(text.split(separator: "\n"), expected.split(separator: "\n")) where a != b { print("ours:     \(a)\nupstream: \(b)") }
         }
-        func ep(_ ip: String, local: Bool = false) -> P.Endpoint { P.Endpoint(ip: ip, port: 80, isLocal: local) }
+    }
+}
+
+/// The six Services and their EndpointSlices of upstream's TestOverall{IPTables,NFTables}Rules
+/// (the same in both proxier_test.go files): node "test-node" 192.168.0.2, pods in 10.0.0.0/8.
+enum UpstreamProxyFixture {
+    typealias S = KubeProxyInputs.ServicePortInfo
+    typealias E = KubeProxyInputs.Endpoint
+    static var services: [(S, [E])] {
+        func port(_ ns: String, _ name: String, _ ip: String) -> S {
+            S(namespace: ns, name: name, portName: "p80", proto: "TCP", clusterIP: ip, port: 80)
+        }
+        func ep(_ ip: String, local: Bool = false) -> E { E(ip: ip, port: 80, isLocal: local) }
         let svc1 = port("ns1", "svc1", "172.30.0.41")
         var svc2 = port("ns2", "svc2", "172.30.0.42")
         svc2.nodePort = 3001; svc2.loadBalancerIPs = ["1.2.3.4"]; svc2.externalIPs = ["192.168.99.22"]
@@ -67,14 +82,7 @@ struct IPTablesProxierTests {
         svc5.nodePort = 3002; svc5.loadBalancerIPs = ["5.6.7.8"]; svc5.loadBalancerSourceRanges = [" 203.0.113.0/25"]
         svc5.stickyMaxAgeSeconds = 10800
         let svc6 = port("ns6", "svc6", "172.30.0.46")
-        let text = P.rules(node: node, services: [
-            (svc1, [ep("10.180.0.1")]), (svc2, [ep("10.180.0.2")]), (svc3, [ep("10.180.0.3")]),
-            (svc4, [ep("10.180.0.4"), ep("10.180.0.5", local: true)]), (svc5, [ep("10.180.0.3")]), (svc6, []),
-        ])
-        let expected = try Self.golden("upstream-overall.txt")
-        #expect(text == expected)
-        if text != expected {
-            for (a, b) in zip(text.split(separator: "\n"), expected.split(separator: "\n")) where a != b { print("ours:     \(a)\nupstream: \(b)") }
-        }
+        return [(svc1, [ep("10.180.0.1")]), (svc2, [ep("10.180.0.2")]), (svc3, [ep("10.180.0.3")]),
+                (svc4, [ep("10.180.0.4"), ep("10.180.0.5", local: true)]), (svc5, [ep("10.180.0.3")]), (svc6, [])]
     }
 }
