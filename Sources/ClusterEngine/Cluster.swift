@@ -21,6 +21,8 @@ public final class Cluster {
         /// creations fail with a FailedCreate event, so a scale to 100,000,000 followed by a
         /// week-long wait cannot exhaust the machine's memory.
         public var maxPods = 200_000
+        /// kube-proxy's --proxy-mode on every node (kind's default: iptables).
+        public var proxyMode: ProxyMode = .iptables
         public init(seed: UInt64 = 1, workerNodes: Int = 3) { self.seed = seed; self.workerNodes = workerNodes }
     }
 

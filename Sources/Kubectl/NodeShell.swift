@@ -11,7 +11,7 @@ struct NodeShell {
     let cluster: Cluster
     let node: String
 
-    static let programs: Set<String> = ["iptables-save", "iptables-nft-save", "iptables", "iptables-nft", "hostname"]
+    static let programs: Set<String> = ["iptables-save", "iptables-nft-save", "iptables", "iptables-nft", "nft", "hostname"]
 
     func run(_ argv: [String]) -> ProcessResult {
         guard let program = argv.first else { return ProcessResult() }
@@ -20,6 +20,7 @@ struct NodeShell {
         switch name {
         case "iptables-save", "iptables-nft-save": return iptablesSave(args)
         case "iptables", "iptables-nft": return iptables(args)
+        case "nft": return nft(args)
         case "hostname": return ProcessResult(stdout: node + "\n")
         default:
             return ProcessResult(stderr: "OCI runtime exec failed: exec failed: unable to start container process: exec: \(goQuote(program)): executable file not found in $PATH: unknown\n", exitCode: 127)
@@ -49,6 +50,58 @@ struct NodeShell {
             return ProcessResult(stderr: "iptables-save v1.8.9 (nf_tables): table '\(table ?? "")' does not exist\n", exitCode: 1)
         }
         return ProcessResult(stdout: text)
+    }
+
+    /// `nft list …` (nftables 1.0.9): kube-proxy's `ip`/`ip6 kube-proxy` tables in nftables mode,
+    /// whole or one chain, set or map. The iptables-nft tables (nat, filter, mangle) are the
+    /// ones iptables-save prints; svclab does not translate them into nft's syntax.
+    func nft(_ args: [String]) -> ProcessResult {
+        let words = args.filter { !["-a", "--handle", "-n", "--numeric"].contains($0) }
+        let command = words.joined(separator: " ")
+        let families = ["ip", "ip6", "inet", "arp", "bridge", "netdev"]
+        let nftMode = cluster.proxyMode == .nftables
+        func tables() -> [NFTablesProxier.Table] {
+            guard nftMode else { return [] }
+            return ["ip", "ip6"].compactMap { cluster.kubeProxyNFTable(node: node, family: $0) }
+        }
+        /// nft's "No such file or directory" with carets under the name it could not find.
+        func missing(_ name: String) -> ProcessResult {
+            let at = command.range(of: name, options: .backwards).map { command.distance(from: command.startIndex, to: $0.lowerBound) } ?? 0
+            return ProcessResult(stderr: "Error: No such file or directory\n\(command)\n" + String(repeating: " ", count: at) + String(repeating: "^", count: max(1, name.count)) + "\n", exitCode: 1)
+        }
+        guard words.first == "list", words.count >= 2 else {
+            if words.isEmpty { return ProcessResult(stderr: "Error: no command specified\n", exitCode: 1) }
+            if ["add", "delete", "flush", "insert", "replace", "create", "destroy", "-f"].contains(words[0]) {
+                return ProcessResult(stderr: "svclab: this node's rules are kube-proxy's; they are shown, not edited (kube-proxy would rewrite a hand-made change at its next sync)\n", exitCode: 1)
+            }
+            return ProcessResult(stderr: "Error: syntax error, unexpected \(words[0])\n\(command)\n" + String(repeating: "^", count: words[0].count) + "\n", exitCode: 1)
+        }
+        var rest = Array(words.dropFirst(2))
+        switch words[1] {
+        case "tables":
+            var out = "table ip nat\ntable ip mangle\ntable ip filter\ntable ip6 mangle\ntable ip6 nat\ntable ip6 filter\n"
+            if nftMode { out += "table ip kube-proxy\ntable ip6 kube-proxy\n" }
+            return ProcessResult(stdout: out)
+        case "ruleset":
+            let text = tables().map(\.listText).joined()
+            return ProcessResult(stdout: text, stderr: "svclab: the iptables-nft tables (ip nat, filter, mangle) are not translated into nft syntax here; iptables-save prints them\n")
+        case "table", "chain", "set", "map":
+            let family = rest.first.map { families.contains($0) } == true ? rest.removeFirst() : "ip"
+            guard let tableName = rest.first else { return ProcessResult(stderr: "Error: syntax error, unexpected end of file\n\(command)\n", exitCode: 1) }
+            guard let table = tables().first(where: { $0.family == family && $0.name == tableName }) else {
+                if ["nat", "filter", "mangle"].contains(tableName) && ["ip", "ip6"].contains(family) {
+                    return ProcessResult(stderr: "svclab: the iptables-nft table \(family) \(tableName) is not translated into nft syntax here; iptables-save -t \(tableName) prints it\n", exitCode: 1)
+                }
+                return missing(tableName)
+            }
+            if words[1] == "table" { return ProcessResult(stdout: table.listText) }
+            guard rest.count >= 2 else { return ProcessResult(stderr: "Error: syntax error, unexpected end of file\n\(command)\n", exitCode: 1) }
+            let kind: NFTablesProxier.Object.Kind = words[1] == "chain" ? .chain : words[1] == "set" ? .set : .map
+            guard let object = table.object(rest[1]), object.kind == kind else { return missing(rest[1]) }
+            return ProcessResult(stdout: "table \(table.family) \(table.name) {\n" + table.objectText(object) + "}\n")
+        default:
+            return ProcessResult(stderr: "Error: syntax error, unexpected \(words[1])\n\(command)\n" + String(repeating: " ", count: 5) + String(repeating: "^", count: words[1].count) + "\n", exitCode: 1)
+        }
     }
 
     /// `iptables -L` / `-S`, the listing commands; anything that would change a rule is refused.

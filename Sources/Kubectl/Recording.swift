@@ -13,8 +13,10 @@ public final class SessionRecorder {
         public var empty: Bool
         /// `--lb-pool` when it is not the default (`off` or `FIRST-LAST`).
         public var loadBalancerPool: String?
-        public init(seed: UInt64, nodes: Int, empty: Bool, loadBalancerPool: String? = nil) {
-            self.seed = seed; self.nodes = nodes; self.empty = empty; self.loadBalancerPool = loadBalancerPool
+        /// `--proxy-mode` when it is not iptables.
+        public var proxyMode: String?
+        public init(seed: UInt64, nodes: Int, empty: Bool, loadBalancerPool: String? = nil, proxyMode: String? = nil) {
+            self.seed = seed; self.nodes = nodes; self.empty = empty; self.loadBalancerPool = loadBalancerPool; self.proxyMode = proxyMode
         }
     }
 
@@ -52,6 +54,7 @@ public final class SessionRecorder {
         ]
         if options.empty { clusterPairs.append((Yams.Node("empty"), Yams.Node("true", Tag(.bool)))) }
         if let pool = options.loadBalancerPool { clusterPairs.append((Yams.Node("loadBalancerPool"), Yams.Node(pool))) }
+        if let mode = options.proxyMode { clusterPairs.append((Yams.Node("proxyMode"), Yams.Node(mode))) }
         var stepNodes: [Yams.Node] = []
         for step in steps {
             switch step {

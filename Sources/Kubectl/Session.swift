@@ -69,9 +69,10 @@ public final class Session {
     /// with `kubectl apply` 10 minutes into the cluster's life and run for 5 minutes.
     /// `start`: when the cluster was created (its clock then reads start + 15 minutes).
     public static func demo(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange,
-                            start: Millis = VirtualClock.defaultStart) -> Session {
+                            start: Millis = VirtualClock.defaultStart, proxyMode: ProxyMode = .iptables) -> Session {
         var config = Cluster.Config(seed: seed, workerNodes: nodes)
         config.loadBalancerPool = loadBalancerPool
+        config.proxyMode = proxyMode
         config.start = start
         let session = Session(cluster: Cluster.bootstrapped(config: config, settleSeconds: 600))
         let out = session.apply([(DemoCluster.manifests, "demo.yaml")], explicitNamespace: nil, defaultNamespace: session.namespace)
@@ -82,9 +83,10 @@ public final class Session {
 
     /// A bare cluster (`--empty`): namespaces, nodes, `kubernetes` and `kube-dns`.
     public static func empty(seed: UInt64 = 1, nodes: Int = 3, loadBalancerPool: ClosedRange<UInt32>? = LoadBalancerPool.defaultRange,
-                             start: Millis = VirtualClock.defaultStart) -> Session {
+                             start: Millis = VirtualClock.defaultStart, proxyMode: ProxyMode = .iptables) -> Session {
         var config = Cluster.Config(seed: seed, workerNodes: nodes)
         config.loadBalancerPool = loadBalancerPool
+        config.proxyMode = proxyMode
         config.start = start
         return Session(cluster: Cluster.bootstrapped(config: config, settleSeconds: 600))
     }

@@ -14,6 +14,8 @@ public struct Scenario: Sendable {
         public var empty = false
         /// nil: the default pool; `.some(nil)`: off (LoadBalancers stay `<pending>`).
         public var loadBalancerPool: String?
+        /// kube-proxy's mode (`iptables`, the default, or `nftables`).
+        public var proxyMode: ProxyMode = .iptables
     }
 
     public struct Setup: Sendable {
@@ -270,7 +272,7 @@ public enum ScenarioParser {
 
         func cluster(_ node: Node) throws(ScenarioError) -> Scenario.ClusterSpec {
             var c = Scenario.ClusterSpec()
-            for (key, value) in try mapping(node, "cluster", allowed: ["nodes", "seed", "empty", "loadBalancerPool"]) {
+            for (key, value) in try mapping(node, "cluster", allowed: ["nodes", "seed", "empty", "loadBalancerPool", "proxyMode"]) {
                 switch key {
                 case "nodes":
                     c.nodes = try int(value, "cluster.nodes", max: 5000)
@@ -278,6 +280,10 @@ public enum ScenarioParser {
                     guard let v = UInt64(try string(value, "cluster.seed")) else { throw fail(value, "cluster.seed must be a whole number ≥ 0") }
                     c.seed = v
                 case "empty": c.empty = try bool(value, "cluster.empty")
+                case "proxyMode":
+                    let text = try string(value, "cluster.proxyMode")
+                    guard let mode = ProxyMode(rawValue: text) else { throw fail(value, "cluster.proxyMode must be iptables or nftables, not \(goQuote(text))") }
+                    c.proxyMode = mode
                 default:
                     let pool = try string(value, "cluster.loadBalancerPool")
                     guard LoadBalancerPool.parse(pool) != nil else {

@@ -22,8 +22,8 @@ public final class ScenarioRunner {
             pool = LoadBalancerPool.defaultRange
         }
         let c = scenario.cluster
-        session = c.empty ? Session.empty(seed: c.seed, nodes: c.nodes, loadBalancerPool: pool)
-                          : Session.demo(seed: c.seed, nodes: c.nodes, loadBalancerPool: pool)
+        session = c.empty ? Session.empty(seed: c.seed, nodes: c.nodes, loadBalancerPool: pool, proxyMode: c.proxyMode)
+                          : Session.demo(seed: c.seed, nodes: c.nodes, loadBalancerPool: pool, proxyMode: c.proxyMode)
         let folder = (scenario.path as NSString).deletingLastPathComponent
         session.workingDirectory = folder.isEmpty ? "." : folder
         // A lesson is a downloaded file: every file its commands name stays inside its folder.

@@ -259,7 +259,7 @@ public final class LabApp {
             state.traceTitle = "Trace: \(label) → \(target.host):\(target.port)"
             state.lastEndpointChain = result.hops.lazy.compactMap { hop -> String? in
                 guard case let .choice(_, rules) = hop.reason else { return nil }
-                return rules.split(separator: " ").first { $0.hasPrefix("KUBE-SEP-") }.map(String.init)
+                return rules.split(separator: " ").first { $0.hasPrefix("KUBE-SEP-") || $0.hasPrefix("endpoint-") }.map(String.init)
             }.first
             // The pane may have to hide routine hops; `o` shows every one.
             state.lastOutput = LabState.Panel(title: state.traceTitle, lines: state.trace)
@@ -346,37 +346,24 @@ public final class LabApp {
         }
     }
 
-    /// The Rules view: from kube-proxy's rules on the client pod's node, the Service's own
-    /// (its capture rules, and every rule of the chains they lead to), the rules of the chain
-    /// the last request went through highlighted.
+    /// The Rules view: kube-proxy's rules for the selected Service on the client pod's node
+    /// (`Cluster.serviceRuleLines`, in the node's proxy mode), the endpoint chain the last
+    /// request went through highlighted.
     func rulesPanel(_ service: String) -> LabState.Panel {
         let node = clientPod()?.spec.nodeName ?? session.cluster.nodes.list().first { $0.taints.isEmpty }?.metadata.name ?? ""
-        let rules = (session.cluster.kubeProxyRules(node: node) ?? "").split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A ") }
         let name = "\(session.namespace)/\(service)"
-        func mentions(_ line: String) -> Bool { line.contains("\"\(name) ") || line.contains("\"\(name):") || line.contains(" \(name) ") || line.contains(" \(name):") }
-        // The Service's chains: every chain a rule that names it jumps to or lives in.
-        var chains = Set<String>()
-        for line in rules where mentions(line) {
-            let words = line.split(separator: " ").map(String.init)
-            if words[1].hasPrefix("KUBE-SVC-") || words[1].hasPrefix("KUBE-SVL-") || words[1].hasPrefix("KUBE-EXT-") || words[1].hasPrefix("KUBE-FW-") || words[1].hasPrefix("KUBE-SEP-") { chains.insert(words[1]) }
-            if let j = words.firstIndex(of: "-j"), j + 1 < words.count, words[j + 1].hasPrefix("KUBE-") && !["KUBE-MARK-MASQ", "KUBE-NODEPORTS"].contains(words[j + 1]) { chains.insert(words[j + 1]) }
-        }
-        let shown = rules.filter { line in
-            let chain = line.split(separator: " ")[1]
-            return chains.contains(String(chain)) || (["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-EXTERNAL-SERVICES"].contains(chain) && mentions(line))
-        }
-        // In the order a packet meets them: capture, external, service, endpoint chains.
-        func rank(_ line: String) -> Int {
-            let chain = line.split(separator: " ")[1]
-            for (i, prefix) in ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-EXTERNAL", "KUBE-EXT-", "KUBE-FW-", "KUBE-SVC-", "KUBE-SVL-"].enumerated() where chain.hasPrefix(prefix) { return i }
-            return 9
-        }
-        let ordered = shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
-        var lines = ["kube-proxy (iptables) on \(node) — `rules \(node)` in the shell prints them all", ""] + ordered
+        let shown = session.cluster.serviceRuleLines(namespace: session.namespace, service: service, node: node)
+        var lines = ["kube-proxy (\(session.cluster.proxyMode.rawValue)) on \(node) — `rules \(node)` in the shell prints them all", ""] + shown
         if shown.isEmpty { lines.append("no rules: \(name) has no cluster IP (headless or ExternalName)") }
         var panel = LabState.Panel(title: "Rules: \(name) on \(node)", lines: lines)
         if let sep = state.lastEndpointChain {
-            panel.highlight = Set(lines.indices.filter { lines[$0].contains(sep) })
+            // Its rules (iptables: each names the chain) or its block (nftables: `chain X { … }`).
+            var marked = Set(lines.indices.filter { lines[$0].contains(sep) })
+            if let start = lines.firstIndex(where: { $0.hasPrefix("chain \(sep) ") }) {
+                var i = start
+                while i < lines.count { marked.insert(i); if lines[i] == "}" { break }; i += 1 }
+            }
+            panel.highlight = marked
         }
         return panel
     }

@@ -18,8 +18,11 @@ struct ClusterOptions: ParsableArguments {
     var nodes: Int = 3
     @Option(name: .customLong("lb-pool"), help: ArgumentHelp("Addresses for LoadBalancer Services (FIRST-LAST), or off to leave them <pending> as on a bare cluster.", valueName: "RANGE"))
     var lbPool: String = "172.18.255.200-172.18.255.250"
+    @Option(name: .customLong("proxy-mode"), help: ArgumentHelp("kube-proxy's mode on every node: iptables (kind's default) or nftables.", valueName: "MODE"))
+    var proxyMode: String = "iptables"
 
     func validate() throws {
+        guard ProxyMode(rawValue: proxyMode) != nil else { throw ValidationError("--proxy-mode takes iptables or nftables, not \(proxyMode)") }
         guard (0...5000).contains(nodes) else { throw ValidationError("--nodes must be between 0 and 5000") }
         guard LoadBalancerPool.parse(lbPool) != nil else { throw ValidationError("--lb-pool takes FIRST-LAST (e.g. 172.18.255.200-172.18.255.250) or off") }
     }
@@ -30,8 +33,9 @@ struct ClusterOptions: ParsableArguments {
         let pool = LoadBalancerPool.parse(lbPool) ?? nil
         // Bootstrap takes 10 simulated minutes, the demo 5 more.
         let start = now.map { $0 / 1000 * 1000 - (empty ? 600_000 : 900_000) } ?? VirtualClock.defaultStart
-        return empty ? Session.empty(seed: seed, nodes: nodes, loadBalancerPool: pool, start: start)
-            : Session.demo(seed: seed, nodes: nodes, loadBalancerPool: pool, start: start)
+        let mode = ProxyMode(rawValue: proxyMode) ?? .iptables
+        return empty ? Session.empty(seed: seed, nodes: nodes, loadBalancerPool: pool, start: start, proxyMode: mode)
+            : Session.demo(seed: seed, nodes: nodes, loadBalancerPool: pool, start: start, proxyMode: mode)
     }
 }
 
@@ -69,7 +73,8 @@ struct Shell: ParsableCommand {
         let session = cluster.makeSession()
         if let record {
             let recorder = SessionRecorder(path: record, options: .init(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty,
-                                                                                     loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool), startTime: session.cluster.now)
+                                                                                     loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool,
+                                                                      proxyMode: cluster.proxyMode == "iptables" ? nil : cluster.proxyMode), startTime: session.cluster.now)
             do { try recorder.flush() } catch {
                 throw ValidationError("--record: cannot write \(record): \(error.localizedDescription)")
             }
@@ -173,7 +178,8 @@ struct Lab: ParsableCommand {
         // The one place that reads the wall clock: it drives the simulated one.
         let app = LabApp(session: session, seed: cluster.seed, unicode: unicode, wallClock: { Date().timeIntervalSince1970 })
         app.recordOptions = SessionRecorder.Options(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty,
-                                                    loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool)
+                                                    loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool,
+                                                                      proxyMode: cluster.proxyMode == "iptables" ? nil : cluster.proxyMode)
         var server: Task<Void, Never>?
         if serve {
             // One serial executor: the lab's loop runs the API's requests between frames.

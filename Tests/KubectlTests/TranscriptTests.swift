@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ClusterEngine
 @testable import Kubectl
 
 /// Transcript tests (like cram or Go's testscript): each file under `Transcripts/` holds
@@ -52,7 +53,8 @@ struct TranscriptTests {
         func value(_ flag: String) -> String? { options.firstIndex(of: flag).flatMap { options.indices.contains($0 + 1) ? options[$0 + 1] : nil } }
         let seed = UInt64(value("--seed") ?? "1") ?? 1
         let nodes = Int(value("--nodes") ?? "3") ?? 3
-        let s = options.contains("--empty") ? Session.empty(seed: seed, nodes: nodes) : Session.demo(seed: seed, nodes: nodes)
+        let mode = ProxyMode(rawValue: value("--proxy-mode") ?? "iptables") ?? .iptables
+        let s = options.contains("--empty") ? Session.empty(seed: seed, nodes: nodes, proxyMode: mode) : Session.demo(seed: seed, nodes: nodes, proxyMode: mode)
         s.workingDirectory = directory.path
         var out = options.isEmpty ? "" : "# svclab shell " + options.joined(separator: " ") + "\n"
         for step in steps {

@@ -38,18 +38,35 @@ extension Cluster {
 
     /// The chains a new connection goes through, as `rules NODE` shows them: how it entered
     /// (KUBE-SERVICES for a cluster IP, KUBE-NODEPORTS for a NodePort; the EXT chain for what
-    /// comes from outside), the policy chain, the rule that matched, the endpoint's chain.
+    /// comes from outside), the policy chain, the rule that matched, the endpoint's chain. In
+    /// nftables mode: the verdict map that matched, then the external/service/local chains and
+    /// the endpoint chain.
     func rulePath(_ svc: Service, _ port: ServicePort, _ e: ServiceEndpoint, _ choice: EndpointChoice, entry: KubeProxyEntry, fromPod: Bool) -> String {
-        let info = IPTablesProxier.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
-                                                  proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
-        let sep = IPTablesProxier.endpointChain(info, IPTablesProxier.Endpoint(ip: e.ip, port: e.port, isLocal: false))
-        // A NodePort matches no service IP, so KUBE-SERVICES' last rule hands it to KUBE-NODEPORTS.
-        var chains = entry == .nodePort ? ["KUBE-SERVICES", "KUBE-NODEPORTS"] : ["KUBE-SERVICES"]
+        let info = KubeProxyInputs.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
+                                                   proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+        let endpoint = KubeProxyInputs.Endpoint(ip: e.ip, port: e.port, isLocal: false)
         let external = entry != .clusterIP
-        if external { chains.append(IPTablesProxier.externalChain(info)) }
         // Local policy chains: internalTrafficPolicy for the cluster IP; externalTrafficPolicy
         // for outside traffic (a pod's own traffic short-circuits to the cluster-wide chain).
         let local = external ? (svc.spec.externalTrafficPolicy == "Local" && !fromPod) : svc.spec.internalTrafficPolicy == "Local"
+        if proxyMode == .nftables {
+            let proto = port.proto.lowercased()
+            var chains = [entry == .nodePort ? "services: @service-nodeports \(proto) . \(port.nodePort)" : "services: @service-ips"]
+            if external { chains.append(NFTablesProxier.externalChain(info)) }
+            let policy = local ? NFTablesProxier.localChain(info) : NFTablesProxier.serviceChain(info)
+            switch choice {
+            case let .random(index, count), let .terminatingFallback(index, count):
+                chains.append("\(policy) (numgen random mod \(count): \(index))")
+            case .affinity:
+                chains.append("\(policy) (ip saddr @\(NFTablesProxier.affinitySet(info, endpoint)))")
+            }
+            chains.append("\(NFTablesProxier.endpointChain(info, endpoint)) dnat to \(e.address)")
+            return chains.joined(separator: " → ")
+        }
+        let sep = IPTablesProxier.endpointChain(info, endpoint)
+        // A NodePort matches no service IP, so KUBE-SERVICES' last rule hands it to KUBE-NODEPORTS.
+        var chains = entry == .nodePort ? ["KUBE-SERVICES", "KUBE-NODEPORTS"] : ["KUBE-SERVICES"]
+        if external { chains.append(IPTablesProxier.externalChain(info)) }
         let policy = local ? IPTablesProxier.localChain(info) : IPTablesProxier.serviceChain(info)
         switch choice {
         case let .random(index, count), let .terminatingFallback(index, count):
@@ -60,6 +77,59 @@ extension Cluster {
         }
         chains.append("\(sep) DNAT \(e.address)")
         return chains.joined(separator: " → ")
+    }
+
+    /// One Service's rules on `node`, in the order a packet meets them and in the node's mode:
+    /// iptables — the restore lines of its capture rules (KUBE-SERVICES, KUBE-NODEPORTS,
+    /// KUBE-EXTERNAL-SERVICES) and of its own chains; nftables — its verdict-map elements, then
+    /// its chains as nft lists them. The chains are found by their hashed names, not comments
+    /// (a large cluster's rules drop the per-endpoint comments).
+    public func serviceRuleLines(namespace: String, service: String, node: String) -> [String] {
+        let inputs = kubeProxyInputs(node: node).filter { $0.0.namespace == namespace && $0.0.name == service }
+        if proxyMode == .nftables {
+            guard let table = kubeProxyNFTable(node: node) else { return [] }
+            var own = Set<String>()
+            for (s, endpoints) in inputs {
+                own.formUnion([NFTablesProxier.serviceChain(s), NFTablesProxier.localChain(s), NFTablesProxier.externalChain(s), NFTablesProxier.firewallChain(s)])
+                for e in endpoints { own.insert(NFTablesProxier.endpointChain(s, e)); own.insert(NFTablesProxier.affinitySet(s, e)) }
+            }
+            let names = Set(inputs.map { $0.0.nameString })
+            var lines: [String] = []
+            for map in ["service-ips", "service-nodeports", "firewall-ips", "no-endpoint-services", "no-endpoint-nodeports"] {
+                for e in table.object(map)?.elements ?? [] where own.contains(String((e.value ?? "").split(separator: " ").last ?? "")) || names.contains(e.comment ?? "") {
+                    lines.append("map \(map): " + e.key.joined(separator: " . ") + (e.comment.map { " comment \"\($0)\"" } ?? "") + " : " + (e.value ?? ""))
+                }
+            }
+            // external-, firewall-, service-/local-, then endpoint- chains.
+            func rank(_ name: String) -> Int { ["external-", "firewall-", "service-", "local-", "endpoint-"].firstIndex { name.hasPrefix($0) } ?? 5 }
+            for o in table.objects.enumerated().filter({ own.contains($0.element.name) && $0.element.kind == .chain })
+                .sorted(by: { (rank($0.element.name), $0.offset) < (rank($1.element.name), $1.offset) }).map(\.element) {
+                lines += table.objectText(o).split(separator: "\n").map { String($0.dropFirst()) }
+            }
+            return lines
+        }
+        var own = Set<String>()
+        for (s, endpoints) in inputs {
+            own.formUnion([IPTablesProxier.serviceChain(s), IPTablesProxier.localChain(s), IPTablesProxier.externalChain(s), IPTablesProxier.firewallChain(s)])
+            for e in endpoints { own.insert(IPTablesProxier.endpointChain(s, e)) }
+        }
+        let names = inputs.map { $0.0.nameString }
+        let rules = (kubeProxyRules(node: node) ?? "").split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A ") }
+        func chain(_ line: String) -> String { String(line.split(separator: " ")[1]) }
+        func target(_ line: String) -> String? {
+            let words = line.split(separator: " ")
+            return words.firstIndex(of: "-j").flatMap { $0 + 1 < words.count ? String(words[$0 + 1]) : nil }
+        }
+        // A capture rule jumps to one of its chains or, rejecting or dropping, names it.
+        func captures(_ line: String) -> Bool {
+            target(line).map(own.contains) == true || names.contains { line.contains("\"\($0) ") || line.contains("--comment \($0) ") }
+        }
+        let shown = rules.filter { own.contains(chain($0)) || (["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-EXTERNAL-SERVICES"].contains(chain($0)) && captures($0)) }
+        func rank(_ line: String) -> Int {
+            let c = chain(line)
+            return ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-EXTERNAL", "KUBE-EXT-", "KUBE-FW-", "KUBE-SVC-", "KUBE-SVL-"].firstIndex { c.hasPrefix($0) } ?? 9
+        }
+        return shown.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// The Service whose healthCheckNodePort this is (a LoadBalancer with externalTrafficPolicy Local).
@@ -90,4 +160,19 @@ extension Cluster {
         guard let node = nodes.get("", name) else { return nil }
         return IPTablesProxier.rules(node: IPTablesProxier.NodeConfig(nodeName: name, nodeIP: node.internalIP), services: kubeProxyInputs(node: name))
     }
+
+    /// kube-proxy's `ip kube-proxy` table on `node` in nftables mode (nil when there is no such
+    /// node); `family: "ip6"` is the IPv6 proxier's, empty on this IPv4-only cluster (no IPv6
+    /// service CIDR, and its primary node IP is ::1, which NodePorts skip).
+    public func kubeProxyNFTable(node name: String, family: String = "ip") -> NFTablesProxier.Table? {
+        guard let node = nodes.get("", name) else { return nil }
+        var config = NFTablesProxier.NodeConfig(nodeName: name, nodeIP: node.internalIP)
+        if family == "ip6" {
+            config.family = "ip6"; config.serviceCIDRs = ""; config.clusterCIDR = ""; config.nodePortIPs = []
+            return NFTablesProxier.table(node: config, services: [])
+        }
+        return NFTablesProxier.table(node: config, services: kubeProxyInputs(node: name))
+    }
+
+    public var proxyMode: ProxyMode { config.proxyMode }
 }

@@ -27,6 +27,9 @@ public enum NFTablesProxier {
         /// --nodeport-addresses resolved to IPs; nftables mode defaults to the node's primary
         /// IP. nil is "match all" (the set is deleted and `fib daddr type local` is used).
         public var nodePortIPs: [String]?
+        /// `ip` or `ip6`: kube-proxy runs one proxier per family the host supports, so a
+        /// single-stack IPv4 node still has an (empty) `ip6 kube-proxy` table.
+        public var family = "ip"
         public init(nodeName: String, nodeIP: String) {
             self.nodeName = nodeName; self.nodeIP = nodeIP; nodePortIPs = [nodeIP]
         }
@@ -78,8 +81,11 @@ public enum NFTablesProxier {
             if index[chain] == nil { self.chain(chain) }
             objects[index[chain]!].rules.append(Rule(text: text, comment: comment))
         }
+        /// nftElementStorage.ensureElem: one element per key (a later value replaces it).
         mutating func element(_ container: String, _ key: [String], _ value: String? = nil, comment: String? = nil) {
-            objects[index[container]!].elements.append(Element(key: key, value: value, comment: comment))
+            let i = index[container]!
+            let e = Element(key: key, value: value, comment: comment)
+            if let at = objects[i].elements.firstIndex(where: { $0.key == key }) { objects[i].elements[at] = e } else { objects[i].elements.append(e) }
         }
     }
 
@@ -135,7 +141,10 @@ public enum NFTablesProxier {
     /// The `ip kube-proxy` table after a full sync on this node.
     public static func table(node: NodeConfig, services: [(ServicePortInfo, [Endpoint])]) -> Table {
         var t = Table()
-        let addr = "ipv4_addr"
+        t.family = node.family
+        let ipX = node.family
+        let addr = node.family == "ip6" ? "ipv6_addr" : "ipv4_addr"
+        let noLocalhost = node.family == "ip6" ? "ip6 daddr != ::1" : "ip daddr != 127.0.0.0/8"
         // setupNFTables
         for bc in baseChains { t.add(Object(kind: .chain, name: bc.name, base: (bc.type, bc.hook, bc.priority))) }
         for (dst, src, extra) in jumpChains {
@@ -149,9 +158,9 @@ public enum NFTablesProxier {
         t.rule("masquerading", "mark set mark xor \(mark)")
         t.rule("masquerading", "masquerade fully-random")
         t.add(Object(kind: .set, name: "cluster-ips", type: addr, comment: "Active ClusterIPs"))
-        t.rule("cluster-ips-check", "ip daddr @cluster-ips reject", comment: "Reject traffic to invalid ports of ClusterIPs")
+        t.rule("cluster-ips-check", "\(ipX) daddr @cluster-ips reject", comment: "Reject traffic to invalid ports of ClusterIPs")
         if !node.serviceCIDRs.isEmpty {
-            t.rule("cluster-ips-check", "ip daddr { \(node.serviceCIDRs) } drop", comment: "Drop traffic to unallocated ClusterIPs")
+            t.rule("cluster-ips-check", "\(ipX) daddr { \(node.serviceCIDRs) } drop", comment: "Drop traffic to unallocated ClusterIPs")
         }
         if let ips = node.nodePortIPs {
             t.add(Object(kind: .set, name: "nodeport-ips", type: addr, comment: "IPs that accept NodePort traffic"))
@@ -161,16 +170,16 @@ public enum NFTablesProxier {
         t.add(Object(kind: .map, name: "no-endpoint-nodeports", type: "inet_proto . inet_service : verdict", comment: "vmap to drop or reject packets to service nodeports with no endpoints"))
         t.chain("reject-chain", comment: "helper for @no-endpoint-services / @no-endpoint-nodeports")
         t.rule("reject-chain", "reject")
-        t.rule("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services")
-        t.rule("nodeport-endpoints-check", node.nodePortIPs == nil ? "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports"
-                                                                    : "ip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports")
+        t.rule("service-endpoints-check", "\(ipX) daddr . meta l4proto . th dport vmap @no-endpoint-services")
+        t.rule("nodeport-endpoints-check", node.nodePortIPs == nil ? "\(noLocalhost) meta l4proto . th dport vmap @no-endpoint-nodeports"
+                                                                    : "\(ipX) daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports")
         t.add(Object(kind: .map, name: "firewall-ips", type: "\(addr) . inet_proto . inet_service : verdict", comment: "destinations that are subject to LoadBalancerSourceRanges"))
-        t.rule("firewall-check", "ip daddr . meta l4proto . th dport vmap @firewall-ips")
+        t.rule("firewall-check", "\(ipX) daddr . meta l4proto . th dport vmap @firewall-ips")
         t.add(Object(kind: .map, name: "service-ips", type: "\(addr) . inet_proto . inet_service : verdict", comment: "ClusterIP, ExternalIP and LoadBalancer IP traffic"))
         t.add(Object(kind: .map, name: "service-nodeports", type: "inet_proto . inet_service : verdict", comment: "NodePort traffic"))
-        t.rule("services", "ip daddr . meta l4proto . th dport vmap @service-ips")
-        t.rule("services", node.nodePortIPs == nil ? "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports"
-                                                    : "ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports")
+        t.rule("services", "\(ipX) daddr . meta l4proto . th dport vmap @service-ips")
+        t.rule("services", node.nodePortIPs == nil ? "fib daddr type local \(noLocalhost) meta l4proto . th dport vmap @service-nodeports"
+                                                    : "\(ipX) daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports")
 
         // syncProxyRules, one service port at a time.
         for (s, endpoints) in services.sorted(by: { ($0.0.nameString, $0.0.proto) < ($1.0.nameString, $1.0.proto) }) {
@@ -222,14 +231,14 @@ public enum NFTablesProxier {
             }
             // Internal traffic: masquerade what comes from outside the pod network.
             if hasInternal {
-                t.rule(internalChain, "ip daddr \(s.clusterIP) \(proto) dport \(s.port) ip saddr != \(node.clusterCIDR) jump mark-for-masquerade")
+                t.rule(internalChain, "\(ipX) daddr \(s.clusterIP) \(proto) dport \(s.port) ip saddr != \(node.clusterCIDR) jump mark-for-masquerade")
             }
             // External traffic.
             if usesExtChain {
                 if !s.externalPolicyLocal {
                     t.rule(extChain, "jump mark-for-masquerade")
                 } else {
-                    t.rule(extChain, "ip saddr \(node.clusterCIDR) goto \(clusterPolicyChain)", comment: "short-circuit pod traffic")
+                    t.rule(extChain, "\(ipX) saddr \(node.clusterCIDR) goto \(clusterPolicyChain)", comment: "short-circuit pod traffic")
                     t.rule(extChain, "fib saddr type local jump mark-for-masquerade", comment: "masquerade local traffic")
                     t.rule(extChain, "fib saddr type local goto \(clusterPolicyChain)", comment: "short-circuit local traffic")
                 }
@@ -238,19 +247,19 @@ public enum NFTablesProxier {
             if usesFW {
                 var sources = s.loadBalancerSourceRanges.map { $0.trimmingCharacters(in: .whitespaces) }
                 if sources.contains(where: { IPv4.cidrContains($0, node.nodeIP) }) { sources += s.loadBalancerIPs }
-                t.rule(fwChain, "ip saddr != { \(sources.joined(separator: " , ")) } drop")
+                t.rule(fwChain, "\(ipX) saddr != { \(sources.joined(separator: " , ")) } drop")
             }
             if let seconds = s.stickyMaxAgeSeconds {
                 for e in reachable {
                     t.add(Object(kind: .set, name: affinitySet(s, e), type: addr, flags: ["dynamic", "timeout"], timeoutSeconds: seconds))
                 }
             }
-            if usesClusterPolicyChain { endpointRules(&t, s, clusterPolicyChain, clusterEndpoints) }
-            if usesLocalPolicyChain { endpointRules(&t, s, localPolicyChain, localEndpoints) }
+            if usesClusterPolicyChain { endpointRules(&t, s, clusterPolicyChain, clusterEndpoints, ipX: ipX) }
+            if usesLocalPolicyChain { endpointRules(&t, s, localPolicyChain, localEndpoints, ipX: ipX) }
             for e in reachable {
                 let chain = endpointChain(s, e)
-                t.rule(chain, "ip saddr \(e.ip) jump mark-for-masquerade")
-                if s.stickyMaxAgeSeconds != nil { t.rule(chain, "update @\(affinitySet(s, e)) { ip saddr }") }
+                t.rule(chain, "\(ipX) saddr \(e.ip) jump mark-for-masquerade")
+                if s.stickyMaxAgeSeconds != nil { t.rule(chain, "update @\(affinitySet(s, e)) { \(ipX) saddr }") }
                 t.rule(chain, "meta l4proto \(proto) dnat to \(e.string)")
             }
         }
@@ -258,9 +267,9 @@ public enum NFTablesProxier {
     }
 
     /// writeServiceToEndpointRules: affinity first, then one `numgen random mod N` verdict map.
-    static func endpointRules(_ t: inout Table, _ s: ServicePortInfo, _ chain: String, _ endpoints: [Endpoint]) {
+    static func endpointRules(_ t: inout Table, _ s: ServicePortInfo, _ chain: String, _ endpoints: [Endpoint], ipX: String) {
         if s.stickyMaxAgeSeconds != nil {
-            for e in endpoints { t.rule(chain, "ip saddr @\(affinitySet(s, e)) goto \(endpointChain(s, e))") }
+            for e in endpoints { t.rule(chain, "\(ipX) saddr @\(affinitySet(s, e)) goto \(endpointChain(s, e))") }
         }
         let elements = endpoints.enumerated().map { "\($0.offset) : goto \(endpointChain(s, $0.element))" }.joined(separator: " , ")
         t.rule(chain, "numgen random mod \(endpoints.count) vmap { \(elements) }")
@@ -326,7 +335,7 @@ extension NFTablesProxier.Table {
             if !o.elements.isEmpty {
                 let sorted = o.elements.sorted { Self.sortKey($0.key).lexicographicallyPrecedes(Self.sortKey($1.key)) }
                 // calculate_delim: IP addresses two to a line, concatenations one.
-                let perLine = o.type == "ipv4_addr" ? 2 : 1
+                let perLine = o.type == "ipv4_addr" || o.type == "ipv6_addr" ? 2 : 1
                 var text = "\t\telements = { "
                 for (i, e) in sorted.enumerated() {
                     if i > 0 { text += i % perLine == 0 ? ",\n\t\t\t     " : ", " }
@@ -380,7 +389,7 @@ extension NFTablesProxier.Table {
         // `{ x }` with a single element is the value itself.
         var i = 0
         while i + 2 < w.count {
-            if w[i] == "{", w[i + 2] == "}", w[i + 1] != "ip" { w.replaceSubrange(i...(i + 2), with: [w[i + 1]]) }
+            if w[i] == "{", w[i + 2] == "}" { w.replaceSubrange(i...(i + 2), with: [w[i + 1]]) }
             i += 1
         }
         return w.joined(separator: " ").replacingOccurrences(of: " , ", with: ", ")

@@ -10,7 +10,7 @@ import ClusterModel
 /// 2. The kubelet (pkg/kubelet/kubelet_network_linux.go, v1.33): the KUBE-IPTABLES-HINT chain,
 ///    KUBE-FIREWALL with its "block incoming localnet connections" rule, jumped to from INPUT
 ///    and OUTPUT, and its KUBE-KUBELET-CANARY chains.
-/// 3. kube-proxy (pkg/proxy/iptables/proxier.go, v1.33): KUBE-PROXY-CANARY, the jumps from the
+/// 3. kube-proxy in iptables mode (pkg/proxy/iptables/proxier.go, v1.33): KUBE-PROXY-CANARY, the jumps from the
 ///    built-in chains (iptablesJumpChains, each EnsureRule(Prepend)), then syncProxyRules'
 ///    restore input (`IPTablesProxier`), which flushes and rewrites the chains it names.
 /// 4. kindnetd (kind's images/kindnetd masq.go): KIND-MASQ-AGENT, appended to POSTROUTING.
@@ -93,17 +93,21 @@ extension Cluster {
         t.ensureLast("filter", "-A KUBE-FIREWALL -m comment --comment \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP")
         for table in ["mangle", "nat", "filter"] { t[table].ensureChain("KUBE-KUBELET-CANARY") }
 
-        // 3. kube-proxy: its canary, the jumps into its chains, then the restore.
-        for table in ["mangle", "nat", "filter"] { t[table].ensureChain("KUBE-PROXY-CANARY") }
-        for jump in Self.kubeProxyJumpChains {
-            t[jump.table].ensureChain(jump.to)
-            let extra = jump.newOnly ? "-m conntrack --ctstate NEW " : ""
-            t.ensureFirst(jump.table, "-A \(jump.from) \(extra)-m comment --comment \"\(jump.comment)\" -j \(jump.to)")
+        // 3. kube-proxy in iptables mode: its canary, the jumps into its chains, then the
+        //    restore. In nftables mode it keeps its own `ip kube-proxy` table instead (and
+        //    removes any iptables chains of its own at startup), so iptables shows none of it.
+        if proxyMode == .iptables {
+            for table in ["mangle", "nat", "filter"] { t[table].ensureChain("KUBE-PROXY-CANARY") }
+            for jump in Self.kubeProxyJumpChains {
+                t[jump.table].ensureChain(jump.to)
+                let extra = jump.newOnly ? "-m conntrack --ctstate NEW " : ""
+                t.ensureFirst(jump.table, "-A \(jump.from) \(extra)-m comment --comment \"\(jump.comment)\" -j \(jump.to)")
+            }
+            // iptablesKubeletJumpChains: already there from the kubelet, so EnsureRule adds nothing.
+            t.ensureFirst("filter", "-A INPUT -j KUBE-FIREWALL")
+            t.ensureFirst("filter", "-A OUTPUT -j KUBE-FIREWALL")
+            if let restore = kubeProxyRules(node: name) { t.restore(restore) }
         }
-        // iptablesKubeletJumpChains: already there from the kubelet, so EnsureRule adds nothing.
-        t.ensureFirst("filter", "-A INPUT -j KUBE-FIREWALL")
-        t.ensureFirst("filter", "-A OUTPUT -j KUBE-FIREWALL")
-        if let restore = kubeProxyRules(node: name) { t.restore(restore) }
 
         // 4. kindnetd's masquerade agent: pod traffic leaving the pod network is masqueraded.
         t.nat.ensureChain("KIND-MASQ-AGENT")

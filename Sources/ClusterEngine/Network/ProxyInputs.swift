@@ -1,5 +1,10 @@
 import ClusterModel
 
+/// kube-proxy's --proxy-mode: which backend writes the node's Service rules.
+public enum ProxyMode: String, Sendable, CaseIterable {
+    case iptables, nftables
+}
+
 /// What kube-proxy reads from the API for one node, the same for every backend
 /// (pkg/proxy/servicechangetracker.go's ServicePort, endpointslicecache.go's Endpoint,
 /// topology.go's CategorizeEndpoints): IPTablesProxier and NFTablesProxier both write their
