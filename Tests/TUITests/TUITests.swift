@@ -107,6 +107,22 @@ struct SnapshotTests {
         try Self.check("rules-120x40", Self.frame(app, 120, 40))
     }
 
+    /// In nftables mode the view shows the Service's verdict-map entries and chains as nft
+    /// lists them; the endpoint chain the request took is highlighted as a block.
+    @Test func rulesViewInNFTablesMode() throws {
+        let app = LabApp(session: Session.demo(proxyMode: .nftables), seed: 1, unicode: true, wallClock: { 0 })
+        keys(app, [.char("f"), .char("i")])
+        let panel = try #require(app.state.panel)
+        let chain = try #require(app.state.lastEndpointChain)
+        #expect(chain.hasPrefix("endpoint-"))
+        #expect(panel.lines.contains("map service-ips: 10.96.0.100 . tcp . 80 : goto service-52AWDLSY-default/my-app/tcp/http"))
+        let start = try #require(panel.lines.firstIndex { $0.hasPrefix("chain \(chain) ") })
+        // The vmap line that names it, and the chain's four lines (header, two rules, brace).
+        #expect(panel.highlight.isSuperset(of: [start, start + 1, start + 2, start + 3]))
+        #expect(panel.highlight.count == 5)
+        try Self.check("rules-nftables-120x40", Self.frame(app, 120, 40))
+    }
+
     @Test func commandPromptOpensAPanel() throws {
         let app = Self.lab()
         keys(app, [.char(":")])

@@ -104,7 +104,7 @@ extension Cluster {
             func rank(_ name: String) -> Int { ["external-", "firewall-", "service-", "local-", "endpoint-"].firstIndex { name.hasPrefix($0) } ?? 5 }
             for o in table.objects.enumerated().filter({ own.contains($0.element.name) && $0.element.kind == .chain })
                 .sorted(by: { (rank($0.element.name), $0.offset) < (rank($1.element.name), $1.offset) }).map(\.element) {
-                lines += table.objectText(o).split(separator: "\n").map { String($0.dropFirst()) }
+                lines += table.objectText(o).split(separator: "\n").map { String($0.dropFirst()).replacingOccurrences(of: "\t", with: "  ") }
             }
             return lines
         }
