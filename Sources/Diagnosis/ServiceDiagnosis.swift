@@ -17,6 +17,7 @@ public struct ServiceDiagnosis: Sendable {
         case notReady = "selected pods not ready"
         case partialMatch = "only some pods match"
         case singleEndpoint = "single endpoint"
+        case localTrafficPolicy = "Local traffic policy"
     }
 
     public struct Finding: Sendable, Equatable {
@@ -347,6 +348,25 @@ public enum Diagnose {
             advice.append(.init(kind: .singleEndpoint, message: "only one ready endpoint: no redundancy; a restart of that pod interrupts the Service",
                                 fix: selected.first.flatMap(cluster.owningDeployment(of:)).map { "kubectl scale deployment \($0) --replicas=2" }))
         }
+        // A Local traffic policy is a choice, not a fault: say which nodes' rules drop traffic.
+        if readyCount > 0 && findings.isEmpty {
+            let nodes = cluster.nodes.list().map(\.metadata.name)
+            let without = nodes.filter { cluster.localReadyEndpointCount(svc, node: $0) == 0 }
+            let with = nodes.filter { !without.contains($0) }
+            if !without.isEmpty {
+                let externallyReachable = svc.spec.type == "NodePort" || svc.spec.type == "LoadBalancer"
+                if externallyReachable && svc.spec.externalTrafficPolicy == "Local" {
+                    advice.append(.init(kind: .localTrafficPolicy,
+                                        message: "externalTrafficPolicy: Local keeps the client's source IP but only \(with.joined(separator: ", ")) answer\(with.count == 1 ? "s" : "") from outside; kube-proxy on \(without.joined(separator: ", ")) drops external traffic (no local endpoint)",
+                                        fix: nil))
+                }
+                if svc.spec.internalTrafficPolicy == "Local" {
+                    advice.append(.init(kind: .localTrafficPolicy,
+                                        message: "internalTrafficPolicy: Local: pods on \(without.joined(separator: ", ")) get no answer from the cluster IP (their node runs no ready endpoint)",
+                                        fix: nil))
+                }
+            }
+        }
 
         let candidates = podsInNamespace.count
         var verdict = "Service \(name) selects \(selected.count) of \(candidates) candidate pod\(candidates == 1 ? "" : "s")"
@@ -354,7 +374,7 @@ public enum Diagnose {
             verdict += ": " + first.message
         } else {
             verdict += " (selector \(selectorText)); \(readyCount) ready endpoint\(readyCount == 1 ? "" : "s")"
-                + (advice.isEmpty ? "" : " (no redundancy: a restart of that pod interrupts the Service)") + ": nothing wrong"
+                + (advice.contains { $0.kind == .singleEndpoint } ? " (no redundancy: a restart of that pod interrupts the Service)" : "") + ": nothing wrong"
         }
         return ServiceDiagnosis(service: svc, pods: rows, findings: findings, verdict: verdict, advice: advice)
     }

@@ -76,6 +76,8 @@ extension Session {
         }
         let fixes = d.findings.compactMap(\.fix)
         if !fixes.isEmpty { text += "\nFix:\n" + fixes.map { "  \($0)\n" }.joined() }
+        let notes = d.advice.filter { $0.kind == .localTrafficPolicy }
+        if !notes.isEmpty { text += "\nNotes:\n" + notes.map { "  - \($0.message)\n" }.joined() }
         let tips = d.advice.compactMap(\.fix)
         if !tips.isEmpty { text += "\nTip:\n" + tips.map { "  \($0)\n" }.joined() }
         return text
@@ -85,14 +87,22 @@ extension Session {
         var out = CommandOutput()
         guard let target = RequestTarget.parse(url) else { out.fail("why: \(goQuote(url)) is not a URL"); return out }
         let ns = namespaceOverride ?? namespace
-        let clientName = from ?? cluster.defaultClientPod(namespace: ns)?.metadata.name ?? "my-pod"
-        guard let client = cluster.pods.get(ns, clientName), !client.status.podIP.isEmpty else {
-            out.fail("why: no running pod \(goQuote(clientName)) to send from; use --from POD"); return out
+        // `--from host`: the request comes from outside the cluster (the Docker host), as trace sends it.
+        let requester: RequestClient
+        let sender: String
+        if from == "host" {
+            requester = .host; sender = "the host (\(RequestClient.hostIP))"
+        } else {
+            let clientName = from ?? cluster.defaultClientPod(namespace: ns)?.metadata.name ?? "my-pod"
+            guard let client = cluster.pods.get(ns, clientName), !client.status.podIP.isEmpty else {
+                out.fail("why: no running pod \(goQuote(clientName)) to send from; use --from POD or --from host"); return out
+            }
+            requester = .pod(client); sender = "\(ns)/\(client.metadata.name)"
         }
-        let r = cluster.request(from: client, url: target, connectTimeout: 5000)
+        let r = cluster.request(from: requester, url: target, connectTimeout: 5000)
         switch r.outcome {
         case let .reply(reply, servedBy):
-            out.out("GET \(url) from \(ns)/\(client.metadata.name) works: HTTP \(reply.status) from \(Session.answeredBy(r, servedBy)).")
+            out.out("GET \(url) from \(sender) works: HTTP \(reply.status) from \(Session.answeredBy(r, servedBy)).")
             return out
         case .unresolved:
             // NXDOMAIN: a wrong name, or the right name in another namespace.
@@ -100,11 +110,13 @@ extension Session {
             let everywhere = cluster.namespaces.list(namespace: nil).flatMap { n in cluster.services.list(namespace: n.metadata.name) }
             let exact = everywhere.filter { $0.metadata.name == host }
             let close = everywhere.filter { Diagnose.distance($0.metadata.name, host) <= 2 && $0.metadata.name != host }
-            var text = "NXDOMAIN: \(target.host) does not resolve from namespace \(client.metadata.namespace) (tried \(r.resolution?.queries.map(\.name).joined(separator: ", ") ?? target.host))."
-            if let s = exact.first(where: { $0.metadata.namespace != client.metadata.namespace }) {
+            let clientNamespace: String
+            if case let .pod(p) = requester { clientNamespace = p.metadata.namespace } else { clientNamespace = ns }
+            var text = "NXDOMAIN: \(target.host) does not resolve from namespace \(clientNamespace) (tried \(r.resolution?.queries.map(\.name).joined(separator: ", ") ?? target.host))."
+            if let s = exact.first(where: { $0.metadata.namespace != clientNamespace }) {
                 text += " A Service \(host) exists in namespace \(s.metadata.namespace): use \(host).\(s.metadata.namespace) (or \(host).\(s.metadata.namespace).svc.cluster.local)."
             } else if let s = close.first {
-                text += " Did you mean \(s.metadata.name)" + (s.metadata.namespace == client.metadata.namespace ? "" : ".\(s.metadata.namespace)") + "?"
+                text += " Did you mean \(s.metadata.name)" + (s.metadata.namespace == clientNamespace ? "" : ".\(s.metadata.namespace)") + "?"
             }
             out.out(text)
         case .refused:
@@ -116,7 +128,9 @@ extension Session {
             if case let .portNotInService(service, port, ports)? = r.hops.last?.reason {
                 out.out("time-out: \(service) does not expose port \(port) (it exposes \(ports.map(String.init).joined(separator: ", "))); no rule catches the connection. Did you mean \(target.scheme)://\(target.host)\(ports.first.map { $0 == 80 ? "" : ":\($0)" } ?? "")\(target.path)?")
             } else if case let .noLocalEndpoints(comment)? = r.hops.last?.reason {
-                out.out("time-out: \(comment) — the traffic policy is Local and this node runs none of the Service's pods.")
+                var clientNode: String?
+                if case let .pod(p) = requester { clientNode = p.spec.nodeName }
+                out.out("time-out: kube-proxy DROPs \"\(comment)\". " + localPolicyReason(r, target: target, clientNode: clientNode))
             } else {
                 out.out("time-out: nothing answered \(r.connectIP ?? target.host):\(target.port).")
             }
@@ -125,6 +139,29 @@ extension Session {
         }
         out.exitCode = 1
         return out
+    }
+
+    /// Why a Local traffic policy dropped the request: which policy, which node it reached, and
+    /// the nodes whose rules would have taken it (they run a ready endpoint).
+    private func localPolicyReason(_ r: RequestResult, target: RequestTarget, clientNode: String?) -> String {
+        var service: Service?
+        if case let .service(key)? = r.connectIP.flatMap({ cluster.owner(of: $0) }) { service = cluster.services.get(key) }
+        if service == nil { service = cluster.service(nodePort: target.port, proto: "TCP") }
+        guard let svc = service else { return "The traffic policy is Local and this node runs none of the Service's pods." }
+        let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
+        let node = r.hops.lazy.compactMap { hop -> String? in
+            switch hop.reason {
+            case let .nodePort(node, _, _, _): return node
+            case let .loadBalancer(_, node, _): return node
+            case let .service(_, node, _, _): return node
+            default: return nil
+            }
+        }.first ?? clientNode ?? "this node"
+        let external = r.hops.contains { if case .nodePort = $0.reason { return true }; if case .loadBalancer = $0.reason { return true }; return false }
+        let withEndpoints = cluster.nodes.list().map(\.metadata.name).filter { cluster.localReadyEndpointCount(svc, node: $0) > 0 }
+        let policy = external ? "externalTrafficPolicy: Local sends traffic from outside the cluster only to ready pods on the node it arrives at"
+                              : "internalTrafficPolicy: Local sends a pod's traffic only to ready pods on the pod's own node"
+        return "\(policy), and \(node) runs none of \(key.namespace)/\(key.name)'s ready pods" + (withEndpoints.isEmpty ? " (no node does)." : " (\(withEndpoints.joined(separator: ", ")) \(withEndpoints.count == 1 ? "does" : "do")).")
     }
 
     private func refusedReason(_ r: RequestResult) -> String {

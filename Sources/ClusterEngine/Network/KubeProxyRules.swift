@@ -139,6 +139,8 @@ extension Cluster {
 
     /// EndpointsMap.LocalReadyEndpoints: the Service's ready endpoints on `node` (all its ports
     /// have the same endpoints, so the first port's count).
+    public func localReadyEndpointCount(_ svc: Service, node: String) -> Int { localReadyEndpoints(svc, node: node) }
+
     func localReadyEndpoints(_ svc: Service, node: String) -> Int {
         guard let port = svc.spec.ports.first else { return 0 }
         return proxyEndpoints(svc, port).filter { $0.ready && $0.node == node }.count
