@@ -34,6 +34,9 @@ public final class Cluster {
     /// Set when `interrupt` stopped an advance; whoever drives the clock clears it.
     public var interrupted = false
     public internal(set) var clock: VirtualClock
+    /// Each node's connection-tracking entries (Network/Conntrack.swift), from the requests
+    /// svclab sends; pruned as they expire.
+    var conntrackTables: [String: [ConntrackEntry]] = [:]
     var rng: SeededRandom
     /// A second stream for traffic (kube-proxy's random choice, timings of requests), so sending
     /// a request never changes the names or IPs that later objects get.

@@ -323,11 +323,14 @@ extension Cluster {
         let terminating = pod.isTerminating
         let ready = svc.spec.publishNotReadyAddresses || (serving && !terminating)
         let hostname = endpointHostname(pod, svc)
+        // trafficDistribution PreferClose (endpointslice/trafficdist, preferCloseHeuristic):
+        // a ready endpoint with a zone is hinted for its own zone.
+        let hint = svc.spec.trafficDistribution == "PreferClose" && ready ? zone.map { [$0] } : nil
         return SliceEndpoint(addresses: addressList(pod.status.podIP),
                              conditions: EndpointConditions(ready: ready, serving: serving, terminating: terminating),
                              hostname: hostname.isEmpty ? nil : hostname,
                              targetRef: endpointTargetRef(pod),
-                             nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName, zone: zone)
+                             nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName, zone: zone, hintZones: hint)
     }
 
     /// The one targetRef that a pod's addresses in every Endpoints and slice share (a reference

@@ -153,6 +153,10 @@ public enum Validation {
         if let itp = spec.internalTrafficPolicy, !["Cluster", "Local"].contains(itp) {
             errs.append(.notSupported(specPath.child("internalTrafficPolicy"), itp, ["Cluster", "Local"]))
         }
+        // validateTrafficDistribution (1.33: PreferSameZone/PreferSameNode sit behind an alpha gate).
+        if let td = spec.trafficDistribution, td != "PreferClose" {
+            errs.append(.notSupported(specPath.child("trafficDistribution"), td, ["PreferClose"]))
+        }
         return errs
     }
 

@@ -11,7 +11,7 @@ struct NodeShell {
     let cluster: Cluster
     let node: String
 
-    static let programs: Set<String> = ["iptables-save", "iptables-nft-save", "iptables", "iptables-nft", "nft", "hostname"]
+    static let programs: Set<String> = ["iptables-save", "iptables-nft-save", "iptables", "iptables-nft", "nft", "conntrack", "hostname"]
 
     func run(_ argv: [String]) -> ProcessResult {
         guard let program = argv.first else { return ProcessResult() }
@@ -21,6 +21,7 @@ struct NodeShell {
         case "iptables-save", "iptables-nft-save": return iptablesSave(args)
         case "iptables", "iptables-nft": return iptables(args)
         case "nft": return nft(args)
+        case "conntrack": return conntrack(args)
         case "hostname": return ProcessResult(stdout: node + "\n")
         default:
             return ProcessResult(stderr: "OCI runtime exec failed: exec failed: unable to start container process: exec: \(goQuote(program)): executable file not found in $PATH: unknown\n", exitCode: 127)
@@ -102,6 +103,42 @@ struct NodeShell {
         default:
             return ProcessResult(stderr: "Error: syntax error, unexpected \(words[1])\n\(command)\n" + String(repeating: " ", count: 5) + String(repeating: "^", count: words[1].count) + "\n", exitCode: 1)
         }
+    }
+
+    /// `conntrack -L|-C` (conntrack-tools 1.4.7) with the usual filters: the connections
+    /// svclab's requests left on this node (each request's DNS queries and its connection;
+    /// TIME_WAIT for 120 s after it finished), not the node's own traffic.
+    func conntrack(_ args: [String]) -> ProcessResult {
+        var list = false, count = false
+        var proto: String?, src: String?, dst: String?, sport: Int?, dport: Int?
+        var i = 0
+        func value() -> String? { i += 1; return i < args.count ? args[i] : nil }
+        while i < args.count {
+            switch args[i] {
+            case "-L", "--dump": list = true
+            case "-C", "--count": count = true
+            case "-n", "--src-nat", "--dst-nat": break
+            case "-p", "--proto": proto = value()?.lowercased()
+            case "-s", "--src", "--orig-src": src = value()
+            case "-d", "--dst", "--orig-dst": dst = value()
+            case "--sport", "--orig-port-src": sport = value().flatMap { Int($0) }
+            case "--dport", "--orig-port-dst": dport = value().flatMap { Int($0) }
+            default:
+                return ProcessResult(stderr: "conntrack v1.4.7 (conntrack-tools): unknown option `\(args[i])'\nTry `conntrack -h' or 'conntrack --help' for more information.\n", exitCode: 2)
+            }
+            i += 1
+        }
+        let entries = cluster.conntrackEntries(node: node).filter { e in
+            (proto.map { $0 == e.proto } ?? true) && (src.map { $0 == e.original.src } ?? true) && (dst.map { $0 == e.original.dst } ?? true)
+                && (sport.map { $0 == e.original.sport } ?? true) && (dport.map { $0 == e.original.dport } ?? true)
+        }
+        if count && !list { return ProcessResult(stdout: "\(cluster.conntrackEntries(node: node).count)\n") }
+        guard list else {
+            return ProcessResult(stderr: "conntrack v1.4.7 (conntrack-tools): no command specified\nTry `conntrack -h' or 'conntrack --help' for more information.\n", exitCode: 2)
+        }
+        var result = ProcessResult(stdout: entries.map { $0.line(now: cluster.now) + "\n" }.joined())
+        result.stderr = "conntrack v1.4.7 (conntrack-tools): \(entries.count) flow entries have been shown.\n"
+        return result
     }
 
     /// `iptables -L` / `-S`, the listing commands; anything that would change a rule is refused.

@@ -246,12 +246,15 @@ public final class Session {
       kubectl COMMAND …        get, describe, apply, create, expose, scale, set image, rollout, wait,
                                patch, label, annotate, delete, exec, run, port-forward, version
                                (kubectl --help and kubectl COMMAND --help for the details)
-      trace [--from POD] URL   one request hop by hop: DNS, kube-proxy's choice, the endpoint, the reply
+      trace [-v] [--from POD|host] URL
+                               one request hop by hop: DNS, kube-proxy's choice and rule path, the
+                               endpoint, the reply (-v: the conntrack entry and affinity memory it left)
       traffic [-n N] URL       N requests and how they spread over the endpoints
       why svc/NAME | URL | -f FILE
                                why a Service selects what it does, why a request fails, why a manifest is refused
       rules NODE               the iptables rules kube-proxy writes on a node, chain by chain
-      docker exec NODE CMD     a command on a kind node: iptables-save [-t nat], iptables -t nat -L CHAIN -n
+      docker exec NODE CMD     a command on a kind node: iptables-save [-t nat], iptables -t nat -L CHAIN -n,
+                               nft list table ip kube-proxy (--proxy-mode nftables), conntrack -L
       sleep DURATION           move the simulated clock (5s, 1m30s, 2m; at most 168h)
       … | grep, head, tail, wc, sort
                                filters on the output

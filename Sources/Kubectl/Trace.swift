@@ -9,6 +9,7 @@ extension Session {
         var out = CommandOutput()
         let word = traffic ? "traffic" : "trace"
         var from: String?
+        var verbose = false
         var count = 100
         var url: String?
         var i = 0
@@ -16,6 +17,7 @@ extension Session {
             let a = args[i]
             switch a {
             case "--from", "-f": i += 1; from = args.indices.contains(i) ? args[i] : nil
+            case "-v", "--verbose" where !traffic: verbose = true
             case "-n", "--requests":
                 i += 1
                 guard traffic, args.indices.contains(i), let n = Int(args[i]), (1...10_000).contains(n) else {
@@ -46,8 +48,42 @@ extension Session {
         let result = cluster.request(from: client, url: target)
         for hop in result.hops { out.out(Self.format(hop)) }
         out.out(Self.verdict(result))
+        if verbose { for line in verboseLines(result) { out.out(line) } }
         if case .reply = result.outcome {} else { out.exitCode = 1 }
         return out
+    }
+
+    /// `trace -v`: what the kernel keeps after the rules ran — the connection's conntrack entry
+    /// (later packets are rewritten from it, without the rules), and for ClientIP affinity the
+    /// list or set that remembers the client.
+    func verboseLines(_ r: RequestResult) -> [String] {
+        var lines: [String] = []
+        if let c = r.conntrack {
+            lines.append("conntrack on \(c.node): \(c.entry.line(now: cluster.now))")
+            lines.append("  (the NAT was decided on the first packet; every later packet of this connection is rewritten from this entry, not by the rules)")
+        }
+        for hop in r.hops {
+            guard case let .choice(choice, rules) = hop.reason else { continue }
+            let words = rules.split(separator: " ").map(String.init)
+            guard let endpointChain = words.first(where: { $0.hasPrefix("KUBE-SEP-") || $0.hasPrefix("endpoint-") }) else { continue }
+            let service = r.connectIP.flatMap { cluster.owner(of: $0) }.flatMap { owner -> Service? in
+                switch owner {
+                case let .service(k): return cluster.services.get(k)
+                case .node: return cluster.service(nodePort: r.target.port, proto: "TCP")
+                case .pod: return nil
+                }
+            }
+            guard let svc = service, svc.spec.sessionAffinity == "ClientIP" else { continue }
+            let seconds = svc.spec.sessionAffinityTimeout ?? 10800
+            let verb: String
+            if case .affinity = choice { verb = "matched and refreshed" } else { verb = "added" }
+            if endpointChain.hasPrefix("KUBE-SEP-") {
+                lines.append("recent list \(endpointChain): \(r.clientIP) \(verb) (rcheck --seconds \(seconds) --reap: the same client goes to this endpoint while it keeps coming back)")
+            } else {
+                lines.append("affinity set \(endpointChain.replacingOccurrences(of: "endpoint-", with: "affinity-")): \(r.clientIP) \(verb) (timeout \(seconds)s: the same client goes to this endpoint while it keeps coming back)")
+            }
+        }
+        return lines
     }
 
     /// `--from POD` (or `--from host`: outside the cluster), else `my-pod`, else the first running pod of the namespace.
@@ -150,6 +186,8 @@ extension Session {
         case let .service(name, node, ready, terminatingOnly):
             return terminatingOnly ? "kube-proxy on \(node): \(name) has no ready endpoints; using terminating ones"
                 : "kube-proxy on \(node): \(name) has \(ready) ready endpoint\(ready == 1 ? "" : "s")"
+        case let .topology(zone, node, kept, ready):
+            return "trafficDistribution PreferClose: \(kept) of \(ready) ready endpoints are hinted for zone \(zone), \(node)'s zone; kube-proxy there uses only those"
         case let .choice(choice, rules):
             let why: String
             switch choice {

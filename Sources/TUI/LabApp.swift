@@ -382,6 +382,8 @@ public final class LabApp {
                 lines.append("DNS  \(q.name) → \(answer)")
             case let .service(name, node, ready, terminatingOnly):
                 lines.append("SVC  \(short(name)): " + (terminatingOnly ? "no ready, using terminating" : "\(ready) ready") + " (node \(node))")
+            case let .topology(zone, _, kept, ready):
+                lines.append("SVC  PreferClose: \(kept) of \(ready) in zone \(zone)")
             case let .choice(choice, _):
                 let why: String
                 switch choice {

@@ -152,9 +152,9 @@ struct DiagnosisCorpus {
     @Test func corpusIsLargeEnough() {
         #expect(Self.broken.count >= 40)
         #expect(Self.healthy.count >= 40)
-        // Every class a live Service can show has broken cases: not the single endpoint (advice,
-        // not a fault) nor a numeric string targetPort (the API refuses it; explained from the file).
-        let live = Set(ServiceDiagnosis.FindingClass.allCases).subtracting([.singleEndpoint, .numericStringTargetPort])
+        // Every class a live Service can show has broken cases: not the single endpoint or a Local
+        // traffic policy (advice, not faults) nor a numeric string targetPort (the API refuses it; explained from the file).
+        let live = Set(ServiceDiagnosis.FindingClass.allCases).subtracting([.singleEndpoint, .localTrafficPolicy, .numericStringTargetPort])
         #expect(Set(Self.broken.compactMap(\.expected)) == live, "every class that a live Service can show has broken cases")
     }
 

@@ -25,6 +25,8 @@ public enum IPTablesProxier {
         public var randomFully = true
         /// nf_conntrack_tcp_be_liberal is not set, so INVALID packets are dropped.
         public var conntrackTCPLiberal = false
+        /// The node's topology.kubernetes.io/zone (for PreferClose zone hints).
+        public var zone: String?
         public init(nodeName: String, nodeIP: String) { self.nodeName = nodeName; self.nodeIP = nodeIP }
     }
 
@@ -64,8 +66,8 @@ public enum IPTablesProxier {
 
     // MARK: The rules
 
-    static func categorize(_ endpoints: [Endpoint], _ s: ServicePortInfo) -> (cluster: [Endpoint], local: [Endpoint], reachable: [Endpoint], hasAny: Bool) {
-        KubeProxyInputs.categorize(endpoints, s)
+    static func categorize(_ endpoints: [Endpoint], _ s: ServicePortInfo, zone: String? = nil) -> (cluster: [Endpoint], local: [Endpoint], reachable: [Endpoint], hasAny: Bool) {
+        KubeProxyInputs.categorize(endpoints, s, nodeZone: zone)
     }
 
     /// The restore input for one node: `*filter … COMMIT` then `*nat … COMMIT`.
@@ -90,7 +92,7 @@ public enum IPTablesProxier {
         for (s, endpoints) in services.sorted(by: { ($0.0.nameString, $0.0.proto) < ($1.0.nameString, $1.0.proto) }) {
             let p = s.proto.lowercased()
             let name = s.nameString
-            let (clusterEndpoints, localEndpoints, reachable, hasEndpoints) = categorize(endpoints, s)
+            let (clusterEndpoints, localEndpoints, reachable, hasEndpoints) = categorize(endpoints, s, zone: node.zone)
             let clusterPolicyChain = serviceChain(s), localPolicyChain = localChain(s)
             let usesClusterPolicyChain = !clusterEndpoints.isEmpty
             let usesLocalPolicyChain = !localEndpoints.isEmpty

@@ -10,10 +10,20 @@ public struct ServiceEndpoint: Equatable, Sendable {
     public var ready: Bool
     public var serving: Bool
     public var terminating: Bool
+    /// `hints.forZones` (trafficDistribution: PreferClose).
+    public var zoneHints: [String] = []
     public var address: String { "\(ip):\(port)" }
 }
 
 /// Why kube-proxy picked what it picked (shown in traces).
+extension ServiceEndpoint {
+    func proxyInput(node: String) -> KubeProxyInputs.Endpoint {
+        var e = KubeProxyInputs.Endpoint(ip: ip, port: port, isLocal: self.node == node)
+        e.ready = ready; e.serving = serving; e.terminating = terminating; e.zoneHints = zoneHints
+        return e
+    }
+}
+
 public enum EndpointChoice: Equatable, Sendable {
     /// The iptables statistic rules: endpoint `index` (0-based) of `count`, each with 1/count.
     case random(index: Int, count: Int)
@@ -71,7 +81,8 @@ extension Cluster {
                 let podKey = e.targetRef.flatMap { $0.kind == Pod.kind ? ObjectKey($0.namespace, $0.name) : nil }
                 let ready = e.conditions.ready ?? true
                 out.append(ServiceEndpoint(ip: ip, port: number, pod: podKey, node: e.nodeName, ready: ready,
-                                           serving: e.conditions.serving ?? ready, terminating: e.conditions.terminating ?? false))
+                                           serving: e.conditions.serving ?? ready, terminating: e.conditions.terminating ?? false,
+                                           zoneHints: e.hintZones ?? []))
             }
         }
         return out.map { ($0.address, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
@@ -85,15 +96,14 @@ extension Cluster {
         let name = Self.servicePortName(svc, port)
         let all = proxyEndpoints(svc, port)
         let local = external ? (svc.spec.externalTrafficPolicy == "Local" && !fromPod) : (svc.spec.internalTrafficPolicy == "Local")
-        let reachable = local ? all.filter { $0.node == node } : all
-        var candidates = reachable.filter { $0.ready }
-        var fallback = false
-        if candidates.isEmpty {
-            candidates = reachable.filter { $0.terminating && $0.serving }
-            fallback = !candidates.isEmpty
-        }
+        // kube-proxy's CategorizeEndpoints decides, as for the rules it writes.
+        let (cluster, localEndpoints, _, hasAny) = KubeProxyInputs.categorize(all.map { $0.proxyInput(node: node) }, proxyPort(svc, port, local: local),
+                                                                           nodeZone: nodeZone(node))
+        let chosenList = local ? localEndpoints : cluster
+        let candidates = chosenList.compactMap { e in all.first { $0.address == e.string } }
+        let fallback = !candidates.isEmpty && candidates.allSatisfy { !$0.ready }
         guard !candidates.isEmpty else {
-            if local && !all.isEmpty { return .dropped("\(name) has no local endpoints") }
+            if local && hasAny { return .dropped("\(name) has no local endpoints") }
             return .rejected("\(name) has no endpoints")
         }
         // ClientIP affinity: the `recent` rules come before the random ones.
@@ -116,6 +126,27 @@ extension Cluster {
             affinity[affinityKey] = AffinityEntry(endpoint: endpoint.address, lastUsed: clock.now)
         }
         return .forwarded(endpoint, fallback ? .terminatingFallback(index: chosen, count: n) : .random(index: chosen, count: n))
+    }
+
+    /// The node's topology.kubernetes.io/zone label.
+    func nodeZone(_ node: String) -> String? { nodes.get("", node)?.metadata.labels["topology.kubernetes.io/zone"] }
+
+    /// The ServicePort kube-proxy sees, reduced to what categorizing needs: which policy the
+    /// connection is under.
+    private func proxyPort(_ svc: Service, _ port: ServicePort, local: Bool) -> KubeProxyInputs.ServicePortInfo {
+        var info = KubeProxyInputs.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
+                                                   proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+        info.internalPolicyLocal = local
+        return info
+    }
+
+    /// When trafficDistribution PreferClose narrows a connection from `node` to its zone: the
+    /// zone, and how many of the ready endpoints are hinted for it.
+    public func topologyNarrowing(_ svc: Service, _ port: ServicePort, node: String) -> (zone: String, kept: Int, ready: Int)? {
+        let all = proxyEndpoints(svc, port).map { $0.proxyInput(node: node) }
+        guard let zone = KubeProxyInputs.topologyZone(all, nodeZone: nodeZone(node)) else { return nil }
+        let ready = all.filter(\.ready)
+        return (zone, ready.filter { $0.zoneHints.contains(zone) }.count, ready.count)
     }
 
     /// How long the client's pin to `endpoint` still holds, if it does.

@@ -25,11 +25,7 @@ extension Cluster {
                 info.internalPolicyLocal = svc.spec.internalTrafficPolicy == "Local"
                 info.externalPolicyLocal = info.externallyAccessible && svc.spec.externalTrafficPolicy == "Local"
                 if info.externalPolicyLocal && svc.spec.type == "LoadBalancer" { info.healthCheckNodePort = svc.spec.healthCheckNodePort }
-                let endpoints = proxyEndpoints(svc, port).map { e -> IPTablesProxier.Endpoint in
-                    var ep = IPTablesProxier.Endpoint(ip: e.ip, port: e.port, isLocal: e.node == node)
-                    ep.ready = e.ready; ep.serving = e.serving; ep.terminating = e.terminating
-                    return ep
-                }
+                let endpoints = proxyEndpoints(svc, port).map { $0.proxyInput(node: node) }
                 out.append((info, endpoints))
             }
         }
@@ -160,7 +156,9 @@ extension Cluster {
     /// kube-proxy's restore input on `node` (nil when there is no such node).
     public func kubeProxyRules(node name: String) -> String? {
         guard let node = nodes.get("", name) else { return nil }
-        return IPTablesProxier.rules(node: IPTablesProxier.NodeConfig(nodeName: name, nodeIP: node.internalIP), services: kubeProxyInputs(node: name))
+        var config = IPTablesProxier.NodeConfig(nodeName: name, nodeIP: node.internalIP)
+        config.zone = nodeZone(name)
+        return IPTablesProxier.rules(node: config, services: kubeProxyInputs(node: name))
     }
 
     /// kube-proxy's `ip kube-proxy` table on `node` in nftables mode (nil when there is no such
@@ -169,6 +167,7 @@ extension Cluster {
     public func kubeProxyNFTable(node name: String, family: String = "ip") -> NFTablesProxier.Table? {
         guard let node = nodes.get("", name) else { return nil }
         var config = NFTablesProxier.NodeConfig(nodeName: name, nodeIP: node.internalIP)
+        config.zone = nodeZone(name)
         if family == "ip6" {
             config.family = "ip6"; config.serviceCIDRs = ""; config.clusterCIDR = ""; config.nodePortIPs = []
             return NFTablesProxier.table(node: config, services: [])

@@ -30,6 +30,8 @@ public enum NFTablesProxier {
         /// `ip` or `ip6`: kube-proxy runs one proxier per family the host supports, so a
         /// single-stack IPv4 node still has an (empty) `ip6 kube-proxy` table.
         public var family = "ip"
+        /// The node's topology.kubernetes.io/zone (for PreferClose zone hints).
+        public var zone: String?
         public init(nodeName: String, nodeIP: String) {
             self.nodeName = nodeName; self.nodeIP = nodeIP; nodePortIPs = [nodeIP]
         }
@@ -185,7 +187,7 @@ public enum NFTablesProxier {
         for (s, endpoints) in services.sorted(by: { ($0.0.nameString, $0.0.proto) < ($1.0.nameString, $1.0.proto) }) {
             let proto = s.proto.lowercased()
             let name = s.nameString
-            let (clusterEndpoints, localEndpoints, reachable, hasEndpoints) = KubeProxyInputs.categorize(endpoints, s)
+            let (clusterEndpoints, localEndpoints, reachable, hasEndpoints) = KubeProxyInputs.categorize(endpoints, s, nodeZone: node.zone)
             for e in reachable { t.chain(endpointChain(s, e)) }
             let clusterPolicyChain = serviceChain(s), localPolicyChain = localChain(s)
             let usesClusterPolicyChain = !clusterEndpoints.isEmpty

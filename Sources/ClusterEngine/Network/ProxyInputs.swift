@@ -42,18 +42,23 @@ public enum KubeProxyInputs {
         public var ready: Bool = true
         public var serving: Bool = true
         public var terminating: Bool = false
+        /// `hints.forZones` of its EndpointSlice entry (trafficDistribution: PreferClose).
+        public var zoneHints: [String] = []
         public init(ip: String, port: Int, isLocal: Bool) { self.ip = ip; self.port = port; self.isLocal = isLocal }
         public var string: String { "\(ip):\(port)" }
     }
 
-    /// proxy.CategorizeEndpoints: the endpoints each traffic policy uses (ready ones; when
-    /// none is ready, the serving-and-terminating ones), and whether any is usable anywhere.
-    public static func categorize(_ endpoints: [Endpoint], _ s: ServicePortInfo) -> (cluster: [Endpoint], local: [Endpoint], reachable: [Endpoint], hasAny: Bool) {
-        func usable(_ list: [Endpoint]) -> [Endpoint] {
-            let ready = list.filter(\.ready)
+    /// proxy.CategorizeEndpoints (pkg/proxy/topology.go, 1.33): the endpoints each traffic
+    /// policy uses (ready ones; when none is ready, the serving-and-terminating ones), and
+    /// whether any is usable anywhere. `nodeZone` is the node's topology.kubernetes.io/zone:
+    /// when every ready endpoint carries a zone hint and one is for this zone, the cluster
+    /// policy keeps only those (canUseTopology / availableForTopology).
+    public static func categorize(_ endpoints: [Endpoint], _ s: ServicePortInfo, nodeZone: String? = nil) -> (cluster: [Endpoint], local: [Endpoint], reachable: [Endpoint], hasAny: Bool) {
+        func usable(_ list: [Endpoint], zone: String? = nil) -> [Endpoint] {
+            let ready = list.filter { $0.ready && (zone.map($0.zoneHints.contains) ?? true) }
             return ready.isEmpty ? list.filter { $0.serving && $0.terminating } : ready
         }
-        let cluster = usable(endpoints)
+        let cluster = usable(endpoints, zone: topologyZone(endpoints, nodeZone: nodeZone))
         let local = usable(endpoints.filter(\.isLocal))
         let usesCluster = !s.internalPolicyLocal || (s.externallyAccessible && !s.externalPolicyLocal)
         let usesLocal = s.internalPolicyLocal || (s.externallyAccessible && s.externalPolicyLocal)
@@ -61,5 +66,14 @@ public enum KubeProxyInputs {
         if usesLocal { for e in local where !reachable.contains(where: { $0.string == e.string }) { reachable.append(e) } }
         reachable.sort { $0.string < $1.string }
         return (usesCluster ? cluster : [], usesLocal ? local : [], reachable, !cluster.isEmpty)
+    }
+
+    /// canUseTopology: the zone to filter by, or nil (no zone on the node, an endpoint without
+    /// a hint, or no endpoint hinted for this zone).
+    public static func topologyZone(_ endpoints: [Endpoint], nodeZone: String?) -> String? {
+        guard let zone = nodeZone, !zone.isEmpty else { return nil }
+        let ready = endpoints.filter(\.ready)
+        guard !ready.isEmpty, ready.allSatisfy({ !$0.zoneHints.isEmpty }), ready.contains(where: { $0.zoneHints.contains(zone) }) else { return nil }
+        return zone
     }
 }

@@ -54,6 +54,8 @@ public enum HopVerdict: String, Sendable {
 public enum HopReason: Equatable, Sendable {
     case dns(DNSQuery)
     case service(name: String, node: String, ready: Int, terminatingOnly: Bool)
+    /// trafficDistribution PreferClose: kube-proxy on `node` keeps the endpoints hinted for its zone.
+    case topology(zone: String, node: String, kept: Int, ready: Int)
     /// kube-proxy's choice, and the chains the packet went through (`rulePath`).
     case choice(EndpointChoice, rules: String)
     case nodePort(node: String, port: Int, policy: String, fromPod: Bool)
@@ -106,6 +108,8 @@ public struct RequestResult: Equatable, Sendable {
     public var connectIP: String?
     public var clientIP: String
     public var clientPort: Int
+    /// The conntrack entry the connection left, and on which node (`trace -v`).
+    public var conntrack: TrackedConnection?
     /// Simulated time the request took, in milliseconds.
     public var elapsed: Millis
     public var resolution: DNSResolution?
@@ -144,7 +148,19 @@ extension Cluster {
         }
         func step(_ range: ClosedRange<Int64>) { t += networkRNG.int64(in: range) }
         var result = RequestResult(target: target, outcome: .timedOut, hops: [], connectIP: nil, clientIP: clientIP, clientPort: clientPort, elapsed: 0, resolution: nil)
+        // The connection's conntrack entry, completed when the request ends (its state depends
+        // on how it ended): on the node whose rules translated it.
+        var tracked: (node: String, entry: ConntrackEntry)?
         func finish(_ outcome: RequestOutcome) -> RequestResult {
+            if var (node, entry) = tracked {
+                switch outcome {
+                case .reply, .emptyReply: entry.state = "TIME_WAIT"; entry.assured = true; entry.expires = t + Self.conntrackTimeWait
+                case .refused: entry.state = "CLOSE"; entry.expires = t + Self.conntrackClose
+                case .timedOut, .unresolved: entry.state = "SYN_SENT"; entry.unreplied = true; entry.expires = start + Self.conntrackSynSent
+                }
+                recordConntrack(node: node, entry)
+                result.conntrack = TrackedConnection(node: node, entry: entry)
+            }
             result.outcome = outcome
             result.hops = hops
             result.elapsed = t - start
@@ -164,8 +180,9 @@ extension Cluster {
                 resolved.answered = q; resolved.addresses = q.answer.addresses
             }
             result.resolution = resolved
-            for q in resolved.queries {
+            for (i, q) in resolved.queries.enumerated() {
                 step(0...1)
+                if let pod = clientPod { trackDNSQuery(from: pod, sport: 32768 + (clientPort + 1 + i) % 28232, at: t) }
                 // Pods ask CoreDNS; the host asks its own resolver (systemd-resolved), which forwards upstream.
                 hop(.dnsQuery, q.answer.code == .noError && !q.answer.records.isEmpty ? .forwarded : .dropped,
                     clientPod != nil ? "kube-system/kube-dns:53" : "resolver:53", clientPod != nil ? Self.dnsServiceIP : "127.0.0.53", .dns(q))
@@ -218,11 +235,19 @@ extension Cluster {
                     hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .service(name: Self.servicePortName(svc, port), node: node, ready: 0, terminatingOnly: true))
                 } else {
                     hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .service(name: Self.servicePortName(svc, port), node: node, ready: ready, terminatingOnly: false))
+                    let local = isLB ? (svc.spec.externalTrafficPolicy == "Local" && clientPod == nil) : svc.spec.internalTrafficPolicy == "Local"
+                    if !local, let narrowed = topologyNarrowing(svc, port, node: node) {
+                        hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .topology(zone: narrowed.zone, node: node, kept: narrowed.kept, ready: narrowed.ready))
+                    }
                 }
                 step(0...1)
                 let entry: KubeProxyEntry = isLB ? (svc.spec.externalIPs.contains(ip) ? .externalIP : .loadBalancer) : .clusterIP
                 hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice, rules: rulePath(svc, port, e, choice, entry: entry, fromPod: clientPod != nil)))
                 endpoint = (e.ip, e.port, e.pod)
+                // KUBE-MARK-MASQ: from outside the pod network, external traffic under Cluster
+                // policy, or a pod reaching itself through its Service (hairpin).
+                let masquerade = e.ip == clientIP || (isLB ? svc.spec.externalTrafficPolicy != "Local" : !IPv4.cidrContains(Self.podNetworkCIDR, clientIP))
+                tracked = (node, natEntry(clientIP: clientIP, clientPort: clientPort, dst: ip, dport: target.port, endpoint: e, masqueradeAs: masquerade ? nodes.get("", node)?.internalIP : nil))
             }
         case let .node(nodeName)?:
             if service(nodePort: target.port, proto: "TCP") == nil, let svc = healthCheckService(port: target.port) {
@@ -251,8 +276,16 @@ extension Cluster {
                 return timedOut()
             case let .forwarded(e, choice):
                 step(0...1)
+                let local = svc.spec.externalTrafficPolicy == "Local" && clientPod == nil
+                if !local, case .random = choice, let narrowed = topologyNarrowing(svc, port, node: nodeName) {
+                    hop(.svcLookup, .traced, "\(svcName):\(port.port)", ip, .topology(zone: narrowed.zone, node: nodeName, kept: narrowed.kept, ready: narrowed.ready))
+                }
                 hop(.postXlate, .translated, podLabel(e.pod, e.port), e.ip, .choice(choice, rules: rulePath(svc, port, e, choice, entry: .nodePort, fromPod: clientPod != nil)))
                 endpoint = (e.ip, e.port, e.pod)
+                // Cluster policy masquerades all NodePort traffic; Local keeps the client's address.
+                let masquerade = svc.spec.externalTrafficPolicy != "Local" || e.ip == clientIP
+                tracked = (clientPod?.spec.nodeName ?? nodeName, natEntry(clientIP: clientIP, clientPort: clientPort, dst: ip, dport: target.port, endpoint: e,
+                                                                           masqueradeAs: masquerade ? nodes.get("", nodeName)?.internalIP : nil))
             }
         case let .pod(key)?:
             guard clientPod != nil else {
@@ -261,6 +294,9 @@ extension Cluster {
             }
             hop(.toEndpoint, .traced, podLabel(key, target.port), ip, .direct)
             endpoint = (ip, target.port, key)
+            // No NAT: both directions carry the pods' own addresses.
+            tracked = (clientNode, ConntrackEntry(proto: "tcp", original: .init(src: clientIP, dst: ip, sport: clientPort, dport: target.port),
+                                                  reply: .init(src: ip, dst: clientIP, sport: target.port, dport: clientPort), expires: t))
         case nil:
             hop(.toNetwork, .dropped, ip, ip, .noRoute(ip: ip))
             return timedOut()
@@ -300,6 +336,26 @@ extension Cluster {
             hop(.reply, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .httpReply(status: reply.status, reason: reply.reason, bytes: reply.body.utf8.count))
             return finish(.reply(reply, servedBy: podKey))
         }
+    }
+
+    /// The entry a DNAT'ed connection leaves: the reply comes from the endpoint, to the client
+    /// — or to the node's address when the packet was masqueraded (with another port).
+    private func natEntry(clientIP: String, clientPort: Int, dst: String, dport: Int, endpoint e: ServiceEndpoint, masqueradeAs nodeIP: String?) -> ConntrackEntry {
+        ConntrackEntry(proto: "tcp", original: .init(src: clientIP, dst: dst, sport: clientPort, dport: dport),
+                       reply: .init(src: e.ip, dst: nodeIP ?? clientIP, sport: e.port, dport: nodeIP == nil ? clientPort : Self.masqueradePort(clientPort)),
+                       expires: clock.now)
+    }
+
+    /// A pod's DNS query to the cluster DNS Service: a UDP entry on its node, answered by one of
+    /// CoreDNS's endpoints (which one follows from the query's port; no random draw, so traces
+    /// stay as they were).
+    private func trackDNSQuery(from pod: Pod, sport: Int, at t: Millis) {
+        guard let dns = services.get("kube-system", "kube-dns"), let port = dns.spec.ports.first(where: { $0.proto == "UDP" }) else { return }
+        let ready = proxyEndpoints(dns, port).filter(\.ready)
+        guard !ready.isEmpty else { return }
+        let e = ready[sport % ready.count]
+        recordConntrack(node: pod.spec.nodeName, ConntrackEntry(proto: "udp", original: .init(src: pod.status.podIP, dst: Self.dnsServiceIP, sport: sport, dport: 53),
+                                                                reply: .init(src: e.ip, dst: pod.status.podIP, sport: e.port, dport: sport), expires: t + Self.conntrackUDP))
     }
 
     private func podLabel(_ key: ObjectKey?, _ port: Int) -> String {
