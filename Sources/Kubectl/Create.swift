@@ -64,6 +64,9 @@ struct CreateCommand: KubectlCommand {
                 out.fail("error: exactly one NAME is required, got \(rest.count)\nSee 'kubectl create deployment -h' for help and examples"); return out
             }
             guard !images.isEmpty else { out.fail("error: required flag(s) \"image\" not set"); return out }
+            // `-- COMMAND [args…]`: the first (only) container's command (create_deployment.go).
+            let command = ctx.command ?? []
+            if images.count > 1 && !command.isEmpty { out.fail("error: cannot specify multiple --image options and command"); return out }
             let name = rest[0]
             var d = Deployment()
             d.metadata = ObjectMeta(name: name, namespace: ctx.namespace, labels: ["app": name])
@@ -73,10 +76,11 @@ struct CreateCommand: KubectlCommand {
             d.spec.template.spec.containers = images.map { image in
                 var c = Container(name: Self.containerName(image), image: image)
                 if port > 0 && image == images[0] { c.ports = [ContainerPort(containerPort: port)] }
+                if image == images[0] && !command.isEmpty { c.command = command }
                 return c
             }
             if dryRun == .client {
-                GeneratedObject.print(GeneratedObject.deployment(name, namespace: ctx.explicitNamespace, images: images, port: port, replicas: Int(replicas)),
+                GeneratedObject.print(GeneratedObject.deployment(name, namespace: ctx.explicitNamespace, images: images, port: port, replicas: Int(replicas), command: command),
                                       prefix: "deployment.apps", name: name, output: output, dryRun: dryRun, into: &out)
                 return out
             }

@@ -32,10 +32,11 @@ enum GeneratedObject {
         return .object(pairs)
     }
 
-    static func deployment(_ name: String, namespace: String?, images: [String], port: Int, replicas: Int) -> Value {
+    static func deployment(_ name: String, namespace: String?, images: [String], port: Int, replicas: Int, command: [String] = []) -> Value {
         let labels = ["app": name]
         let containers: [Value] = images.enumerated().map { i, image in
             var c: [(String, Value)] = [("name", .string(CreateCommand.containerName(image))), ("image", .string(image))]
+            if i == 0 && !command.isEmpty { c.append(("command", .array(command.map { .string($0) }))) }
             if port > 0 && i == 0 { c.append(("ports", .array([.object([("containerPort", .int(Int64(port)))])]))) }
             c.append(("resources", .object([])))
             return .object(c)

@@ -61,6 +61,12 @@ extension Session {
         if let c = r.conntrack {
             lines.append("conntrack on \(c.node): \(c.entry.line(now: cluster.now))")
             lines.append("  (the NAT was decided on the first packet; every later packet of this connection is rewritten from this entry, not by the rules)")
+            let seen = "\(c.entry.reply.dst):\(c.entry.reply.dport)"
+            if c.entry.reply.dst != c.entry.original.src {
+                lines.append("source: the endpoint sees \(seen), \(c.node)'s address — kube-proxy marked the packet for masquerade (KUBE-MARK-MASQ / mark-for-masquerade) and POSTROUTING's MASQUERADE replaced \(c.entry.original.src):\(c.entry.original.sport)")
+            } else if c.entry.reply.src != c.entry.original.dst {
+                lines.append("source: the endpoint sees the client's own address \(seen) (no masquerade)")
+            }
         }
         for hop in r.hops {
             guard case let .choice(choice, rules) = hop.reason else { continue }

@@ -151,6 +151,8 @@ extension Cluster {
         // The connection's conntrack entry, completed when the request ends (its state depends
         // on how it ended): on the node whose rules translated it.
         var tracked: (node: String, entry: ConntrackEntry)?
+        /// The source the endpoint sees: the client's, or the node's after MASQUERADE.
+        var seenSource: (ip: String, port: Int) { tracked.map { ($0.entry.reply.dst, $0.entry.reply.dport) } ?? (clientIP, clientPort) }
         func finish(_ outcome: RequestOutcome) -> RequestResult {
             if var (node, entry) = tracked {
                 switch outcome {
@@ -323,14 +325,15 @@ extension Cluster {
         step(1...4)
         let healthy = runtime[podKey]?.probeHealthy ?? true
         let hostHeader = target.explicitPort ? "\(target.host):\(target.port)" : target.host
-        switch app.answer(path: target.path, host: hostHeader, pod: pod, clientIP: clientIP, clientPort: clientPort, date: Self.httpDate(t), healthy: healthy) {
+        let source = seenSource
+        switch app.answer(path: target.path, host: hostHeader, pod: pod, clientIP: source.ip, clientPort: source.port, date: Self.httpDate(t), healthy: healthy) {
         case .closes:
             hop(.reply, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .closedWithoutReply)
             return finish(.emptyReply)
         case let .http(reply):
             // The app's access log (what `kubectl logs` shows: which pod answered).
             if let i = profiles.firstIndex(where: { $0.listens(on: endpoint.port) }),
-               let line = AppLogs.accessLine(kind: app.kind, clientIP: clientIP, path: target.path, status: reply.status, bytes: reply.body.utf8.count, at: t) {
+               let line = AppLogs.accessLine(kind: app.kind, clientIP: source.ip, path: target.path, status: reply.status, bytes: reply.body.utf8.count, at: t) {
                 appendLog(podKey, container: pod.spec.containers[i].name, line)
             }
             hop(.reply, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .httpReply(status: reply.status, reason: reply.reason, bytes: reply.body.utf8.count))
