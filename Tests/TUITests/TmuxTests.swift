@@ -68,6 +68,38 @@ struct TmuxTests {
         }
     }
 
+    /// The Rules view of the real binary (issue 17): after a request, `i` shows kube-proxy's
+    /// rules for my-app on the client's node, at 80×24 and at 120×40, in both proxy modes.
+    @Test(.enabled(if: TmuxTests.hasTmux))
+    func rulesViewAtTheRealTerminal() throws {
+        try withLab(seed: 1) { tmux, screen, waitFor in
+            #expect(waitFor("Endpoints of my-app (3 ready)"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "f")
+            #expect(waitFor("Trace: my-pod"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "i")
+            #expect(waitFor("Rules: default/my-app on svclab-worker2"), "screen:\n\(screen())")
+            #expect(waitFor("-A KUBE-SERVICES -m comment --comment \"default/my-app:http cluster"), "screen:\n\(screen())")
+            _ = tmux("resize-window", "-t", "0", "-x", "120", "-y", "40")
+            #expect(waitFor("KUBE-SEP-PXV5LUQZEMGMD7ZK -m comment"), "at 120×40 the endpoint chains show:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "Escape")
+            _ = tmux("send-keys", "-t", "0", "q")
+            #expect(waitFor("EXITED=0"), "screen:\n\(screen())")
+        }
+        try withLab(seed: 2, arguments: "--proxy-mode nftables") { tmux, screen, waitFor in
+            #expect(waitFor("Endpoints of my-app (3 ready)"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "f")
+            #expect(waitFor("Trace: my-pod"), "screen:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "i")
+            #expect(waitFor("kube-proxy (nftables) on"), "screen:\n\(screen())")
+            #expect(waitFor("map service-ips: 10.96.0.100 . tcp . 80 : goto") && screen().contains("service-52AWDLSY-default/my-app/tcp/http"), "screen:\n\(screen())")
+            _ = tmux("resize-window", "-t", "0", "-x", "120", "-y", "40")
+            #expect(waitFor("meta l4proto tcp dnat to 10.244."), "at 120×40 the endpoint chains show:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "Escape")
+            _ = tmux("send-keys", "-t", "0", "q")
+            #expect(waitFor("EXITED=0"), "screen:\n\(screen())")
+        }
+    }
+
     @Test(.enabled(if: TmuxTests.hasTmux))
     func sigtermRestoresTheTerminal() throws {
         try withLab(seed: 4242) { _, screen, waitFor in
