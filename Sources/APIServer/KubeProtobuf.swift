@@ -1,7 +1,8 @@
 import Foundation
 import ClusterModel
 
-/// kubectl ≥ 1.32's typed generators (`create deployment|service|namespace|configmap`) send
+/// kubectl ≥ 1.32's typed generators (`create deployment|service|namespace|configmap`, `run`,
+/// `debug node/…`) send
 /// `application/vnd.kubernetes.protobuf` bodies: the magic `k8s\0`, a runtime.Unknown envelope
 /// (1 typeMeta, 2 raw), and the object in gogo-protobuf wire format. This reads the messages
 /// those generators fill into the JSON data model the rest of the API handles; fields it does
@@ -22,6 +23,8 @@ enum KubeProtobuf {
         case bytesMap
         case message(Schema)
         case messages(Schema)
+        /// A message whose fields JSON puts in the parent (a Volume's VolumeSource).
+        case inlined(Schema)
     }
     typealias Schema = [Int: (name: String, field: Field)]
 
@@ -132,6 +135,8 @@ enum KubeProtobuf {
                 append(name, v)
             case let (.messages(sub), .lengthDelimited):
                 append(name, .array([try message(try reader.lengthDelimited(), sub)]))
+            case let (.inlined(sub), .lengthDelimited):
+                if case let .object(fields) = try message(try reader.lengthDelimited(), sub) { for (k, v) in fields { append(k, v) } }
             default:
                 try reader.skip(wire)
             }
@@ -151,12 +156,25 @@ enum KubeProtobuf {
         7: ("env", .messages([1: ("name", .string), 2: ("value", .string)])),
         8: ("resources", .message([1: ("limits", .quantities), 2: ("requests", .quantities)])),
         13: ("terminationMessagePath", .string), 14: ("imagePullPolicy", .string),
+        9: ("volumeMounts", .messages([1: ("name", .string), 2: ("readOnly", .bool), 3: ("mountPath", .string), 4: ("subPath", .string)])),
         16: ("stdin", .bool), 17: ("stdinOnce", .bool), 18: ("tty", .bool), 20: ("terminationMessagePolicy", .string),
     ]
-    static let podSpec: Schema = [2: ("containers", .messages(container)), 3: ("restartPolicy", .string),
-                                  4: ("terminationGracePeriodSeconds", .optionalInt), 6: ("dnsPolicy", .string),
+    /// Volume { 1 name, 2 VolumeSource (inline in JSON) }: the sources a lab's pods use.
+    static let volume: Schema = [1: ("name", .string), 2: ("volumeSource", .inlined([
+        1: ("hostPath", .message([1: ("path", .string), 2: ("type", .string)])),
+        2: ("emptyDir", .message([1: ("medium", .string)])),
+        6: ("secret", .message([1: ("secretName", .string), 3: ("defaultMode", .optionalInt), 4: ("optional", .bool)])),
+        10: ("persistentVolumeClaim", .message([1: ("claimName", .string), 2: ("readOnly", .bool)])),
+        19: ("configMap", .message([1: ("localObjectReference", .inlined([1: ("name", .string)])), 3: ("defaultMode", .optionalInt), 4: ("optional", .bool)])),
+    ]))]
+    static let toleration: Schema = [1: ("key", .string), 2: ("operator", .string), 3: ("value", .string), 4: ("effect", .string), 5: ("tolerationSeconds", .optionalInt)]
+    static let podSpec: Schema = [1: ("volumes", .messages(volume)), 2: ("containers", .messages(container)), 3: ("restartPolicy", .string),
+                                  4: ("terminationGracePeriodSeconds", .optionalInt), 5: ("activeDeadlineSeconds", .optionalInt), 6: ("dnsPolicy", .string),
                                   7: ("nodeSelector", .map), 8: ("serviceAccountName", .string), 10: ("nodeName", .string),
-                                  11: ("hostNetwork", .bool), 16: ("hostname", .string), 17: ("subdomain", .string)]
+                                  11: ("hostNetwork", .bool), 12: ("hostPID", .bool), 13: ("hostIPC", .bool),
+                                  16: ("hostname", .string), 17: ("subdomain", .string), 19: ("schedulerName", .string),
+                                  20: ("initContainers", .messages(container)), 22: ("tolerations", .messages(toleration)),
+                                  24: ("priorityClassName", .string)]
     static let deploymentSpec: Schema = [
         1: ("replicas", .optionalInt), 2: ("selector", .message(labelSelector)),
         3: ("template", .message([1: ("metadata", .message(objectMeta)), 2: ("spec", .message(podSpec))])),
@@ -171,6 +189,8 @@ enum KubeProtobuf {
         11: ("externalTrafficPolicy", .string), 12: ("healthCheckNodePort", .int), 13: ("publishNotReadyAddresses", .bool),
     ]
     static let topLevel: [String: Schema] = [
+        // kubectl run and kubectl debug node/… send Pods.
+        "Pod": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message(podSpec))],
         "Deployment": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message(deploymentSpec))],
         "Service": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message(serviceSpec))],
         "Namespace": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message([1: ("finalizers", .strings)]))],

@@ -34,7 +34,6 @@ struct DebugCommand: KubectlCommand {
         if profile == nil || profile == "legacy" {
             out.err("--profile=legacy is deprecated and will be removed in the future. It is recommended to explicitly specify a profile, for example \"--profile=general\".")
         }
-        if tty && ctx.session.live == nil { out.err("Unable to use a TTY - input is not a terminal or the right kind of file") }
 
         let parts = target.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2, let type = ResourceType.resolve(parts[0]), type.kind == "Node" else {
@@ -63,9 +62,11 @@ struct DebugCommand: KubectlCommand {
         pod.spec.extra["hostPID"] = .bool(true)
         pod.spec.extra["hostIPC"] = .bool(true)
         pod.spec.tolerations = [Toleration(op: "Exists")]
-        pod.spec.extra["volumes"] = .array([.object([("hostPath", .object([("path", .string("/")), ("type", .string(""))])), ("name", .string("host-root"))])])
+        pod.spec.extra["volumes"] = .array([.object([("hostPath", .object([("path", .string("/"))])), ("name", .string("host-root"))])])
         do { try ctx.cluster.create(.pod(pod)) } catch { out.fail(error.kubectlMessage()); return out }
         guard stdin else { return out }
+        // attach's SetupTTY, once the pod exists (as kubectl 1.33 orders its messages).
+        if tty && ctx.session.live == nil { out.err("Unable to use a TTY - input is not a terminal or the right kind of file") }
 
         // handleAttachPod: wait (no timeout) for the container to run or end; an ended one is
         // read from its log, a running one is attached to until its command ends.

@@ -24,6 +24,12 @@ struct ProtobufTests {
         #expect(cm.jsonString(sortedKeys: true) == #"{"apiVersion":"v1","data":{"a":"b","c":"d"},"kind":"ConfigMap","metadata":{"name":"cap4"}}"#)
     }
 
+    @Test func kubectlDebugNodePod() throws {
+        // kubectl debug node/svclab-worker --image=busybox -- chroot /host iptables-save
+        let pod = try KubeProtobuf.decode(Self.body("azhzAAoJCgJ2MRIDUG9kEoMCCjEKIW5vZGUtZGVidWdnZXItc3ZjbGFiLXdvcmtlci16c3d6dxIAGgAiACoAMgA4AEIAErgBChIKCWhvc3Qtcm9vdBIFCgMKAS8SYwoIZGVidWdnZXISB2J1c3lib3gaBmNocm9vdBoFL2hvc3QaDWlwdGFibGVzLXNhdmUqAEIAShgKCWhvc3Qtcm9vdBAAGgUvaG9zdCIAMgBqAHIAgAEAiAEAkAEAogEERmlsZRoFTmV2ZXIyAEIASgBSDXN2Y2xhYi13b3JrZXJYAWABaAGCAQCKAQCaAQCyAQ4KABIGRXhpc3RzGgAiAMIBABoTCgAaACIAKgAyAEoAWgByAIgBABoAIgA="))
+        #expect(pod.jsonString(sortedKeys: true) == #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"node-debugger-svclab-worker-zswzw"},"spec":{"containers":[{"command":["chroot","/host","iptables-save"],"image":"busybox","name":"debugger","terminationMessagePolicy":"File","volumeMounts":[{"mountPath":"/host","name":"host-root"}]}],"hostIPC":true,"hostNetwork":true,"hostPID":true,"nodeName":"svclab-worker","restartPolicy":"Never","tolerations":[{"operator":"Exists"}],"volumes":[{"hostPath":{"path":"/"},"name":"host-root"}]}}"#)
+    }
+
     @Test func malformedBodiesAreErrorsNotCrashes() {
         #expect(throws: KubeProtobuf.DecodeError.self) { try KubeProtobuf.decode(Array("{\"kind\":\"Pod\"}".utf8)) }
         // Truncated: a length that runs past the end.

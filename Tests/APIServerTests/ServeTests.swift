@@ -239,6 +239,12 @@ struct ServeTests {
         // The seed's form (-it, restart Always): output, then the pod is deleted.
         let seed = kubectl(["run", "curl", "--rm", "-it", "--image=curlimages/curl", "--", "curl", "http://my-app"])
         #expect(seed.out.hasPrefix("<!DOCTYPE html>") && seed.out.hasSuffix("pod \"curl\" deleted\n") && seed.status == 0, "\(seed)")
+        // kubectl debug node/… (its Pod arrives as protobuf): the node's rules from `chroot /host`,
+        // and the debugging pod stays, Completed.
+        let debug = kubectl(["debug", "node/svclab-worker", "-i", "--image=busybox", "--profile=general", "--", "chroot", "/host", "iptables-save", "-t", "nat"])
+        #expect(debug.status == 0 && debug.out.hasPrefix("Creating debugging pod node-debugger-svclab-worker-") && debug.out.contains("\n*nat\n")
+                && debug.out.contains("-A KUBE-SERVICES -d 10.96.0.100/32 -p tcp -m comment --comment \"default/my-app:http cluster IP\" -m tcp --dport 80 -j KUBE-SVC-MFRRMZAUUWWO5Z2W"), "\(debug)")
+        #expect(kubectl(["get", "pods", "-o", "name"]).out.contains("pod/node-debugger-svclab-worker-"))
         // logs of a finished pod, logs -f to its end, and the access log of the pod that answered.
         #expect(kubectl(["run", "once", "--restart=Never", "--image=busybox", "--", "sh", "-c", "echo one; echo two"]).out == "pod/once created\n")
         let followed = kubectl(["wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/once", "--timeout=30s"])
