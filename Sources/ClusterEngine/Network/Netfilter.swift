@@ -90,8 +90,6 @@ public struct NetfilterRule: Sendable, Equatable {
     /// An address as the kernel keeps it: a bare IPv4 address is a /32.
     static func cidr(_ text: String) -> String { text.contains("/") ? text : text + "/32" }
 
-    func option(_ match: Match, _ name: String) -> Option? { match.options.first { $0.name == name } }
-
     // MARK: iptables-save
 
     /// The rule as `iptables-save` and `iptables -S` print it (iptables/iptables-xml save_rule:
