@@ -209,18 +209,19 @@ struct GetCommand: KubectlCommand {
             // -L KEY adds a column named after the key's last path segment, upper-cased.
             header += extraKeys.map { ($0.split(separator: "/").last.map(String.init) ?? $0).uppercased() }
             if showLabels { header.append("LABELS") }
-            var lines: [String] = noHeaders ? [] : [header.joined(separator: "\t")]
+            var rows: [[String]] = noHeaders ? [] : [header]
+            rows.reserveCapacity(items.count + 1)
             for o in items {
                 var row = o.row
                 if multi && t.kind != "Event" { row[0] = "\(t.prefix)/\(row[0])" }
                 if withNamespace { row.insert(o.namespace, at: 0) }
                 row += extraKeys.map { o.labels[$0] ?? "" }
                 if showLabels { row.append(formatLabels(o.labels)) }
-                lines.append(row.joined(separator: "\t"))
+                rows.append(row)
             }
             if printedTables > 0 { out.outRaw("\n") }
             var tw = TabWriter()
-            out.outRaw(tw.format(lines.joined(separator: "\n") + "\n"))
+            out.outRaw(tw.format(cells: rows))
             printedTables += 1
         }
         for e in errors { out.err(e) }

@@ -12,7 +12,12 @@ public struct TabWriter {
         self.minWidth = minWidth; self.padding = padding; self.rememberWidths = rememberWidths
     }
 
-    public static func width(_ s: String) -> Int { s.unicodeScalars.count }
+    /// Go's utf8.RuneCountInString: UTF-8 lead bytes, counted without decoding.
+    public static func width(_ s: String) -> Int {
+        var n = 0
+        for b in s.utf8 where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
 
     /// Formats `text` (lines with TABs) and returns it with the same line endings.
     public mutating func format(_ text: String) -> String {
@@ -20,36 +25,51 @@ public struct TabWriter {
         let trailingNewline = lines.last == ""
         if trailingNewline { lines.removeLast() }
         let cells = lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        var out = Array(repeating: "", count: lines.count)
-        formatColumn(cells, rows: 0..<cells.count, column: 0, into: &out)
-        return out.joined(separator: "\n") + (trailingNewline ? "\n" : "")
+        return format(cells: cells, trailingNewline: trailingNewline)
     }
 
-    private mutating func formatColumn(_ cells: [[String]], rows: Range<Int>, column: Int, into out: inout [String]) {
+    /// The same for lines already split into cells (a table's rows: no joining and splitting
+    /// again). Widths first, then one output string.
+    public mutating func format(cells: [[String]], trailingNewline: Bool = true) -> String {
+        let measured = cells.map { $0.map(TabWriter.width) }
+        var widths = cells.map { Array(repeating: 0, count: max(0, $0.count - 1)) }
+        measureColumn(measured, rows: 0..<cells.count, column: 0, into: &widths)
+        var total = 0
+        for (r, row) in widths.enumerated() { total += row.reduce(0, +) + (measured[r].last ?? 0) + 1 }
+        var out = ""
+        out.reserveCapacity(total)
+        for (r, row) in cells.enumerated() {
+            if r > 0 { out += "\n" }
+            for (c, cell) in row.enumerated() {
+                out += cell
+                if c < row.count - 1 {
+                    let pad = widths[r][c] - measured[r][c]
+                    if pad > 0 { out += String(repeating: " ", count: pad) }
+                }
+            }
+        }
+        if trailingNewline { out += "\n" }
+        return out
+    }
+
+    /// Column blocks (consecutive lines having a cell after this one) share a width: the
+    /// widest cell plus padding, at least minWidth.
+    private mutating func measureColumn(_ measured: [[Int]], rows: Range<Int>, column: Int, into widths: inout [[Int]]) {
         var r = rows.lowerBound
         while r < rows.upperBound {
-            // Lines without a cell at this column: their remaining text is trailing.
-            if cells[r].count - 1 <= column {
-                if cells[r].count - 1 == column { out[r] += cells[r][column] }
-                r += 1
-                continue
-            }
+            guard measured[r].count - 1 > column else { r += 1; continue }
             var end = r
-            while end < rows.upperBound && cells[end].count - 1 > column { end += 1 }
+            while end < rows.upperBound && measured[end].count - 1 > column { end += 1 }
             var width = 0
-            for i in r..<end { width = max(width, TabWriter.width(cells[i][column]) + padding) }
+            for i in r..<end { width = max(width, measured[i][column] + padding) }
             width = max(width, minWidth)
             if rememberWidths {
                 if column < remembered.count { width = max(width, remembered[column]); remembered[column] = width }
                 else { while remembered.count < column { remembered.append(0) }; remembered.append(width) }
             }
-            for i in r..<end {
-                let cell = cells[i][column]
-                out[i] += cell + String(repeating: " ", count: max(0, width - TabWriter.width(cell)))
-            }
-            formatColumn(cells, rows: r..<end, column: column + 1, into: &out)
+            for i in r..<end { widths[i][column] = width }
+            measureColumn(measured, rows: r..<end, column: column + 1, into: &widths)
             r = end
         }
     }
 }
-
