@@ -12,6 +12,14 @@ public struct CatalogEntry {
     public let row: (_ wide: Bool) -> [String]
 }
 
+/// A table row and what selects it: `kubectl get` without an output format.
+public struct CatalogRow {
+    public let namespace: String
+    public let name: String
+    public let labels: [String: String]
+    public let cells: [String]
+}
+
 /// A reader of one kind's store, handed the store with that kind's row and JSON encoders
 /// (Swift closures cannot be generic, so reads that differ are visitors of the one table in
 /// `visitStore`).
@@ -59,6 +67,25 @@ extension Cluster {
             }
         }
         return visitStore(t, All(t: t, namespace: namespace, name: name)) ?? []
+    }
+
+    /// A kind's table rows with the metadata `get` needs beside them, built in one pass over
+    /// the store: no per-object closures or copies of the objects (what `kubectl get pods -A`
+    /// at 150,000 pods spends its time on otherwise).
+    public func catalogRows(_ t: ResourceDescription, namespace: String?, wide: Bool) -> [CatalogRow] {
+        struct Rows: StoreVisitor {
+            let namespace: String?, wide: Bool
+            func visit<T: KubeResource>(_ store: TypedStore<T>, row: @escaping (T, Bool) -> [String], encode: @escaping (T) -> Value) -> [CatalogRow] {
+                var out: [CatalogRow] = []
+                out.reserveCapacity(store.count(namespace: namespace, after: ObjectKey("", "")))
+                store.forEach(namespace: namespace, after: nil) { o in
+                    out.append(CatalogRow(namespace: o.metadata.namespace, name: o.metadata.name, labels: o.metadata.labels, cells: row(o, wide)))
+                    return true
+                }
+                return out
+            }
+        }
+        return visitStore(t, Rows(namespace: t.namespaced ? namespace : nil, wide: wide)) ?? []
     }
 
     /// One page of a list: up to `limit` objects after `after` that pass `filter`, the key to

@@ -154,7 +154,8 @@ struct GetCommand: KubectlCommand {
             let ns: String? = (allNamespaces || !t.namespaced) && req.names.isEmpty ? nil : (t.namespaced ? ctx.namespace : "")
             var items: [ListedObject]
             if req.names.isEmpty {
-                items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide).filter { parsedSelector.matches($0.labels) }
+                items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide, needsValues: columns != nil || sortKey != nil)
+                if !parsedSelector.isEmpty { items = items.filter { parsedSelector.matches($0.labels) } }
                 if let sortKey {
                     if let sorted = Self.sortedIfAnyHas(items, by: sortKey) { items = sorted }
                     else if requests.count == 1 {
@@ -346,8 +347,14 @@ struct GetCommand: KubectlCommand {
         }
     }
 
-    func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer _: TableConvertor, wide: Bool, name: String? = nil) -> [ListedObject] {
+    func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer _: TableConvertor, wide: Bool, name: String? = nil, needsValues: Bool = true) -> [ListedObject] {
         let fields = (try? FieldSelector(fieldSelector, for: t)) ?? FieldSelector()
+        // A whole table needs rows only: one pass over the store (no objects kept to encode).
+        if name == nil && fields.isEmpty && !needsValues {
+            return ctx.cluster.catalogRows(t, namespace: namespace, wide: wide).map { r in
+                ListedObject(namespace: r.namespace, name: r.name, labels: r.labels, row: r.cells)
+            }
+        }
         // The cluster's catalog: the rows and JSON the HTTP API serves too (AGE as of now).
         return ctx.cluster.catalog(t, namespace: namespace, name: name).filter { fields.isEmpty || fields.matches($0) }.map { e in
             ListedObject(namespace: e.metadata.namespace, name: e.metadata.name, labels: e.metadata.labels, row: e.row(wide), value: e.value)

@@ -31,6 +31,10 @@ public struct TabWriter {
     /// The same for lines already split into cells (a table's rows: no joining and splitting
     /// again). Widths first, then one output string.
     public mutating func format(cells: [[String]], trailingNewline: Bool = true) -> String {
+        // Every row with the same number of cells (a get table): each column is one block.
+        if let count = cells.first?.count, !rememberWidths, cells.allSatisfy({ $0.count == count }) {
+            return formatUniform(cells, columns: count, trailingNewline: trailingNewline)
+        }
         let measured = cells.map { $0.map(TabWriter.width) }
         var widths = cells.map { Array(repeating: 0, count: max(0, $0.count - 1)) }
         measureColumn(measured, rows: 0..<cells.count, column: 0, into: &widths)
@@ -45,6 +49,33 @@ public struct TabWriter {
                 if c < row.count - 1 {
                     let pad = widths[r][c] - measured[r][c]
                     if pad > 0 { out += String(repeating: " ", count: pad) }
+                }
+            }
+        }
+        if trailingNewline { out += "\n" }
+        return out
+    }
+
+    private func formatUniform(_ cells: [[String]], columns: Int, trailingNewline: Bool) -> String {
+        var widths = Array(repeating: minWidth, count: max(0, columns - 1))
+        var total = 0
+        for row in cells {
+            for c in 0..<row.count {
+                let w = TabWriter.width(row[c])
+                if c < columns - 1 { widths[c] = max(widths[c], w + padding) } else { total += w }
+            }
+        }
+        total += (widths.reduce(0, +) + 1) * cells.count
+        let spaces = String(repeating: " ", count: (widths.max() ?? 0) + 1)
+        var out = ""
+        out.reserveCapacity(total)
+        for (r, row) in cells.enumerated() {
+            if r > 0 { out += "\n" }
+            for c in 0..<row.count {
+                out += row[c]
+                if c < columns - 1 {
+                    let pad = widths[c] - TabWriter.width(row[c])
+                    if pad > 0 { out += spaces.prefix(pad) }
                 }
             }
         }

@@ -154,7 +154,7 @@ extension Cluster {
         /// The source the endpoint sees: the client's, or the node's after MASQUERADE.
         var seenSource: (ip: String, port: Int) { tracked.map { ($0.entry.reply.dst, $0.entry.reply.dport) } ?? (clientIP, clientPort) }
         func finish(_ outcome: RequestOutcome) -> RequestResult {
-            if var (node, entry) = tracked {
+            if let node = tracked?.node, var entry = tracked?.entry {
                 switch outcome {
                 case .reply, .emptyReply: entry.state = "TIME_WAIT"; entry.assured = true; entry.expires = t + Self.conntrackTimeWait
                 case .refused: entry.state = "CLOSE"; entry.expires = t + Self.conntrackClose
