@@ -216,6 +216,8 @@ extension Session {
         case .closedWithoutReply: return "connection closed without an HTTP reply (not an HTTP server)"
         case let .noEndpoints(comment): return "REJECT \"\(comment)\": connection refused"
         case let .noLocalEndpoints(comment): return "DROP \"\(comment)\": no answer"
+        case let .sourceRangeDrop(service, ranges, rule):
+            return "\(service) takes this LoadBalancer address only from loadBalancerSourceRanges \(ranges.joined(separator: ", ")); the client's address is in none: \(rule): no answer"
         case let .portNotInService(service, port, ports):
             return "\(service) has no port \(port) (ports: \(ports.map(String.init).joined(separator: ", "))): no kube-proxy rule, no answer"
         case let .notListening(pod, port, listening):

@@ -127,6 +127,8 @@ extension Session {
         case .timedOut:
             if case let .portNotInService(service, port, ports)? = r.hops.last?.reason {
                 out.out("time-out: \(service) does not expose port \(port) (it exposes \(ports.map(String.init).joined(separator: ", "))); no rule catches the connection. Did you mean \(target.scheme)://\(target.host)\(ports.first.map { $0 == 80 ? "" : ":\($0)" } ?? "")\(target.path)?")
+            } else if case let .sourceRangeDrop(service, ranges, rule)? = r.hops.last?.reason {
+                out.out("time-out: \(service)'s loadBalancerSourceRanges (\(ranges.joined(separator: ", "))) do not include \(r.clientIP), so kube-proxy drops it (\(rule)). Add the client's range to spec.loadBalancerSourceRanges, or send from inside one.")
             } else if case let .noLocalEndpoints(comment)? = r.hops.last?.reason {
                 var clientNode: String?
                 if case let .pod(p) = requester { clientNode = p.spec.nodeName }

@@ -400,6 +400,7 @@ public final class LabApp {
             case .closedWithoutReply: lines.append("←    closed without an HTTP reply")
             case let .noEndpoints(comment): lines.append("SVC  REJECT: \(short(comment))")
             case let .noLocalEndpoints(comment): lines.append("SVC  DROP: \(short(comment))")
+            case let .sourceRangeDrop(_, ranges, _): lines.append("SVC  DROP: source not in \(ranges.joined(separator: ","))")
             case let .portNotInService(service, port, ports): lines.append("SVC  \(short(service)) has no port \(port) (\(ports.map(String.init).joined(separator: ","))): no rule")
             case let .notListening(pod, port, listening): lines.append("POD  \(pod): nothing on :\(port)" + (listening.isEmpty ? "" : " (listens \(listening.map(String.init).joined(separator: ",")))"))
             case let .podNotRunning(pod, phase): lines.append("POD  \(pod) is \(phase)")

@@ -48,6 +48,10 @@ extension Cluster {
         if proxyMode == .nftables {
             let proto = port.proto.lowercased()
             var chains = [entry == .nodePort ? "services: @service-nodeports \(proto) . \(port.nodePort)" : "services: @service-ips"]
+            // loadBalancerSourceRanges: filter-prerouting's firewall-check let the client through first.
+            if entry == .loadBalancer && !svc.spec.loadBalancerSourceRanges.isEmpty {
+                chains.insert("firewall-check: @firewall-ips → \(NFTablesProxier.firewallChain(info)) (source allowed)", at: 0)
+            }
             if external { chains.append(NFTablesProxier.externalChain(info)) }
             let policy = local ? NFTablesProxier.localChain(info) : NFTablesProxier.serviceChain(info)
             switch choice {
@@ -62,6 +66,9 @@ extension Cluster {
         let sep = IPTablesProxier.endpointChain(info, endpoint)
         // A NodePort matches no service IP, so KUBE-SERVICES' last rule hands it to KUBE-NODEPORTS.
         var chains = entry == .nodePort ? ["KUBE-SERVICES", "KUBE-NODEPORTS"] : ["KUBE-SERVICES"]
+        // loadBalancerSourceRanges: the LoadBalancer address leads to KUBE-FW, which passes the
+        // allowed sources on to KUBE-EXT.
+        if entry == .loadBalancer && !svc.spec.loadBalancerSourceRanges.isEmpty { chains.append(IPTablesProxier.firewallChain(info) + " (source allowed)") }
         if external { chains.append(IPTablesProxier.externalChain(info)) }
         let policy = local ? IPTablesProxier.localChain(info) : IPTablesProxier.serviceChain(info)
         switch choice {

@@ -66,6 +66,8 @@ public enum HopReason: Equatable, Sendable {
     case closedWithoutReply
     case noEndpoints(String)          // REJECT rule comment
     case noLocalEndpoints(String)     // DROP rule comment
+    /// loadBalancerSourceRanges: the client's address is in none of them (KUBE-FW / firewall-).
+    case sourceRangeDrop(service: String, ranges: [String], rule: String)
     case portNotInService(service: String, port: Int, ports: [Int])
     case notListening(pod: String, port: Int, listening: [Int])
     case podNotRunning(pod: String, phase: String)
@@ -220,6 +222,20 @@ extension Cluster {
                 // traffic; a pod's own node catches the address before it leaves.
                 if clientPod == nil { node = announcingNode(for: svc) }
                 hop(.svcLookup, .traced, "\(svcName):\(target.port)", ip, .loadBalancer(ip: ip, node: node, announced: clientPod == nil))
+            }
+            // loadBalancerSourceRanges: a LoadBalancer address only takes clients from those
+            // ranges (KUBE-FW falls through and KUBE-PROXY-FIREWALL drops; nftables' firewall-
+            // chain drops) — only while there are endpoints, else the REJECT comes first.
+            let ranges = svc.spec.loadBalancerSourceRanges.map { $0.trimmingCharacters(in: .whitespaces) }
+            if svc.loadBalancerIngress.contains(where: { $0.ip == ip }), !ranges.isEmpty,
+               proxyEndpoints(svc, port).contains(where: { $0.ready || ($0.serving && $0.terminating) }),
+               !ranges.contains(where: { IPv4.cidrContains($0, clientIP) }) {
+                let info = KubeProxyInputs.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
+                                                           proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+                let rule = proxyMode == .nftables ? "\(NFTablesProxier.firewallChain(info)): ip saddr != { \(ranges.joined(separator: ", ")) } drop"
+                    : "KUBE-PROXY-FIREWALL: \"\(info.nameString) traffic not accepted by \(IPTablesProxier.firewallChain(info))\" -j DROP"
+                hop(.svcLookup, .dropped, "\(svcName):\(target.port)", ip, .sourceRangeDrop(service: svcName, ranges: ranges, rule: rule))
+                return timedOut()
             }
             // A pod's traffic to an external address is short-circuited to the cluster-wide rules.
             let route = self.route(to: svc, port: port, clientIP: clientIP, node: node, external: isLB, fromPod: clientPod != nil)
