@@ -361,8 +361,17 @@ enum Filters {
         var out = CommandOutput()
         // stderr of the producer still reaches the terminal.
         for chunk in input.chunks where chunk.0 == .stderr { out.chunks.append(chunk) }
+        let text = input.stdout
+        // `wc -l` counts newline bytes, as GNU wc does (an unterminated last line is not one):
+        // no need to split 160,000 rows into lines first.
+        if words == ["wc", "-l"] {
+            var newlines = 0
+            for b in text.utf8 where b == UInt8(ascii: "\n") { newlines += 1 }
+            out.out(String(newlines))
+            return out
+        }
         // Split on the newline byte: a CRLF (curl -i) is one Swift Character and would not split.
-        var lines = input.stdout.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         if lines.last == "" { lines.removeLast() }
         let args = Array(words.dropFirst())
         switch words[0] {
