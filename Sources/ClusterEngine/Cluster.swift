@@ -133,6 +133,8 @@ public final class Cluster {
     var eventIndexCollisions: [Int: [ObjectKey]] = [:]
     /// Event message texts shared between events (see `internedMessage`).
     var internedMessages = Set<String>()
+    var internedOrigins = Set<EventOrigin>()
+    var internedEventObjects = Set<ObjectReference>()
     /// Endpoints batching (see `endpointBatchMillis`).
     var endpointFlushDue: Millis = 0
     /// The earliest batch-ending timer already set, if any.

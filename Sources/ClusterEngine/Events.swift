@@ -17,14 +17,14 @@ extension Cluster {
     /// stored event is compared field by field, so a collision only costs a second lookup.
     private static func aggregateHash(_ e: Event) -> Int {
         var h = Hasher()   // field by field: this runs for every event recorded
-        h.combine(e.involvedObject.kind); h.combine(e.metadata.namespace); h.combine(e.involvedObject.name)
+        h.combine(e.involvedObject.kind); h.combine(e.storeNamespace); h.combine(e.involvedObject.name)
         h.combine(e.involvedObject.uid); h.combine(e.involvedObject.fieldPath); h.combine(e.reason)
         h.combine(e.message); h.combine(e.source.component); h.combine(e.source.host)
         return h.finalize()
     }
 
     private static func sameAggregate(_ a: Event, _ b: Event) -> Bool {
-        a.involvedObject.kind == b.involvedObject.kind && a.metadata.namespace == b.metadata.namespace && a.involvedObject.name == b.involvedObject.name
+        a.involvedObject.kind == b.involvedObject.kind && a.storeNamespace == b.storeNamespace && a.involvedObject.name == b.involvedObject.name
             && a.involvedObject.uid == b.involvedObject.uid && a.involvedObject.fieldPath == b.involvedObject.fieldPath && a.reason == b.reason
             && a.message == b.message && a.source.component == b.source.component && a.source.host == b.source.host
     }
@@ -38,9 +38,11 @@ extension Cluster {
     func recordEvent(_ object: ObjectReference, type: String = "Normal", reason: String, message: String, component: String, host: String = "") {
         let namespace = object.namespace.isEmpty ? "default" : object.namespace
         let stamp = (clock.now / 1000) * 1000
-        var event = Event(involvedObject: object, reason: reason, message: internedMessage(message), type: type,
-                          source: EventSource(component: component, host: host), at: stamp)
-        event.metadata.namespace = namespace
+        var event = Event(involvedObject: interned(object), origin: internedOrigin(EventOrigin(reason: reason, type: type, source: EventSource(component: component, host: host))),
+                          message: internedMessage(message), at: stamp)
+        var meta = ObjectMeta()
+        meta.namespace = namespace
+        event.metadata = meta
         let hash = Self.aggregateHash(event)
         if let key = aggregateOf(event, hash: hash), var existing = events.get(key) {
             existing.count += 1
@@ -52,15 +54,16 @@ extension Cluster {
         }
         // UnixNano with a sequence in the low digits keeps names unique within one millisecond.
         let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
-        event.metadata.name = "\(object.name).\(String(nanos, radix: 16))"
-        event.metadata.uid = newUID(for: event.metadata)
-        event.metadata.creationTimestamp = stamp
+        meta.name = "\(object.name).\(String(nanos, radix: 16))"
+        meta.uid = newUID(for: meta)
+        meta.creationTimestamp = stamp
+        event.metadata = meta
         write(event, into: \.events) { _, key in
             if eventIndex[hash] == nil { eventIndex[hash] = key } else { eventIndexCollisions[hash, default: []].append(key) }
             eventsByObject.insert(Self.objectTerm(object.kind, namespace, object.name), key)
             eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
         }
-        noteRecentEvent(ObjectKey(namespace, event.metadata.name), at: stamp)
+        noteRecentEvent(ObjectKey(namespace, meta.name), at: stamp)
     }
 
     /// One stored copy of each recent message text: most events say what thousands of others say
@@ -73,6 +76,25 @@ extension Cluster {
         return message
     }
     static let internedMessageLimit = 4096
+
+    /// One stored copy of each (reason, type, source): a few per node and controller.
+    private func internedOrigin(_ origin: EventOrigin) -> EventOrigin {
+        if let i = internedOrigins.firstIndex(of: origin) { return internedOrigins[i] }
+        if internedOrigins.count >= Self.internedMessageLimit { internedOrigins.removeAll(keepingCapacity: true) }
+        internedOrigins.insert(origin)
+        return origin
+    }
+
+    /// One stored copy of each recently named object: a container's Pulling, Pulled, Created and
+    /// Started share one reference (112 bytes each otherwise). Bounded like the messages, but
+    /// wider, since a big scale starts thousands of containers in the same second.
+    private func interned(_ object: ObjectReference) -> ObjectReference {
+        if let i = internedEventObjects.firstIndex(of: object) { return internedEventObjects[i] }
+        if internedEventObjects.count >= Self.internedObjectLimit { internedEventObjects.removeAll(keepingCapacity: true) }
+        internedEventObjects.insert(object)
+        return object
+    }
+    static let internedObjectLimit = 65_536
 
     /// How many event writes per namespace `recentEvents` remembers.
     static let recentEventWindow = 512
@@ -162,9 +184,9 @@ struct RecentEventWrites {
 /// An event ordered as `kubectl get events` lists them: lastTimestamp, then name.
 struct EventOrder: Comparable {
     var event: Event
-    static func precedes(_ a: Event, _ b: Event) -> Bool { (a.lastTimestamp, a.metadata.name) < (b.lastTimestamp, b.metadata.name) }
+    static func precedes(_ a: Event, _ b: Event) -> Bool { (a.lastTimestamp, a.storeName) < (b.lastTimestamp, b.storeName) }
     static func < (a: EventOrder, b: EventOrder) -> Bool { precedes(a.event, b.event) }
     static func == (a: EventOrder, b: EventOrder) -> Bool {
-        a.event.lastTimestamp == b.event.lastTimestamp && a.event.metadata.name == b.event.metadata.name
+        a.event.lastTimestamp == b.event.lastTimestamp && a.event.storeName == b.event.storeName
     }
 }

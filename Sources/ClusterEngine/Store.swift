@@ -25,8 +25,8 @@ public struct TypedStore<T: KubeResource>: Sendable {
     public func get(_ namespace: String, _ name: String) -> T? { byNamespace[namespace]?[name] }
 
     mutating func put(_ object: T) -> T? {
-        let ns = object.metadata.namespace
-        let old = byNamespace[ns, default: [:]].updateValue(object, forKey: object.metadata.name)
+        let ns = object.storeNamespace
+        let old = byNamespace[ns, default: [:]].updateValue(object, forKey: object.storeName)
         if old == nil { count += 1; nameGeneration[ns] = sortedNames.nextGeneration() }
         return old
     }

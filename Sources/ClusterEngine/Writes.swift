@@ -9,8 +9,8 @@ extension Cluster {
     func write<T: KubeResource>(_ object: T, into store: ReferenceWritableKeyPath<Cluster, TypedStore<T>>,
                                 react: (_ old: T?, _ key: ObjectKey) -> Void = { _, _ in }) -> T {
         var object = object
-        object.metadata.resourceVersion = nextResourceVersion()
-        let key = ObjectKey(object.metadata.namespace, object.metadata.name)
+        object.stampResourceVersion(nextResourceVersion())
+        let key = ObjectKey(object.storeNamespace, object.storeName)
         let old = self[keyPath: store].put(object)
         react(old, key)
         notify(old == nil ? .added : .modified, T.kind, key)

@@ -155,9 +155,18 @@ public protocol KubeResource: Equatable, Sendable {
     static var group: String { get }
     static var namespaced: Bool { get }
     var metadata: ObjectMeta { get set }
+    /// The name and namespace the store files the object under, and the write path's stamp:
+    /// the same as through `metadata`, but a kind that assembles its metadata when read
+    /// (`Event`) answers without assembling it.
+    var storeName: String { get }
+    var storeNamespace: String { get }
+    mutating func stampResourceVersion(_ resourceVersion: String)
 }
 
 extension KubeResource {
+    public var storeName: String { metadata.name }
+    public var storeNamespace: String { metadata.namespace }
+    public mutating func stampResourceVersion(_ resourceVersion: String) { metadata.resourceVersion = resourceVersion }
     public static var group: String { "" }
     public static var namespaced: Bool { true }
     /// `services` / `deployments.apps`: the qualified resource in NotFound/AlreadyExists messages.
