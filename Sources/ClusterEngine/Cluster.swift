@@ -86,7 +86,7 @@ public final class Cluster {
     var serviceQueue = WorkQueue()
     var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
     var sliceAddressLists: [String: [String]] = [:]    // pod IP → the shared `[ip]` of its slice endpoints
-    var endpointTargetRefs: [String: ObjectReference] = [:] // pod UID → the targetRef its endpoints share
+    var endpointShares: [String: EndpointShares] = [:] // pod UID → the values its endpoints share
     /// How many Endpoints/EndpointSlice syncs took the incremental path and how many the full one.
     var endpointSyncCounts = (incremental: 0, full: 0)
     var claimQueue = WorkQueue()   // pods whose owner may change
@@ -129,7 +129,9 @@ public final class Cluster {
     var schedulerCursor = 0
     /// Stored events by the hash of their aggregation key (see `recordEvent`); the rare second
     /// event with the same hash goes to `eventIndexCollisions`.
-    var eventIndex: [Int: ObjectKey] = [:]
+    /// (The event's name alone: names are unique across namespaces, as the resourceVersion is
+    /// part of each; 16 bytes an entry less than a key with its namespace.)
+    var eventIndex: [Int: String] = [:]
     var eventIndexCollisions: [Int: [ObjectKey]] = [:]
     /// Event message texts shared between events (see `internedMessage`).
     var internedMessages = Set<String>()
@@ -141,7 +143,7 @@ public final class Cluster {
     var flushTimerAt: Millis?
     var replicaSetFlushDue: Millis = 0
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
-    var eventsByObject = SetIndex<String>()
+    var eventsByObject = EventsByObject()
     /// The last event writes per namespace, oldest first (see `recentEvents`).
     var recentEventWrites: [String: RecentEventWrites] = [:]
     /// When events may expire (the API server's --event-ttl, 1 h), earliest first.
@@ -346,7 +348,7 @@ extension Cluster {
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
-            "sliceAddressLists": sliceAddressLists.count, "endpointTargetRefs": endpointTargetRefs.count, "podCountsByOwner": podCountsByOwner.count, "daemonTemplates": daemonTemplates.count, "daemonSetDesired": daemonSetDesired.count, "daemonSetMisscheduled": daemonSetMisscheduled.count, "endpointWork": endpointWork.count,
+            "sliceAddressLists": sliceAddressLists.count, "endpointShares": endpointShares.count, "podCountsByOwner": podCountsByOwner.count, "daemonTemplates": daemonTemplates.count, "daemonSetDesired": daemonSetDesired.count, "daemonSetMisscheduled": daemonSetMisscheduled.count, "endpointWork": endpointWork.count,
             "unschedulable": unschedulable.count, "replicaSetBursts": replicaSetBurstUntil.count, "serviceEnvCache": serviceEnvCache.count,
         ]
     }

@@ -119,7 +119,7 @@ extension Cluster {
         let address = EndpointAddress(ip: pod.status.podIP, hostname: endpointHostname(pod, svc),
                                       nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName,
                                       targetRef: endpointTargetRef(pod))
-        return (address, publishNotReady || pod.status.isReady)
+        return (shared(address, of: pod), publishNotReady || pod.status.isReady)
     }
 
     /// The Service's labels, plus (since 1.33) the controller's own mark, which tells the
@@ -326,20 +326,38 @@ extension Cluster {
         // trafficDistribution PreferClose (endpointslice/trafficdist, preferCloseHeuristic):
         // a ready endpoint with a zone is hinted for its own zone.
         let hint = svc.spec.trafficDistribution == "PreferClose" && ready ? zone.map { [$0] } : nil
-        return SliceEndpoint(addresses: addressList(pod.status.podIP),
-                             conditions: EndpointConditions(ready: ready, serving: serving, terminating: terminating),
-                             hostname: hostname.isEmpty ? nil : hostname,
-                             targetRef: endpointTargetRef(pod),
-                             nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName, zone: zone, hintZones: hint)
+        let endpoint = SliceEndpoint(addresses: addressList(pod.status.podIP),
+                                     conditions: EndpointConditions(ready: ready, serving: serving, terminating: terminating),
+                                     hostname: hostname.isEmpty ? nil : hostname,
+                                     targetRef: endpointTargetRef(pod),
+                                     nodeName: pod.spec.nodeName.isEmpty ? nil : pod.spec.nodeName, zone: zone, hintZones: hint)
+        return shared(endpoint, of: pod)
     }
 
     /// The one targetRef that a pod's addresses in every Endpoints and slice share (a reference
     /// is one shared box, see ObjectReference): kept per pod UID until the pod is removed.
     func endpointTargetRef(_ pod: Pod) -> ObjectReference {
-        if let ref = endpointTargetRefs[pod.metadata.uid] { return ref }
+        if let ref = endpointShares[pod.metadata.uid]?.targetRef { return ref }
         let ref = ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid)
-        endpointTargetRefs[pod.metadata.uid] = ref
+        endpointShares[pod.metadata.uid] = EndpointShares(targetRef: ref)
         return ref
+    }
+
+    /// The pod's last Endpoints address if it equals `address` (one box in all its Services'
+    /// Endpoints), else `address`, remembered for the next Service.
+    private func shared(_ address: EndpointAddress, of pod: Pod) -> EndpointAddress {
+        let uid = pod.metadata.uid
+        if let last = endpointShares[uid]?.address, last == address { return last }
+        endpointShares[uid]?.address = address
+        return address
+    }
+
+    /// The same for a slice endpoint.
+    private func shared(_ endpoint: SliceEndpoint, of pod: Pod) -> SliceEndpoint {
+        let uid = pod.metadata.uid
+        if let last = endpointShares[uid]?.sliceEndpoint, last == endpoint { return last }
+        endpointShares[uid]?.sliceEndpoint = endpoint
+        return endpoint
     }
 
     /// `[ip]`, one shared array per address: a pod behind ten Services appears in ten slices, and
@@ -558,4 +576,13 @@ extension Cluster {
         }
         return drift
     }
+}
+
+/// What a pod's entries in its Services' Endpoints and slices share: one targetRef, and the
+/// last address and slice endpoint made for it (equal for every Service with the usual shape,
+/// so ten Services hold one box each instead of ten copies).
+struct EndpointShares {
+    var targetRef: ObjectReference
+    var address: EndpointAddress?
+    var sliceEndpoint: SliceEndpoint?
 }

@@ -31,7 +31,9 @@ extension Cluster {
 
     /// The stored event `probe` would be aggregated into, if any.
     private func aggregateOf(_ probe: Event, hash: Int) -> ObjectKey? {
-        if let key = eventIndex[hash], let e = events.get(key), Self.sameAggregate(e, probe) { return key }
+        if let name = eventIndex[hash], let e = events.get(probe.storeNamespace, name), Self.sameAggregate(e, probe) {
+            return ObjectKey(probe.storeNamespace, name)
+        }
         return eventIndexCollisions[hash]?.first { events.get($0).map { Self.sameAggregate($0, probe) } ?? false }
     }
 
@@ -59,8 +61,8 @@ extension Cluster {
         meta.creationTimestamp = stamp
         event.metadata = meta
         write(event, into: \.events) { _, key in
-            if eventIndex[hash] == nil { eventIndex[hash] = key } else { eventIndexCollisions[hash, default: []].append(key) }
-            eventsByObject.insert(Self.objectTerm(object.kind, namespace, object.name), key)
+            if eventIndex[hash] == nil { eventIndex[hash] = key.name } else { eventIndexCollisions[hash, default: []].append(key) }
+            eventsByObject.insert(EventObject(object.kind, namespace, object.name), key.name)
             eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
         }
         noteRecentEvent(ObjectKey(namespace, meta.name), at: stamp)
@@ -136,7 +138,6 @@ extension Cluster {
     /// kube-apiserver's default --event-ttl: an event not repeated for an hour goes away.
     static let eventTTL: Millis = 3_600_000
 
-    static func objectTerm(_ kind: String, _ namespace: String, _ name: String) -> String { "\(kind)\u{0}\(namespace)\u{0}\(name)" }
 
     /// Drops events whose last occurrence is older than the TTL (each check is O(log n)).
     func expireEvents() {
@@ -145,13 +146,13 @@ extension Cluster {
             guard let e = events.get(top.key), e.lastTimestamp + Self.eventTTL <= clock.now else { continue }
             erase(top.key, from: \.events) { old in
                 let hash = Self.aggregateHash(old)
-                if eventIndex[hash] == top.key {
-                    eventIndex[hash] = eventIndexCollisions[hash]?.removeFirst()
+                if eventIndex[hash] == top.key.name {
+                    eventIndex[hash] = eventIndexCollisions[hash]?.removeFirst().name
                 } else {
                     eventIndexCollisions[hash]?.removeAll { $0 == top.key }
                 }
                 if eventIndexCollisions[hash]?.isEmpty == true { eventIndexCollisions[hash] = nil }
-                eventsByObject.remove(Self.objectTerm(old.involvedObject.kind, top.key.namespace, old.involvedObject.name), top.key)
+                eventsByObject.remove(EventObject(old.involvedObject.kind, top.key.namespace, old.involvedObject.name), top.key.name)
             }
         }
     }
@@ -159,7 +160,7 @@ extension Cluster {
     /// Events about one object, oldest first (what `kubectl describe` shows).
     public func events(for ref: ObjectReference) -> [Event] {
         let ns = ref.namespace.isEmpty ? "default" : ref.namespace
-        return eventsByObject.get(Self.objectTerm(ref.kind, ns, ref.name)).compactMap { events.get($0) }
+        return eventsByObject.names(EventObject(ref.kind, ns, ref.name)).compactMap { events.get(ns, $0) }
             .filter { ref.uid.isEmpty || $0.involvedObject.uid == ref.uid }
             .sorted(by: EventOrder.precedes)
     }
@@ -188,5 +189,60 @@ struct EventOrder: Comparable {
     static func < (a: EventOrder, b: EventOrder) -> Bool { precedes(a.event, b.event) }
     static func == (a: EventOrder, b: EventOrder) -> Bool {
         a.event.lastTimestamp == b.event.lastTimestamp && a.event.storeName == b.event.storeName
+    }
+}
+
+/// The object an event is about, as the index of events by object files it: the reference's
+/// own strings, so filing an event builds no string.
+struct EventObject: Hashable {
+    var kind: String
+    var namespace: String
+    var name: String
+    init(_ kind: String, _ namespace: String, _ name: String) { self.kind = kind; self.namespace = namespace; self.name = name }
+}
+
+/// The names of the events about each object (in the object's namespace). Most objects have a
+/// handful, kept in a small array (a Set of keys cost ~330 bytes per pod); an object with many
+/// (a ReplicaSet's "Created pod" for every replica) gets a set, so removing one stays O(1).
+struct EventsByObject {
+    private enum Names {
+        case few([String])
+        case many(Set<String>)
+    }
+    private var map: [EventObject: Names] = [:]
+    private static let fewLimit = 16
+
+    mutating func insert(_ object: EventObject, _ name: String) {
+        switch map.removeValue(forKey: object) {
+        case var .few(names)?:
+            names.append(name)
+            map[object] = names.count > Self.fewLimit ? .many(Set(names)) : .few(names)
+        case var .many(names)?:
+            names.insert(name)
+            map[object] = .many(names)
+        case nil:
+            map[object] = .few([name])
+        }
+    }
+
+    mutating func remove(_ object: EventObject, _ name: String) {
+        switch map.removeValue(forKey: object) {
+        case var .few(names)?:
+            if let i = names.firstIndex(of: name) { names.remove(at: i) }
+            if !names.isEmpty { map[object] = .few(names) }
+        case var .many(names)?:
+            names.remove(name)
+            if !names.isEmpty { map[object] = .many(names) }
+        case nil:
+            break
+        }
+    }
+
+    func names(_ object: EventObject) -> [String] {
+        switch map[object] {
+        case let .few(names)?: return names
+        case let .many(names)?: return Array(names)
+        case nil: return []
+        }
     }
 }

@@ -42,7 +42,7 @@ extension Cluster {
         containerLogs[key] = nil
         erase(key, from: \.pods) { old in
             unindexPod(old, key)
-            endpointTargetRefs[old.metadata.uid] = nil
+            endpointShares[old.metadata.uid] = nil
             podChanged(old: old, new: nil)
             // The deployment controller's deletePod: a Recreate rollout waits for the last old pod.
             if let rsRef = old.metadata.controllerRef, rsRef.kind == ReplicaSet.kind,

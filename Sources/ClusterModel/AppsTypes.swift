@@ -132,18 +132,54 @@ public struct EndpointConditions: Equatable, Hashable, Sendable {
 }
 
 public struct SliceEndpoint: Equatable, Hashable, Sendable {
-    public var addresses: [String]
-    public var conditions: EndpointConditions
-    public var hostname: String?
-    public var targetRef: ObjectReference?
-    public var nodeName: String?
-    public var zone: String?
-    /// `hints.forZones` (topology-aware routing): the zones this endpoint should serve.
-    public var hintZones: [String]?
-    public init(addresses: [String], conditions: EndpointConditions, hostname: String? = nil, targetRef: ObjectReference? = nil, nodeName: String? = nil, zone: String? = nil, hintZones: [String]? = nil) {
-        self.addresses = addresses; self.conditions = conditions; self.hostname = hostname; self.targetRef = targetRef; self.nodeName = nodeName; self.zone = zone
-        self.hintZones = hintZones
+    /// The fields, in one box that a pod's endpoint in all its Services' slices shares (8 bytes
+    /// an entry instead of 80; see `CopyOnWrite`).
+    @usableFromInline struct Fields: Hashable, Sendable {
+        @usableFromInline var addresses: [String]
+        @usableFromInline var conditions: EndpointConditions
+        @usableFromInline var hostname: String?
+        @usableFromInline var targetRef: ObjectReference?
+        @usableFromInline var nodeName: String?
+        @usableFromInline var zone: String?
+        @usableFromInline var hintZones: [String]?
     }
+    @usableFromInline var storage: CopyOnWrite<Fields>
+    @inlinable public var addresses: [String] {
+        get { storage.box.fields.addresses }
+        set { storage.fields.addresses = newValue }
+    }
+    @inlinable public var conditions: EndpointConditions {
+        get { storage.box.fields.conditions }
+        set { storage.fields.conditions = newValue }
+    }
+    @inlinable public var hostname: String? {
+        get { storage.box.fields.hostname }
+        set { storage.fields.hostname = newValue }
+    }
+    @inlinable public var targetRef: ObjectReference? {
+        get { storage.box.fields.targetRef }
+        set { storage.fields.targetRef = newValue }
+    }
+    @inlinable public var nodeName: String? {
+        get { storage.box.fields.nodeName }
+        set { storage.fields.nodeName = newValue }
+    }
+    @inlinable public var zone: String? {
+        get { storage.box.fields.zone }
+        set { storage.fields.zone = newValue }
+    }
+    /// `hints.forZones` (topology-aware routing): the zones this endpoint should serve.
+    @inlinable public var hintZones: [String]? {
+        get { storage.box.fields.hintZones }
+        set { storage.fields.hintZones = newValue }
+    }
+    public init(addresses: [String], conditions: EndpointConditions, hostname: String? = nil, targetRef: ObjectReference? = nil, nodeName: String? = nil, zone: String? = nil, hintZones: [String]? = nil) {
+        storage = CopyOnWrite(Fields(addresses: addresses, conditions: conditions, hostname: hostname, targetRef: targetRef,
+                                     nodeName: nodeName, zone: zone, hintZones: hintZones))
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.box.fields) }
+    /// The same box (what sharing one value between Services means).
+    public func isSameStorage(_ other: SliceEndpoint) -> Bool { storage.box === other.storage.box }
 }
 
 public struct SlicePort: Equatable, Hashable, Sendable {

@@ -358,13 +358,37 @@ public struct ObjectReference: Equatable, Hashable, Sendable {
 }
 
 public struct EndpointAddress: Equatable, Hashable, Sendable {
-    public var ip: String
-    public var hostname: String = ""
-    public var nodeName: String? = nil
-    public var targetRef: ObjectReference? = nil
-    public init(ip: String, hostname: String = "", nodeName: String? = nil, targetRef: ObjectReference? = nil) {
-        self.ip = ip; self.hostname = hostname; self.nodeName = nodeName; self.targetRef = targetRef
+    /// The fields, in one box that a pod's address in all its Services' Endpoints shares (8
+    /// bytes an entry instead of 56; see `CopyOnWrite`).
+    @usableFromInline struct Fields: Hashable, Sendable {
+        @usableFromInline var ip: String
+        @usableFromInline var hostname: String
+        @usableFromInline var nodeName: String?
+        @usableFromInline var targetRef: ObjectReference?
     }
+    @usableFromInline var storage: CopyOnWrite<Fields>
+    @inlinable public var ip: String {
+        get { storage.box.fields.ip }
+        set { storage.fields.ip = newValue }
+    }
+    @inlinable public var hostname: String {
+        get { storage.box.fields.hostname }
+        set { storage.fields.hostname = newValue }
+    }
+    @inlinable public var nodeName: String? {
+        get { storage.box.fields.nodeName }
+        set { storage.fields.nodeName = newValue }
+    }
+    @inlinable public var targetRef: ObjectReference? {
+        get { storage.box.fields.targetRef }
+        set { storage.fields.targetRef = newValue }
+    }
+    public init(ip: String, hostname: String = "", nodeName: String? = nil, targetRef: ObjectReference? = nil) {
+        storage = CopyOnWrite(Fields(ip: ip, hostname: hostname, nodeName: nodeName, targetRef: targetRef))
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.box.fields) }
+    /// The same box (what sharing one value between Services means).
+    public func isSameStorage(_ other: EndpointAddress) -> Bool { storage.box === other.storage.box }
 }
 
 public struct EndpointPort: Equatable, Hashable, Sendable {
