@@ -219,20 +219,26 @@ extension Cluster {
             var pod = old
             pod.metadata = merged
             // Pod spec is immutable except for a few fields (image, activeDeadlineSeconds, tolerations).
-            var allowed = old.spec
+            // Compared as stored (the token volume written out), kept compact when unchanged.
+            var allowed = old.spec.admitted
             for i in allowed.containers.indices where i < new.spec.containers.count {
                 allowed.containers[i].image = new.spec.containers[i].image
             }
             allowed.tolerations = new.spec.tolerations
             allowed.activeDeadlineSeconds = new.spec.activeDeadlineSeconds
-            var normalizedNew = new.spec
+            var normalizedNew = new.spec.admitted
             normalizedNew.nodeName = old.spec.nodeName
-            if normalizedNew != allowed {
+            // Both as the encoder would write them: a pod created from protobuf (`kubectl run`
+            // through serve) keeps `resources: {}`, which its own JSON read back does not.
+            Defaults.dropEncodedDefaults(&normalizedNew)
+            var allowedWithoutDefaults = allowed
+            Defaults.dropEncodedDefaults(&allowedWithoutDefaults)
+            if normalizedNew != allowedWithoutDefaults {
                 throw .invalid(InvalidObjectError(kind: "Pod", name: meta.name, causes: [
                     .forbidden(FieldPath("spec"), "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"),
                 ]))
             }
-            pod.spec = allowed
+            if allowed != old.spec.admitted { pod.spec = allowed }
             if pod == old { return .pod(old) }
             return .pod(putPod(pod))
         case let (.namespace(new), .namespace(old)):

@@ -129,7 +129,69 @@ public struct PodSpec: Equatable, Sendable {
     public var serviceAccountName: String = "default"
     public var schedulerName: String = "default-scheduler"
     public var extra: [String: Value] = [:]
+    /// The five-character suffix of the `kube-api-access-…` volume the ServiceAccount admission
+    /// plugin added, kept instead of the volume and its mounts (a copy of the containers and two
+    /// small trees per pod: ~880 bytes); readers of volumes and mounts take `admitted`.
+    public var tokenVolumeSuffix: String = ""
     public init() {}
+}
+
+extension PodSpec {
+    public static let tokenVolumePrefix = "kube-api-access-"
+    public static let tokenMountPath = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+    /// The projected volume's sources, the same for every pod: one shared value.
+    public static let projectedTokenVolume: Value = .object([
+        ("defaultMode", .int(420)),
+        ("sources", .array([
+            .object([("serviceAccountToken", .object([("expirationSeconds", .int(3607)), ("path", .string("token"))]))]),
+            .object([("configMap", .object([("items", .array([.object([("key", .string("ca.crt")), ("path", .string("ca.crt"))])])),
+                                            ("name", .string("kube-root-ca.crt"))]))]),
+            .object([("downwardAPI", .object([("items", .array([.object([
+                ("fieldRef", .object([("apiVersion", .string("v1")), ("fieldPath", .string("metadata.namespace"))])),
+                ("path", .string("namespace"))])]))]))]),
+        ])),
+    ])
+
+    /// The inverse of `admitted`: a spec whose last volume and every container's last mount are
+    /// exactly what the admission plugin writes is kept as the suffix again (a pod read back
+    /// from its own JSON, as an update or a patch sends it).
+    public func compactingTokenVolume() -> PodSpec {
+        guard tokenVolumeSuffix.isEmpty, case let .array(volumes)? = extra["volumes"], let last = volumes.last,
+              let name = last["name"]?.stringValue, name.hasPrefix(Self.tokenVolumePrefix), !containers.isEmpty else { return self }
+        let suffix = String(name.dropFirst(Self.tokenVolumePrefix.count))
+        var spec = self
+        spec.extra["volumes"] = volumes.count == 1 ? nil : .array(Array(volumes.dropLast()))
+        func dropMount(_ c: inout Container) -> Bool {
+            guard case let .array(mounts)? = c.extra["volumeMounts"], let mount = mounts.last, mount["name"]?.stringValue == name else { return false }
+            c.extra["volumeMounts"] = mounts.count == 1 ? nil : .array(Array(mounts.dropLast()))
+            return true
+        }
+        for i in spec.containers.indices { guard dropMount(&spec.containers[i]) else { return self } }
+        for i in spec.initContainers.indices { guard dropMount(&spec.initContainers[i]) else { return self } }
+        spec.tokenVolumeSuffix = suffix
+        // Only when writing it out again gives back exactly this spec.
+        return spec.admitted == self ? spec : self
+    }
+
+    /// The spec as the API server stores it: the token volume appended to `volumes` and its
+    /// read-only mount to every container's `volumeMounts`, as the admission plugin writes them.
+    public var admitted: PodSpec {
+        guard !tokenVolumeSuffix.isEmpty else { return self }
+        var spec = self
+        spec.tokenVolumeSuffix = ""
+        let name = Self.tokenVolumePrefix + tokenVolumeSuffix
+        let volume: Value = .object([("name", .string(name)), ("projected", Self.projectedTokenVolume)])
+        spec.extra["volumes"] = .array((extra["volumes"]?.arrayValue ?? []) + [volume])
+        let mount: Value = .object([("mountPath", .string(Self.tokenMountPath)), ("name", .string(name)), ("readOnly", .bool(true))])
+        for i in spec.containers.indices {
+            spec.containers[i].extra["volumeMounts"] = .array((spec.containers[i].extra["volumeMounts"]?.arrayValue ?? []) + [mount])
+        }
+        for i in spec.initContainers.indices {
+            spec.initContainers[i].extra["volumeMounts"] = .array((spec.initContainers[i].extra["volumeMounts"]?.arrayValue ?? []) + [mount])
+        }
+        return spec
+    }
 }
 
 extension PodSpec {

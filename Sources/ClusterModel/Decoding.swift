@@ -293,7 +293,7 @@ public enum ManifestDecoder {
         try decode(v) { r in
             var p = Pod()
             p.metadata = metadata(&r)
-            if var s = r.object("spec", "PodSpec") { p.spec = podSpec(&s) }
+            if var s = r.object("spec", "PodSpec") { p.spec = podSpec(&s).compactingTokenVolume() }
             _ = r.raw("status")
             return p
         }

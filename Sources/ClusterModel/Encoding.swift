@@ -109,6 +109,7 @@ public enum ObjectEncoder {
     }
 
     static func podSpec(_ s: PodSpec, pod: Bool) -> Value {
+        let s = s.admitted
         var pairs: [(String, Value?)] = [
             ("containers", .array(s.containers.map(container))),
             ("initContainers", list(s.initContainers.map(container))),

@@ -530,7 +530,8 @@ struct Describer {
         }
         if let owner = p.metadata.controllerRef { w.line(0, "Controlled By:\t\(owner.kind)/\(owner.name)") }
         w.line(0, "Containers:")
-        containers(&w, p.spec.containers, statuses: p.status.containerStatuses, template: false, space: "", podUID: p.metadata.uid, pod: p)
+        let spec = p.spec.admitted   // with the ServiceAccount token volume and its mounts
+        containers(&w, spec.containers, statuses: p.status.containerStatuses, template: false, space: "", podUID: p.metadata.uid, pod: p)
         let gates = p.spec.readinessGateTypes
         if !gates.isEmpty {
             w.line(0, "Readiness Gates:")
@@ -542,7 +543,7 @@ struct Describer {
             w.line(1, "Type\tStatus")
             for c in p.status.conditions { w.line(1, "\(c.type) \t\(c.status) ") }
         }
-        volumes(&w, p.spec.extra["volumes"]?.arrayValue ?? [])
+        volumes(&w, spec.extra["volumes"]?.arrayValue ?? [])
         w.line(0, "QoS Class:\t\(p.status.qosClass)")
         labels(&w, "Node-Selectors", p.spec.nodeSelector)
         tolerations(&w, "Tolerations", ObjectEncoder.admittedTolerations(p.spec))

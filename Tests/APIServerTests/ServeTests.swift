@@ -252,6 +252,15 @@ struct ServeTests {
         #expect(kubectl(["logs", "once"]).out == "one\ntwo\n")
         #expect(kubectl(["logs", "-f", "once"]).out == "one\ntwo\n")
         #expect(kubectl(["get", "pod", "once", "-o", "jsonpath={.status.phase}"]).out == "Succeeded")
+        // A pod that came as protobuf takes a label, its own YAML back (replace) and a new image:
+        // its stored spec (`resources: {}`, the token volume kept compact) meets its JSON.
+        #expect(kubectl(["label", "pod", "once", "x=y"]).out == "pod/once labeled\n")
+        let onceYAML = dir.appendingPathComponent("once.yaml")
+        try Data(kubectl(["get", "pod", "once", "-o", "yaml"]).out.utf8).write(to: onceYAML)
+        #expect(kubectl(["replace", "-f", onceYAML.path]).out == "pod/once replaced\n")
+        #expect(kubectl(["set", "image", "pod/once", "once=busybox:1.37"]).out == "pod/once image updated\n")
+        #expect(kubectl(["get", "pod", "once", "-o", "jsonpath={.spec.containers[0].image} {.spec.volumes[*].name} {.metadata.labels.x}"]).out
+                .hasPrefix("busybox:1.37 kube-api-access-"))
         // A body over 3 MiB: kube-apiserver's 413, nothing created; a malformed one: 400.
         let url = String(server.stdout.split(separator: " ")[6].prefix { !$0.isWhitespace })
         let big = dir.appendingPathComponent("big.json")
