@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Kubernetes types, labels and selectors, validation, YAML/JSON codec. No cluster state.
@@ -71,6 +72,15 @@ let package = Package(
                            .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
+        // A real cluster through its kubeconfig: the kubeconfig as kubectl reads it, an API client
+        // (AsyncHTTPClient), and list+watch reflectors that mirror the cluster into an engine
+        // whose controllers are off, so every reader (kubectl text, why, trace, the lab) works on it.
+        .target(
+            name: "RemoteCluster",
+            dependencies: ["ClusterModel", "ClusterEngine", .product(name: "Yams", package: "Yams"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
         // ncursesw through a shim (the only C); only the TUI's terminal imports it.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The lab on screen: state → update → render into a cell grid; ncurses and memory terminals.
@@ -82,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "svclab",
             dependencies: [
-                "ClusterModel", "ClusterEngine", "Kubectl", "TUI", "Scenario", "APIServer",
+                "ClusterModel", "ClusterEngine", "Kubectl", "TUI", "Scenario", "APIServer", "RemoteCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

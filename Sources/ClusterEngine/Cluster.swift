@@ -23,6 +23,9 @@ public final class Cluster {
         public var maxPods = 200_000
         /// kube-proxy's --proxy-mode on every node (kind's default: iptables).
         public var proxyMode: ProxyMode = .iptables
+        /// A mirror of a real cluster (`svclab --kubeconfig`): objects arrive as the real API
+        /// server has them (`Mirror.swift`) and none of svclab's controllers act on them.
+        public var mirrorsRealCluster = false
         public init(seed: UInt64 = 1, workerNodes: Int = 3) { self.seed = seed; self.workerNodes = workerNodes }
     }
 
@@ -224,6 +227,7 @@ public final class Cluster {
     /// Runs every timer due up to `time` (in order), letting controllers settle after each.
     public func advance(to time: Millis) {
         settle()
+        if config.mirrorsRealCluster { clock.set(max(clock.now, time)); return }
         while let next = timers.min, next.due <= time {
             // A long jump (a big scale, `sleep 24h`) can be stopped from outside: the lab polls
             // its keyboard for Ctrl-C here. The clock stays at the last timer that ran.
@@ -288,6 +292,8 @@ public final class Cluster {
     }
 
     func settle(batchingEndpoints: Bool) {
+        // A mirror's controllers are the real cluster's: what the write path queued is dropped.
+        if config.mirrorsRealCluster { dropControllerWork(); return }
         while true {
             // ReplicaSets act on a new size before the Deployment looks again, so a rollout's
             // next step sees the pods the last step removed (no transient pods over maxSurge).

@@ -107,6 +107,9 @@ extension Cluster {
         recentEventWrites[key.namespace, default: RecentEventWrites()].remember(key, at: stamp)
     }
 
+    /// A mirrored event's write, for the Events pane's window of recent writes.
+    func noteMirroredEvent(_ key: ObjectKey, at stamp: Millis) { noteRecentEvent(key, at: stamp) }
+
     /// The `limit` newest events of a namespace in `kubectl get events` order (lastTimestamp,
     /// then name), without sorting every event: events are written in clock order, so the newest
     /// are among the last writes unless writes of the seconds shown were forgotten (then it sorts

@@ -9,7 +9,10 @@ extension Cluster {
     func write<T: KubeResource>(_ object: T, into store: ReferenceWritableKeyPath<Cluster, TypedStore<T>>,
                                 react: (_ old: T?, _ key: ObjectKey) -> Void = { _, _ in }) -> T {
         var object = object
-        object.stampResourceVersion(nextResourceVersion())
+        // A mirror keeps the real server's resourceVersion; the counter still tells readers
+        // (the lab's refresh) that something changed.
+        let version = nextResourceVersion()
+        if !config.mirrorsRealCluster { object.stampResourceVersion(version) }
         let key = ObjectKey(object.storeNamespace, object.storeName)
         let old = self[keyPath: store].put(object)
         react(old, key)

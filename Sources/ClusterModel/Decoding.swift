@@ -135,14 +135,16 @@ struct ObjectReader {
 
 public enum ManifestDecoder {
     /// Decodes the object of `kind`; metadata, spec and the kind-specific top-level fields.
-    static func decode<T>(_ value: Value, _ body: (inout ObjectReader) -> T) throws(DecodeError) -> T {
+    /// `lenient`: fields svclab does not model are skipped instead of refused — for objects a
+    /// real API server serves (a mirror), which carry every field of their version.
+    static func decode<T>(_ value: Value, lenient: Bool = false, _ body: (inout ObjectReader) -> T) throws(DecodeError) -> T {
         let state = DecodeState()
         var root = ObjectReader(value, path: "", goPath: "", goStruct: "", state: state)
         _ = root.raw("apiVersion"); _ = root.raw("kind")
         let result = body(&root)
         root.finish()
         if let t = state.typeError { throw DecodeError(detail: t) }
-        if !state.unknown.isEmpty {
+        if !state.unknown.isEmpty && !lenient {
             throw DecodeError(detail: "strict decoding error: " + state.unknown.map { "unknown field \(goQuote($0))" }.joined(separator: ", "))
         }
         return result
@@ -289,8 +291,8 @@ public enum ManifestDecoder {
 
     // MARK: Kinds
 
-    public static func pod(_ v: Value) throws(DecodeError) -> Pod {
-        try decode(v) { r in
+    public static func pod(_ v: Value, lenient: Bool = false) throws(DecodeError) -> Pod {
+        try decode(v, lenient: lenient) { r in
             var p = Pod()
             p.metadata = metadata(&r)
             if var s = r.object("spec", "PodSpec") { p.spec = podSpec(&s).compactingTokenVolume() }
@@ -299,8 +301,8 @@ public enum ManifestDecoder {
         }
     }
 
-    public static func service(_ v: Value) throws(DecodeError) -> Service {
-        try decode(v) { r in
+    public static func service(_ v: Value, lenient: Bool = false) throws(DecodeError) -> Service {
+        try decode(v, lenient: lenient) { r in
             var svc = Service()
             svc.metadata = metadata(&r)
             if var s = r.object("spec", "ServiceSpec") {
@@ -352,8 +354,8 @@ public enum ManifestDecoder {
         }
     }
 
-    public static func deployment(_ v: Value) throws(DecodeError) -> Deployment {
-        try decode(v) { r in
+    public static func deployment(_ v: Value, lenient: Bool = false) throws(DecodeError) -> Deployment {
+        try decode(v, lenient: lenient) { r in
             var d = Deployment()
             d.metadata = metadata(&r)
             if var s = r.object("spec", "DeploymentSpec") {
@@ -381,8 +383,8 @@ public enum ManifestDecoder {
         }
     }
 
-    public static func replicaSet(_ v: Value) throws(DecodeError) -> ReplicaSet {
-        try decode(v) { r in
+    public static func replicaSet(_ v: Value, lenient: Bool = false) throws(DecodeError) -> ReplicaSet {
+        try decode(v, lenient: lenient) { r in
             var rs = ReplicaSet()
             rs.metadata = metadata(&r)
             if var s = r.object("spec", "ReplicaSetSpec") {
@@ -397,8 +399,8 @@ public enum ManifestDecoder {
         }
     }
 
-    public static func namespace(_ v: Value) throws(DecodeError) -> Namespace {
-        try decode(v) { r in
+    public static func namespace(_ v: Value, lenient: Bool = false) throws(DecodeError) -> Namespace {
+        try decode(v, lenient: lenient) { r in
             var ns = Namespace()
             ns.metadata = metadata(&r)
             if var s = r.object("spec", "NamespaceSpec") { _ = s.stringList("finalizers"); s.finish() }
@@ -416,8 +418,8 @@ public enum ManifestDecoder {
         return ref
     }
 
-    public static func endpoints(_ v: Value) throws(DecodeError) -> Endpoints {
-        try decode(v) { r in
+    public static func endpoints(_ v: Value, lenient: Bool = false) throws(DecodeError) -> Endpoints {
+        try decode(v, lenient: lenient) { r in
             var ep = Endpoints()
             ep.metadata = metadata(&r)
             func addresses(_ list: [ObjectReader]?) -> [EndpointAddress] {
@@ -460,8 +462,8 @@ extension ManifestDecoder {
 
     /// A hand-written EndpointSlice (discovery.k8s.io/v1): a Service without a selector pointed
     /// at addresses outside the cluster, or endpoints someone manages themselves.
-    public static func endpointSlice(_ v: Value) throws(DecodeError) -> EndpointSlice {
-        try decode(v) { r in
+    public static func endpointSlice(_ v: Value, lenient: Bool = false) throws(DecodeError) -> EndpointSlice {
+        try decode(v, lenient: lenient) { r in
             var slice = EndpointSlice()
             slice.metadata = metadata(&r)
             slice.addressType = r.string("addressType") ?? ""

@@ -57,6 +57,9 @@ struct GlobalOptions: ParsableArguments {
 public enum Kubectl {
     static var commands: [String: any KubectlCommand.Type] { CommandTable.byName.mapValues(\.type) }
     /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
+    /// The commands that only read: all a session over a real cluster runs (`readOnlyTarget`).
+    static let readingCommands: Set<String> = ["get", "describe", "explain", "api-resources", "api-versions", "version", "events"]
+
     static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
                                "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
                                "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events",
@@ -94,6 +97,11 @@ public enum Kubectl {
                 if !suggestions.isEmpty { msg += "\n\nDid you mean this?\n" + suggestions.map { "\t\($0)" }.joined(separator: "\n") }
                 out.fail(msg)
             }
+            return out
+        }
+        if let target = session.readOnlyTarget, !readingCommands.contains(name),
+           !(rest.contains("--help") || rest.contains("-h")) {
+            out.fail("error: svclab only reads \(target): \"kubectl \(name)\" would change it; run it with kubectl itself (its change shows here within a second)")
             return out
         }
         // Everything after `--` belongs to the container, not to kubectl's flag parser.

@@ -50,6 +50,10 @@ public final class Session {
     public var live: LiveClock?
     /// `svclab shell --record FILE`: notes every command as a scenario step.
     public var recorder: SessionRecorder?
+    /// Set when the cluster mirrors a real one (`svclab shell --kubeconfig`): names it (context
+    /// and server) for the commands that would change it, which refuse — the mirror is read
+    /// from the real API server and writing to it is not built yet.
+    public var readOnlyTarget: String?
     /// `why -n NS`: the namespace for one explanation.
     var namespaceOverride: String?
     /// Set by `exit`: the next `runNext` ends the session.

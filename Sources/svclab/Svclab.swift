@@ -7,6 +7,7 @@ import Kubectl
 import Scenario
 import TUI
 import APIServer
+import RemoteCluster
 
 /// Options every svclab command takes (DESIGN.md §1).
 struct ClusterOptions: ParsableArguments {
@@ -39,6 +40,39 @@ struct ClusterOptions: ParsableArguments {
     }
 }
 
+/// `--kubeconfig FILE [--context NAME] [-n NS]`: a real cluster instead of the simulation —
+/// only with the explicit flag (a KUBECONFIG in the environment never turns the demo into a
+/// real cluster; `--kubeconfig "$KUBECONFIG"` does).
+struct RealClusterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Read a real cluster through this kubeconfig instead of simulating one (with the lab and shell; with --serve: where to write serve's kubeconfig).", valueName: "FILE"))
+    var kubeconfig: String?
+    @Option(help: ArgumentHelp("With --kubeconfig: the context to use (default: its current-context).", valueName: "NAME"))
+    var context: String?
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: ArgumentHelp("With --kubeconfig: the namespace (default: the context's, else default).", valueName: "NS"))
+    var namespace: String?
+
+    /// Connects, lists every kind once and returns a session over the mirror; kubectl's words
+    /// and exit status 1 when it cannot.
+    func openSession() throws -> (Session, RealCluster) {
+        let wall = { Millis(Date().timeIntervalSince1970 * 1000) }
+        let real: RealCluster
+        do { real = try RealCluster(kubeconfig: kubeconfig ?? "", context: context, now: wall()) } catch {
+            FileHandle.standardError.write((error.message + "\n").data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+        real.start()
+        if let problem = real.waitForFirstSync(seconds: 30) {
+            FileHandle.standardError.write((problem + "\n").data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+        real.refresh(now: wall())
+        let session = Session(cluster: real.mirror)
+        session.namespace = namespace ?? real.connection.namespace
+        session.readOnlyTarget = "the cluster of context \"\(real.connection.contextName)\" (\(real.connection.server))"
+        return (session, real)
+    }
+}
+
 @main
 struct Svclab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,13 +98,22 @@ struct Shell: ParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var real: RealClusterOptions
     @Flag(name: .customLong("no-echo"), help: "When reading from a pipe, do not echo each command as `$ command`.")
     var noEcho = false
     @Option(name: .customLong("record"), help: ArgumentHelp("Write the commands (and the simulated time between them) to FILE as a scenario that replays to the same state.", valueName: "FILE"))
     var record: String?
 
     func run() throws {
-        let session = cluster.makeSession()
+        var mirror: RealCluster?
+        let session: Session
+        if real.kubeconfig != nil {
+            let opened = try real.openSession()
+            session = opened.0
+            mirror = opened.1
+        } else {
+            session = cluster.makeSession()
+        }
         if let record {
             let recorder = SessionRecorder(path: record, options: .init(seed: cluster.seed, nodes: cluster.nodes, empty: cluster.empty,
                                                                                      loadBalancerPool: cluster.lbPool == "172.18.255.200-172.18.255.250" ? nil : cluster.lbPool,
@@ -85,7 +128,11 @@ struct Shell: ParsableCommand {
         if interactive {
             // One line that says where you are and how to learn more.
             // (Under 80 columns, so it never wraps.)
-            print("svclab shell · \(self.cluster.empty ? "bare" : "demo") cluster · type help for what it takes, exit to leave")
+            if let mirror {
+                print("svclab shell · REAL cluster \(mirror.title) · read-only · exit to leave")
+            } else {
+                print("svclab shell · \(self.cluster.empty ? "bare" : "demo") cluster · type help for what it takes, exit to leave")
+            }
         }
         if interactive, let editor = LineEditor.load() {
             LineEditor.completer = { line, word in session.completions(forLine: line, word: word) }
@@ -124,8 +171,15 @@ struct Shell: ParsableCommand {
             session.cluster.advance(to: max(session.cluster.now, virtualStart + elapsed))
         }
         if interactive { source.afterRead = catchUp }
+        if let mirror {
+            // Over a real cluster the clock is the wall clock and each line first applies
+            // what the watches saw.
+            let refresh = { _ = mirror.refresh(now: Millis(Date().timeIntervalSince1970 * 1000)) }
+            session.live = nil
+            source.afterRead = refresh
+        }
         while true {
-            if interactive { catchUp() }
+            if interactive && mirror == nil { catchUp() }
             clearInterrupt()
             guard let out = session.runNext(from: &source, echo: echo) else { break }
             for (stream, text) in out.chunks {

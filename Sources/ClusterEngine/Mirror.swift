@@ -1,0 +1,188 @@
+import ClusterModel
+
+/// An object as a real cluster's API server has it (its UID, resourceVersion and status),
+/// for a cluster that mirrors a real one (`Config.mirrorsRealCluster`).
+public enum MirroredObject: Sendable {
+    case namespace(Namespace)
+    case node(Node)
+    case pod(Pod)
+    case service(Service)
+    case deployment(Deployment)
+    case replicaSet(ReplicaSet)
+    case endpoints(Endpoints)
+    case endpointSlice(EndpointSlice)
+    case event(Event)
+
+    public var kind: String {
+        switch self {
+        case .namespace: return Namespace.kind
+        case .node: return Node.kind
+        case .pod: return Pod.kind
+        case .service: return Service.kind
+        case .deployment: return Deployment.kind
+        case .replicaSet: return ReplicaSet.kind
+        case .endpoints: return Endpoints.kind
+        case .endpointSlice: return EndpointSlice.kind
+        case .event: return Event.kind
+        }
+    }
+
+    public var key: ObjectKey {
+        switch self {
+        case let .namespace(o): return ObjectKey("", o.metadata.name)
+        case let .node(o): return ObjectKey("", o.metadata.name)
+        case let .pod(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
+        case let .service(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
+        case let .deployment(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
+        case let .replicaSet(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
+        case let .endpoints(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
+        case let .endpointSlice(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
+        case let .event(o): return ObjectKey(o.storeNamespace, o.storeName)
+        }
+    }
+}
+
+/// The mirror's write path: what a reflector saw on the real cluster goes into the same stores
+/// and indexes the simulation uses, so every reader — kubectl's tables and describe, `why`,
+/// `trace`, the lab — works on it unchanged. Controllers stay off (`settle` drops their work):
+/// the real cluster's controllers already wrote the Endpoints, slices and statuses mirrored here.
+extension Cluster {
+    /// An empty cluster that mirrors a real one; its clock starts at `now` (the wall clock,
+    /// read by the caller: the engine never reads it).
+    public static func mirror(clusterName: String, now: Millis) -> Cluster {
+        var config = Config(seed: 1, workerNodes: 0)
+        config.clusterName = clusterName
+        config.start = now
+        config.loadBalancerPool = nil
+        config.mirrorsRealCluster = true
+        return Cluster(config: config)
+    }
+
+    /// Moves the mirror's clock to the wall clock (AGE columns), never backwards.
+    public func mirrorClock(to now: Millis) { clock.set(max(clock.now, now)) }
+
+    /// Stores an object as the real cluster has it (added or modified).
+    public func mirrorPut(_ object: MirroredObject) {
+        precondition(config.mirrorsRealCluster, "only a mirror takes objects as they are")
+        switch object {
+        case let .namespace(ns): write(ns, into: \.namespaces)
+        case let .node(node): putNode(node)
+        case let .pod(pod): putPod(pod)
+        case let .service(svc): putService(svc)
+        case let .deployment(d): putDeployment(d)
+        case let .replicaSet(rs): putReplicaSet(rs)
+        case let .endpoints(ep): putEndpoints(ep)
+        case let .endpointSlice(slice): putWrittenSlice(slice)
+        case let .event(event): putMirroredEvent(event)
+        }
+        dropControllerWork()
+    }
+
+    /// Removes an object the real cluster deleted (nothing if the mirror lacks it).
+    public func mirrorRemove(kind: String, _ key: ObjectKey) {
+        precondition(config.mirrorsRealCluster, "only a mirror takes objects as they are")
+        switch kind {
+        case Namespace.kind: erase(key, from: \.namespaces)
+        case Node.kind:
+            erase(key, from: \.nodes) { old in
+                nodeOrder.removeAll { $0 == key.name }
+                addressBook.clear(old.internalIP, .node(key.name))
+            }
+        case Pod.kind: if pods.get(key) != nil { removePod(key) }
+        case Service.kind:
+            erase(key, from: \.services) { old in
+                if let term = selectorIndexTerm(old.spec.selector, key.namespace) { servicesBySelector.remove(term, key) }
+                addressBook.unindex(old, key)
+                proxyRules[key.description] = nil
+                invalidateServiceEnv(key.namespace, name: key.name)
+            }
+        case Deployment.kind: removeDeployment(key)
+        case ReplicaSet.kind: if replicaSets.get(key) != nil { removeReplicaSet(key) }
+        case Endpoints.kind: removeEndpoints(key)
+        case EndpointSlice.kind:
+            if let slice = endpointSlices.get(key) {
+                if slice.serviceName.isEmpty { erase(key, from: \.endpointSlices) } else { removeSlice(key, service: slice.serviceName) }
+            }
+        case Event.kind:
+            erase(key, from: \.events) { old in
+                eventsByObject.remove(EventObject(old.involvedObject.kind, key.namespace, old.involvedObject.name), key.name)
+            }
+        default: break
+        }
+        dropControllerWork()
+    }
+
+    /// A relist: the kind's objects become exactly `objects` (what was deleted while the watch
+    /// was away goes; what is unchanged is not written again).
+    public func mirrorReplace(kind: String, with objects: [MirroredObject]) {
+        let present = Set(objects.map(\.key))
+        for key in mirroredKeys(kind: kind) where !present.contains(key) { mirrorRemove(kind: kind, key) }
+        for object in objects where mirroredResourceVersion(kind: kind, object.key) != object.resourceVersion {
+            mirrorPut(object)
+        }
+    }
+
+    /// The keys of a kind's objects in the mirror.
+    public func mirroredKeys(kind: String) -> [ObjectKey] {
+        func keys<T: KubeResource>(_ store: TypedStore<T>) -> [ObjectKey] { store.list().map { ObjectKey($0.storeNamespace, $0.storeName) } }
+        switch kind {
+        case Namespace.kind: return keys(namespaces)
+        case Node.kind: return keys(nodes)
+        case Pod.kind: return keys(pods)
+        case Service.kind: return keys(services)
+        case Deployment.kind: return keys(deployments)
+        case ReplicaSet.kind: return keys(replicaSets)
+        case Endpoints.kind: return keys(endpoints)
+        case EndpointSlice.kind: return keys(endpointSlices)
+        case Event.kind: return keys(events)
+        default: return []
+        }
+    }
+
+    private func mirroredResourceVersion(kind: String, _ key: ObjectKey) -> String? {
+        switch kind {
+        case Namespace.kind: return namespaces.get(key)?.metadata.resourceVersion
+        case Node.kind: return nodes.get(key)?.metadata.resourceVersion
+        case Pod.kind: return pods.get(key)?.metadata.resourceVersion
+        case Service.kind: return services.get(key)?.metadata.resourceVersion
+        case Deployment.kind: return deployments.get(key)?.metadata.resourceVersion
+        case ReplicaSet.kind: return replicaSets.get(key)?.metadata.resourceVersion
+        case Endpoints.kind: return endpoints.get(key)?.metadata.resourceVersion
+        case EndpointSlice.kind: return endpointSlices.get(key)?.metadata.resourceVersion
+        case Event.kind: return events.get(key)?.metadata.resourceVersion
+        default: return nil
+        }
+    }
+
+    private func putMirroredEvent(_ event: Event) {
+        write(event, into: \.events) { old, key in
+            if let old { eventsByObject.remove(EventObject(old.involvedObject.kind, key.namespace, old.involvedObject.name), key.name) }
+            eventsByObject.insert(EventObject(event.involvedObject.kind, key.namespace, event.involvedObject.name), key.name)
+        }
+        noteMirroredEvent(ObjectKey(event.storeNamespace, event.storeName), at: event.lastTimestamp)
+    }
+
+    /// What the write path queued for controllers, dropped: a mirror runs none.
+    func dropControllerWork() {
+        claimQueue = WorkQueue(); replicaSetQueue = WorkQueue(); unsizedQueuedReplicaSets.removeAll()
+        deploymentQueue = WorkQueue(); daemonSetQueue = WorkQueue(); daemonSetStatusQueue = WorkQueue()
+        schedulingQueue = WorkQueue(); serviceQueue = WorkQueue(); endpointWork.removeAll()
+        loadBalancerQueue = WorkQueue(); unschedulable = WorkQueue()
+    }
+}
+
+extension MirroredObject {
+    var resourceVersion: String {
+        switch self {
+        case let .namespace(o): return o.metadata.resourceVersion
+        case let .node(o): return o.metadata.resourceVersion
+        case let .pod(o): return o.metadata.resourceVersion
+        case let .service(o): return o.metadata.resourceVersion
+        case let .deployment(o): return o.metadata.resourceVersion
+        case let .replicaSet(o): return o.metadata.resourceVersion
+        case let .endpoints(o): return o.metadata.resourceVersion
+        case let .endpointSlice(o): return o.metadata.resourceVersion
+        case let .event(o): return o.metadata.resourceVersion
+        }
+    }
+}

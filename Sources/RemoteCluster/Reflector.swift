@@ -1,0 +1,103 @@
+import ClusterEngine
+import ClusterModel
+import Foundation
+
+/// A kind the mirror follows: where the API lists it and how its items become model objects.
+public struct MirroredKind: Sendable {
+    public var kind: String
+    public var path: String
+    var decode: @Sendable (Value) throws(DecodeError) -> MirroredObject
+
+    /// What the lab, `why`, `trace` and kubectl's tables read, in the order a first sync fills
+    /// them (nodes and Services before the pods and slices that refer to them).
+    public static let all: [MirroredKind] = [
+        MirroredKind(kind: Namespace.kind, path: "/api/v1/namespaces") { v throws(DecodeError) in .namespace(try ServedObjects.namespace(v)) },
+        MirroredKind(kind: Node.kind, path: "/api/v1/nodes") { v in .node(ServedObjects.node(v)) },
+        MirroredKind(kind: Service.kind, path: "/api/v1/services") { v throws(DecodeError) in .service(try ServedObjects.service(v)) },
+        MirroredKind(kind: Deployment.kind, path: "/apis/apps/v1/deployments") { v throws(DecodeError) in .deployment(try ServedObjects.deployment(v)) },
+        MirroredKind(kind: ReplicaSet.kind, path: "/apis/apps/v1/replicasets") { v throws(DecodeError) in .replicaSet(try ServedObjects.replicaSet(v)) },
+        MirroredKind(kind: Pod.kind, path: "/api/v1/pods") { v throws(DecodeError) in .pod(try ServedObjects.pod(v)) },
+        MirroredKind(kind: EndpointSlice.kind, path: "/apis/discovery.k8s.io/v1/endpointslices") { v throws(DecodeError) in .endpointSlice(try ServedObjects.endpointSlice(v)) },
+        MirroredKind(kind: Event.kind, path: "/api/v1/events") { v in .event(ServedObjects.event(v)) },
+    ]
+}
+
+/// Changes the reflectors saw, waiting for the thread that owns the mirror's `Cluster` (the
+/// shell before each command, the lab between frames) to apply them. Nothing here touches the
+/// cluster from another thread.
+final class MirrorInbox: @unchecked Sendable {
+    enum Change {
+        case replace(String, [MirroredObject])
+        case put(MirroredObject)
+        case remove(String, ObjectKey)
+    }
+    private let lock = NSLock()
+    private var changes: [Change] = []
+    private var synced: Set<String> = []
+    private var problem: String?
+    private var reconnecting = false
+
+    func add(_ change: Change) { lock.withLock { changes.append(change) } }
+    func markSynced(_ kind: String) { lock.withLock { _ = synced.insert(kind); problem = nil; reconnecting = false } }
+    func fail(_ message: String, reconnecting again: Bool) { lock.withLock { problem = message; reconnecting = again } }
+
+    func take() -> [Change] { lock.withLock { defer { changes = [] }; return changes } }
+    var syncedKinds: Set<String> { lock.withLock { synced } }
+    var state: (problem: String?, reconnecting: Bool) { lock.withLock { (problem, reconnecting) } }
+}
+
+/// client-go's Reflector for one kind: list, then watch from the list's resourceVersion; a
+/// watch that ends is started again from the last version seen; 410 Gone, an ERROR event or a
+/// broken connection (a restarted server's versions start over) lists again after a back-off
+/// (0.2 s doubling to 5 s), saying "reconnecting" meanwhile.
+struct Reflector: Sendable {
+    let kind: MirroredKind
+    let client: APIClient
+    let inbox: MirrorInbox
+
+    func run() async {
+        var backoff = 0.2
+        while !Task.isCancelled {
+            do throws(APIError) {
+                var version = try await list()
+                backoff = 0.2
+                while !Task.isCancelled {
+                    let path = "\(kind.path)?watch=1&allowWatchBookmarks=true&resourceVersion=\(version)&timeoutSeconds=300"
+                    try await client.watch(path) { type, object throws(APIError) in
+                        if let v = object["metadata"]?["resourceVersion"]?.stringValue, !v.isEmpty { version = v }
+                        switch type {
+                        case "ADDED", "MODIFIED":
+                            if let decoded = try? kind.decode(object) { inbox.add(.put(decoded)) }
+                        case "DELETED":
+                            if let decoded = try? kind.decode(object) { inbox.add(.remove(kind.kind, decoded.key)) }
+                        case "ERROR":
+                            throw APIError(message: object["message"]?.stringValue ?? "watch error",
+                                           status: object["code"]?.intValue.map(Int.init), reason: object["reason"]?.stringValue)
+                        default: break   // BOOKMARK: only the version moves
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                // Unauthorized is not going to get better by retrying quickly; still retry (a
+                // token file may be rotated), but slowly.
+                inbox.fail(error.message, reconnecting: true)
+                let wait = error.status == 401 ? 5.0 : backoff
+                backoff = min(backoff * 2, 5)
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+            }
+        }
+    }
+
+    /// One list: every object of the kind replaces the mirror's; returns the list's version.
+    func list() async throws(APIError) -> String {
+        let list = try await client.get(kind.path)
+        var objects: [MirroredObject] = []
+        for item in list["items"]?.arrayValue ?? [] {
+            if let decoded = try? kind.decode(item) { objects.append(decoded) }
+        }
+        inbox.add(.replace(kind.kind, objects))
+        inbox.markSynced(kind.kind)
+        return list["metadata"]?["resourceVersion"]?.stringValue ?? "0"
+    }
+}
