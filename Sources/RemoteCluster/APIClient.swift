@@ -29,7 +29,8 @@ public final class APIClient: Sendable {
     /// with the server's host behind it (tls-server-name).
     private let base: String
 
-    public init(_ connection: Connection) throws(Kubeconfig.Problem) {
+    /// `tokens`: share one exec plugin's cached token between clients.
+    init(_ connection: Connection, tokens shared: TokenSource?) throws(Kubeconfig.Problem) {
         self.connection = connection
         guard let url = URL(string: connection.server), let scheme = url.scheme, let host = url.host else {
             throw Kubeconfig.Problem("error: invalid server URL \"\(connection.server)\"")
@@ -37,6 +38,9 @@ public final class APIClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.httpVersion = .http1Only
         configuration.timeout = .init(connect: .seconds(5))
+        // Every mirrored kind holds a watch open (one HTTP/1.1 connection each) while lists,
+        // relists and writes need more: the default 8 per host starved them.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         if scheme == "https" {
             var tls = TLSConfiguration.makeClientConfiguration()
             do {
@@ -62,8 +66,15 @@ public final class APIClient: Sendable {
         }
         base = prefix + url.path.trimmingSuffix("/")
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        tokens = TokenSource(connection.credentials, server: connection.server)
+        tokens = shared ?? TokenSource(connection.credentials, server: connection.server)
     }
+
+    public convenience init(_ connection: Connection) throws(Kubeconfig.Problem) { try self.init(connection, tokens: nil) }
+
+    /// A client with the same connection and token cache but a fresh connection pool (after a
+    /// failure, the old pool's back-off for new connections delayed a restarted server's
+    /// first watch by seconds).
+    func fresh() -> APIClient { (try? APIClient(connection, tokens: tokens)) ?? self }
 
     public func shutdown() { try? http.syncShutdown() }
 

@@ -45,7 +45,7 @@ final class TokenSource: @unchecked Sendable {
         guard ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"].contains(apiVersion) else {
             throw APIError(message: prefix + "exec plugin: invalid apiVersion \"\(apiVersion)\"")
         }
-        guard let path = executable(config.command) else {
+        guard let path = executable(config.command, relativeTo: config.directory) else {
             throw APIError(message: prefix + "exec: executable \(config.command) not found")
         }
         let process = Process()
@@ -78,10 +78,14 @@ final class TokenSource: @unchecked Sendable {
         return (token, expires)
     }
 
-    /// The command itself when it names a path, else the first match on PATH (exec.LookPath).
-    static func executable(_ command: String) -> String? {
+    /// The command itself when it names a path (relative to the kubeconfig's folder, as
+    /// clientcmd resolves it), else the first match on PATH (exec.LookPath).
+    static func executable(_ command: String, relativeTo directory: String) -> String? {
         let fm = FileManager.default
-        if command.contains("/") { return fm.isExecutableFile(atPath: command) ? command : nil }
+        if command.contains("/") {
+            let path = command.hasPrefix("/") || directory.isEmpty ? command : directory + "/" + command
+            return fm.isExecutableFile(atPath: path) ? path : nil
+        }
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(dir)/\(command)"
             if fm.isExecutableFile(atPath: candidate) { return candidate }

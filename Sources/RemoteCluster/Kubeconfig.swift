@@ -19,6 +19,8 @@ public struct Kubeconfig: Sendable {
         public var env: [(name: String, value: String)] = []
         public var apiVersion = ""
         public var provideClusterInfo = false
+        /// The kubeconfig's folder: a command with a path separator is relative to it.
+        public var directory = ""
         public static func == (a: ExecConfig, b: ExecConfig) -> Bool {
             a.command == b.command && a.args == b.args && a.apiVersion == b.apiVersion
                 && a.env.map(\.name) == b.env.map(\.name) && a.env.map(\.value) == b.env.map(\.value)
@@ -152,11 +154,16 @@ public struct Kubeconfig: Sendable {
             if let data = user.clientKeyData { c.clientKeyPEM = try Self.base64(data, field: "client-key-data") }
             else if let file = user.clientKey { c.clientKeyPEM = try Self.read(resolve(file)) }
         }
+        // clientcmd identifies the user only over TLS: kubectl sends no token, client
+        // certificate or plugin credential to an http:// server (kubernetes/kubectl#744).
+        guard cluster.server.lowercased().hasPrefix("https://") else {
+            c.clientCertificatePEM = nil; c.clientKeyPEM = nil
+            return c
+        }
         if let token = user.token, !token.isEmpty { c.credentials = .token(token) }
         else if let file = user.tokenFile { c.credentials = .tokenFile(resolve(file)) }
         else if var exec = user.exec {
-            // clientcmd: a command with a path separator is relative to the kubeconfig.
-            if exec.command.contains("/") { exec.command = resolve(exec.command) }
+            exec.directory = directory
             c.credentials = .exec(exec)
         } else if let u = user.username, let p = user.password { c.credentials = .basic(u, p) }
         return c

@@ -52,21 +52,31 @@ final class MirrorInbox: @unchecked Sendable {
 /// (0.2 s doubling to 5 s), saying "reconnecting" meanwhile.
 struct Reflector: Sendable {
     let kind: MirroredKind
-    let client: APIClient
     let inbox: MirrorInbox
+    /// Its own client (connection pool), replaced after every failure.
+    let firstClient: APIClient
+
+    init(kind: MirroredKind, client: APIClient, inbox: MirrorInbox) {
+        self.kind = kind; self.inbox = inbox; self.firstClient = client.fresh()
+    }
 
     func run() async {
+        var client = firstClient
+        defer { client.shutdown() }
         var backoff = 0.2
         while !Task.isCancelled {
             do throws(APIError) {
-                var version = try await list()
+                var version = try await list(client)
                 backoff = 0.2
                 while !Task.isCancelled {
-                    let path = "\(kind.path)?watch=1&allowWatchBookmarks=true&resourceVersion=\(version)&timeoutSeconds=300"
+                    let path = "\(kind.path)?watch=1&allowWatchBookmarks=true&resourceVersion=\(version)&timeoutSeconds=\(Self.watchSeconds)"
+                    let started = Date()
+                    debugLog("watch \(kind.kind) from \(version)")
                     try await client.watch(path) { type, object throws(APIError) in
                         if let v = object["metadata"]?["resourceVersion"]?.stringValue, !v.isEmpty { version = v }
                         switch type {
                         case "ADDED", "MODIFIED":
+                            debugLog("\(type) \(kind.kind) \(object["metadata"]?["name"]?.stringValue ?? "")")
                             if let decoded = try? kind.decode(object) { inbox.add(.put(decoded)) }
                         case "DELETED":
                             if let decoded = try? kind.decode(object) { inbox.add(.remove(kind.kind, decoded.key)) }
@@ -76,27 +86,45 @@ struct Reflector: Sendable {
                         default: break   // BOOKMARK: only the version moves
                         }
                     }
+                    // The server ends a watch at its timeout; one that ends sooner was cut (a
+                    // server shutting down ends its watches cleanly): list again, since a
+                    // restarted server's versions need not continue ours.
+                    if Date().timeIntervalSince(started) < Double(Self.watchSeconds) - 5 {
+                        throw APIError(message: "Unable to connect to the server: the watch of \(kind.path) ended")
+                    }
                 }
             } catch {
+                debugLog("\(kind.kind) failed: \(error.message)")
                 if Task.isCancelled { return }
                 // Unauthorized is not going to get better by retrying quickly; still retry (a
                 // token file may be rotated), but slowly.
                 inbox.fail(error.message, reconnecting: true)
                 let wait = error.status == 401 ? 5.0 : backoff
                 backoff = min(backoff * 2, 5)
+                client.shutdown()
+                client = client.fresh()
                 try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
             }
         }
     }
 
+    static let watchSeconds = 300
+
+    func debugLog(_ s: String) {
+        if ProcessInfo.processInfo.environment["SVCLAB_MIRROR_DEBUG"] != nil {
+            FileHandle.standardError.write("\(Date().timeIntervalSince1970) \(s)\n".data(using: .utf8)!)
+        }
+    }
+
     /// One list: every object of the kind replaces the mirror's; returns the list's version.
-    func list() async throws(APIError) -> String {
+    func list(_ client: APIClient) async throws(APIError) -> String {
         let list = try await client.get(kind.path)
         var objects: [MirroredObject] = []
         for item in list["items"]?.arrayValue ?? [] {
             if let decoded = try? kind.decode(item) { objects.append(decoded) }
         }
         inbox.add(.replace(kind.kind, objects))
+        debugLog("listed \(kind.kind) at \(list["metadata"]?["resourceVersion"]?.stringValue ?? "")")
         inbox.markSynced(kind.kind)
         return list["metadata"]?["resourceVersion"]?.stringValue ?? "0"
     }

@@ -4,6 +4,8 @@ import TextLayout
 /// carries meaning also has a glyph in the text, so it survives NO_COLOR and monochrome.
 public enum Role: String, CaseIterable, Sendable {
     case normal, dim, accent, header, title, ok, warn, error, added, changed, removed, selected, prompt
+    /// The header over a real cluster (`svclab --kubeconfig`).
+    case live
 }
 
 public struct Cell: Equatable, Sendable {
@@ -90,7 +92,7 @@ public struct Grid: Equatable, Sendable {
     /// One letter per cell naming its role (a snapshot of the colour layer).
     public var roles: String {
         let letter: [Role: Character] = [.normal: ".", .dim: "d", .accent: "a", .header: "H", .title: "T", .ok: "o", .warn: "w",
-                                         .error: "e", .added: "+", .changed: "~", .removed: "-", .selected: "S", .prompt: "p"]
+                                         .error: "e", .added: "+", .changed: "~", .removed: "-", .selected: "S", .prompt: "p", .live: "L"]
         return (0..<height).map { y in String((0..<width).map { letter[cells[y * width + $0].role]! }) }.joined(separator: "\n")
     }
 }

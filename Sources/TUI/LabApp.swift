@@ -40,6 +40,9 @@ public final class LabApp {
     public var externalWork: (() -> Bool)?
     /// Where the API listens (`svclab --serve`), for the header.
     public var serving: String? { get { state.serving } set { state.serving = newValue } }
+    /// The real cluster the lab shows (`svclab --kubeconfig`), and its connection trouble.
+    public var realCluster: String? { get { state.realCluster } set { state.realCluster = newValue } }
+    public var realClusterProblem: String? { get { state.realClusterProblem } set { state.realClusterProblem = newValue } }
     /// A message for the footer until the next key.
     public var flash: String? { get { state.flash } set { state.flash = newValue } }
     /// Injectable for tests: whether a recording's file name is taken.
@@ -242,6 +245,10 @@ public final class LabApp {
         case let .label(pod, spec):
             flash(run("kubectl label pod \(pod) \(spec)"))
         case let .toggleReadiness(pod):
+            if let real = state.realCluster {
+                state.flash = "svclab only reads \(real): a real pod's readiness probe is its own"
+                return
+            }
             guard let p = session.cluster.pods.get(session.namespace, pod), p.spec.containers.contains(where: { $0.readinessProbe != nil }) else {
                 state.flash = "\(pod) has no readiness probe: it counts as ready as soon as it runs"
                 return
@@ -256,7 +263,7 @@ public final class LabApp {
             guard let (client, target, label) = requestTarget(service) else { return }
             let result = session.cluster.request(from: client, url: target, connectTimeout: 10_000)
             state.trace = Self.traceLines(result)
-            state.traceTitle = "Trace: \(label) → \(target.host):\(target.port)"
+            state.traceTitle = (state.realCluster == nil ? "Trace: " : "Trace (predicted from the API's view): ") + "\(label) → \(target.host):\(target.port)"
             state.lastEndpointChain = result.hops.lazy.compactMap { hop -> String? in
                 guard case let .choice(_, rules) = hop.reason else { return nil }
                 return rules.split(separator: " ").first { $0.hasPrefix("KUBE-SEP-") || $0.hasPrefix("endpoint-") }.map(String.init)

@@ -112,6 +112,7 @@ public final class NcursesTerminal: LabTerminal {
             (.ok, Int16(COLOR_BLUE), 0), (.warn, Int16(COLOR_YELLOW), 0), (.error, Int16(COLOR_RED), svclab_a_bold()),
             (.added, Int16(COLOR_GREEN), svclab_a_bold()), (.changed, Int16(COLOR_MAGENTA), svclab_a_bold()),
             (.removed, Int16(COLOR_RED), svclab_a_dim()), (.selected, -1, svclab_a_reverse()), (.prompt, -1, svclab_a_reverse()),
+            (.live, Int16(COLOR_RED), svclab_a_reverse() | svclab_a_bold()),
         ]
         for (i, (role, fg, attr)) in table.enumerated() {
             var value = attr

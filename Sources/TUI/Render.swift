@@ -58,6 +58,17 @@ public enum LabRender {
     }
 
     static func header(_ g: inout Grid, _ s: LabState, _ v: LabView) {
+        if let real = s.realCluster {
+            // A real cluster: its own colour and words, never the simulation's header.
+            g.fill(0, 0, g.width, 1, .live)
+            // Trouble first: a header cut at the right edge must still say it.
+            let text = s.realClusterProblem.map { " svclab · REAL cluster · RECONNECTING: \($0) · \(real)" }
+                ?? " svclab · REAL cluster \(real) · ns \(v.namespace) · \(clock(v.now)) UTC · read-only"
+            let end = g.putFitted(0, 0, text, .live, width: g.width)
+            let hint = "? help  q quit "
+            if end + hint.count + 1 <= g.width { g.put(g.width - hint.count, 0, hint, .live) }
+            return
+        }
         g.fill(0, 0, g.width, 1, .header)
         let text = " svclab · cluster \(v.clusterName) · ns \(v.namespace) · \(clock(v.now)) · \(s.speed.label) · seed \(s.seed)" + (s.recording == nil ? "" : " · ● REC")
             + (s.requestVia == .name ? "" : " · via \(s.requestVia == .clusterIP ? "IP" : "NodePort")")

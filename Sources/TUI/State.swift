@@ -75,6 +75,10 @@ public struct LabState: Equatable, Sendable {
     public var panel: Panel?
     /// `svclab --serve`: the API's address, shown in the header.
     public var serving: String?
+    /// `svclab --kubeconfig`: the real cluster shown (context @ server), for a header that
+    /// cannot be mistaken for the simulation; and why it is reconnecting, while it is.
+    public var realCluster: String?
+    public var realClusterProblem: String?
     public var trace: [String] = []
     public var traceTitle = "Events"
     public var flash: String?

@@ -174,7 +174,12 @@ struct Shell: ParsableCommand {
         if let mirror {
             // Over a real cluster the clock is the wall clock and each line first applies
             // what the watches saw.
-            let refresh = { _ = mirror.refresh(now: Millis(Date().timeIntervalSince1970 * 1000)) }
+            let refresh = {
+                _ = mirror.refresh(now: Millis(Date().timeIntervalSince1970 * 1000))
+                if let problem = mirror.connectionProblem {
+                    FileHandle.standardError.write("warning: reconnecting to \(mirror.connection.server) (\(problem)); what follows may be out of date\n".data(using: .utf8)!)
+                }
+            }
             session.live = nil
             source.afterRead = refresh
         }
@@ -209,8 +214,9 @@ struct Lab: ParsableCommand {
     var serve = false
     @Option(help: "With --serve: the port (0 picks a free one).")
     var port = 6443
-    @Option(help: ArgumentHelp("With --serve: where to write the kubeconfig.", valueName: "FILE"))
-    var kubeconfig = "svclab.kubeconfig"
+    @OptionGroup var real: RealClusterOptions
+    /// With --serve, --kubeconfig names the file serve writes.
+    var kubeconfig: String { real.kubeconfig ?? "svclab.kubeconfig" }
 
     func validate() throws {
         if serve {
@@ -225,9 +231,11 @@ struct Lab: ParsableCommand {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             var shell = Shell()
             shell.cluster = cluster
+            if !serve { shell.real = real }
             try shell.run()
             return
         }
+        if !serve, real.kubeconfig != nil { return try runOnRealCluster() }
         // With --serve the clock reads the wall time (the client computes some ages itself).
         let session = cluster.makeSession(now: serve ? Millis(Date().timeIntervalSince1970 * 1000) : nil)
         let unicode = NcursesTerminal.localeIsUTF8()
@@ -277,6 +285,27 @@ struct Lab: ParsableCommand {
         app.run(on: terminal)
         terminal.restore()
         server?.cancel()
+    }
+
+    /// The lab over a real cluster: the mirror is refreshed between frames (the reflectors'
+    /// changes applied on the lab's thread), the header says which cluster and whether it is
+    /// reconnecting.
+    func runOnRealCluster() throws {
+        let (session, mirror) = try real.openSession()
+        let app = LabApp(session: session, seed: 0, unicode: NcursesTerminal.localeIsUTF8(), wallClock: { Date().timeIntervalSince1970 })
+        app.realCluster = mirror.title
+        app.externalWork = {
+            let changed = mirror.refresh(now: Millis(Date().timeIntervalSince1970 * 1000))
+            let problem = mirror.connectionProblem
+            defer { app.realClusterProblem = problem }
+            return changed || problem != app.realClusterProblem
+        }
+        guard let terminal = NcursesTerminal() else {
+            throw ValidationError("cannot open the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
+        }
+        app.run(on: terminal)
+        terminal.restore()
+        mirror.stop()
     }
 }
 

@@ -85,11 +85,12 @@ public enum Subprocess {
     }
 
     /// Starts `executable` without waiting for it (stdin empty, output to files).
-    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) -> Background? {
+    /// `stdin`: a path the child reads (a FIFO the test writes to while it runs).
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: String = "/dev/null") -> Background? {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("svclab-bg-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        guard let pid = spawn(executable, arguments, stdin: "/dev/null", stdout: dir.appendingPathComponent("out").path,
+        guard let pid = spawn(executable, arguments, stdin: stdin, stdout: dir.appendingPathComponent("out").path,
                               stderr: dir.appendingPathComponent("err").path, environment: environment ?? ProcessInfo.processInfo.environment,
                               ownGroup: false) else { return nil }
         return Background(pid: pid, dir: dir)
