@@ -30,6 +30,9 @@ public final class Cluster {
     }
 
     public let config: Config
+    /// While a command runs on a mirror to learn what it would change (`journalMirror`): each
+    /// write's object before and after.
+    var mirrorJournal: [MirrorJournalEntry]?
     /// Asked before each timer during `advance` (keep it cheap); true stops the jump where it is
     /// (Ctrl-C in the lab).
     /// Only the live TUI sets it; scripts and tests never do, so they stay deterministic.
@@ -253,6 +256,8 @@ public final class Cluster {
     public var nextTimerDue: Millis? { timers.min?.due }
 
     func schedule(after ms: Millis, _ action: TimerAction) {
+        // A mirror's kubelets and controllers are the real cluster's: no timer of ours runs.
+        if config.mirrorsRealCluster { return }
         timerSequence += 1
         timers.insert(Timer(due: clock.now.addingClamped(max(0, ms)), sequence: timerSequence, action: action))
     }

@@ -139,7 +139,7 @@ extension Cluster {
         }
     }
 
-    private func mirroredResourceVersion(kind: String, _ key: ObjectKey) -> String? {
+    public func mirroredResourceVersion(kind: String, _ key: ObjectKey) -> String? {
         switch kind {
         case Namespace.kind: return namespaces.get(key)?.metadata.resourceVersion
         case Node.kind: return nodes.get(key)?.metadata.resourceVersion
@@ -162,6 +162,28 @@ extension Cluster {
         noteMirroredEvent(ObjectKey(event.storeNamespace, event.storeName), at: event.lastTimestamp)
     }
 
+    /// Runs `body` (a kubectl command) on the mirror only to learn what it would change: every
+    /// write is journaled with the object before and after, then undone, so the mirror keeps
+    /// showing the real cluster until the real API server has the change and its watch says so.
+    public func journalMirror<R>(_ body: () -> R) -> (R, [MirrorJournalEntry]) {
+        precondition(config.mirrorsRealCluster, "only a mirror journals its writes")
+        mirrorJournal = []
+        let result = body()
+        let journal = mirrorJournal ?? []
+        mirrorJournal = nil
+        for entry in journal.reversed() {
+            if let before = entry.before { mirrorPut(before) } else { mirrorRemove(kind: entry.kind, entry.key) }
+        }
+        return (result, journal)
+    }
+
+    func journalMirrorWrite<T: KubeResource>(_ kind: String, _ key: ObjectKey, before: T?, after: T?) {
+        // Events the command's code records are the simulation's, not the real cluster's.
+        guard kind != Event.kind else { return }
+        mirrorJournal?.append(MirrorJournalEntry(kind: kind, key: key, before: before.flatMap(MirroredObject.wrapping),
+                                                 after: after.flatMap(MirroredObject.wrapping)))
+    }
+
     /// What the write path queued for controllers, dropped: a mirror runs none.
     func dropControllerWork() {
         claimQueue = WorkQueue(); replicaSetQueue = WorkQueue(); unsizedQueuedReplicaSets.removeAll()
@@ -171,8 +193,45 @@ extension Cluster {
     }
 }
 
+/// One write a command made on the mirror: the object before (nil: created) and after (nil: deleted).
+public struct MirrorJournalEntry: Sendable {
+    public let kind: String
+    public let key: ObjectKey
+    public let before: MirroredObject?
+    public let after: MirroredObject?
+}
+
 extension MirroredObject {
-    var resourceVersion: String {
+    static func wrapping<T: KubeResource>(_ object: T) -> MirroredObject? {
+        switch object {
+        case let o as Namespace: return .namespace(o)
+        case let o as Node: return .node(o)
+        case let o as Pod: return .pod(o)
+        case let o as Service: return .service(o)
+        case let o as Deployment: return .deployment(o)
+        case let o as ReplicaSet: return .replicaSet(o)
+        case let o as Endpoints: return .endpoints(o)
+        case let o as EndpointSlice: return .endpointSlice(o)
+        case let o as Event: return .event(o)
+        default: return nil
+        }
+    }
+
+    public var metadata: ObjectMeta {
+        switch self {
+        case let .namespace(o): return o.metadata
+        case let .node(o): return o.metadata
+        case let .pod(o): return o.metadata
+        case let .service(o): return o.metadata
+        case let .deployment(o): return o.metadata
+        case let .replicaSet(o): return o.metadata
+        case let .endpoints(o): return o.metadata
+        case let .endpointSlice(o): return o.metadata
+        case let .event(o): return o.metadata
+        }
+    }
+
+    public var resourceVersion: String {
         switch self {
         case let .namespace(o): return o.metadata.resourceVersion
         case let .node(o): return o.metadata.resourceVersion

@@ -15,6 +15,7 @@ extension Cluster {
         if !config.mirrorsRealCluster { object.stampResourceVersion(version) }
         let key = ObjectKey(object.storeNamespace, object.storeName)
         let old = self[keyPath: store].put(object)
+        if mirrorJournal != nil { journalMirrorWrite(T.kind, key, before: old, after: object) }
         react(old, key)
         notify(old == nil ? .added : .modified, T.kind, key)
         return object
@@ -25,6 +26,7 @@ extension Cluster {
     func erase<T: KubeResource>(_ key: ObjectKey, from store: ReferenceWritableKeyPath<Cluster, TypedStore<T>>,
                                 react: (_ old: T) -> Void = { _ in }) -> T? {
         guard let old = self[keyPath: store].remove(key) else { return nil }
+        if mirrorJournal != nil { journalMirrorWrite(T.kind, key, before: old, after: nil as T?) }
         resourceVersion += 1
         react(old)
         notify(.deleted, T.kind, key)

@@ -57,6 +57,33 @@ struct GlobalOptions: ParsableArguments {
 public enum Kubectl {
     static var commands: [String: any KubectlCommand.Type] { CommandTable.byName.mapValues(\.type) }
     /// kubectl 1.33's commands in the order of its help groups (cobra suggests in this order).
+    /// The commands that write to a real cluster: run on the mirror to learn what they change
+    /// (and with kubectl's own checks and messages), then sent to the API server.
+    static let writingCommands: Set<String> = ["scale", "label", "annotate", "delete"]
+
+    static func writeToRealCluster(_ type: any KubectlCommand.Type, name: String, args: [String], session: Session, stdin: String?,
+                                   target: String, writer: RealClusterWriter) -> CommandOutput {
+        let (result, journal) = session.cluster.journalMirror { invoke(type, name: name, args: args, session: session, stdin: stdin) }
+        // Refused, a dry run, or nothing to change: kubectl's own answer, nothing sent.
+        guard result.exitCode == 0, !journal.isEmpty else { return result }
+        var out = CommandOutput()
+        if !session.writesWithoutAsking {
+            let changed = journal.filter { $0.before != nil }.map { "\($0.kind.lowercased())/\($0.key.name)" }
+            // Short enough for the lab's footer; the target is in its header and the shell's banner.
+            let question = "Write \(changed.joined(separator: ", ")) (kubectl \(name)) to the REAL cluster? [y/N] "
+            guard let confirm = session.confirmWrite else {
+                out.fail("error: not written: svclab asks before it changes \(target); answer at a terminal, or start svclab with --yes")
+                return out
+            }
+            guard confirm(question) else {
+                out.fail("not written")
+                return out
+            }
+        }
+        if let error = writer.write(journal) { out.fail(error); return out }
+        return result
+    }
+
     /// The commands that only read: all a session over a real cluster runs (`readOnlyTarget`).
     static let readingCommands: Set<String> = ["get", "describe", "explain", "api-resources", "api-versions", "version", "events"]
 
@@ -101,8 +128,13 @@ public enum Kubectl {
         }
         if let target = session.readOnlyTarget, !readingCommands.contains(name),
            !(rest.contains("--help") || rest.contains("-h")) {
-            out.fail("error: svclab only reads \(target): \"kubectl \(name)\" would change it; run it with kubectl itself (its change shows here within a second)")
-            return out
+            guard let writer = session.realClusterWriter, writingCommands.contains(name) else {
+                out.fail(session.realClusterWriter == nil
+                    ? "error: svclab only reads \(target): \"kubectl \(name)\" would change it; run it with kubectl itself (its change shows here within a second)"
+                    : "error: svclab writes only scale, label, annotate and delete to \(target); run \"kubectl \(name)\" with kubectl itself")
+                return out
+            }
+            return writeToRealCluster(type, name: name, args: normalize(rest), session: session, stdin: stdin, target: target, writer: writer)
         }
         // Everything after `--` belongs to the container, not to kubectl's flag parser.
         var command: [String]?

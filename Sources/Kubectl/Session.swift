@@ -54,6 +54,14 @@ public final class Session {
     /// and server) for the commands that would change it, which refuse — the mirror is read
     /// from the real API server and writing to it is not built yet.
     public var readOnlyTarget: String?
+    /// Over a real cluster with writes allowed: sends what a command changed on the mirror to
+    /// the real API server (nil: read-only).
+    public var realClusterWriter: RealClusterWriter?
+    /// Asks the person before a write reaches a real cluster (the shell at a terminal, the
+    /// lab's prompt); nil when no one can answer.
+    public var confirmWrite: ((String) -> Bool)?
+    /// `--yes`: write to the real cluster without asking.
+    public var writesWithoutAsking = false
     /// `why -n NS`: the namespace for one explanation.
     var namespaceOverride: String?
     /// Set by `exit`: the next `runNext` ends the session.

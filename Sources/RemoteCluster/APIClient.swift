@@ -102,6 +102,24 @@ public final class APIClient: Sendable {
         throw APIError(message: "error: You must be logged in to the server (Unauthorized)", status: 401, reason: "Unauthorized")
     }
 
+    /// One request from a thread that is not the concurrency pool's (the shell's, the lab's),
+    /// waiting for the answer: the status and the body.
+    public func sendBlocking(_ method: String, _ path: String, body: String? = nil,
+                             contentType: String = "application/merge-patch+json") throws(APIError) -> (Int, String) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: "svclab/1.0 (\(Self.platform)) kubernetes/v1.33")
+        if let auth = try tokens.authorization() { headers.add(name: "Authorization", value: auth) }
+        if body != nil { headers.add(name: "Content-Type", value: contentType) }
+        do {
+            let request = try HTTPClient.Request(url: base + path, method: HTTPMethod(rawValue: method), headers: headers, body: body.map { .string($0) })
+            let response = try http.execute(request: request, deadline: .now() + .seconds(30)).wait()
+            return (Int(response.status.code), response.body.map { String(buffer: $0) } ?? "")
+        } catch {
+            throw connectionFailure(error)
+        }
+    }
+
     /// A watch: each WatchEvent line as (type, object) until the server ends the stream.
     public func watch(_ path: String, _ onEvent: (String, Value) throws(APIError) -> Void) async throws(APIError) {
         let response = try await start("GET", path, body: nil, contentType: "application/json", refreshToken: false)

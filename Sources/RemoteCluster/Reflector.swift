@@ -6,6 +6,13 @@ import Foundation
 public struct MirroredKind: Sendable {
     public var kind: String
     public var path: String
+    /// The path of one object (`/api/v1/namespaces/NS/pods/NAME`).
+    public func path(of key: ObjectKey) -> String {
+        let plural = path.split(separator: "/").last.map(String.init) ?? ""
+        let prefix = String(path.dropLast(plural.count + 1))
+        return prefix + (key.namespace.isEmpty ? "" : "/namespaces/\(key.namespace)") + "/\(plural)/\(key.name)"
+    }
+    public static func named(_ kind: String) -> MirroredKind? { all.first { $0.kind == kind } }
     var decode: @Sendable (Value) throws(DecodeError) -> MirroredObject
 
     /// What the lab, `why`, `trace` and kubectl's tables read, in the order a first sync fills

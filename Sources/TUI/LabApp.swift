@@ -81,6 +81,22 @@ public final class LabApp {
     /// Keys typed while an action ran (other than Ctrl-C and q), handled after it.
     private var typedDuringAction: [TerminalInput] = []
 
+    /// Asks a yes/no question on the footer and waits for the answer: y writes; any other key
+    /// (n, Esc, Enter) does not.
+    func confirm(_ question: String) -> Bool {
+        guard let terminal else { return false }
+        state.flash = question
+        defer { state.flash = nil }
+        while !terminal.stopRequested {
+            let size = terminal.size
+            terminal.draw(LabRender.render(state, view, width: size.width, height: size.height))
+            guard let input = terminal.nextInput(timeoutMillis: 100) else { continue }
+            if input == .key(.char("y")) || input == .key(.char("Y")) { return true }
+            if case .key = input { return false }
+        }
+        return false
+    }
+
     /// Runs until `q`, Ctrl-C, or a stop signal.
     public func run(on terminal: LabTerminal) {
         self.terminal = terminal
@@ -102,6 +118,8 @@ public final class LabApp {
             return false
         }
         defer { session.cluster.interrupt = nil; self.terminal = nil }
+        // A write to a real cluster (`svclab --kubeconfig`) asks first, on the footer.
+        session.confirmWrite = { [weak self] question in self?.confirm(question) ?? false }
         var lastFrame: Grid?
         while !state.quit && !terminal.stopRequested {
             let size = terminal.size

@@ -63,7 +63,7 @@ public enum LabRender {
             g.fill(0, 0, g.width, 1, .live)
             // Trouble first: a header cut at the right edge must still say it.
             let text = s.realClusterProblem.map { " svclab · REAL cluster · RECONNECTING: \($0) · \(real)" }
-                ?? " svclab · REAL cluster \(real) · ns \(v.namespace) · \(clock(v.now)) UTC · read-only"
+                ?? " svclab · REAL cluster \(real) · ns \(v.namespace) · \(clock(v.now)) UTC"
             let end = g.putFitted(0, 0, text, .live, width: g.width)
             let hint = "? help  q quit "
             if end + hint.count + 1 <= g.width { g.put(g.width - hint.count, 0, hint, .live) }

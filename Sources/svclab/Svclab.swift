@@ -50,6 +50,10 @@ struct RealClusterOptions: ParsableArguments {
     var context: String?
     @Option(name: [.customShort("n"), .customLong("namespace")], help: ArgumentHelp("With --kubeconfig: the namespace (default: the context's, else default).", valueName: "NS"))
     var namespace: String?
+    @Flag(help: "With --kubeconfig: write (scale, label, annotate, delete) without asking first.")
+    var yes = false
+    @Flag(name: .customLong("read-only"), help: "With --kubeconfig: refuse every write to the cluster.")
+    var readOnly = false
 
     /// Connects, lists every kind once and returns a session over the mirror; kubectl's words
     /// and exit status 1 when it cannot.
@@ -69,9 +73,15 @@ struct RealClusterOptions: ParsableArguments {
         let session = Session(cluster: real.mirror)
         session.namespace = namespace ?? real.connection.namespace
         session.readOnlyTarget = "the cluster of context \"\(real.connection.contextName)\" (\(real.connection.server))"
+        if !readOnly {
+            session.realClusterWriter = real
+            session.writesWithoutAsking = yes
+        }
         return (session, real)
     }
 }
+
+extension RealCluster: RealClusterWriter {}
 
 @main
 struct Svclab: AsyncParsableCommand {
@@ -129,7 +139,7 @@ struct Shell: ParsableCommand {
             // One line that says where you are and how to learn more.
             // (Under 80 columns, so it never wraps.)
             if let mirror {
-                print("svclab shell · REAL cluster \(mirror.title) · read-only · exit to leave")
+                print("svclab shell · REAL cluster \(mirror.title) · \(session.realClusterWriter == nil ? "read-only" : real.yes ? "writes without asking" : "asks before it writes") · exit to leave")
             } else {
                 print("svclab shell · \(self.cluster.empty ? "bare" : "demo") cluster · type help for what it takes, exit to leave")
             }
@@ -182,6 +192,14 @@ struct Shell: ParsableCommand {
             }
             session.live = nil
             source.afterRead = refresh
+            if interactive {
+                // At a terminal a write asks first (the answer is the next line typed).
+                session.confirmWrite = { question in
+                    FileHandle.standardOutput.write(question.data(using: .utf8)!)
+                    let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                    return answer == "y" || answer == "yes"
+                }
+            }
         }
         while true {
             if interactive && mirror == nil { catchUp() }

@@ -41,8 +41,8 @@ struct RealClusterTests {
             return path
         }
         /// svclab's shell over the cluster a kubeconfig names.
-        func shell(_ kubeconfig: String, _ script: String) -> Subprocess.Result {
-            Subprocess.run(RealClusterTests.binary, ["shell", "--kubeconfig", kubeconfig, "--no-echo"], stdin: script, timeout: 60)
+        func shell(_ kubeconfig: String, _ script: String, _ flags: [String] = []) -> Subprocess.Result {
+            Subprocess.run(RealClusterTests.binary, ["shell", "--kubeconfig", kubeconfig, "--no-echo"] + flags, stdin: script, timeout: 60)
         }
         func kubectl(_ args: [String]) -> (String, Int32) {
             var env = ProcessInfo.processInfo.environment
@@ -140,6 +140,45 @@ struct RealClusterTests {
         // Writes are refused, and say where to make them.
         let write = served.shell(served.kubeconfig, "kubectl scale deploy my-app --replicas=5\n")
         #expect(write.stderr.hasPrefix("error: svclab only reads the cluster of context \"kind-svclab\" (https://127.0.0.1:\(served.port)): \"kubectl scale\" would change it"), "\(write.stderr)")
+    }
+
+    @Test(.enabled(if: RealClusterTests.kubectl != nil))
+    func writesGoThroughTheAPIOnlyWhenAllowed() throws {
+        let served = try Served(name: "writes")
+        try served.start()
+        let target = "the cluster of context \"kind-svclab\" (https://127.0.0.1:\(served.port))"
+        func replicas() -> String { served.kubectl(["get", "deploy", "my-app", "-o", "jsonpath={.spec.replicas}"]).0 }
+        // From a pipe nobody can answer: nothing is written without --yes.
+        let unasked = served.shell(served.kubeconfig, "kubectl scale deploy my-app --replicas=5\n")
+        #expect(unasked.status == 1 && unasked.stderr == "error: not written: svclab asks before it changes \(target); answer at a terminal, or start svclab with --yes\n", "\(unasked.stderr)")
+        let readOnly = served.shell(served.kubeconfig, "kubectl label pod my-pod tier=client\n", ["--yes", "--read-only"])
+        #expect(readOnly.stderr.hasPrefix("error: svclab only reads \(target): \"kubectl label\" would change it"), "\(readOnly.stderr)")
+        #expect(replicas() == "3")
+        // With --yes: kubectl's words, the real cluster changed, and the mirror's next command sees it.
+        let script = """
+        kubectl scale deploy my-app --replicas=5
+        kubectl get deploy my-app -o jsonpath={.spec.replicas}
+        kubectl label pod my-pod tier=client
+        kubectl label pod my-pod tier=server
+        kubectl annotate svc my-app note=hi
+        kubectl delete pod my-pod --wait=false
+        kubectl get pod my-pod --no-headers
+        kubectl label pod my-pod run-
+        kubectl apply -f nothing.yaml
+
+        """
+        let written = served.shell(served.kubeconfig, script, ["--yes"])
+        #expect(written.stdout == "deployment.apps/my-app scaled\n5pod/my-pod labeled\nservice/my-app annotated\npod \"my-pod\" deleted\nmy-pod   1/1   Terminating   0     5m\npod/my-pod unlabeled\n"
+                || written.stdout.hasPrefix("deployment.apps/my-app scaled\n5pod/my-pod labeled\nservice/my-app annotated\npod \"my-pod\" deleted\nmy-pod   1/1   Terminating   0     5m"), "\(written.stdout)")
+        #expect(written.stderr == """
+        error: 'tier' already has a value (client), and --overwrite is false
+        error: svclab writes only scale, label, annotate and delete to \(target); run "kubectl apply" with kubectl itself
+
+        """, "\(written.stderr)")
+        #expect(replicas() == "5")
+        #expect(served.kubectl(["get", "pod", "my-pod", "-o", "jsonpath={.metadata.labels}"]).0 == #"{"tier":"client"}"#)
+        #expect(served.kubectl(["get", "svc", "my-app", "-o", "jsonpath={.metadata.annotations.note}"]).0 == "hi")
+        #expect(!served.kubectl(["get", "pod", "my-pod", "-o", "jsonpath={.metadata.deletionTimestamp}"]).0.isEmpty)
     }
 
     @Test(.enabled(if: RealClusterTests.kubectl != nil))

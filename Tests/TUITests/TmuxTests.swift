@@ -154,6 +154,44 @@ struct TmuxTests {
         }
     }
 
+    /// `svclab --kubeconfig` over `svclab serve --tls --token` (issue 19): the lab shows the
+    /// served cluster under a header that says so, follows the real kubectl, and a write asks
+    /// first on the footer (n: nothing sent; y: the real cluster changes).
+    @Test(.enabled(if: TmuxTests.hasTmux && Subprocess.which("kubectl") != nil))
+    func theLabOverARealClusterAsksBeforeItWrites() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svclab-lab-real-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let kubeconfig = dir.appendingPathComponent("served.kubeconfig").path
+        let server = try #require(Subprocess.start(Self.binary, ["serve", "--port", "0", "--speed", "0", "--tls", "--token", "s3cret", "--kubeconfig", kubeconfig]))
+        defer { server.stop() }
+        #expect(server.waitForOutput("export KUBECONFIG="), "\(server.stderr)")
+        var env = ProcessInfo.processInfo.environment
+        env["KUBECONFIG"] = kubeconfig
+        env["HOME"] = dir.path
+        func kubectl(_ args: String...) -> String {
+            Subprocess.run(Subprocess.which("kubectl")!, args + ["--cache-dir", dir.appendingPathComponent("cache").path], environment: env, timeout: 60).stdout
+        }
+        try withLab(seed: 4646, arguments: "--kubeconfig \(kubeconfig)") { tmux, screen, waitFor in
+            #expect(waitFor("Endpoints of my-app (3 ready)"), "screen:\n\(screen())")
+            #expect(screen().hasPrefix(" svclab · REAL cluster kind-svclab @ https://127.0.0.1:"), "\(screen())")
+            #expect(kubectl("scale", "deployment", "my-app", "--replicas=5") == "deployment.apps/my-app scaled\n")
+            #expect(waitFor("Pods (6)"), "the real kubectl's change shows:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "+")
+            #expect(waitFor("Write deployment/my-app (kubectl scale) to the REAL cluster? [y/N]"), "a write asks first:\n\(screen())")
+            _ = tmux("send-keys", "-t", "0", "n")
+            #expect(waitFor("not written"), "\(screen())")
+            #expect(kubectl("get", "deploy", "my-app", "-o", "jsonpath={.spec.replicas}") == "5")
+            _ = tmux("send-keys", "-t", "0", "+")
+            #expect(waitFor("Write deployment/my-app (kubectl scale) to the REAL cluster? [y/N]"), "\(screen())")
+            _ = tmux("send-keys", "-t", "0", "y")
+            #expect(waitFor("Pods (7)"), "the lab shows what it wrote:\n\(screen())")
+            #expect(kubectl("get", "deploy", "my-app", "-o", "jsonpath={.spec.replicas}") == "6")
+            _ = tmux("send-keys", "-t", "0", "q")
+            #expect(waitFor("EXITED=0"), "\(screen())")
+        }
+    }
+
     @Test(.enabled(if: TmuxTests.hasTmux))
     func sigquitRestoresTheTerminalWithoutACrashReporter() throws {
         try withLab(seed: 4444) { _, screen, waitFor in
