@@ -27,19 +27,7 @@ public enum MirroredObject: Sendable {
         }
     }
 
-    public var key: ObjectKey {
-        switch self {
-        case let .namespace(o): return ObjectKey("", o.metadata.name)
-        case let .node(o): return ObjectKey("", o.metadata.name)
-        case let .pod(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
-        case let .service(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
-        case let .deployment(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
-        case let .replicaSet(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
-        case let .endpoints(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
-        case let .endpointSlice(o): return ObjectKey(o.metadata.namespace, o.metadata.name)
-        case let .event(o): return ObjectKey(o.storeNamespace, o.storeName)
-        }
-    }
+    public var key: ObjectKey { ObjectKey(metadata.namespace, metadata.name) }
 }
 
 /// The mirror's write path: what a reflector saw on the real cluster goes into the same stores
@@ -231,17 +219,5 @@ extension MirroredObject {
         }
     }
 
-    public var resourceVersion: String {
-        switch self {
-        case let .namespace(o): return o.metadata.resourceVersion
-        case let .node(o): return o.metadata.resourceVersion
-        case let .pod(o): return o.metadata.resourceVersion
-        case let .service(o): return o.metadata.resourceVersion
-        case let .deployment(o): return o.metadata.resourceVersion
-        case let .replicaSet(o): return o.metadata.resourceVersion
-        case let .endpoints(o): return o.metadata.resourceVersion
-        case let .endpointSlice(o): return o.metadata.resourceVersion
-        case let .event(o): return o.metadata.resourceVersion
-        }
-    }
+    public var resourceVersion: String { metadata.resourceVersion }
 }
