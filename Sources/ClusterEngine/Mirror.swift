@@ -37,8 +37,9 @@ public enum MirroredObject: Sendable {
 extension Cluster {
     /// An empty cluster that mirrors a real one; its clock starts at `now` (the wall clock,
     /// read by the caller: the engine never reads it).
-    public static func mirror(clusterName: String, now: Millis) -> Cluster {
+    public static func mirror(clusterName: String, now: Millis, proxyMode: ProxyMode = .iptables) -> Cluster {
         var config = Config(seed: 1, workerNodes: 0)
+        config.proxyMode = proxyMode
         config.clusterName = clusterName
         config.start = now
         config.loadBalancerPool = nil

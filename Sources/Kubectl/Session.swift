@@ -226,7 +226,12 @@ public final class Session {
         case "sleep":
             return runSleep(Array(words.dropFirst()))
         case "trace", "traffic":
-            return runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
+            var out = runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
+            // Over a real cluster nothing is sent: the route is what the API's objects imply.
+            if readOnlyTarget != nil, out.exitCode == 0 {
+                out.chunks.insert((.stdout, "(predicted from the API's view of \(readOnlyTarget!); no request was sent)\n"), at: 0)
+            }
+            return out
         case "why":
             return runWhy(Array(words.dropFirst()))
         case "rules":

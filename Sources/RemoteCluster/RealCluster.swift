@@ -19,7 +19,22 @@ public final class RealCluster: @unchecked Sendable {
         let config = try Kubeconfig.load(path: path)
         connection = try config.connection(context: context)
         client = try APIClient(connection)
-        mirror = Cluster.mirror(clusterName: connection.clusterName, now: now)
+        let (mode, note) = Self.kubeProxyMode(client)
+        proxyModeNote = note
+        mirror = Cluster.mirror(clusterName: connection.clusterName, now: now, proxyMode: mode)
+    }
+
+    /// Why traces assume iptables although the cluster's kube-proxy says otherwise (ipvs), if so.
+    public let proxyModeNote: String?
+
+    /// kube-proxy's mode as kubeadm and kind configure it (kube-system/kube-proxy's
+    /// config.conf `mode:`; empty means iptables on Linux). Traces and rules follow it.
+    static func kubeProxyMode(_ client: APIClient) -> (ProxyMode, String?) {
+        guard let (status, body) = try? client.sendBlocking("GET", "/api/v1/namespaces/kube-system/configmaps/kube-proxy"), status == 200,
+              let config = (try? ValueLoader.documents(from: body).first)?["data"]?["config.conf"]?.stringValue,
+              let mode = (try? ValueLoader.documents(from: config).first)?["mode"]?.stringValue, !mode.isEmpty else { return (.iptables, nil) }
+        if let known = ProxyMode(rawValue: mode) { return (known, nil) }
+        return (.iptables, "kube-proxy runs in \(mode) mode; svclab predicts routes with iptables' rules")
     }
 
     deinit { stop() }

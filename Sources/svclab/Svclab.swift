@@ -70,6 +70,7 @@ struct RealClusterOptions: ParsableArguments {
             throw ExitCode(1)
         }
         real.refresh(now: wall())
+        if let note = real.proxyModeNote { FileHandle.standardError.write("warning: \(note)\n".data(using: .utf8)!) }
         let session = Session(cluster: real.mirror)
         session.namespace = namespace ?? real.connection.namespace
         session.readOnlyTarget = "the cluster of context \"\(real.connection.contextName)\" (\(real.connection.server))"
