@@ -228,7 +228,7 @@ public final class Session {
         case "trace", "traffic":
             var out = runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
             // Over a real cluster nothing is sent: the route is what the API's objects imply.
-            if readOnlyTarget != nil, out.exitCode == 0 {
+            if readOnlyTarget != nil, out.chunks.contains(where: { $0.0 == .stdout }) {
                 out.chunks.insert((.stdout, "(predicted from the API's view of \(readOnlyTarget!); no request was sent)\n"), at: 0)
             }
             return out

@@ -46,9 +46,14 @@ public final class RealCluster: @unchecked Sendable {
         guard tasks.isEmpty else { return }
         for kind in MirroredKind.all {
             let reflector = Reflector(kind: kind, client: client, inbox: inbox)
-            tasks.append(Task.detached { await reflector.run() })
+            tasks.append(Task(executorPreference: Self.executor) { await reflector.run() })
         }
     }
+
+    /// The reflectors run on a queue of their own: the shell and the lab block the thread they
+    /// run on (reading a line, polling the keyboard), and on a one-core machine that thread is
+    /// the whole cooperative pool — the first list would never run.
+    static let executor = QueueTaskExecutor()
 
     public func stop() {
         for t in tasks { t.cancel() }
@@ -88,5 +93,14 @@ public final class RealCluster: @unchecked Sendable {
     public var connectionProblem: String? {
         let state = inbox.state
         return state.reconnecting ? state.problem : nil
+    }
+}
+
+/// A task executor on a Dispatch queue outside Swift's cooperative pool.
+final class QueueTaskExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "svclab.reflectors", attributes: .concurrent)
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

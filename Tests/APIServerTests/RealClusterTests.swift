@@ -97,6 +97,11 @@ struct RealClusterTests {
             Self.withoutCA($0).replacingOccurrences(of: "    server: https", with: "    insecure-skip-tls-verify: true\n    server: https")
         }, "insecure")
 
+        // trace over a real cluster is a prediction from the API's objects, and says so.
+        let traced = served.shell(served.kubeconfig, "trace http://my-app\n")
+        #expect(traced.stdout.hasPrefix("(predicted from the API's view of the cluster of context \"kind-svclab\" (https://127.0.0.1:\(served.port)); no request was sent)\n"), "\(traced.stdout)")
+        #expect(traced.stdout.hasSuffix("=> HTTP 200 OK from default/my-app-d9dfc86bc-b57ng in 4 ms\n"), "\(traced.stdout)")
+
         // What kubectl says when it cannot, with its exit status.
         let wrong = served.shell(try served.variant("wrong.kubeconfig") { $0.replacingOccurrences(of: "token: s3cret", with: "token: wrong") }, script)
         #expect(wrong.status == 1 && wrong.stdout.isEmpty && wrong.stderr == "error: You must be logged in to the server (Unauthorized)\n", "\(wrong.stderr)")
