@@ -216,7 +216,11 @@ public enum LabRender {
         }
         if !v.leftOut.isEmpty {
             lines.append(("left out:", .dim))
-            for l in v.leftOut {
+            // Wrapped only as far as the pane can show (a thousand left-out pods cost a thousand
+            // wraps a frame): once the scrolled-to window is full, the rest are off screen, and
+            // the scroll below stays where it is, since the lines reach past it.
+            let needed = s.endpointScroll + inner.h
+            for l in v.leftOut where lines.count < needed {
                 let text = hide ? "  \(glyphs.unselectedMark) \(l.pod)" : "  \(glyphs.unselectedMark) \(l.pod): \(l.reason)"
                 for w in wrap(text, inner.w, indent: "      ") { lines.append((w, .warn)) }
             }
