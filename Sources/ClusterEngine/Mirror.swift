@@ -78,13 +78,8 @@ extension Cluster {
                 addressBook.clear(old.internalIP, .node(key.name))
             }
         case Pod.kind: if pods.get(key) != nil { removePod(key) }
-        case Service.kind:
-            erase(key, from: \.services) { old in
-                if let term = selectorIndexTerm(old.spec.selector, key.namespace) { servicesBySelector.remove(term, key) }
-                addressBook.unindex(old, key)
-                proxyRules[key.description] = nil
-                invalidateServiceEnv(key.namespace, name: key.name)
-            }
+        // The engine's own removal; releasing addresses a mirror never allocated changes nothing.
+        case Service.kind: if services.get(key) != nil { removeService(key) }
         case Deployment.kind: removeDeployment(key)
         case ReplicaSet.kind: if replicaSets.get(key) != nil { removeReplicaSet(key) }
         case Endpoints.kind: removeEndpoints(key)
@@ -104,43 +99,25 @@ extension Cluster {
     /// A relist: the kind's objects become exactly `objects` (what was deleted while the watch
     /// was away goes; what is unchanged is not written again).
     public func mirrorReplace(kind: String, with objects: [MirroredObject]) {
+        let versions = mirroredVersions(kind: kind)
         let present = Set(objects.map(\.key))
-        for key in mirroredKeys(kind: kind) where !present.contains(key) { mirrorRemove(kind: kind, key) }
-        for object in objects where mirroredResourceVersion(kind: kind, object.key) != object.resourceVersion {
-            mirrorPut(object)
-        }
+        for key in versions.keys.sorted() where !present.contains(key) { mirrorRemove(kind: kind, key) }
+        for object in objects where versions[object.key] != object.resourceVersion { mirrorPut(object) }
     }
 
-    /// The keys of a kind's objects in the mirror.
-    public func mirroredKeys(kind: String) -> [ObjectKey] {
-        func keys<T: KubeResource>(_ store: TypedStore<T>) -> [ObjectKey] { store.list().map { ObjectKey($0.storeNamespace, $0.storeName) } }
-        switch kind {
-        case Namespace.kind: return keys(namespaces)
-        case Node.kind: return keys(nodes)
-        case Pod.kind: return keys(pods)
-        case Service.kind: return keys(services)
-        case Deployment.kind: return keys(deployments)
-        case ReplicaSet.kind: return keys(replicaSets)
-        case Endpoints.kind: return keys(endpoints)
-        case EndpointSlice.kind: return keys(endpointSlices)
-        case Event.kind: return keys(events)
-        default: return []
+    /// The resourceVersions of a kind's objects in the mirror (`only`: of that one object),
+    /// through the one kind→store table (`visitStore`).
+    public func mirroredVersions(kind: String, only key: ObjectKey? = nil) -> [ObjectKey: String] {
+        struct Versions: StoreVisitor {
+            let key: ObjectKey?
+            func visit<T: KubeResource>(_ store: TypedStore<T>, row: @escaping (T, Bool) -> [String], encode: @escaping (T) -> Value) -> [ObjectKey: String] {
+                if let key { return store.get(key).map { [key: $0.metadata.resourceVersion] } ?? [:] }
+                return Dictionary(store.list().map { (ObjectKey($0.storeNamespace, $0.storeName), $0.metadata.resourceVersion) },
+                                  uniquingKeysWith: { a, _ in a })
+            }
         }
-    }
-
-    public func mirroredResourceVersion(kind: String, _ key: ObjectKey) -> String? {
-        switch kind {
-        case Namespace.kind: return namespaces.get(key)?.metadata.resourceVersion
-        case Node.kind: return nodes.get(key)?.metadata.resourceVersion
-        case Pod.kind: return pods.get(key)?.metadata.resourceVersion
-        case Service.kind: return services.get(key)?.metadata.resourceVersion
-        case Deployment.kind: return deployments.get(key)?.metadata.resourceVersion
-        case ReplicaSet.kind: return replicaSets.get(key)?.metadata.resourceVersion
-        case Endpoints.kind: return endpoints.get(key)?.metadata.resourceVersion
-        case EndpointSlice.kind: return endpointSlices.get(key)?.metadata.resourceVersion
-        case Event.kind: return events.get(key)?.metadata.resourceVersion
-        default: return nil
-        }
+        guard let t = ResourceRegistry.kind(kind) else { return [:] }
+        return visitStore(t, Versions(key: key)) ?? [:]
     }
 
     private func putMirroredEvent(_ event: Event) {

@@ -84,7 +84,7 @@ public enum Kubectl {
         return result
     }
 
-    /// The commands that only read: all a session over a real cluster runs (`readOnlyTarget`).
+    /// The commands that only read: they run on a real cluster's mirror as they are.
     static let readingCommands: Set<String> = ["get", "describe", "explain", "api-resources", "api-versions", "version", "events"]
 
     static let commandOrder = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
@@ -126,7 +126,7 @@ public enum Kubectl {
             }
             return out
         }
-        if let target = session.readOnlyTarget, !readingCommands.contains(name),
+        if let target = session.realClusterTarget, !readingCommands.contains(name),
            !(rest.contains("--help") || rest.contains("-h")) {
             guard let writer = session.realClusterWriter, writingCommands.contains(name) else {
                 out.fail(session.realClusterWriter == nil

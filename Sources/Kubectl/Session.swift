@@ -50,10 +50,10 @@ public final class Session {
     public var live: LiveClock?
     /// `svclab shell --record FILE`: notes every command as a scenario step.
     public var recorder: SessionRecorder?
-    /// Set when the cluster mirrors a real one (`svclab shell --kubeconfig`): names it (context
-    /// and server) for the commands that would change it, which refuse — the mirror is read
-    /// from the real API server and writing to it is not built yet.
-    public var readOnlyTarget: String?
+    /// Set when the cluster mirrors a real one (`svclab --kubeconfig`): names it (context and
+    /// server). Only reading commands run as usual; the four writing ones go through
+    /// `realClusterWriter` (nil: read-only), the rest refuse.
+    public var realClusterTarget: String?
     /// Over a real cluster with writes allowed: sends what a command changed on the mirror to
     /// the real API server (nil: read-only).
     public var realClusterWriter: RealClusterWriter?
@@ -228,8 +228,8 @@ public final class Session {
         case "trace", "traffic":
             var out = runTrace(Array(words.dropFirst()), traffic: words[0] == "traffic")
             // Over a real cluster nothing is sent: the route is what the API's objects imply.
-            if readOnlyTarget != nil, out.chunks.contains(where: { $0.0 == .stdout }) {
-                out.chunks.insert((.stdout, "(predicted from the API's view of \(readOnlyTarget!); no request was sent)\n"), at: 0)
+            if realClusterTarget != nil, out.chunks.contains(where: { $0.0 == .stdout }) {
+                out.chunks.insert((.stdout, "(predicted from the API's view of \(realClusterTarget!); no request was sent)\n"), at: 0)
             }
             return out
         case "why":

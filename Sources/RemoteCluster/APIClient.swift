@@ -106,10 +106,7 @@ public final class APIClient: Sendable {
     /// waiting for the answer: the status and the body.
     public func sendBlocking(_ method: String, _ path: String, body: String? = nil,
                              contentType: String = "application/merge-patch+json") throws(APIError) -> (Int, String) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Accept", value: "application/json")
-        headers.add(name: "User-Agent", value: "svclab/1.0 (\(Self.platform)) kubernetes/v1.33")
-        if let auth = try tokens.authorization() { headers.add(name: "Authorization", value: auth) }
+        var headers = try headers(refreshToken: false)
         if body != nil { headers.add(name: "Content-Type", value: contentType) }
         do {
             let request = try HTTPClient.Request(url: base + path, method: HTTPMethod(rawValue: method), headers: headers, body: body.map { .string($0) })
@@ -127,17 +124,21 @@ public final class APIClient: Sendable {
             let text = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
             throw Self.failure(status: Int(response.status.code), body: text)
         }
-        var pending = Data()
+        var pending: [UInt8] = []
         do {
             for try await chunk in response.body {
                 pending.append(contentsOf: chunk.readableBytesView)
-                while let newline = pending.firstIndex(of: 0x0A) {
-                    let line = pending[pending.startIndex..<newline]
-                    pending = Data(pending[pending.index(after: newline)...])
+                // Every complete line of the chunk, then what is left kept once (not re-copied
+                // per line: a replay of thousands of events can arrive in one chunk).
+                var start = 0
+                while let newline = pending[start...].firstIndex(of: 0x0A) {
+                    let line = pending[start..<newline]
+                    start = newline + 1
                     guard !line.isEmpty else { continue }
                     let event = try Self.decode(String(decoding: line, as: UTF8.self))
                     try onEvent(event["type"]?.stringValue ?? "", event["object"] ?? .null)
                 }
+                pending.removeFirst(start)
             }
         } catch let error as APIError {
             throw error
@@ -149,9 +150,7 @@ public final class APIClient: Sendable {
     private func start(_ method: String, _ path: String, body: String?, contentType: String, refreshToken: Bool) async throws(APIError) -> HTTPClientResponse {
         var request = HTTPClientRequest(url: base + path)
         request.method = HTTPMethod(rawValue: method)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "svclab/1.0 (\(Self.platform)) kubernetes/v1.33")
-        if let auth = try tokens.authorization(refresh: refreshToken) { request.headers.add(name: "Authorization", value: auth) }
+        request.headers = try headers(refreshToken: refreshToken)
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: body))
@@ -161,6 +160,15 @@ public final class APIClient: Sendable {
         } catch {
             throw connectionFailure(error)
         }
+    }
+
+    /// What every request says: JSON, who asks, and the credentials.
+    private func headers(refreshToken: Bool) throws(APIError) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: "svclab/1.0 (\(Self.platform)) kubernetes/v1.33")
+        if let auth = try tokens.authorization(refresh: refreshToken) { headers.add(name: "Authorization", value: auth) }
+        return headers
     }
 
     static let platform = "linux/amd64"

@@ -53,7 +53,7 @@ extension RealCluster {
         while Date() < deadline {
             refresh(now: Millis(Date().timeIntervalSince1970 * 1000))
             let current = Dictionary(uniqueKeysWithValues: written.map { w in
-                ("\(w.kind)/\(w.key)", mirror.mirroredResourceVersion(kind: w.kind, w.key))
+                ("\(w.kind)/\(w.key)", mirror.mirroredVersions(kind: w.kind, only: w.key)[w.key])
             })
             if written.allSatisfy({ current["\($0.kind)/\($0.key)"] != $0.version }) { return }
             usleep(10_000)

@@ -54,9 +54,10 @@ final class MirrorInbox: @unchecked Sendable {
 }
 
 /// client-go's Reflector for one kind: list, then watch from the list's resourceVersion; a
-/// watch that ends is started again from the last version seen; 410 Gone, an ERROR event or a
-/// broken connection (a restarted server's versions start over) lists again after a back-off
-/// (0.2 s doubling to 5 s), saying "reconnecting" meanwhile.
+/// watch the server ends at its timeout is started again from the last version seen; 410
+/// Gone, an ERROR event, a broken connection or a watch that ended early (a restarted server's
+/// versions start over) lists again after a back-off (0.2 s doubling to 5 s), saying
+/// "reconnecting" meanwhile.
 struct Reflector: Sendable {
     let kind: MirroredKind
     let inbox: MirrorInbox
@@ -117,9 +118,13 @@ struct Reflector: Sendable {
 
     static let watchSeconds = 300
 
-    func debugLog(_ s: String) {
-        if ProcessInfo.processInfo.environment["SVCLAB_MIRROR_DEBUG"] != nil {
-            FileHandle.standardError.write("\(Date().timeIntervalSince1970) \(s)\n".data(using: .utf8)!)
+    /// SVCLAB_MIRROR_DEBUG=1: each list, watch and event on stderr with a timestamp. Read once:
+    /// this runs for every watch event.
+    static let debugging = ProcessInfo.processInfo.environment["SVCLAB_MIRROR_DEBUG"] != nil
+
+    func debugLog(_ s: @autoclosure () -> String) {
+        if Self.debugging {
+            FileHandle.standardError.write("\(Date().timeIntervalSince1970) \(s())\n".data(using: .utf8)!)
         }
     }
 

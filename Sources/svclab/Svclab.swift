@@ -73,7 +73,7 @@ struct RealClusterOptions: ParsableArguments {
         if let note = real.proxyModeNote { FileHandle.standardError.write("warning: \(note)\n".data(using: .utf8)!) }
         let session = Session(cluster: real.mirror)
         session.namespace = namespace ?? real.connection.namespace
-        session.readOnlyTarget = "the cluster of context \"\(real.connection.contextName)\" (\(real.connection.server))"
+        session.realClusterTarget = "the cluster of context \"\(real.connection.contextName)\" (\(real.connection.server))"
         if !readOnly {
             session.realClusterWriter = real
             session.writesWithoutAsking = yes
