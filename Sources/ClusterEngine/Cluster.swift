@@ -78,34 +78,12 @@ public final class Cluster {
     var nodeOrder: [String] = []        // node names in creation order (scheduler rotation)
 
     // Work queues (FIFO without duplicates, deterministic; see `WorkQueue`).
-    var deploymentQueue = WorkQueue()
-    var replicaSetQueue = WorkQueue()
-    /// Queued ReplicaSets that lack their size (the rest only have status to recount), kept as
-    /// they are queued and their pods come and go, so `settle` need not look at every one.
-    var unsizedQueuedReplicaSets = Set<ObjectKey>()
-    /// ReplicaSets that created a full burst (burstReplicas) and wait for their next sync, when
-    /// it is allowed again: a scale to millions answers at once and grows over time.
-    var replicaSetBurstUntil: [ObjectKey: Millis] = [:]
-    /// Failed pod creations in a row per ReplicaSet (the workqueue's backoff grows with them).
-    var replicaSetCreateFailures: [ObjectKey: Int] = [:]
-    var schedulingQueue = WorkQueue()
     var serviceQueue = WorkQueue()
     var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
     var sliceAddressLists: [String: [String]] = [:]    // pod IP → the shared `[ip]` of its slice endpoints
     var endpointShares: [String: EndpointShares] = [:] // pod UID → the values its endpoints share
     /// How many Endpoints/EndpointSlice syncs took the incremental path and how many the full one.
     var endpointSyncCounts = (incremental: 0, full: 0)
-    var claimQueue = WorkQueue()   // pods whose owner may change
-    /// DaemonSets to sync in full (nodes walked), and those with only status to recount.
-    var daemonSetQueue = WorkQueue()
-    var daemonSetStatusQueue = WorkQueue()
-    var daemonTemplates: [String: DaemonTemplate] = [:]   // DaemonSet uid → decoded template
-    var daemonSetDesired: [String: Int] = [:]             // DaemonSet uid → nodes that should run it
-    var daemonSetMisscheduled: [String: Int] = [:]
-    /// The scheduler's rotation for system components (see `isSystemComponent`).
-    var systemSchedulerCursor = 0
-    /// Pods the scheduler could not place; retried when nodes or capacity change.
-    var unschedulable = WorkQueue()
 
     var timers = Heap<Timer>()
     var timerSequence: UInt64 = 0
@@ -116,8 +94,6 @@ public final class Cluster {
     var addressBook = AddressBook()
     /// Service environment variables per namespace (see `serviceEnvironment(for:)`).
     var serviceEnvCache: [String: [(String, String)]] = [:]
-    lazy var loadBalancerPool = LoadBalancerPool(range: config.loadBalancerPool)
-    var loadBalancerQueue = WorkQueue()
     /// kube-proxy's ClientIP affinity, per node: (node, service port, client IP) → endpoint and last use.
     var affinity: [AffinityKey: AffinityEntry] = [:]
     /// kube-proxy's programmed endpoints: "ns/svc" → "port\0proto" → endpoints in rule order.
@@ -132,7 +108,6 @@ public final class Cluster {
     /// exec probes (the same simulated tools as `kubectl exec`). Without one an exec probe
     /// succeeds, as the command's outcome is unknown.
     public var execRunner: ((Cluster, Pod, Container, [String]) -> ProcessRun)?
-    var schedulerCursor = 0
     /// Stored events by the hash of their aggregation key (see `recordEvent`); the rare second
     /// event with the same hash goes to `eventIndexCollisions`.
     /// (The event's name alone: names are unique across namespaces, as the resourceVersion is
@@ -147,7 +122,6 @@ public final class Cluster {
     var endpointFlushDue: Millis = 0
     /// The earliest batch-ending timer already set, if any.
     var flushTimerAt: Millis?
-    var replicaSetFlushDue: Millis = 0
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
     var eventsByObject = EventsByObject()
     /// The last event writes per namespace, oldest first (see `recentEvents`).
@@ -157,6 +131,15 @@ public final class Cluster {
 
     private var watchers: [Int: (ClusterChange) -> Void] = [:]
     private var nextWatcher = 0
+
+    // The controllers (Controller.swift), each with its queue and state.
+    lazy var replicaSetController = ReplicaSetController(self)
+    lazy var deploymentController = DeploymentController(self)
+    lazy var daemonSetController = DaemonSetController(self)
+    lazy var scheduler = Scheduler(self)
+    lazy var loadBalancerController = LoadBalancerController(self)
+    /// Every controller, in the order the write path tells them of a change and `settle` runs them.
+    lazy var controllers: [Controller] = [replicaSetController, deploymentController, daemonSetController, scheduler, loadBalancerController]
 
     public init(config: Config = Config()) {
         self.config = config
@@ -271,7 +254,7 @@ public final class Cluster {
     public func settle() { settle(batchingEndpoints: false) }
 
     /// Whether a batched queue may run now; if not, a timer ends its batch on time.
-    private func mayRunBatch(until due: Millis, batching: Bool) -> Bool {
+    func mayRunBatch(until due: Millis, batching: Bool) -> Bool {
         guard batching, clock.now < due else { return true }
         if flushTimerAt.map({ $0 > due }) ?? true {
             flushTimerAt = due
@@ -280,39 +263,14 @@ public final class Cluster {
         return false
     }
 
-    private func hasItsSize(_ key: ObjectKey) -> Bool {
-        replicaSets.get(key).map { podsByOwner.count($0.metadata.uid) == $0.desiredReplicas } ?? false
-    }
-
-    /// Queues a ReplicaSet for its controller. Everything that can change whether it has its size
-    /// (its pods, its spec, its deletion) comes through here or `removeReplicaSet`.
-    func enqueueReplicaSet(_ key: ObjectKey) {
-        replicaSetQueue.append(key)
-        noteReplicaSetSize(key)
-    }
-
-    func noteReplicaSetSize(_ key: ObjectKey) {
-        if replicaSetQueue.contains(key) && !hasItsSize(key) { unsizedQueuedReplicaSets.insert(key) }
-        else { unsizedQueuedReplicaSets.remove(key) }
-    }
-
     func settle(batchingEndpoints: Bool) {
         // A mirror's controllers are the real cluster's: what the write path queued is dropped.
         if config.mirrorsRealCluster { dropControllerWork(); return }
         while true {
-            // ReplicaSets act on a new size before the Deployment looks again, so a rollout's
-            // next step sees the pods the last step removed (no transient pods over maxSurge).
-            if let key = claimQueue.popFirst() { syncClaim(key); continue }
-            // A ReplicaSet whose size is right has only status to recount: it gathers like the Endpoints.
-            if !replicaSetQueue.isEmpty, mayRunBatch(until: replicaSetFlushDue, batching: batchingEndpoints && unsizedQueuedReplicaSets.isEmpty) {
-                while let key = replicaSetQueue.popFirst() { unsizedQueuedReplicaSets.remove(key); syncReplicaSet(key) }
-                if batchingEndpoints { replicaSetFlushDue = clock.now + Self.endpointBatchMillis }
-                continue
-            }
-            if let key = deploymentQueue.popFirst() { syncDeployment(key); continue }
-            if let key = daemonSetQueue.popFirst() { daemonSetStatusQueue.remove(key); syncDaemonSet(key); continue }
-            if let key = daemonSetStatusQueue.popFirst() { writeDaemonSetStatus(key); continue }
-            if let key = schedulingQueue.popFirst() { schedule(key); continue }
+            if replicaSetController.runQueued(batching: batchingEndpoints) { continue }
+            if deploymentController.runQueued(batching: batchingEndpoints) { continue }
+            if daemonSetController.runQueued(batching: batchingEndpoints) { continue }
+            if scheduler.runQueued(batching: batchingEndpoints) { continue }
             // The first change after a quiet spell goes through at once; later ones within the
             // batch period wait for its end.
             if !serviceQueue.isEmpty, mayRunBatch(until: endpointFlushDue, batching: batchingEndpoints) {
@@ -320,7 +278,7 @@ public final class Cluster {
                 if batchingEndpoints { endpointFlushDue = clock.now + Self.endpointBatchMillis }
                 continue
             }
-            if let key = loadBalancerQueue.popFirst() { syncLoadBalancer(key); continue }
+            if loadBalancerController.runQueued(batching: batchingEndpoints) { continue }
             break
         }
     }
@@ -354,13 +312,13 @@ extension Cluster {
     /// How many entries each store, index, queue and cache holds: the soak checks that none of
     /// them keeps growing (resident memory alone cannot tell a leak from the allocator's slack).
     public func footprint() -> [String: Int] {
-        [
+        controllers.reduce(into: [
             "pods": pods.count, "services": services.count, "replicaSets": replicaSets.count, "endpointSlices": endpointSlices.count,
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
-            "sliceAddressLists": sliceAddressLists.count, "endpointShares": endpointShares.count, "podCountsByOwner": podCountsByOwner.count, "daemonTemplates": daemonTemplates.count, "daemonSetDesired": daemonSetDesired.count, "daemonSetMisscheduled": daemonSetMisscheduled.count, "endpointWork": endpointWork.count,
-            "unschedulable": unschedulable.count, "replicaSetBursts": replicaSetBurstUntil.count, "serviceEnvCache": serviceEnvCache.count,
-        ]
+            "sliceAddressLists": sliceAddressLists.count, "endpointShares": endpointShares.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
+            "serviceEnvCache": serviceEnvCache.count,
+        ]) { all, controller in all.merge(controller.footprint) { a, _ in a } }
     }
 }

@@ -18,14 +18,35 @@ struct DaemonTemplate {
 
 extension Cluster {
     func daemonSet(_ key: ObjectKey) -> StoredObject? { stored[DaemonSetKind.kind]?.get(key) }
+}
+
+final class DaemonSetController: Controller {
+    /// DaemonSets to sync in full (nodes walked), and those with only status to recount.
+    private var queue = WorkQueue()
+    private var statusQueue = WorkQueue()
+    private var templates: [String: DaemonTemplate] = [:]   // DaemonSet uid → decoded template
+    private var desiredNodes: [String: Int] = [:]           // DaemonSet uid → nodes that should run it
+    private var misscheduledNodes: [String: Int] = [:]
+
+    override func runQueued(batching: Bool) -> Bool {
+        if let key = queue.popFirst() { statusQueue.remove(key); sync(key); return true }
+        if let key = statusQueue.popFirst() { writeStatus(key); return true }
+        return false
+    }
+
+    override func dropQueuedWork() { queue.removeAll(); statusQueue.removeAll() }
+
+    override var footprint: [String: Int] {
+        ["daemonTemplates": templates.count, "daemonSetDesired": desiredNodes.count, "daemonSetMisscheduled": misscheduledNodes.count]
+    }
 
     /// The decoded template, kept per DaemonSet while its templateGeneration stays.
-    func daemonTemplate(_ ds: StoredObject) -> DaemonTemplate {
+    func template(_ ds: StoredObject) -> DaemonTemplate {
         let generation = DaemonSetKind.templateGeneration(ds)
-        if let cached = daemonTemplates[ds.metadata.uid], cached.templateGeneration == generation { return cached }
+        if let cached = templates[ds.metadata.uid], cached.templateGeneration == generation { return cached }
         let template = DaemonSetKind.template(ds)
         let entry = DaemonTemplate(templateGeneration: generation, template: template, hash: TemplateHash.compute(template, collisionCount: 0))
-        daemonTemplates[ds.metadata.uid] = entry
+        templates[ds.metadata.uid] = entry
         return entry
     }
 
@@ -34,56 +55,57 @@ extension Cluster {
     func daemonSetChanged(_ key: ObjectKey, old: StoredObject?, removed: Bool) {
         if removed {
             guard let old else { return }
-            daemonTemplates[old.metadata.uid] = nil
-            daemonSetDesired[old.metadata.uid] = nil
-            daemonSetMisscheduled[old.metadata.uid] = nil
-            for podKey in podsByOwner.get(old.metadata.uid).sorted() {
-                if let pod = pods.get(podKey) { deletePod(pod, gracePeriodSeconds: nil) }
+            templates[old.metadata.uid] = nil
+            desiredNodes[old.metadata.uid] = nil
+            misscheduledNodes[old.metadata.uid] = nil
+            for podKey in cluster.podsByOwner.get(old.metadata.uid).sorted() {
+                if let pod = cluster.pods.get(podKey) { cluster.deletePod(pod, gracePeriodSeconds: nil) }
             }
-            podCountsByOwner[old.metadata.uid] = nil
+            cluster.podCountsByOwner[old.metadata.uid] = nil
             return
         }
-        if let ds = daemonSet(key), let old, DaemonSetKind.templateGeneration(ds) != DaemonSetKind.templateGeneration(old) {
-            recountDaemonPods(ds)
+        if let ds = cluster.daemonSet(key), let old, DaemonSetKind.templateGeneration(ds) != DaemonSetKind.templateGeneration(old) {
+            recountPods(ds)
         }
-        daemonSetQueue.append(key)
+        queue.append(key)
     }
 
     /// Every DaemonSet looks again when a node comes or changes (labels, taints).
-    func daemonSetsNodeChanged() {
-        for key in (stored[DaemonSetKind.kind]?.list(namespace: nil) ?? []).map({ ObjectKey($0.metadata.namespace, $0.metadata.name) }) {
-            daemonSetQueue.append(key)
+    override func nodeChanged(old: Node?, new node: Node) {
+        guard old == nil || old?.metadata.labels != node.metadata.labels || old?.taints != node.taints else { return }
+        for key in (cluster.stored[DaemonSetKind.kind]?.list(namespace: nil) ?? []).map({ ObjectKey($0.metadata.namespace, $0.metadata.name) }) {
+            queue.append(key)
         }
     }
 
     /// A pod a DaemonSet owns changed: its status recount, or a full sync when the pod went away
     /// or failed (it is replaced) or while a rollout waits for pods to become available.
-    func daemonPodChanged(old: Pod?, new: Pod?) {
+    override func podChanged(old: Pod?, new: Pod?, _ podKey: ObjectKey) {
         guard let ref = (new ?? old)?.metadata.controllerRef, ref.kind == DaemonSetKind.kind else { return }
         let key = ObjectKey((new ?? old)!.metadata.namespace, ref.name)
         let gone = new == nil || new!.isTerminal || (new!.isTerminating && old?.isTerminating != true)
         // A rollout (pods of an older template left) takes its next step when a pod's
         // readiness changes; otherwise a pod change only moves the counts. (Queuing a full sync
         // for every pod that becomes ready made a DaemonSet over 5,000 nodes cost 5,000 walks.)
-        let counts = podCountsByOwner[ref.uid] ?? OwnerPodCounts()
+        let counts = cluster.podCountsByOwner[ref.uid] ?? OwnerPodCounts()
         let rolling = counts.fullyLabeled < counts.active
-        if gone || (rolling && old?.status.isReady != new?.status.isReady) { daemonSetQueue.append(key) } else { daemonSetStatusQueue.append(key) }
+        if gone || (rolling && old?.status.isReady != new?.status.isReady) { queue.append(key) } else { statusQueue.append(key) }
     }
 
     /// Counts a DaemonSet's pods from scratch (on create, and when the template changes what
     /// "updated" means).
-    func recountDaemonPods(_ ds: StoredObject) {
-        let hash = daemonTemplate(ds).hash
+    func recountPods(_ ds: StoredObject) {
+        let hash = template(ds).hash
         var counts = OwnerPodCounts()
-        for key in podsByOwner.get(ds.metadata.uid) {
-            if let pod = pods.get(key), !pod.isTerminal, !pod.isTerminating { counts.add(pod, template: ["controller-revision-hash": hash], 1) }
+        for key in cluster.podsByOwner.get(ds.metadata.uid) {
+            if let pod = cluster.pods.get(key), !pod.isTerminal, !pod.isTerminating { counts.add(pod, template: ["controller-revision-hash": hash], 1) }
         }
-        podCountsByOwner[ds.metadata.uid] = counts
+        cluster.podCountsByOwner[ds.metadata.uid] = counts
     }
 
     /// NodeShouldRunDaemonPod: the nodeSelector matches and every NoSchedule/NoExecute taint is
     /// tolerated (by the template's tolerations and those the controller adds).
-    func daemonShouldRun(_ spec: PodSpec, on node: Node) -> Bool {
+    func shouldRun(_ spec: PodSpec, on node: Node) -> Bool {
         guard spec.nodeSelector.allSatisfy({ node.metadata.labels[$0.key] == $0.value }) else { return false }
         let tolerations = spec.tolerations + Self.daemonTolerations(hostNetwork: spec.hostNetwork)
         return node.taints.allSatisfy { taint in
@@ -103,25 +125,25 @@ extension Cluster {
         return list
     }
 
-    func syncDaemonSet(_ key: ObjectKey) {
-        guard let ds = daemonSet(key) else { return }
-        let t = daemonTemplate(ds)
-        if podCountsByOwner[ds.metadata.uid] == nil { recountDaemonPods(ds) }
-        let ref = reference(DaemonSetKind.kind, ds.metadata, apiVersion: "apps/v1")
+    private func sync(_ key: ObjectKey) {
+        guard let ds = cluster.daemonSet(key) else { return }
+        let t = template(ds)
+        if cluster.podCountsByOwner[ds.metadata.uid] == nil { recountPods(ds) }
+        let ref = cluster.reference(DaemonSetKind.kind, ds.metadata, apiVersion: "apps/v1")
         var byNode: [String: [Pod]] = [:]
-        for podKey in podsByOwner.get(ds.metadata.uid) {
+        for podKey in cluster.podsByOwner.get(ds.metadata.uid) {
             // util.GetTargetNodeName: the node it runs on, or (not yet scheduled) the one it is pinned to.
-            if let pod = pods.get(podKey), !pod.isTerminating {
+            if let pod = cluster.pods.get(podKey), !pod.isTerminating {
                 byNode[pod.spec.nodeName.isEmpty ? Self.pinnedNode(pod.spec) ?? "" : pod.spec.nodeName, default: []].append(pod)
             }
         }
         var desired = 0, misscheduled = 0
         var create: [String] = [], delete: [Pod] = [], old: [Pod] = []
         var availableNodes = 0
-        for name in nodeOrder {
-            guard let node = nodes.get("", name) else { continue }
+        for name in cluster.nodeOrder {
+            guard let node = cluster.nodes.get("", name) else { continue }
             let existing = (byNode.removeValue(forKey: name) ?? []).sorted { ($0.metadata.creationTimestamp ?? 0, $0.metadata.name) < ($1.metadata.creationTimestamp ?? 0, $1.metadata.name) }
-            guard daemonShouldRun(t.template.spec, on: node) else {
+            guard shouldRun(t.template.spec, on: node) else {
                 if !existing.isEmpty { misscheduled += 1; delete += existing }
                 continue
             }
@@ -150,32 +172,32 @@ extension Cluster {
             }
         }
         for pod in delete {
-            deletePod(pod, gracePeriodSeconds: nil)
-            recordEvent(ref, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.metadata.name)", component: "daemonset-controller")
+            cluster.deletePod(pod, gracePeriodSeconds: nil)
+            cluster.recordEvent(ref, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.metadata.name)", component: "daemonset-controller")
         }
         for node in create { createDaemonPod(ds, t, node: node, ref: ref) }
-        daemonSetDesired[ds.metadata.uid] = desired
-        daemonSetMisscheduled[ds.metadata.uid] = misscheduled
-        writeDaemonSetStatus(key)
+        desiredNodes[ds.metadata.uid] = desired
+        misscheduledNodes[ds.metadata.uid] = misscheduled
+        writeStatus(key)
     }
 
     /// The status from the counts the pod write path keeps: constant work per pod change.
-    func writeDaemonSetStatus(_ key: ObjectKey) {
-        guard var ds = daemonSet(key) else { return }
-        let counts = podCountsByOwner[ds.metadata.uid] ?? OwnerPodCounts()
-        let status = DaemonSetKind.status(desired: daemonSetDesired[ds.metadata.uid] ?? 0, current: counts.active,
-                                          misscheduled: daemonSetMisscheduled[ds.metadata.uid] ?? 0, ready: counts.ready,
+    private func writeStatus(_ key: ObjectKey) {
+        guard var ds = cluster.daemonSet(key) else { return }
+        let counts = cluster.podCountsByOwner[ds.metadata.uid] ?? OwnerPodCounts()
+        let status = DaemonSetKind.status(desired: desiredNodes[ds.metadata.uid] ?? 0, current: counts.active,
+                                          misscheduled: misscheduledNodes[ds.metadata.uid] ?? 0, ready: counts.ready,
                                           updated: counts.fullyLabeled, available: counts.ready, observedGeneration: ds.metadata.generation)
         guard ds["status"] != status else { return }
         ds.fields = ds.fields.setting("status", status)
-        putStored(ds)
+        cluster.putStored(ds)
     }
 
     private func createDaemonPod(_ ds: StoredObject, _ t: DaemonTemplate, node: String, ref: ObjectReference) {
         let namespace = ds.metadata.namespace
         let base = String("\(ds.metadata.name)-".prefix(58))
-        var name = base + draw(for: namespace, base) { $0.nameSuffix() }
-        while pods.get(namespace, name) != nil { name = base + draw(for: namespace, base) { $0.nameSuffix() } }
+        var name = base + cluster.draw(for: namespace, base) { $0.nameSuffix() }
+        while cluster.pods.get(namespace, name) != nil { name = base + cluster.draw(for: namespace, base) { $0.nameSuffix() } }
         var pod = Pod()
         pod.metadata.name = name
         pod.metadata.generateName = base
@@ -190,11 +212,11 @@ extension Cluster {
             pod.spec.tolerations.append(toleration)
         }
         pod.spec.extra["affinity"] = Self.pinnedAffinity(node)
-        admitServiceAccount(&pod)
-        stampNew(&pod.metadata)
-        pod.status.qosClass = qosClass(pod.spec)
-        putPod(pod)
-        recordEvent(ref, reason: "SuccessfulCreate", message: "Created pod: \(name)", component: "daemonset-controller")
+        cluster.admitServiceAccount(&pod)
+        cluster.stampNew(&pod.metadata)
+        pod.status.qosClass = cluster.qosClass(pod.spec)
+        cluster.putPod(pod)
+        cluster.recordEvent(ref, reason: "SuccessfulCreate", message: "Created pod: \(name)", component: "daemonset-controller")
     }
 
     /// util.ReplaceDaemonSetPodNodeNameNodeAffinity: the pod may only go to this node.

@@ -39,8 +39,7 @@ extension Cluster {
         case .flushEndpoints:
             if let at = flushTimerAt, at <= clock.now { flushTimerAt = nil }
         case let .replicaSetBurst(key):
-            replicaSetBurstUntil[key] = nil
-            if replicaSets.get(key) != nil { enqueueReplicaSet(key) }
+            replicaSetController.burstEnded(key)
         case let .kubelet(key, uid, step):
             guard var pod = pods.get(key), pod.metadata.uid == uid else { return }
             switch step {

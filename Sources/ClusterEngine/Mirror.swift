@@ -152,10 +152,8 @@ extension Cluster {
 
     /// What the write path queued for controllers, dropped: a mirror runs none.
     func dropControllerWork() {
-        claimQueue = WorkQueue(); replicaSetQueue = WorkQueue(); unsizedQueuedReplicaSets.removeAll()
-        deploymentQueue = WorkQueue(); daemonSetQueue = WorkQueue(); daemonSetStatusQueue = WorkQueue()
-        schedulingQueue = WorkQueue(); serviceQueue = WorkQueue(); endpointWork.removeAll()
-        loadBalancerQueue = WorkQueue(); unschedulable = WorkQueue()
+        serviceQueue = WorkQueue(); endpointWork.removeAll()
+        for controller in controllers { controller.dropQueuedWork() }
     }
 }
 

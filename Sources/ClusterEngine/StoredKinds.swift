@@ -33,6 +33,6 @@ extension Cluster {
     private func storedChanged(kind: String, key: ObjectKey, old: StoredObject?, new: StoredObject?) {
         if kind == ConfigMapKind.kind && key.name == Self.rootCAConfigMap { publishRootCA(namespace: key.namespace) }
         if kind == ServiceAccountKind.kind && key.name == "default" && new == nil { publishDefaultServiceAccount(namespace: key.namespace) }
-        if kind == DaemonSetKind.kind && (new == nil || old?.fields["spec"] != new?.fields["spec"]) { daemonSetChanged(key, old: old, removed: new == nil) }
+        if kind == DaemonSetKind.kind && (new == nil || old?.fields["spec"] != new?.fields["spec"]) { daemonSetController.daemonSetChanged(key, old: old, removed: new == nil) }
     }
 }

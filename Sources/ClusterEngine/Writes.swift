@@ -49,12 +49,6 @@ extension Cluster {
             unindexPod(old, key)
             endpointShares[old.metadata.uid] = nil
             podChanged(old: old, new: nil)
-            // The deployment controller's deletePod: a Recreate rollout waits for the last old pod.
-            if let rsRef = old.metadata.controllerRef, rsRef.kind == ReplicaSet.kind,
-               let rs = replicaSets.get(key.namespace, rsRef.name), let dRef = rs.metadata.controllerRef,
-               let d = deployments.get(key.namespace, dRef.name), d.spec.strategy.type == "Recreate" {
-                deploymentQueue.append(ObjectKey(key.namespace, d.metadata.name))
-            }
         }
     }
 
@@ -108,7 +102,7 @@ extension Cluster {
         if let owner = pod.metadata.controllerRef, owner.kind == DaemonSetKind.kind, !pod.isTerminal, !pod.isTerminating,
            let ds = daemonSet(ObjectKey(pod.metadata.namespace, owner.name)), ds.metadata.uid == owner.uid, podCountsByOwner[owner.uid] != nil {
             // A DaemonSet's "fully labeled" pods are its updated ones (this template's hash).
-            podCountsByOwner[owner.uid]!.add(pod, template: ["controller-revision-hash": daemonTemplate(ds).hash], sign)
+            podCountsByOwner[owner.uid]!.add(pod, template: ["controller-revision-hash": daemonSetController.template(ds).hash], sign)
             return
         }
         guard let owner = pod.metadata.controllerRef, owner.kind == ReplicaSet.kind, !pod.isTerminal, !pod.isTerminating,
@@ -130,22 +124,7 @@ extension Cluster {
     /// Pod event handlers of every controller that watches pods.
     private func podChanged(old: Pod?, new: Pod?) {
         let key = ObjectKey((new ?? old)!.metadata.namespace, (new ?? old)!.metadata.name)
-        // ReplicaSet controller: the owner's counts may change; an orphan may be adopted.
-        for p in [old, new].compactMap({ $0 }) {
-            if let ref = p.metadata.controllerRef, ref.kind == ReplicaSet.kind {
-                enqueueReplicaSet(ObjectKey(p.metadata.namespace, ref.name))
-            }
-        }
-        daemonPodChanged(old: old, new: new)
-        // Ownership may change when labels do (release or adoption), decided for this pod only.
-        if let new, old?.metadata.labels != new.metadata.labels || (old?.metadata.controllerRef != nil && new.metadata.controllerRef == nil) {
-            claimQueue.append(key)
-        }
-        // Scheduler: new unbound pods.
-        if let new, new.spec.nodeName.isEmpty, !new.isTerminating, old == nil || old!.spec.nodeName.isEmpty {
-            schedulingQueue.append(key)
-        }
-        if new == nil || new!.isTerminal { unschedulable.remove(key); requeueUnschedulable() }
+        for controller in controllers { controller.podChanged(old: old, new: new, key) }
         // Endpoints/EndpointSlice controllers: only when something they read changed.
         if let old, let new, !endpointRelevantChange(old, new) { return }
         // The same labels select the same Services: most pod changes are status, so look once.
@@ -246,7 +225,7 @@ extension Cluster {
                 invalidateServiceEnv(key.namespace, name: key.name)
             }
             enqueueService(key)
-            if svc.spec.type == "LoadBalancer" || !svc.loadBalancerIngress.isEmpty { loadBalancerQueue.append(key) }
+            for controller in controllers { controller.serviceChanged(old: old, new: svc, key) }
         }
     }
 
@@ -257,8 +236,8 @@ extension Cluster {
             addressBook.unindex(old, key)
             proxyRules[key.description] = nil
             invalidateServiceEnv(key.namespace, name: key.name)
-            for i in old.loadBalancerIngress { if let ip = i.ip { loadBalancerPool.release(ip) } }
             enqueueService(key)
+            for controller in controllers { controller.serviceChanged(old: old, new: nil, key) }
         }
     }
 
@@ -266,11 +245,15 @@ extension Cluster {
 
     @discardableResult
     func putDeployment(_ d: Deployment) -> Deployment {
-        write(d, into: \.deployments) { _, key in deploymentQueue.append(key) }
+        write(d, into: \.deployments) { old, key in
+            for controller in controllers { controller.deploymentChanged(old: old, new: d, key) }
+        }
     }
 
     func removeDeployment(_ key: ObjectKey) {
-        erase(key, from: \.deployments)
+        erase(key, from: \.deployments) { old in
+            for controller in controllers { controller.deploymentChanged(old: old, new: nil, key) }
+        }
     }
 
     @discardableResult
@@ -279,27 +262,21 @@ extension Cluster {
             if let term = old.flatMap({ selectorIndexTerm($0.spec.selector?.matchLabels, key.namespace) }) { replicaSetsBySelector.remove(term, key) }
             if let term = selectorIndexTerm(rs.spec.selector?.matchLabels, key.namespace) { replicaSetsBySelector.insert(term, key) }
             if let o = old?.metadata.controllerRef { replicaSetsByOwner.remove(o.uid, key) }
-            if let o = rs.metadata.controllerRef {
-                replicaSetsByOwner.insert(o.uid, key)
-                deploymentQueue.append(ObjectKey(key.namespace, o.name))
-            }
+            if let o = rs.metadata.controllerRef { replicaSetsByOwner.insert(o.uid, key) }
             if old?.metadata.uid != rs.metadata.uid || old?.spec.template.metadata.labels != rs.spec.template.metadata.labels {
                 if let old, old.metadata.uid != rs.metadata.uid { podCountsByOwner[old.metadata.uid] = nil }
                 recountPods(of: rs)
             }
-            enqueueReplicaSet(key)
+            for controller in controllers { controller.replicaSetChanged(old: old, new: rs, key) }
         }
     }
 
     func removeReplicaSet(_ key: ObjectKey) {
         erase(key, from: \.replicaSets) { old in
             podCountsByOwner[old.metadata.uid] = nil
-            noteReplicaSetSize(key)
             if let term = selectorIndexTerm(old.spec.selector?.matchLabels, key.namespace) { replicaSetsBySelector.remove(term, key) }
-            if let o = old.metadata.controllerRef {
-                replicaSetsByOwner.remove(o.uid, key)
-                deploymentQueue.append(ObjectKey(key.namespace, o.name))
-            }
+            if let o = old.metadata.controllerRef { replicaSetsByOwner.remove(o.uid, key) }
+            for controller in controllers { controller.replicaSetChanged(old: old, new: nil, key) }
         }
     }
 
@@ -369,8 +346,7 @@ extension Cluster {
             if old == nil { nodeOrder.append(node.metadata.name) }
             if let old { addressBook.clear(old.internalIP, .node(old.metadata.name)) }
             addressBook.set(node.internalIP, .node(node.metadata.name))
-            requeueUnschedulable()
-            if old == nil || old?.metadata.labels != node.metadata.labels || old?.taints != node.taints { daemonSetsNodeChanged() }
+            for controller in controllers { controller.nodeChanged(old: old, new: node) }
             // Slice endpoints carry their node's zone (and need the node to exist).
             let zone = "topology.kubernetes.io/zone"
             if old == nil || old?.metadata.labels[zone] != node.metadata.labels[zone] {
@@ -379,12 +355,6 @@ extension Cluster {
                 }
             }
         }
-    }
-
-    func requeueUnschedulable() {
-        guard !unschedulable.isEmpty else { return }
-        for key in unschedulable { schedulingQueue.append(key) }
-        unschedulable.removeAll()
     }
 
     /// A fresh metadata block as the API server fills it on create.

@@ -102,7 +102,7 @@ struct WorkloadTests {
         }
         let rs = ReplicaSet()
         let hour: Millis = 3_600_000
-        let ranked = c.rankForDeletion([
+        let ranked = c.replicaSetController.rankForDeletion([
             pod("old-ready", created: 10 * hour, readyAt: 10 * hour),
             pod("unassigned", node: "", phase: "Pending", ready: false),
             pod("pending", phase: "Pending", ready: false),

@@ -75,34 +75,3 @@ public struct LoadBalancerPool: Sendable {
         return true
     }
 }
-
-extension Cluster {
-    /// The pool controller: assigns or releases LoadBalancer addresses (MetalLB's events).
-    func syncLoadBalancer(_ key: ObjectKey) {
-        guard var svc = services.get(key) else { return }
-        let ref = reference(Service.kind, svc.metadata)
-        if svc.spec.type == "LoadBalancer" {
-            guard svc.loadBalancerIngress.isEmpty, svc.spec.loadBalancerClass == nil else { return }
-            let wanted = svc.spec.loadBalancerIP
-            let ip: String?
-            if !wanted.isEmpty {
-                ip = loadBalancerPool.claim(wanted) ? wanted : nil
-                if ip == nil {
-                    recordEvent(ref, type: "Warning", reason: "AllocationFailed", message: "Failed to allocate IP for \(goQuote("\(key.namespace)/\(key.name)")): \(goQuote(wanted)) is not allowed in config", component: "metallb-controller")
-                    return
-                }
-            } else {
-                ip = loadBalancerPool.take()
-            }
-            // No pool (a bare cluster) or an exhausted one: EXTERNAL-IP stays <pending>.
-            guard let ip else { return }
-            svc.loadBalancerIngress = [LoadBalancerIngress(ip: ip, ipMode: "VIP")]
-            putService(svc)
-            recordEvent(ref, reason: "IPAllocated", message: "Assigned IP [\"\(ip)\"]", component: "metallb-controller")
-        } else if !svc.loadBalancerIngress.isEmpty {
-            for i in svc.loadBalancerIngress { if let ip = i.ip { loadBalancerPool.release(ip) } }
-            svc.loadBalancerIngress = []
-            putService(svc)
-        }
-    }
-}

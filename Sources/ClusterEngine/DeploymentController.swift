@@ -1,18 +1,45 @@
 import ClusterModel
 import Foundation
 
-/// Deployment and ReplicaSet controllers (pkg/controller/deployment, pkg/controller/replicaset).
-extension Cluster {
-    // MARK: Deployment → ReplicaSet
+/// The Deployment controller (pkg/controller/deployment): each Deployment's ReplicaSets — one
+/// per template, found by its pod-template-hash — sized at the pace its strategy allows.
+final class DeploymentController: Controller {
+    private var queue = WorkQueue()
+
+    /// A Deployment written (by anyone, its own status included: upstream's informer sees those too).
+    override func deploymentChanged(old: Deployment?, new: Deployment?, _ key: ObjectKey) {
+        if new != nil { queue.append(key) }
+    }
+
+    /// A ReplicaSet it owns changed or went: its owner looks again (addReplicaSet/updateReplicaSet/deleteReplicaSet).
+    override func replicaSetChanged(old: ReplicaSet?, new: ReplicaSet?, _ key: ObjectKey) {
+        if let owner = (new ?? old)?.metadata.controllerRef { queue.append(ObjectKey(key.namespace, owner.name)) }
+    }
+
+    /// deletePod: a Recreate rollout waits for the last old pod to go.
+    override func podChanged(old: Pod?, new: Pod?, _ key: ObjectKey) {
+        guard new == nil, let old, let rsRef = old.metadata.controllerRef, rsRef.kind == ReplicaSet.kind,
+              let rs = cluster.replicaSets.get(key.namespace, rsRef.name), let dRef = rs.metadata.controllerRef,
+              let d = cluster.deployments.get(key.namespace, dRef.name), d.spec.strategy.type == "Recreate" else { return }
+        queue.append(ObjectKey(key.namespace, d.metadata.name))
+    }
+
+    override func runQueued(batching: Bool) -> Bool {
+        guard let key = queue.popFirst() else { return false }
+        sync(key)
+        return true
+    }
+
+    override func dropQueuedWork() { queue.removeAll() }
 
     /// `syncDeployment` of pkg/controller/deployment: find or create the ReplicaSet for the
     /// current template, then move replicas from old ReplicaSets to it at the pace the strategy
     /// allows (rolling.go / recreate.go), re-entered whenever a ReplicaSet's status changes.
-    func syncDeployment(_ key: ObjectKey) {
-        guard var d = deployments.get(key) else { return }
-        let ref = reference(Deployment.kind, d.metadata, apiVersion: Deployment.apiVersion)
+    private func sync(_ key: ObjectKey) {
+        guard var d = cluster.deployments.get(key) else { return }
+        let ref = cluster.reference(Deployment.kind, d.metadata, apiVersion: Deployment.apiVersion)
         // Oldest first, as controller.ReplicaSetsByCreationTimestamp orders them.
-        let owned = replicaSetsByOwner.get(d.metadata.uid).compactMap { replicaSets.get($0) }.sorted {
+        let owned = cluster.replicaSetsByOwner.get(d.metadata.uid).compactMap { cluster.replicaSets.get($0) }.sorted {
             ($0.metadata.creationTimestamp ?? 0, $0.metadata.name) < ($1.metadata.creationTimestamp ?? 0, $1.metadata.name)
         }
         let hash = TemplateHash.compute(d.spec.template, collisionCount: d.status.collisionCount)
@@ -28,9 +55,9 @@ extension Cluster {
                 rs.metadata.annotations["deployment.kubernetes.io/revision-history"] = history + String(current)
                 rs.metadata.annotations["deployment.kubernetes.io/revision"] = String(maxOldRevision + 1)
                 copyDeploymentAnnotations(d, into: &rs)
-                newRS = putReplicaSet(rs)
+                newRS = cluster.putReplicaSet(rs)
             } else if copyDeploymentAnnotations(d, into: &rs) {
-                newRS = putReplicaSet(rs)
+                newRS = cluster.putReplicaSet(rs)
             }
         } else if !d.spec.paused {
             let initial = d.spec.strategy.type == "Recreate"
@@ -53,7 +80,7 @@ extension Cluster {
         }
         cleanupOldReplicaSets(d, olds: olds, newRS: newRS)
         updateDeploymentStatus(&d, newRS: newRS)
-        if d != deployments.get(key) { putDeployment(d) }
+        if d != cluster.deployments.get(key) { cluster.putDeployment(d) }
     }
 
     private func revision(of rs: ReplicaSet) -> Int? { Int(rs.metadata.annotations["deployment.kubernetes.io/revision"] ?? "") }
@@ -81,7 +108,7 @@ extension Cluster {
         // a ReplicaSet name the API rejects, and the controller says so in an event.
         if rs.metadata.name.utf8.count > 253 {
             let n = rs.metadata.name
-            recordEvent(ref, type: "Warning", reason: "ReplicaSetCreateError",
+            cluster.recordEvent(ref, type: "Warning", reason: "ReplicaSetCreateError",
                         message: "Failed to create new replica set \(goQuote(n)): ReplicaSet.apps \(goQuote(n)) is invalid: metadata.name: Invalid value: \(goQuote(n)): must be no more than 253 characters",
                         component: "deployment-controller")
             return nil
@@ -100,16 +127,16 @@ extension Cluster {
         rs.spec.template.metadata.labels["pod-template-hash"] = hash
         rs.spec.replicas = replicas
         rs.spec.minReadySeconds = d.spec.minReadySeconds
-        stampNew(&rs.metadata)
-        if replicaSets.get(d.metadata.namespace, rs.metadata.name) != nil {
+        cluster.stampNew(&rs.metadata)
+        if cluster.replicaSets.get(d.metadata.namespace, rs.metadata.name) != nil {
             // A name collision with a foreign ReplicaSet: bump collisionCount like upstream.
             d.status.collisionCount = (d.status.collisionCount ?? 0) + 1
-            putDeployment(d)
+            cluster.putDeployment(d)
             return nil
         }
-        let created = putReplicaSet(rs)
+        let created = cluster.putReplicaSet(rs)
         if replicas > 0 {
-            recordEvent(ref, reason: "ScalingReplicaSet", message: "Scaled up replica set \(rs.metadata.name) from 0 to \(replicas)", component: "deployment-controller")
+            cluster.recordEvent(ref, reason: "ScalingReplicaSet", message: "Scaled up replica set \(rs.metadata.name) from 0 to \(replicas)", component: "deployment-controller")
         }
         return created
     }
@@ -126,10 +153,10 @@ extension Cluster {
         rs.spec.replicas = count
         rs.metadata.annotations.merge(annotations) { _, b in b }
         if from != count { rs.metadata.generation += 1 }
-        rs = putReplicaSet(rs)
+        rs = cluster.putReplicaSet(rs)
         if from != count {
             let verb = count > from ? "up" : "down"
-            recordEvent(ref, reason: "ScalingReplicaSet", message: "Scaled \(verb) replica set \(rs.metadata.name) from \(from) to \(count)", component: "deployment-controller")
+            cluster.recordEvent(ref, reason: "ScalingReplicaSet", message: "Scaled \(verb) replica set \(rs.metadata.name) from \(from) to \(count)", component: "deployment-controller")
         }
         return from != count
     }
@@ -190,7 +217,7 @@ extension Cluster {
             scale(&olds[i], to: 0, d, ref: ref); scaledDown = true
         }
         let oldPodsLeft = olds.contains { old in
-            podsByOwner.get(old.metadata.uid).contains { pods.get($0).map { !$0.isTerminal } ?? false }
+            cluster.podsByOwner.get(old.metadata.uid).contains { cluster.pods.get($0).map { !$0.isTerminal } ?? false }
         }
         guard !scaledDown, !oldPodsLeft, var rs = newRS else { return }
         scale(&rs, to: d.desiredReplicas, d, ref: ref)
@@ -245,7 +272,7 @@ extension Cluster {
         let excess = idle.count - d.spec.revisionHistoryLimit
         guard excess > 0 else { return }
         for rs in idle.sorted(by: { (revision(of: $0) ?? 0) < (revision(of: $1) ?? 0) }).prefix(excess) {
-            removeReplicaSet(ObjectKey(rs.metadata.namespace, rs.metadata.name))
+            cluster.removeReplicaSet(ObjectKey(rs.metadata.namespace, rs.metadata.name))
         }
     }
 
@@ -260,7 +287,7 @@ extension Cluster {
     }
 
     private func updateDeploymentStatus(_ d: inout Deployment, newRS: ReplicaSet?) {
-        let owned = replicaSetsByOwner.get(d.metadata.uid).compactMap { replicaSets.get($0) }
+        let owned = cluster.replicaSetsByOwner.get(d.metadata.uid).compactMap { cluster.replicaSets.get($0) }
         var st = d.status
         st.observedGeneration = d.metadata.generation
         st.replicas = owned.reduce(0) { $0 + $1.status.replicas }
@@ -268,7 +295,7 @@ extension Cluster {
         st.availableReplicas = owned.reduce(0) { $0 + $1.status.availableReplicas }
         st.updatedReplicas = newRS?.status.replicas ?? 0
         st.unavailableReplicas = max(0, d.desiredReplicas - st.availableReplicas)
-        let now = (clock.now / 1000) * 1000
+        let now = (cluster.now / 1000) * 1000
         let available = st.availableReplicas >= d.desiredReplicas - maxUnavailable(d)
         setCondition(&st.conditions, DeploymentCondition(
             type: "Available", status: available ? "True" : "False",
@@ -300,166 +327,6 @@ extension Cluster {
             list[i] = updated
         } else {
             list.append(c)
-        }
-    }
-
-    // MARK: ReplicaSet → Pods
-
-    /// Work per sync is constant while the ReplicaSet has its size: its status comes from counts
-    /// the pod write path keeps (`podCountsByOwner`); only creating or choosing victims, and
-    /// availability with minReadySeconds, look at the pods themselves.
-    /// kube-controller-manager's ReplicaSet controller: pods created or deleted in one sync.
-    static let burstReplicas = 500
-
-    func syncReplicaSet(_ key: ObjectKey) {
-        guard var rs = replicaSets.get(key) else { return }
-        let diff = (podCountsByOwner[rs.metadata.uid]?.active ?? 0) - rs.desiredReplicas
-        let ref = reference(ReplicaSet.kind, rs.metadata, apiVersion: ReplicaSet.apiVersion)
-        if diff < 0 {
-            // Upstream's burstReplicas: at most 500 pods per sync; the next sync comes when the
-            // creations have been observed (here: one simulated second later), so a scale to
-            // 100,000,000 answers at once and the pods appear 500 a second, never all at once.
-            if replicaSetBurstUntil[key] == nil && pods.count >= config.maxPods {
-                recordEvent(ref, type: "Warning", reason: "FailedCreate",
-                            message: "Error creating: svclab simulates at most \(config.maxPods) pods; delete some or scale down",
-                            component: "replicaset-controller")
-            } else if replicaSetBurstUntil[key] == nil, let problem = serviceAccountProblem(rs.spec.template.spec, namespace: key.namespace) {
-                // Admission refuses the first pod of the batch (slow start: one try per sync);
-                // the controller retries with the workqueue's backoff (5 ms doubling, ≤ 1000 s).
-                recordEvent(ref, type: "Warning", reason: "FailedCreate",
-                            message: "Error creating: pods \(goQuote(rs.metadata.name + "-")) is forbidden: \(problem)", component: "replicaset-controller")
-                let failures = (replicaSetCreateFailures[key] ?? 0) + 1
-                replicaSetCreateFailures[key] = failures
-                let delay = min(Millis(5) << Millis(min(failures - 1, 30)), 1_000_000)
-                replicaSetBurstUntil[key] = clock.now + delay
-                schedule(after: delay, .replicaSetBurst(key))
-            } else if replicaSetBurstUntil[key] == nil {
-                replicaSetCreateFailures[key] = nil
-                let wanted = min(-diff, Self.burstReplicas, config.maxPods - pods.count)
-                // One owner list for the whole burst: every pod's ownerReferences shares its storage.
-                let owners = [OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid)]
-                let generateName = "\(rs.metadata.name)-"
-                for _ in 0..<wanted { createPod(from: rs, generateName: generateName, owners: owners, ref: ref) }
-                if wanted == Self.burstReplicas && -diff > wanted {
-                    replicaSetBurstUntil[key] = clock.now + 1000
-                    schedule(after: 1000, .replicaSetBurst(key))
-                }
-            }
-        } else if diff > 0 {
-            // Choosing victims needs an order (sorted keys keep runs identical).
-            let active = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }.filter { !$0.isTerminal && !$0.isTerminating }
-                .sorted { ($0.metadata.namespace, $0.metadata.name) < ($1.metadata.namespace, $1.metadata.name) }
-            for victim in rankForDeletion(active, owner: rs).prefix(diff) {
-                deletePod(victim, gracePeriodSeconds: nil)
-                recordEvent(ref, reason: "SuccessfulDelete", message: "Deleted pod: \(victim.metadata.name)", component: "replicaset-controller")
-            }
-        }
-        let counts = podCountsByOwner[rs.metadata.uid] ?? OwnerPodCounts()
-        var st = ReplicaSetStatus()
-        st.replicas = counts.active
-        st.fullyLabeledReplicas = counts.fullyLabeled
-        st.readyReplicas = counts.ready
-        if rs.spec.minReadySeconds == 0 {
-            st.availableReplicas = counts.ready
-        } else {
-            st.availableReplicas = podsByOwner.get(rs.metadata.uid).compactMap { pods.get($0) }
-                .filter { !$0.isTerminal && !$0.isTerminating && isAvailable($0, minReadySeconds: rs.spec.minReadySeconds) }.count
-        }
-        st.observedGeneration = rs.metadata.generation
-        if st != rs.status {
-            rs.status = st
-            putReplicaSet(rs)
-        }
-    }
-
-    /// ControllerRefManager's claim, decided per changed pod (upstream re-claims every pod on each
-    /// sync; deciding for the one pod that changed keeps the cost per event constant): an owned pod
-    /// whose labels left the selector is released (and replaced); a matching orphan is adopted.
-    func syncClaim(_ key: ObjectKey) {
-        guard var pod = pods.get(key), !pod.isTerminating, !pod.isTerminal else { return }
-        if let ref = pod.metadata.controllerRef, ref.kind == ReplicaSet.kind {
-            guard let rs = replicaSets.get(key.namespace, ref.name), rs.metadata.uid == ref.uid,
-                  let selector = try? (rs.spec.selector ?? LabelSelector()).expression(), !selector.isEmpty,
-                  !selector.matches(pod.metadata.labels) else { return }
-            pod.metadata.ownerReferences.removeAll { $0.uid == ref.uid }
-            putPod(pod)
-        } else if pod.metadata.controllerRef == nil, let rsKey = replicaSetsSelecting(pod).first, let rs = replicaSets.get(rsKey) {
-            pod.metadata.ownerReferences.append(OwnerReference(apiVersion: ReplicaSet.apiVersion, kind: ReplicaSet.kind, name: rs.metadata.name, uid: rs.metadata.uid))
-            putPod(pod)
-        }
-    }
-
-    private func isAvailable(_ pod: Pod, minReadySeconds: Int) -> Bool {
-        guard let ready = pod.status.condition("Ready"), ready.status == "True" else { return false }
-        if minReadySeconds == 0 { return true }
-        guard let t = ready.lastTransitionTime else { return false }
-        return clock.now - t >= Millis(minReadySeconds) * 1000
-    }
-
-    private func createPod(from rs: ReplicaSet, generateName: String, owners: [OwnerReference], ref: ObjectReference) {
-        var pod = Pod()
-        let base = String(generateName.prefix(58))
-        let namespace = rs.metadata.namespace
-        var name = base + draw(for: namespace, base) { $0.nameSuffix() }
-        while pods.get(namespace, name) != nil { name = base + draw(for: namespace, base) { $0.nameSuffix() } }
-        pod.metadata.name = name
-        pod.metadata.generateName = generateName
-        pod.metadata.namespace = rs.metadata.namespace
-        pod.metadata.labels = rs.spec.template.metadata.labels
-        pod.metadata.annotations = rs.spec.template.metadata.annotations
-        pod.metadata.ownerReferences = owners
-        pod.spec = rs.spec.template.spec
-        admitServiceAccount(&pod)
-        stampNew(&pod.metadata)
-        pod.status.qosClass = qosClass(pod.spec)
-        putPod(pod)
-        recordEvent(ref, reason: "SuccessfulCreate", message: "Created pod: \(name)", component: "replicaset-controller")
-    }
-
-    /// `ActivePodsWithRanks.Less` (reference §8.3): the first pods of the result are deleted first.
-    func rankForDeletion(_ candidates: [Pod], owner rs: ReplicaSet) -> [Pod] {
-        // Rank = active pods of the same owner family (all ReplicaSets of the Deployment) on the node.
-        var family: [ObjectKey] = []
-        if let dref = rs.metadata.controllerRef, let d = deployments.get(rs.metadata.namespace, dref.name) {
-            for rsKey in replicaSetsByOwner.get(d.metadata.uid) {
-                if let sibling = replicaSets.get(rsKey) { family.append(contentsOf: podsByOwner.get(sibling.metadata.uid)) }
-            }
-        } else {
-            family = Array(podsByOwner.get(rs.metadata.uid))
-        }
-        var perNode: [String: Int] = [:]
-        for k in family {
-            if let p = pods.get(k), !p.isTerminal, !p.isTerminating, !p.spec.nodeName.isEmpty { perNode[p.spec.nodeName, default: 0] += 1 }
-        }
-        let now = clock.now
-        func phaseRank(_ p: Pod) -> Int { ["Pending": 0, "Unknown": 1, "Running": 2][p.status.phase] ?? 0 }
-        func cost(_ p: Pod) -> Int { Int(p.metadata.annotations["controller.kubernetes.io/pod-deletion-cost"] ?? "") ?? 0 }
-        func readyTime(_ p: Pod) -> Millis? { p.status.condition("Ready").flatMap { $0.status == "True" ? $0.lastTransitionTime : nil } }
-        func restarts(_ p: Pod) -> Int { p.status.containerStatuses.map(\.restartCount).max() ?? 0 }
-        func logRank(_ t: Millis) -> Int64 {
-            let d = (now - t) * 1_000_000
-            return d > 0 ? Int64(log2(Double(d))) : -1
-        }
-        return candidates.sorted { a, b in
-            let aUnassigned = a.spec.nodeName.isEmpty, bUnassigned = b.spec.nodeName.isEmpty
-            if aUnassigned != bUnassigned { return aUnassigned }
-            if phaseRank(a) != phaseRank(b) { return phaseRank(a) < phaseRank(b) }
-            if a.status.isReady != b.status.isReady { return !a.status.isReady }
-            if cost(a) != cost(b) { return cost(a) < cost(b) }
-            let ra = perNode[a.spec.nodeName] ?? 0, rb = perNode[b.spec.nodeName] ?? 0
-            if ra != rb { return ra > rb }
-            if a.status.isReady && b.status.isReady, let ta = readyTime(a), let tb = readyTime(b), ta != tb {
-                let diff = logRank(ta) - logRank(tb)
-                if diff == 0 { return a.metadata.uid < b.metadata.uid }
-                return diff < 0
-            }
-            if restarts(a) != restarts(b) { return restarts(a) > restarts(b) }
-            if let ca = a.metadata.creationTimestamp, let cb = b.metadata.creationTimestamp, ca != cb {
-                let diff = logRank(ca) - logRank(cb)
-                if diff == 0 { return a.metadata.uid < b.metadata.uid }
-                return diff < 0
-            }
-            return a.metadata.uid < b.metadata.uid
         }
     }
 }
