@@ -311,7 +311,7 @@ extension Cluster {
             removeSlice(ObjectKey(namespace, name), service: service)
             // The EndpointSlice (and mirroring) controller watches slices: deleting one it
             // manages queues its Service, which writes the slice again.
-            if services.get(namespace, service) != nil { enqueueService(ObjectKey(namespace, service)) }
+            if services.get(namespace, service) != nil { endpointController.enqueueService(ObjectKey(namespace, service)) }
         case let k where ResourceRegistry.kind(k)?.stored != nil:
             guard eraseStored(kind: k, ObjectKey(namespace, name)) != nil else {
                 throw .notFound(resource: KubeObjectKinds.qualifiedResource(k), name: name)

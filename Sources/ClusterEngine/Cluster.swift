@@ -78,12 +78,6 @@ public final class Cluster {
     var nodeOrder: [String] = []        // node names in creation order (scheduler rotation)
 
     // Work queues (FIFO without duplicates, deterministic; see `WorkQueue`).
-    var serviceQueue = WorkQueue()
-    var endpointWork: [ObjectKey: EndpointWork] = [:] // what each queued Service's sync must revisit
-    var sliceAddressLists: [String: [String]] = [:]    // pod IP → the shared `[ip]` of its slice endpoints
-    var endpointShares: [String: EndpointShares] = [:] // pod UID → the values its endpoints share
-    /// How many Endpoints/EndpointSlice syncs took the incremental path and how many the full one.
-    var endpointSyncCounts = (incremental: 0, full: 0)
 
     var timers = Heap<Timer>()
     var timerSequence: UInt64 = 0
@@ -119,7 +113,6 @@ public final class Cluster {
     var internedOrigins = Set<EventOrigin>()
     var internedEventObjects = Set<ObjectReference>()
     /// Endpoints batching (see `endpointBatchMillis`).
-    var endpointFlushDue: Millis = 0
     /// The earliest batch-ending timer already set, if any.
     var flushTimerAt: Millis?
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
@@ -137,9 +130,10 @@ public final class Cluster {
     lazy var deploymentController = DeploymentController(self)
     lazy var daemonSetController = DaemonSetController(self)
     lazy var scheduler = Scheduler(self)
+    lazy var endpointController = EndpointController(self)
     lazy var loadBalancerController = LoadBalancerController(self)
     /// Every controller, in the order the write path tells them of a change and `settle` runs them.
-    lazy var controllers: [Controller] = [replicaSetController, deploymentController, daemonSetController, scheduler, loadBalancerController]
+    lazy var controllers: [Controller] = [replicaSetController, deploymentController, daemonSetController, scheduler, endpointController, loadBalancerController]
 
     public init(config: Config = Config()) {
         self.config = config
@@ -271,13 +265,7 @@ public final class Cluster {
             if deploymentController.runQueued(batching: batchingEndpoints) { continue }
             if daemonSetController.runQueued(batching: batchingEndpoints) { continue }
             if scheduler.runQueued(batching: batchingEndpoints) { continue }
-            // The first change after a quiet spell goes through at once; later ones within the
-            // batch period wait for its end.
-            if !serviceQueue.isEmpty, mayRunBatch(until: endpointFlushDue, batching: batchingEndpoints) {
-                while let key = serviceQueue.popFirst() { syncServiceEndpoints(key) }
-                if batchingEndpoints { endpointFlushDue = clock.now + Self.endpointBatchMillis }
-                continue
-            }
+            if endpointController.runQueued(batching: batchingEndpoints) { continue }
             if loadBalancerController.runQueued(batching: batchingEndpoints) { continue }
             break
         }
@@ -317,7 +305,7 @@ extension Cluster {
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
-            "sliceAddressLists": sliceAddressLists.count, "endpointShares": endpointShares.count, "podCountsByOwner": podCountsByOwner.count, "endpointWork": endpointWork.count,
+            "podCountsByOwner": podCountsByOwner.count,
             "serviceEnvCache": serviceEnvCache.count,
         ]) { all, controller in all.merge(controller.footprint) { a, _ in a } }
     }

@@ -26,32 +26,96 @@ struct ChangedPods {
     func contains(_ name: String) -> Bool { single.map { $0 == name } ?? set.contains(name) }
 }
 
-extension Cluster {
+final class EndpointController: Controller {
     static let maxEndpointsPerSlice = 100
     static let managedBy = "endpointslice-controller.k8s.io"
+
+    /// Services to sync, and what each one's sync must revisit.
+    private var queue = WorkQueue()
+    private var work: [ObjectKey: EndpointWork] = [:]
+    /// pod IP → the shared `[ip]` of its slice endpoints.
+    var sliceAddressLists: [String: [String]] = [:]
+    /// pod UID → the values its endpoints share.
+    private var shares: [String: EndpointShares] = [:]
+    /// How many syncs took the incremental path and how many the full one.
+    private(set) var syncCounts = (incremental: 0, full: 0)
+    /// When the current batch ends (see `Cluster.mayRunBatch`).
+    private var batchDue: Millis = 0
+
+    override func podChanged(old: Pod?, new: Pod?, _ key: ObjectKey) {
+        if new == nil, let old { shares[old.metadata.uid] = nil }
+        // Only when something the controllers read changed.
+        if let old, let new, !Self.endpointRelevantChange(old, new) { return }
+        // The same labels select the same Services: most pod changes are status, so look once.
+        let selecting = old?.metadata.labels == new?.metadata.labels ? cluster.servicesSelecting(new ?? old)
+            : cluster.servicesSelecting(old).union(cluster.servicesSelecting(new))
+        for svc in selecting.sorted() { enqueueService(svc, pod: key.name) }
+    }
+
+    private static func endpointRelevantChange(_ a: Pod, _ b: Pod) -> Bool {
+        a.metadata.labels != b.metadata.labels || a.status.podIP != b.status.podIP
+            || a.status.isReady != b.status.isReady || a.metadata.deletionTimestamp != b.metadata.deletionTimestamp
+            || a.status.phase != b.status.phase || a.spec.nodeName != b.spec.nodeName
+            || a.spec.hostname != b.spec.hostname || a.spec.subdomain != b.spec.subdomain
+    }
+
+    override func serviceChanged(old: Service?, new: Service?, _ key: ObjectKey) { enqueueService(key) }
+
+    /// The mirroring controller watches Endpoints: a hand-written one of a Service without a
+    /// selector queues that Service (the Endpoints controller's own writes never do).
+    override func endpointsChanged(_ key: ObjectKey) {
+        if let svc = cluster.services.get(key), !svc.spec.hasSelector { enqueueService(key) }
+    }
+
+    /// Slice endpoints carry their node's zone (and need the node to exist).
+    override func nodeChanged(old: Node?, new node: Node) {
+        let zone = "topology.kubernetes.io/zone"
+        guard old == nil || old?.metadata.labels[zone] != node.metadata.labels[zone] else { return }
+        for podKey in cluster.podsByNode.get(node.metadata.name).sorted() {
+            for svc in cluster.servicesSelecting(cluster.pods.get(podKey)).sorted() { enqueueService(svc, pod: podKey.name) }
+        }
+    }
+
+    /// The first change after a quiet spell goes through at once; later ones within the batch
+    /// period wait for its end.
+    override func runQueued(batching: Bool) -> Bool {
+        guard !queue.isEmpty, cluster.mayRunBatch(until: batchDue, batching: batching) else { return false }
+        while let key = queue.popFirst() { sync(key) }
+        if batching { batchDue = cluster.now + Cluster.endpointBatchMillis }
+        return true
+    }
+
+    override func dropQueuedWork() { queue.removeAll(); work.removeAll() }
+
+    override var footprint: [String: Int] {
+        ["sliceAddressLists": sliceAddressLists.count, "endpointShares": shares.count, "endpointWork": work.count]
+    }
+
+    /// Forgets the caches (MemoryBudgetTests measures the stores without them).
+    func dropCaches() { sliceAddressLists = [:]; work = [:] }
 
     /// Queues a Service for the two controllers: for the named pod only (the usual case, a pod
     /// event), or in full (nil: the Service itself, or something every endpoint reads, changed).
     func enqueueService(_ key: ObjectKey, pod: String? = nil) {
-        serviceQueue.append(key)
-        guard let pod else { endpointWork[key] = .full; return }
-        switch endpointWork.removeValue(forKey: key) {
-        case .full?: endpointWork[key] = .full
+        queue.append(key)
+        guard let pod else { work[key] = .full; return }
+        switch work.removeValue(forKey: key) {
+        case .full?: work[key] = .full
         case .pods(var names)?:
             // Taken out of the dictionary first, so the set is grown in place rather than copied.
             names.insert(pod)
-            endpointWork[key] = .pods(names)
-        case nil: endpointWork[key] = .pods([pod])
+            work[key] = .pods(names)
+        case nil: work[key] = .pods([pod])
         }
     }
 
-    func syncServiceEndpoints(_ key: ObjectKey) {
-        var work = endpointWork.removeValue(forKey: key) ?? .full
-        if !config.incrementalEndpoints { work = .full }
-        guard let svc = services.get(key) else {
+    private func sync(_ key: ObjectKey) {
+        var work = self.work.removeValue(forKey: key) ?? .full
+        if !cluster.config.incrementalEndpoints { work = .full }
+        guard let svc = cluster.services.get(key) else {
             // The Service is gone: its Endpoints are deleted and its slices garbage-collected.
-            removeEndpoints(key)
-            for slice in slices(ofService: key) { removeSlice(ObjectKey(key.namespace, slice.metadata.name), service: key.name) }
+            cluster.removeEndpoints(key)
+            for slice in cluster.slices(ofService: key) { cluster.removeSlice(ObjectKey(key.namespace, slice.metadata.name), service: key.name) }
             return
         }
         // Selector-less Services get nothing from these controllers; the mirroring controller
@@ -63,11 +127,11 @@ extension Cluster {
         var changed: [(name: String, pod: Pod?)] = []
         if case let .pods(names) = work {
             changed = names.sorted().map { name in
-                let pod = pods.get(key.namespace, name)
+                let pod = cluster.pods.get(key.namespace, name)
                 return (name, pod.flatMap { p in selector.allSatisfy { p.metadata.labels[$0.key] == $0.value } ? p : nil })
             }
         }
-        lazy var selected = podsMatching(selector, in: key.namespace).compactMap { pods.get($0) }
+        lazy var selected = cluster.podsMatching(selector, in: key.namespace).compactMap { cluster.pods.get($0) }
         // While a Service has no endpoint yet (its pods are starting), only the changed pods can
         // contribute one: the full sync over them alone gives what the full sync over all would
         // (the first pods of a 150-replica Deployment would otherwise each read all 150).
@@ -75,7 +139,7 @@ extension Cluster {
         var incremental = false
         if case .pods = work {
             incremental = updateEndpointsObject(svc, key, changed)
-            if !incremental, endpoints.get(key)?.subsets.isEmpty == true {
+            if !incremental, cluster.endpoints.get(key)?.subsets.isEmpty == true {
                 syncEndpointsObject(svc, key, changedPods)
                 incremental = true
             }
@@ -89,7 +153,7 @@ extension Cluster {
             }
         } else { incremental = false }
         if !incremental { syncSlices(svc, key, selected) }
-        if incremental { endpointSyncCounts.incremental += 1 } else { endpointSyncCounts.full += 1 }
+        if incremental { syncCounts.incremental += 1 } else { syncCounts.full += 1 }
     }
 
     /// FindPort: a number is used as is; a name is looked up among the pod's container ports
@@ -164,23 +228,23 @@ extension Cluster {
             for a in added { list.insert(a, at: insertionIndex(of: a, in: list)) }
             return removed != added
         }
-        let differs = endpoints.modify(key) { ep -> Bool in
+        let differs = cluster.endpoints.modify(key) { ep -> Bool in
             var subset = ep.subsets.removeFirst()
             let a = replace(in: &subset.addresses, with: ready)
             let b = replace(in: &subset.notReadyAddresses, with: notReady)
             if !subset.addresses.isEmpty || !subset.notReadyAddresses.isEmpty { ep.subsets = [subset] }
             guard a || b else { return false }
-            ep.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(clock.now)
+            ep.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(cluster.clock.now)
             return true
         } ?? false
-        if differs, let ep = endpoints.get(key) { putEndpoints(ep) }
+        if differs, let ep = cluster.endpoints.get(key) { cluster.putEndpoints(ep) }
         return true
     }
 
     /// The ports of the Service's Endpoints when it has the shape the incremental path handles
     /// (one subset, labels current, room for `adding` more addresses); nil otherwise.
     private func singleSubsetPorts(_ key: ObjectKey, _ svc: Service, adding: Int) -> [EndpointPort]? {
-        guard let ep = endpoints.get(key), ep.subsets.count == 1, !svc.spec.ports.isEmpty,
+        guard let ep = cluster.endpoints.get(key), ep.subsets.count == 1, !svc.spec.ports.isEmpty,
               ep.metadata.labels == endpointLabels(svc), ep.metadata.annotations[Self.overCapacityAnnotation] == nil,
               ep.subsets[0].addresses.count + ep.subsets[0].notReadyAddresses.count + adding <= Self.maxEndpointsCapacity else { return nil }
         return ep.subsets[0].ports
@@ -219,26 +283,26 @@ extension Cluster {
     private func syncEndpointsObject(_ svc: Service, _ key: ObjectKey, _ selected: [Pod]) {
         let subsets = endpointSubsets(svc, selected)
         let labels = endpointLabels(svc)
-        if var existing = endpoints.get(key) {
+        if var existing = cluster.endpoints.get(key) {
             // As upstream: the stored (possibly truncated) subsets are compared with the full ones,
             // so a Service over capacity is rewritten on every sync.
             if existing.subsets == subsets && existing.metadata.labels == labels && capacityAnnotationSetCorrectly(existing) { return }
             existing.subsets = subsets
             existing.metadata.labels = labels
-            existing.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(clock.now)
+            existing.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(cluster.clock.now)
             truncateToCapacity(&existing)
-            putEndpoints(existing)
+            cluster.putEndpoints(existing)
         } else {
             var ep = Endpoints()
             ep.metadata.name = key.name
             ep.metadata.namespace = key.namespace
             ep.metadata.labels = labels
-            ep.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(clock.now)
-            stampNew(&ep.metadata)
+            ep.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] = Timestamps.rfc3339(cluster.clock.now)
+            cluster.stampNew(&ep.metadata)
             ep.metadata.generation = 0
             ep.subsets = subsets
             truncateToCapacity(&ep)
-            putEndpoints(ep)
+            cluster.putEndpoints(ep)
         }
     }
 
@@ -253,7 +317,7 @@ extension Cluster {
 
     /// truncateEndpoints: keeps at most 1,000 addresses, ready ones first, spread over the subsets
     /// in proportion (rounded up, so the last subset may get fewer), and marks the object.
-    private func truncateToCapacity(_ ep: inout Endpoints) {
+    func truncateToCapacity(_ ep: inout Endpoints) {
         let totalReady = ep.subsets.reduce(0) { $0 + $1.addresses.count }
         let totalNotReady = ep.subsets.reduce(0) { $0 + $1.notReadyAddresses.count }
         guard totalReady + totalNotReady > Self.maxEndpointsCapacity else {
@@ -314,7 +378,7 @@ extension Cluster {
 
     func desiredSliceEndpoint(_ pod: Pod, _ svc: Service) -> SliceEndpoint? {
         if pod.isTerminal || pod.status.podIP.isEmpty { return nil }
-        guard let node = nodes.get("", pod.spec.nodeName) else { return svc.spec.publishNotReadyAddresses ? endpointFor(pod, svc, zone: nil) : nil }
+        guard let node = cluster.nodes.get("", pod.spec.nodeName) else { return svc.spec.publishNotReadyAddresses ? endpointFor(pod, svc, zone: nil) : nil }
         return endpointFor(pod, svc, zone: node.metadata.labels["topology.kubernetes.io/zone"])
     }
 
@@ -337,9 +401,9 @@ extension Cluster {
     /// The one targetRef that a pod's addresses in every Endpoints and slice share (a reference
     /// is one shared box, see ObjectReference): kept per pod UID until the pod is removed.
     func endpointTargetRef(_ pod: Pod) -> ObjectReference {
-        if let ref = endpointShares[pod.metadata.uid]?.targetRef { return ref }
+        if let ref = shares[pod.metadata.uid]?.targetRef { return ref }
         let ref = ObjectReference(kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid)
-        endpointShares[pod.metadata.uid] = EndpointShares(targetRef: ref)
+        shares[pod.metadata.uid] = EndpointShares(targetRef: ref)
         return ref
     }
 
@@ -347,16 +411,16 @@ extension Cluster {
     /// Endpoints), else `address`, remembered for the next Service.
     private func shared(_ address: EndpointAddress, of pod: Pod) -> EndpointAddress {
         let uid = pod.metadata.uid
-        if let last = endpointShares[uid]?.address, last == address { return last }
-        endpointShares[uid]?.address = address
+        if let last = shares[uid]?.address, last == address { return last }
+        shares[uid]?.address = address
         return address
     }
 
     /// The same for a slice endpoint.
     private func shared(_ endpoint: SliceEndpoint, of pod: Pod) -> SliceEndpoint {
         let uid = pod.metadata.uid
-        if let last = endpointShares[uid]?.sliceEndpoint, last == endpoint { return last }
-        endpointShares[uid]?.sliceEndpoint = endpoint
+        if let last = shares[uid]?.sliceEndpoint, last == endpoint { return last }
+        shares[uid]?.sliceEndpoint = endpoint
         return endpoint
     }
 
@@ -422,7 +486,7 @@ extension Cluster {
 
     /// The Service's slices that this controller manages (others are a user's), in name order.
     private func managedSlices(of key: ObjectKey) -> [EndpointSlice] {
-        slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.managedBy }
+        cluster.slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.managedBy }
     }
 
     /// reconciler.reconcileByAddressType over `existing`, the Service's managed slices in name
@@ -509,11 +573,11 @@ extension Cluster {
         }
         for slice in toCreate { createSlice(slice, generateName: "\(svc.metadata.name)-", service: key) }
         for var slice in toUpdate {
-            guard let current = endpointSlices.get(key.namespace, slice.metadata.name), current != slice else { continue }
+            guard let current = cluster.endpointSlices.get(key.namespace, slice.metadata.name), current != slice else { continue }
             slice.metadata.generation = current.metadata.generation + 1
-            putSlice(slice, service: key.name)
+            cluster.putSlice(slice, service: key.name)
         }
-        for slice in toDelete { removeSlice(ObjectKey(key.namespace, slice.metadata.name), service: key.name) }
+        for slice in toDelete { cluster.removeSlice(ObjectKey(key.namespace, slice.metadata.name), service: key.name) }
     }
 
     /// Creates a slice as the API server does for a generateName: the prefix (at most 58
@@ -521,12 +585,12 @@ extension Cluster {
     func createSlice(_ slice: EndpointSlice, generateName: String, service key: ObjectKey) {
         var slice = slice
         let base = String(generateName.prefix(58))
-        var name = base + draw(for: key.namespace, base) { $0.nameSuffix() }
-        while endpointSlices.get(key.namespace, name) != nil { name = base + draw(for: key.namespace, base) { $0.nameSuffix() } }
+        var name = base + cluster.draw(for: key.namespace, base) { $0.nameSuffix() }
+        while cluster.endpointSlices.get(key.namespace, name) != nil { name = base + cluster.draw(for: key.namespace, base) { $0.nameSuffix() } }
         slice.metadata.name = name
         slice.metadata.generateName = generateName
-        stampNew(&slice.metadata)
-        putSlice(slice, service: key.name)
+        cluster.stampNew(&slice.metadata)
+        cluster.putSlice(slice, service: key.name)
     }
 
     private func closestFit(_ slices: [EndpointSlice], adding n: Int) -> Int? {
@@ -561,10 +625,10 @@ extension Cluster {
             let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
             let selected = podsMatching(selector, in: key.namespace).compactMap { pods.get($0) }
             var wantedEndpoints = Endpoints()
-            wantedEndpoints.subsets = endpointSubsets(svc, selected)
-            truncateToCapacity(&wantedEndpoints)
+            wantedEndpoints.subsets = endpointController.endpointSubsets(svc, selected)
+            endpointController.truncateToCapacity(&wantedEndpoints)
             if endpoints.get(key)?.subsets != wantedEndpoints.subsets { drift.append("Endpoints \(key)") }
-            let wanted = selected.compactMap { desiredSliceEndpoint($0, svc) }.map { "\($0)" }.sorted()
+            let wanted = selected.compactMap { endpointController.desiredSliceEndpoint($0, svc) }.map { "\($0)" }.sorted()
             let stored = slices(ofService: key).flatMap(\.endpoints).map { "\($0)" }.sorted()
             if wanted != stored { drift.append("EndpointSlices \(key)") }
         }

@@ -8,16 +8,17 @@ import OrderedCollections
 /// endpointslicemirroring-controller.k8s.io`, one group per address type and port list. kube-proxy
 /// and DNS read those slices as they read any other, so traffic to such a Service reaches the
 /// hand-written addresses. Endpoints labelled `endpointslice.kubernetes.io/skip-mirror: "true"`
-/// are not mirrored.
-extension Cluster {
+/// are not mirrored. It shares the Endpoints controllers' queue: a Service's sync mirrors when
+/// the Service has no selector.
+extension EndpointController {
     static let mirroringManagedBy = "endpointslicemirroring-controller.k8s.io"
     /// The mirroring controller's maxEndpointsPerSubset default.
     static let maxMirroredEndpointsPerSubset = 1000
 
     func mirrorEndpoints(_ svc: Service, _ key: ObjectKey) {
-        let existing = slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.mirroringManagedBy }
-        guard let ep = endpoints.get(key), ep.metadata.labels["endpointslice.kubernetes.io/skip-mirror"] != "true" else {
-            for s in existing { removeSlice(ObjectKey(key.namespace, s.metadata.name), service: key.name) }
+        let existing = cluster.slices(ofService: key).filter { $0.metadata.labels["endpointslice.kubernetes.io/managed-by"] == Self.mirroringManagedBy }
+        guard let ep = cluster.endpoints.get(key), ep.metadata.labels["endpointslice.kubernetes.io/skip-mirror"] != "true" else {
+            for s in existing { cluster.removeSlice(ObjectKey(key.namespace, s.metadata.name), service: key.name) }
             return
         }
         // Endpoints of every subset grouped by address type and port list (addrTypePortMapKey).
@@ -59,10 +60,10 @@ extension Cluster {
                     createSlice(slice, generateName: "\(ep.metadata.name)-", service: key)
                 } else if slice != before {
                     slice.metadata.generation += 1
-                    putSlice(slice, service: key.name)
+                    cluster.putSlice(slice, service: key.name)
                 }
             }
         }
-        for s in reusable { removeSlice(ObjectKey(key.namespace, s.metadata.name), service: key.name) }
+        for s in reusable { cluster.removeSlice(ObjectKey(key.namespace, s.metadata.name), service: key.name) }
     }
 }

@@ -152,7 +152,6 @@ extension Cluster {
 
     /// What the write path queued for controllers, dropped: a mirror runs none.
     func dropControllerWork() {
-        serviceQueue = WorkQueue(); endpointWork.removeAll()
         for controller in controllers { controller.dropQueuedWork() }
     }
 }

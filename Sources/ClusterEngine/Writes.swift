@@ -47,7 +47,6 @@ extension Cluster {
         containerLogs[key] = nil
         erase(key, from: \.pods) { old in
             unindexPod(old, key)
-            endpointShares[old.metadata.uid] = nil
             podChanged(old: old, new: nil)
         }
     }
@@ -125,19 +124,6 @@ extension Cluster {
     private func podChanged(old: Pod?, new: Pod?) {
         let key = ObjectKey((new ?? old)!.metadata.namespace, (new ?? old)!.metadata.name)
         for controller in controllers { controller.podChanged(old: old, new: new, key) }
-        // Endpoints/EndpointSlice controllers: only when something they read changed.
-        if let old, let new, !endpointRelevantChange(old, new) { return }
-        // The same labels select the same Services: most pod changes are status, so look once.
-        let selecting = old?.metadata.labels == new?.metadata.labels ? servicesSelecting(new ?? old)
-            : servicesSelecting(old).union(servicesSelecting(new))
-        for svc in selecting.sorted() { enqueueService(svc, pod: key.name) }
-    }
-
-    private func endpointRelevantChange(_ a: Pod, _ b: Pod) -> Bool {
-        a.metadata.labels != b.metadata.labels || a.status.podIP != b.status.podIP
-            || a.status.isReady != b.status.isReady || a.metadata.deletionTimestamp != b.metadata.deletionTimestamp
-            || a.status.phase != b.status.phase || a.spec.nodeName != b.spec.nodeName
-            || a.spec.hostname != b.spec.hostname || a.spec.subdomain != b.spec.subdomain
     }
 
     /// The one term a Service (or a ReplicaSet's matchLabels) is indexed under: its selector's first key. Indexing every term would
@@ -224,7 +210,6 @@ extension Cluster {
             if old?.spec.ports != svc.spec.ports || old?.spec.clusterIP != svc.spec.clusterIP || old?.spec.type != svc.spec.type {
                 invalidateServiceEnv(key.namespace, name: key.name)
             }
-            enqueueService(key)
             for controller in controllers { controller.serviceChanged(old: old, new: svc, key) }
         }
     }
@@ -236,7 +221,6 @@ extension Cluster {
             addressBook.unindex(old, key)
             proxyRules[key.description] = nil
             invalidateServiceEnv(key.namespace, name: key.name)
-            enqueueService(key)
             for controller in controllers { controller.serviceChanged(old: old, new: nil, key) }
         }
     }
@@ -283,17 +267,11 @@ extension Cluster {
     // MARK: Endpoints and slices
 
     func putEndpoints(_ ep: Endpoints) {
-        write(ep, into: \.endpoints) { _, key in endpointsOfSelectorlessServiceChanged(key) }
+        write(ep, into: \.endpoints) { _, key in for controller in controllers { controller.endpointsChanged(key) } }
     }
 
     func removeEndpoints(_ key: ObjectKey) {
-        erase(key, from: \.endpoints) { _ in endpointsOfSelectorlessServiceChanged(key) }
-    }
-
-    /// The mirroring controller watches Endpoints: a hand-written one of a Service without a
-    /// selector queues that Service (the Endpoints controller's own writes never do).
-    private func endpointsOfSelectorlessServiceChanged(_ key: ObjectKey) {
-        if let svc = services.get(key), !svc.spec.hasSelector { enqueueService(key) }
+        erase(key, from: \.endpoints) { _ in for controller in controllers { controller.endpointsChanged(key) } }
     }
 
     func putSlice(_ slice: EndpointSlice, service: String) {
@@ -347,13 +325,6 @@ extension Cluster {
             if let old { addressBook.clear(old.internalIP, .node(old.metadata.name)) }
             addressBook.set(node.internalIP, .node(node.metadata.name))
             for controller in controllers { controller.nodeChanged(old: old, new: node) }
-            // Slice endpoints carry their node's zone (and need the node to exist).
-            let zone = "topology.kubernetes.io/zone"
-            if old == nil || old?.metadata.labels[zone] != node.metadata.labels[zone] {
-                for podKey in podsByNode.get(node.metadata.name).sorted() {
-                    for svc in servicesSelecting(pods.get(podKey)).sorted() { enqueueService(svc, pod: podKey.name) }
-                }
-            }
         }
     }
 

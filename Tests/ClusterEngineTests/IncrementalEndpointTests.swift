@@ -108,8 +108,8 @@ struct IncrementalEndpointTests {
             #expect(Self.differences(incremental, full) == [])
             #expect(incremental.controllerDrift() == [])
             // Both paths were exercised (the lab's own start-up already needs the full one).
-            if ops.count >= 30 { #expect(incremental.endpointSyncCounts.incremental > 0) }
-            #expect(full.endpointSyncCounts.incremental == 0)
+            if ops.count >= 30 { #expect(incremental.endpointController.syncCounts.incremental > 0) }
+            #expect(full.endpointController.syncCounts.incremental == 0)
         }
     }
 }
