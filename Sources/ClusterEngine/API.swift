@@ -145,7 +145,7 @@ extension Cluster {
             let stored = putPod(pod)
             // A pod bound at creation (spec.nodeName, as kubectl debug node/… writes it) never
             // sees the scheduler: the node's kubelet picks it up from its watch and runs it.
-            if !stored.spec.nodeName.isEmpty, nodes.get("", stored.spec.nodeName) != nil { kubeletAdmit(stored) }
+            if !stored.spec.nodeName.isEmpty, nodes.get("", stored.spec.nodeName) != nil { kubelet.admit(stored) }
             return .pod(stored)
         case var .service(svc):
             try allocate(for: &svc, previous: nil)
@@ -417,7 +417,7 @@ extension Cluster {
         }
         if next == pod.status.conditions { return }
         pod.status.conditions = next
-        if pod.status.condition("ContainersReady")?.status == "True" { setReadyFromGates(&pod) }
+        if pod.status.condition("ContainersReady")?.status == "True" { kubelet.setReadyFromGates(&pod) }
         defer { settle() }
         putPod(pod)
     }

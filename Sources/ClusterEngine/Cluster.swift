@@ -88,11 +88,6 @@ public final class Cluster {
     var addressBook = AddressBook()
     /// Service environment variables per namespace (see `serviceEnvironment(for:)`).
     var serviceEnvCache: [String: [(String, String)]] = [:]
-    /// kube-proxy's ClientIP affinity, per node: (node, service port, client IP) → endpoint and last use.
-    var affinity: [AffinityKey: AffinityEntry] = [:]
-    /// kube-proxy's programmed endpoints: "ns/svc" → "port\0proto" → endpoints in rule order.
-    var proxyRules: [String: [String: [ServiceEndpoint]]] = [:]
-    var runtime: [ObjectKey: PodRuntime] = [:]
     /// Container logs by pod and container (see ContainerProcesses.swift).
     var containerLogs: [ObjectKey: [String: ContainerLog]] = [:]
     /// Runs a container's command when it ends by itself (nil: it runs until stopped). The
@@ -126,14 +121,16 @@ public final class Cluster {
     private var nextWatcher = 0
 
     // The controllers (Controller.swift), each with its queue and state.
+    lazy var kubelet = Kubelet(self)
     lazy var replicaSetController = ReplicaSetController(self)
     lazy var deploymentController = DeploymentController(self)
     lazy var daemonSetController = DaemonSetController(self)
     lazy var scheduler = Scheduler(self)
     lazy var endpointController = EndpointController(self)
     lazy var loadBalancerController = LoadBalancerController(self)
+    lazy var kubeProxy = KubeProxy(self)
     /// Every controller, in the order the write path tells them of a change and `settle` runs them.
-    lazy var controllers: [Controller] = [replicaSetController, deploymentController, daemonSetController, scheduler, endpointController, loadBalancerController]
+    lazy var controllers: [Controller] = [replicaSetController, deploymentController, daemonSetController, scheduler, endpointController, loadBalancerController, kubelet, kubeProxy]
 
     public init(config: Config = Config()) {
         self.config = config
@@ -229,6 +226,17 @@ public final class Cluster {
         advance(to: clock.now.addingClamped(Millis(min(s * 1000, 9.0e15).rounded())))
     }
 
+    /// What a due timer does: each belongs to one controller.
+    func fire(_ action: TimerAction) {
+        switch action {
+        case .installLocalPathStorage: installLocalPathStorage()
+        case .flushEndpoints:
+            if let at = flushTimerAt, at <= clock.now { flushTimerAt = nil }
+        case let .replicaSetBurst(key): replicaSetController.burstEnded(key)
+        case let .kubelet(key, uid, step): kubelet.run(step, key, uid: uid)
+        }
+    }
+
     /// When the next timer is due, if any (lets `kubectl wait` and watches jump ahead).
     public var nextTimerDue: Millis? { timers.min?.due }
 
@@ -304,7 +312,7 @@ extension Cluster {
             "pods": pods.count, "services": services.count, "replicaSets": replicaSets.count, "endpointSlices": endpointSlices.count,
             "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
-            "runtime": runtime.count, "containerLogs": containerLogs.count, "timers": timers.count, "affinity": affinity.count, "proxyRules": proxyRules.count,
+            "containerLogs": containerLogs.count, "timers": timers.count,
             "podCountsByOwner": podCountsByOwner.count,
             "serviceEnvCache": serviceEnvCache.count,
         ]) { all, controller in all.merge(controller.footprint) { a, _ in a } }

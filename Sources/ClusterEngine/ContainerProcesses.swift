@@ -40,7 +40,7 @@ struct ContainerLog {
 /// exit, restarts with back-off (`CrashLoopBackOff`), terminal phases, and container logs.
 /// The engine cannot run the simulated tools itself (they live with kubectl's container
 /// shell), so the session injects `processRunner`, as a kubelet is handed its CRI runtime.
-extension Cluster {
+extension Kubelet {
     /// How long a command that ends by itself runs (curl's round trip, echo's start-up): long
     /// enough for `kubectl run -i` to see the pod Running and attach, as on a real node.
     static let processMillis: Millis = 1_000
@@ -49,11 +49,11 @@ extension Cluster {
     /// themselves print now and exit after `processMillis`.
     func startProcesses(_ pod: Pod, _ key: ObjectKey, only index: Int? = nil) {
         for (i, c) in pod.spec.containers.enumerated() where index == nil || index == i {
-            guard let run = processRunner?(self, pod, c) else { continue }
+            guard let run = cluster.processRunner?(cluster, pod, c) else { continue }
             for (stderr, text) in run.output {
                 var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 if lines.last == "" { lines.removeLast() }
-                for line in lines { appendLog(key, container: c.name, line, stderr: stderr) }
+                for line in lines { cluster.appendLog(key, container: c.name, line, stderr: stderr) }
             }
             runtime[key]?.exitCodes[i] = run.exitCode
             schedule(after: Self.processMillis, .kubelet(key, uid: pod.metadata.uid, step: .processExited(i)))
@@ -66,7 +66,7 @@ extension Cluster {
         guard !pod.isTerminating, i < pod.status.containerStatuses.count, let code = runtime[key]?.exitCodes[i],
               case let .running(started) = pod.status.containerStatuses[i].state else { return }
         runtime[key]?.exitCodes[i] = nil
-        let now = (clock.now / 1000) * 1000
+        let now = (cluster.clock.now / 1000) * 1000
         let ended = ContainerStatus.State.terminated(reason: code == 0 ? "Completed" : "Error", exitCode: Int(code), startedAt: started, finishedAt: now)
         let restarts = pod.spec.restartPolicy == "Always" || (pod.spec.restartPolicy == "OnFailure" && code != 0)
         pod.status.containerStatuses[i].ready = false
@@ -83,7 +83,7 @@ extension Cluster {
                 pod.status.containerStatuses[i].state = .waiting(reason: "CrashLoopBackOff")
                 let backoff = min(300_000, Millis(10_000) << Millis(min(count - 1, 5)))
                 schedule(after: backoff, .kubelet(key, uid: pod.metadata.uid, step: .restartContainer(i)))
-                recordEvent(containerReference(pod, c), type: "Warning", reason: "BackOff",
+                cluster.recordEvent(cluster.containerReference(pod, c), type: "Warning", reason: "BackOff",
                             message: "Back-off restarting failed container \(c.name) in pod \(pod.metadata.name)_\(pod.metadata.namespace)(\(pod.metadata.uid))",
                             component: "kubelet", host: pod.spec.nodeName)
             }
@@ -102,14 +102,14 @@ extension Cluster {
                 markReady(&pod, false)
             }
         }
-        putPod(pod)
+        cluster.putPod(pod)
     }
 
     /// The back-off is over: the container starts again (its log starts afresh; the old one is
     /// `--previous`).
     func restartContainer(_ pod: inout Pod, _ key: ObjectKey, container i: Int) {
         guard !pod.isTerminating, i < pod.status.containerStatuses.count else { return }
-        let now = (clock.now / 1000) * 1000
+        let now = (cluster.clock.now / 1000) * 1000
         let c = pod.spec.containers[i]
         var cs = pod.status.containerStatuses[i]
         if case .terminated = cs.state { cs.lastState = cs.state }
@@ -119,19 +119,22 @@ extension Cluster {
         cs.ready = c.readinessProbe == nil
         pod.status.containerStatuses[i] = cs
         if cs.ready, pod.status.containerStatuses.allSatisfy({ $0.ready }) { markReady(&pod, true) }
-        var log = containerLogs[key]?[c.name] ?? ContainerLog()
+        var log = cluster.containerLogs[key]?[c.name] ?? ContainerLog()
         log.previous = Array(log.current)
         log.current.removeAll()
         log.appended = 0
-        containerLogs[key, default: [:]][c.name] = log
-        putPod(pod)
-        let ref = containerReference(pod, c)
-        recordEvent(ref, reason: "Pulled", message: "Container image \(goQuote(c.image)) already present on machine", component: "kubelet", host: pod.spec.nodeName)
-        recordEvent(ref, reason: "Created", message: "Created container: \(c.name)", component: "kubelet", host: pod.spec.nodeName)
-        recordEvent(ref, reason: "Started", message: "Started container \(c.name)", component: "kubelet", host: pod.spec.nodeName)
+        cluster.containerLogs[key, default: [:]][c.name] = log
+        cluster.putPod(pod)
+        let ref = cluster.containerReference(pod, c)
+        cluster.recordEvent(ref, reason: "Pulled", message: "Container image \(goQuote(c.image)) already present on machine", component: "kubelet", host: pod.spec.nodeName)
+        cluster.recordEvent(ref, reason: "Created", message: "Created container: \(c.name)", component: "kubelet", host: pod.spec.nodeName)
+        cluster.recordEvent(ref, reason: "Started", message: "Started container \(c.name)", component: "kubelet", host: pod.spec.nodeName)
         startProcesses(pod, key, only: i)
     }
 
+}
+
+extension Cluster {
     func containerReference(_ pod: Pod, _ c: Container) -> ObjectReference {
         let ref = reference(Pod.kind, pod.metadata)
         return ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
@@ -285,7 +288,7 @@ enum AppLogs {
 extension Cluster {
     /// Whether one of the pod's processes will end by itself (a follower can wait for that).
     public func hasPendingExit(namespace: String, pod: String) -> Bool {
-        !(runtime[ObjectKey(namespace, pod)]?.exitCodes.isEmpty ?? true)
+        !(kubelet.runtime[ObjectKey(namespace, pod)]?.exitCodes.isEmpty ?? true)
     }
 }
 
@@ -297,7 +300,7 @@ extension Cluster {
         guard let pod = pods.get(key) else { return }
         let i = container.flatMap { c in pod.spec.containers.firstIndex { $0.name == c } } ?? 0
         guard i < pod.spec.containers.count else { return }
-        runtime[key]?.exitCodes[i] = exitCode
+        kubelet.runtime[key]?.exitCodes[i] = exitCode
         schedule(after: 0, .kubelet(key, uid: pod.metadata.uid, step: .processExited(i)))
         settle()
     }

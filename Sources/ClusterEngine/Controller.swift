@@ -26,6 +26,8 @@ class Controller {
     func deploymentChanged(old: Deployment?, new: Deployment?, _ key: ObjectKey) {}
     /// A ReplicaSet was created (old nil), changed, or deleted (new nil).
     func replicaSetChanged(old: ReplicaSet?, new: ReplicaSet?, _ key: ObjectKey) {}
+    /// A slice of the Service was written or deleted (or stopped naming it).
+    func endpointSlicesChanged(service: ObjectKey) {}
     /// An Endpoints object was written or deleted.
     func endpointsChanged(_ key: ObjectKey) {}
     /// A node was created (old nil) or changed.

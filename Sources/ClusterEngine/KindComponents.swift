@@ -45,7 +45,7 @@ extension Cluster {
         }
         pod.status.qosClass = qosClass(pod.spec)
         putPod(pod)
-        kubeletAdmit(pod)
+        kubelet.admit(pod)
     }
 
     /// Deleting a mirror pod through the API does not stop the static pod: the kubelet writes
@@ -57,7 +57,7 @@ extension Cluster {
         pod.metadata.uid = componentRNG.uuid()
         pod.metadata.creationTimestamp = (clock.now / 1000) * 1000
         pod.metadata.resourceVersion = ""
-        runtime[key]?.uid = pod.metadata.uid
+        kubelet.runtime[key]?.uid = pod.metadata.uid
         putPod(pod)
     }
 

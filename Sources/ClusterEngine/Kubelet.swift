@@ -23,25 +23,31 @@ struct PodRuntime {
     var exitCodes: [Int: Int32] = [:]
 }
 
-extension Cluster {
-    /// Seeded, human-looking durations for the container lifecycle.
-    private func jitter(_ range: ClosedRange<Int64>, _ key: ObjectKey) -> Millis { draw(for: key.namespace, key.name) { $0.int64(in: range) } }
+/// The kubelets of every node as one controller: a pod bound to a node is admitted (`admit`,
+/// called by whoever binds it: the scheduler, a pod created with `nodeName`, a static pod), then
+/// each step of its life is a timer (`TimerAction.kubelet`) that `run` carries out, writing the
+/// pod's status through the write path as a kubelet writes it through the API server.
+final class Kubelet: Controller {
+    /// Per-pod state that is not part of the API object (probe results, the processes' exit
+    /// codes, the Service links its containers started with).
+    var runtime: [ObjectKey: PodRuntime] = [:]
 
-    func kubeletAdmit(_ pod: Pod) {
+    override var footprint: [String: Int] { ["runtime": runtime.count] }
+
+    /// Seeded, human-looking durations for the container lifecycle.
+    private func jitter(_ range: ClosedRange<Int64>, _ key: ObjectKey) -> Millis { cluster.draw(for: key.namespace, key.name) { $0.int64(in: range) } }
+
+    func admit(_ pod: Pod) {
         let key = ObjectKey(pod.metadata.namespace, pod.metadata.name)
         runtime[key] = PodRuntime(uid: pod.metadata.uid)
         schedule(after: jitter(100...400, key), .kubelet(key, uid: pod.metadata.uid, step: .createSandbox))
     }
 
-    func fire(_ action: TimerAction) {
-        switch action {
-        case .installLocalPathStorage: installLocalPathStorage()
-        case .flushEndpoints:
-            if let at = flushTimerAt, at <= clock.now { flushTimerAt = nil }
-        case let .replicaSetBurst(key):
-            replicaSetController.burstEnded(key)
-        case let .kubelet(key, uid, step):
-            guard var pod = pods.get(key), pod.metadata.uid == uid else { return }
+    func schedule(after ms: Millis, _ action: TimerAction) { cluster.schedule(after: ms, action) }
+
+    /// A step of a pod's life is due (its timer fired).
+    func run(_ step: KubeletStep, _ key: ObjectKey, uid: String) {
+            guard var pod = cluster.pods.get(key), pod.metadata.uid == uid else { return }
             switch step {
             case .createSandbox: createSandbox(&pod, key)
             case .startContainers: startContainers(&pod, key)
@@ -51,15 +57,14 @@ extension Cluster {
             case let .processExited(i): processExited(&pod, key, container: i)
             case let .restartContainer(i): restartContainer(&pod, key, container: i)
             }
-        }
     }
 
     private func containerNames(_ pod: Pod) -> String { "[" + pod.spec.containers.map(\.name).joined(separator: " ") + "]" }
 
     private func createSandbox(_ pod: inout Pod, _ key: ObjectKey) {
         guard !pod.isTerminating else { return }
-        let now = (clock.now / 1000) * 1000
-        let node = nodes.get("", pod.spec.nodeName)
+        let now = (cluster.clock.now / 1000) * 1000
+        let node = cluster.nodes.get("", pod.spec.nodeName)
         pod.status.hostIP = node?.internalIP ?? ""
         pod.status.startTime = now
         pod.status.conditions = [
@@ -74,25 +79,25 @@ extension Cluster {
         pod.status.containerStatuses = pod.spec.containers.map {
             ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating"))
         }
-        putPod(pod)
-        let ref = reference(Pod.kind, pod.metadata)
+        cluster.putPod(pod)
+        let ref = cluster.reference(Pod.kind, pod.metadata)
         for c in pod.spec.containers {
             let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
-            recordEvent(cref, reason: "Pulling", message: "Pulling image \(goQuote(c.image))", component: "kubelet", host: pod.spec.nodeName)
+            cluster.recordEvent(cref, reason: "Pulling", message: "Pulling image \(goQuote(c.image))", component: "kubelet", host: pod.spec.nodeName)
         }
         schedule(after: jitter(800...2500, key), .kubelet(key, uid: pod.metadata.uid, step: .startContainers))
     }
 
     private func startContainers(_ pod: inout Pod, _ key: ObjectKey) {
         guard !pod.isTerminating else { return }
-        let now = (clock.now / 1000) * 1000
+        let now = (cluster.clock.now / 1000) * 1000
         if pod.spec.hostNetwork {
             pod.status.podIP = pod.status.hostIP
-        } else if pod.status.podIP.isEmpty, let ip = podNetworks[pod.spec.nodeName]?.allocate() {
+        } else if pod.status.podIP.isEmpty, let ip = cluster.podNetworks[pod.spec.nodeName]?.allocate() {
             pod.status.podIP = ip
         }
-        let pullMillis = Int64(pod.status.startTime.map { clock.now - $0 } ?? 1000)
-        let ref = reference(Pod.kind, pod.metadata)
+        let pullMillis = Int64(pod.status.startTime.map { cluster.clock.now - $0 } ?? 1000)
+        let ref = cluster.reference(Pod.kind, pod.metadata)
         var allReady = true
         pod.status.containerStatuses = pod.spec.containers.map { c in
             let ready = c.readinessProbe == nil
@@ -100,16 +105,16 @@ extension Cluster {
             return ContainerStatus(name: c.name, image: c.image, ready: ready, started: true, state: .running(startedAt: now))
         }
         pod.status.phase = "Running"
-        runtime[key]?.serviceEnv = serviceEnvironment(for: pod)
+        runtime[key]?.serviceEnv = cluster.serviceEnvironment(for: pod)
         setPodCondition(&pod, "PodReadyToStartContainers", "True")
         if allReady { markReady(&pod, true) }
-        putPod(pod)
+        cluster.putPod(pod)
         for c in pod.spec.containers {
             let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
             let secs = String(format: "%.3fs", Double(pullMillis) / 1000)
-            recordEvent(cref, reason: "Pulled", message: "Successfully pulled image \(goQuote(c.image)) in \(secs) (\(secs) including waiting). Image size: \(ImageSizes.bytes(for: c.image)) bytes.", component: "kubelet", host: pod.spec.nodeName)
-            recordEvent(cref, reason: "Created", message: "Created container: \(c.name)", component: "kubelet", host: pod.spec.nodeName)
-            recordEvent(cref, reason: "Started", message: "Started container \(c.name)", component: "kubelet", host: pod.spec.nodeName)
+            cluster.recordEvent(cref, reason: "Pulled", message: "Successfully pulled image \(goQuote(c.image)) in \(secs) (\(secs) including waiting). Image size: \(ImageSizes.bytes(for: c.image)) bytes.", component: "kubelet", host: pod.spec.nodeName)
+            cluster.recordEvent(cref, reason: "Created", message: "Created container: \(c.name)", component: "kubelet", host: pod.spec.nodeName)
+            cluster.recordEvent(cref, reason: "Started", message: "Started container \(c.name)", component: "kubelet", host: pod.spec.nodeName)
         }
         startProcesses(pod, key)
         if let probe = pod.spec.containers.compactMap(\.readinessProbe).first {
@@ -119,7 +124,7 @@ extension Cluster {
     }
 
     func setPodCondition(_ pod: inout Pod, _ type: String, _ status: String, reason: String? = nil, message: String? = nil) {
-        let now = (clock.now / 1000) * 1000
+        let now = (cluster.clock.now / 1000) * 1000
         if let i = pod.status.conditions.firstIndex(where: { $0.type == type }) {
             if pod.status.conditions[i].status != status { pod.status.conditions[i].lastTransitionTime = now }
             pod.status.conditions[i].status = status
@@ -172,13 +177,13 @@ extension Cluster {
         } else {
             rt.consecutiveFailures += 1; rt.consecutiveSuccesses = 0
             let ref = ObjectReference(kind: Pod.kind, namespace: key.namespace, name: key.name, uid: pod.metadata.uid, apiVersion: "v1", fieldPath: "spec.containers{\(container.name)}")
-            recordEvent(ref, type: "Warning", reason: "Unhealthy", message: "Readiness probe failed: \(failure!)", component: "kubelet", host: pod.spec.nodeName)
+            cluster.recordEvent(ref, type: "Warning", reason: "Unhealthy", message: "Readiness probe failed: \(failure!)", component: "kubelet", host: pod.spec.nodeName)
         }
         let ready = pod.status.isReady
         if healthy && !ready && rt.consecutiveSuccesses >= probe.successThreshold {
-            markReady(&pod, true); putPod(pod)
+            markReady(&pod, true); cluster.putPod(pod)
         } else if !healthy && ready && rt.consecutiveFailures >= probe.failureThreshold {
-            markReady(&pod, false); putPod(pod)
+            markReady(&pod, false); cluster.putPod(pod)
         }
         let settled = healthy && pod.status.isReady
         rt.probing = !settled
@@ -205,7 +210,7 @@ extension Cluster {
                 return "Get \"\(scheme.lowercased())://\(ip):\(shown)\(path)\": dial tcp \(ip):\(shown): connect: connection refused"
             }
             guard healthy else { return "HTTP probe failed with statuscode: 503" }
-            switch app.answer(path: path, host: "\(ip):\(number)", pod: pod, clientIP: pod.status.hostIP, clientPort: 40000, date: Self.httpDate(clock.now), healthy: healthy) {
+            switch app.answer(path: path, host: "\(ip):\(number)", pod: pod, clientIP: pod.status.hostIP, clientPort: 40000, date: Cluster.httpDate(cluster.clock.now), healthy: healthy) {
             case let .http(reply) where reply.status >= 200 && reply.status < 400: return nil
             case let .http(reply): return "HTTP probe failed with statuscode: \(reply.status)"
             case .closes: return "Get \"\(scheme.lowercased())://\(ip):\(number)\(path)\": EOF"
@@ -219,22 +224,16 @@ extension Cluster {
             guard healthy else { return "command terminated with exit code 1" }
             // The kubelet runs the command in the container; a non-zero exit fails the probe, and
             // the event carries what the command printed (prober.go: "probe failed: " + output).
-            guard let run = execRunner?(self, pod, container, command), run.exitCode != 0 else { return nil }
+            guard let run = cluster.execRunner?(cluster, pod, container, command), run.exitCode != 0 else { return nil }
             return run.output.map(\.text).joined()
         case .grpc: return healthy ? nil : "timeout: failed to connect service within 1s"
         case .none: return nil
         }
     }
 
-    /// Whether the pod's simulated app answers its readiness probe (nil: no such pod).
-    public func readinessProbeHealthy(namespace: String, name: String) -> Bool? {
-        runtime[ObjectKey(namespace, name)]?.probeHealthy
-    }
-
     /// Lab control: make a pod's readiness probe pass or fail from now on.
-    public func setReadinessProbeHealthy(namespace: String, name: String, healthy: Bool) {
-        let key = ObjectKey(namespace, name)
-        guard let pod = pods.get(key), var rt = runtime[key] else { return }
+    func setReadinessProbeHealthy(_ key: ObjectKey, healthy: Bool) {
+        guard let pod = cluster.pods.get(key), var rt = runtime[key] else { return }
         rt.probeHealthy = healthy
         let wasProbing = rt.probing
         rt.probing = true
@@ -257,20 +256,20 @@ extension Cluster {
         }
         if pod.isTerminating { return }
         var p = pod
-        p.metadata.deletionTimestamp = ((clock.now / 1000) * 1000).addingClamped(grace.secondsAsMillisClamped)
+        p.metadata.deletionTimestamp = ((cluster.clock.now / 1000) * 1000).addingClamped(grace.secondsAsMillisClamped)
         p.metadata.deletionGracePeriodSeconds = grace
-        putPod(p)
-        let ref = reference(Pod.kind, p.metadata)
+        cluster.putPod(p)
+        let ref = cluster.reference(Pod.kind, p.metadata)
         for c in p.spec.containers where { if case .running = p.status.containerStatuses.first(where: { $0.name == c.name })?.state { return true }; return false }() {
             let cref = ObjectReference(kind: ref.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid, apiVersion: "v1", fieldPath: "spec.containers{\(c.name)}")
-            recordEvent(cref, reason: "Killing", message: "Stopping container \(c.name)", component: "kubelet", host: p.spec.nodeName)
+            cluster.recordEvent(cref, reason: "Killing", message: "Stopping container \(c.name)", component: "kubelet", host: p.spec.nodeName)
         }
         let shutdown = min(grace.secondsAsMillisClamped, ImageSizes.shutdownMillis(for: p.spec.containers.first?.image ?? "", command: p.spec.containers.first?.command) + jitter(0...700, key))
         schedule(after: shutdown, .kubelet(key, uid: p.metadata.uid, step: .stopContainers))
     }
 
     private func stopContainers(_ pod: inout Pod, _ key: ObjectKey) {
-        let now = (clock.now / 1000) * 1000
+        let now = (cluster.clock.now / 1000) * 1000
         pod.status.containerStatuses = pod.status.containerStatuses.map {
             var s = $0
             s.ready = false; s.started = false
@@ -282,16 +281,31 @@ extension Cluster {
         // Since 1.27 the kubelet moves a deleted pod to a terminal phase before it goes away
         // (exit 0 → Succeeded), which `kubectl get pods -w` shows as `Completed`.
         pod.status.phase = "Succeeded"
-        putPod(pod)
+        cluster.putPod(pod)
         schedule(after: jitter(150...400, key), .kubelet(key, uid: pod.metadata.uid, step: .removePod))
     }
 
-    private func removeTerminatedPod(_ pod: Pod, _ key: ObjectKey) {
-        if !pod.status.podIP.isEmpty, !pod.spec.hostNetwork { podNetworks[pod.spec.nodeName]?.release(pod.status.podIP) }
+    func removeTerminatedPod(_ pod: Pod, _ key: ObjectKey) {
+        if !pod.status.podIP.isEmpty, !pod.spec.hostNetwork { cluster.podNetworks[pod.spec.nodeName]?.release(pod.status.podIP) }
         runtime[key] = nil
-        removePod(key)
-        finishNamespaceDeletionIfEmpty(key.namespace)
+        cluster.removePod(key)
+        cluster.finishNamespaceDeletionIfEmpty(key.namespace)
     }
+}
+
+extension Cluster {
+    /// Whether the pod's simulated app answers its readiness probe (nil: no such pod).
+    public func readinessProbeHealthy(namespace: String, name: String) -> Bool? {
+        kubelet.runtime[ObjectKey(namespace, name)]?.probeHealthy
+    }
+
+    /// Lab control: make a pod's readiness probe pass or fail from now on.
+    public func setReadinessProbeHealthy(namespace: String, name: String, healthy: Bool) {
+        kubelet.setReadinessProbeHealthy(ObjectKey(namespace, name), healthy: healthy)
+    }
+
+    /// Graceful delete (see `Kubelet.deletePod`).
+    func deletePod(_ pod: Pod, gracePeriodSeconds: Int64?) { kubelet.deletePod(pod, gracePeriodSeconds: gracePeriodSeconds) }
 }
 
 /// Plausible image sizes and shutdown times, so events and Terminating rows look like a real

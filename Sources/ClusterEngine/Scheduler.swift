@@ -103,6 +103,6 @@ final class Scheduler: Controller {
         pod.status.conditions.append(PodCondition(type: "PodScheduled", status: "True", lastTransitionTime: (cluster.clock.now / 1000) * 1000))
         cluster.putPod(pod)
         cluster.recordEvent(ref, reason: "Scheduled", message: "Successfully assigned \(key.namespace)/\(key.name) to \(node.metadata.name)", component: "default-scheduler")
-        cluster.kubeletAdmit(pod)
+        cluster.kubelet.admit(pod)
     }
 }

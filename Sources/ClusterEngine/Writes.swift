@@ -206,7 +206,6 @@ extension Cluster {
             if let term = selectorIndexTerm(svc.spec.selector, key.namespace) { servicesBySelector.insert(term, key) }
             if let old { addressBook.unindex(old, key) }
             addressBook.index(svc, key)
-            proxyRules[key.description] = nil
             if old?.spec.ports != svc.spec.ports || old?.spec.clusterIP != svc.spec.clusterIP || old?.spec.type != svc.spec.type {
                 invalidateServiceEnv(key.namespace, name: key.name)
             }
@@ -219,7 +218,6 @@ extension Cluster {
             if let term = selectorIndexTerm(old.spec.selector, key.namespace) { servicesBySelector.remove(term, key) }
             releaseAllocations(of: old)
             addressBook.unindex(old, key)
-            proxyRules[key.description] = nil
             invalidateServiceEnv(key.namespace, name: key.name)
             for controller in controllers { controller.serviceChanged(old: old, new: nil, key) }
         }
@@ -277,14 +275,14 @@ extension Cluster {
     func putSlice(_ slice: EndpointSlice, service: String) {
         write(slice, into: \.endpointSlices) { _, key in
             slicesByService.insert("\(key.namespace)/\(service)", key)
-            proxyRules["\(key.namespace)/\(service)"] = nil
+            for controller in controllers { controller.endpointSlicesChanged(service: ObjectKey(key.namespace, service)) }
         }
     }
 
     func removeSlice(_ key: ObjectKey, service: String) {
         erase(key, from: \.endpointSlices) { _ in
             slicesByService.remove("\(key.namespace)/\(service)", key)
-            proxyRules["\(key.namespace)/\(service)"] = nil
+            for controller in controllers { controller.endpointSlicesChanged(service: ObjectKey(key.namespace, service)) }
         }
     }
 
@@ -295,7 +293,7 @@ extension Cluster {
         let service = slice.serviceName
         if let oldService = endpointSlices.get(key)?.serviceName, !oldService.isEmpty, oldService != service {
             slicesByService.remove("\(key.namespace)/\(oldService)", key)
-            proxyRules["\(key.namespace)/\(oldService)"] = nil
+            for controller in controllers { controller.endpointSlicesChanged(service: ObjectKey(key.namespace, oldService)) }
         }
         if service.isEmpty {
             write(slice, into: \.endpointSlices) { _, _ in }

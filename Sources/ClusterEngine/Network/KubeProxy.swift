@@ -59,21 +59,59 @@ extension Cluster {
         return port.name.isEmpty ? base : "\(base):\(port.name)"
     }
 
+    /// The endpoints kube-proxy programs for one Service port (see `KubeProxy.endpoints`).
+    public func proxyEndpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] { kubeProxy.endpoints(svc, port) }
+
+    /// One new connection (see `KubeProxy.route`).
+    public func route(to svc: Service, port: ServicePort, clientIP: String, node: String, external: Bool, fromPod: Bool = true) -> ServiceRoute {
+        kubeProxy.route(to: svc, port: port, clientIP: clientIP, node: node, external: external, fromPod: fromPod)
+    }
+
+    /// When trafficDistribution PreferClose narrows a connection from `node` to its zone (see `KubeProxy`).
+    public func topologyNarrowing(_ svc: Service, _ port: ServicePort, node: String) -> (zone: String, kept: Int, ready: Int)? {
+        kubeProxy.topologyNarrowing(svc, port, node: node)
+    }
+
+    /// How long the client's pin to its endpoint still holds, if it does.
+    public func affinityRemaining(svc: Service, port: ServicePort, clientIP: String, node: String) -> Millis? {
+        kubeProxy.affinityRemaining(svc: svc, port: port, clientIP: clientIP, node: node)
+    }
+    /// The node's topology.kubernetes.io/zone label.
+    func nodeZone(_ node: String) -> String? { nodes.get("", node)?.metadata.labels["topology.kubernetes.io/zone"] }
+}
+
+/// kube-proxy on every node, as one controller: what it programs for each Service port,
+/// recomputed when the Service or its slices change (as kube-proxy's rules are, not per
+/// connection), and its ClientIP affinity table. The rules it writes as text are
+/// `KubeProxyRules` (pure functions of the same inputs).
+final class KubeProxy: Controller {
+    /// "ns/svc" → "port\0proto" → endpoints in rule order.
+    private var programmed: [String: [String: [ServiceEndpoint]]] = [:]
+    /// ClientIP affinity per node: (node, service port, client IP) → endpoint and last use.
+    private var affinity: [AffinityKey: AffinityEntry] = [:]
+
+    override func serviceChanged(old: Service?, new: Service?, _ key: ObjectKey) { programmed[key.description] = nil }
+    override func endpointSlicesChanged(service: ObjectKey) { programmed[service.description] = nil }
+    override var footprint: [String: Int] { ["affinity": affinity.count, "proxyRules": programmed.count] }
+
+    /// Forgets what it programmed (MemoryBudgetTests measures the stores without it).
+    func dropCaches() { programmed = [:] }
+
     /// The endpoints kube-proxy programs for one Service port, in its order (by "ip:port").
     /// Like kube-proxy's rules they are computed when the Service's slices change (the cache is
     /// dropped by every slice or Service write), not per connection.
-    public func proxyEndpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] {
+    func endpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] {
         let service = "\(svc.metadata.namespace)/\(svc.metadata.name)"
         let cacheKey = "\(port.name)\u{0}\(port.proto)"
-        if let cached = proxyRules[service]?[cacheKey] { return cached }
+        if let cached = programmed[service]?[cacheKey] { return cached }
         let rules = programProxyEndpoints(svc, port)
-        proxyRules[service, default: [:]][cacheKey] = rules
+        programmed[service, default: [:]][cacheKey] = rules
         return rules
     }
 
     private func programProxyEndpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] {
         var out: [ServiceEndpoint] = []
-        for slice in slicesByService.get("\(svc.metadata.namespace)/\(svc.metadata.name)").compactMap({ endpointSlices.get($0) }) {
+        for slice in cluster.slicesByService.get("\(svc.metadata.namespace)/\(svc.metadata.name)").compactMap({ cluster.endpointSlices.get($0) }) {
             guard let sp = slice.ports.first(where: { ($0.name ?? "") == port.name && ($0.proto ?? "TCP") == port.proto }),
                   let number = sp.port else { continue }
             for e in slice.endpoints {
@@ -92,14 +130,14 @@ extension Cluster {
     /// that entered through a NodePort or LoadBalancer address (externalTrafficPolicy applies).
     /// `fromPod`: the source is a pod IP, which KUBE-EXT short-circuits to the cluster-wide chain
     /// ("pod traffic for … external destinations"), so externalTrafficPolicy Local does not apply.
-    public func route(to svc: Service, port: ServicePort, clientIP: String, node: String, external: Bool, fromPod: Bool = true) -> ServiceRoute {
-        let name = Self.servicePortName(svc, port)
-        let all = proxyEndpoints(svc, port)
+    func route(to svc: Service, port: ServicePort, clientIP: String, node: String, external: Bool, fromPod: Bool) -> ServiceRoute {
+        let name = Cluster.servicePortName(svc, port)
+        let all = endpoints(svc, port)
         let local = external ? (svc.spec.externalTrafficPolicy == "Local" && !fromPod) : (svc.spec.internalTrafficPolicy == "Local")
         // kube-proxy's CategorizeEndpoints decides, as for the rules it writes.
-        let (cluster, localEndpoints, _, hasAny) = KubeProxyInputs.categorize(all.map { $0.proxyInput(node: node) }, proxyPort(svc, port, local: local),
-                                                                           nodeZone: nodeZone(node))
-        let chosenList = local ? localEndpoints : cluster
+        let (clusterWide, localEndpoints, _, hasAny) = KubeProxyInputs.categorize(all.map { $0.proxyInput(node: node) }, proxyPort(svc, port, local: local),
+                                                                               nodeZone: cluster.nodeZone(node))
+        let chosenList = local ? localEndpoints : clusterWide
         let candidates = chosenList.compactMap { e in all.first { $0.address == e.string } }
         let fallback = !candidates.isEmpty && candidates.allSatisfy { !$0.ready }
         guard !candidates.isEmpty else {
@@ -109,27 +147,24 @@ extension Cluster {
         // ClientIP affinity: the `recent` rules come before the random ones.
         let affinityKey = AffinityKey(node: node, servicePort: name, clientIP: clientIP)
         let timeout = Millis(svc.spec.sessionAffinityTimeout ?? 10800) * 1000
-        if svc.spec.sessionAffinity == "ClientIP", let entry = affinity[affinityKey], clock.now - entry.lastUsed < timeout,
+        if svc.spec.sessionAffinity == "ClientIP", let entry = affinity[affinityKey], cluster.clock.now - entry.lastUsed < timeout,
            let pinned = candidates.first(where: { $0.address == entry.endpoint }) {
-            affinity[affinityKey] = AffinityEntry(endpoint: pinned.address, lastUsed: clock.now)
+            affinity[affinityKey] = AffinityEntry(endpoint: pinned.address, lastUsed: cluster.clock.now)
             return .forwarded(pinned, .affinity(expiresIn: timeout))
         }
         // The statistic rules: rule i matches with probability 1/(n-i); the last always matches.
         let n = candidates.count
         var chosen = n - 1
-        for i in 0..<(n - 1) where networkRNG.unitInterval() < 1.0 / Double(n - i) {
+        for i in 0..<(n - 1) where cluster.networkRNG.unitInterval() < 1.0 / Double(n - i) {
             chosen = i
             break
         }
         let endpoint = candidates[chosen]
         if svc.spec.sessionAffinity == "ClientIP" {
-            affinity[affinityKey] = AffinityEntry(endpoint: endpoint.address, lastUsed: clock.now)
+            affinity[affinityKey] = AffinityEntry(endpoint: endpoint.address, lastUsed: cluster.clock.now)
         }
         return .forwarded(endpoint, fallback ? .terminatingFallback(index: chosen, count: n) : .random(index: chosen, count: n))
     }
-
-    /// The node's topology.kubernetes.io/zone label.
-    func nodeZone(_ node: String) -> String? { nodes.get("", node)?.metadata.labels["topology.kubernetes.io/zone"] }
 
     /// The ServicePort kube-proxy sees, reduced to what categorizing needs: which policy the
     /// connection is under.
@@ -142,18 +177,18 @@ extension Cluster {
 
     /// When trafficDistribution PreferClose narrows a connection from `node` to its zone: the
     /// zone, and how many of the ready endpoints are hinted for it.
-    public func topologyNarrowing(_ svc: Service, _ port: ServicePort, node: String) -> (zone: String, kept: Int, ready: Int)? {
-        let all = proxyEndpoints(svc, port).map { $0.proxyInput(node: node) }
-        guard let zone = KubeProxyInputs.topologyZone(all, nodeZone: nodeZone(node)) else { return nil }
+    func topologyNarrowing(_ svc: Service, _ port: ServicePort, node: String) -> (zone: String, kept: Int, ready: Int)? {
+        let all = endpoints(svc, port).map { $0.proxyInput(node: node) }
+        guard let zone = KubeProxyInputs.topologyZone(all, nodeZone: cluster.nodeZone(node)) else { return nil }
         let ready = all.filter(\.ready)
         return (zone, ready.filter { $0.zoneHints.contains(zone) }.count, ready.count)
     }
 
     /// How long the client's pin to `endpoint` still holds, if it does.
-    public func affinityRemaining(svc: Service, port: ServicePort, clientIP: String, node: String) -> Millis? {
-        let key = AffinityKey(node: node, servicePort: Self.servicePortName(svc, port), clientIP: clientIP)
+    func affinityRemaining(svc: Service, port: ServicePort, clientIP: String, node: String) -> Millis? {
+        let key = AffinityKey(node: node, servicePort: Cluster.servicePortName(svc, port), clientIP: clientIP)
         guard svc.spec.sessionAffinity == "ClientIP", let e = affinity[key] else { return nil }
-        let left = Millis(svc.spec.sessionAffinityTimeout ?? 10800) * 1000 - (clock.now - e.lastUsed)
+        let left = Millis(svc.spec.sessionAffinityTimeout ?? 10800) * 1000 - (cluster.clock.now - e.lastUsed)
         return left > 0 ? left : nil
     }
 }

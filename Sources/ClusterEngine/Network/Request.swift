@@ -339,7 +339,7 @@ extension Cluster {
         }
         hop(.toEndpoint, .forwarded, podLabel(podKey, endpoint.port), endpoint.ip, .onNode(pod.spec.nodeName))
         step(1...4)
-        let healthy = runtime[podKey]?.probeHealthy ?? true
+        let healthy = kubelet.runtime[podKey]?.probeHealthy ?? true
         let hostHeader = target.explicitPort ? "\(target.host):\(target.port)" : target.host
         let source = seenSource
         switch app.answer(path: target.path, host: hostHeader, pod: pod, clientIP: source.ip, clientPort: source.port, date: Self.httpDate(t), healthy: healthy) {

@@ -57,7 +57,7 @@ extension Cluster {
         let own = container.env.compactMap { e in e.value.map { (e.name, $0) } }
         env += own
         let ownNames = Set(own.map(\.0))
-        env += (runtime[key]?.serviceEnv ?? []).filter { !ownNames.contains($0.0) }
+        env += (kubelet.runtime[key]?.serviceEnv ?? []).filter { !ownNames.contains($0.0) }
         env.append(("HOME", "/root"))
         return env
     }
