@@ -62,6 +62,11 @@ public final class Session {
     public var confirmWrite: ((String) -> Bool)?
     /// `--yes`: write to the real cluster without asking.
     public var writesWithoutAsking = false
+    /// The lines of the last `trace` or `traffic`, with what each says (nil after other commands
+    /// that the caller cleared it for: the lab clears it before running a line).
+    public var lastTrace: [TraceLine]?
+    /// What the last `traffic` measured.
+    public var lastTraffic: TrafficReport?
     /// `why -n NS`: the namespace for one explanation.
     var namespaceOverride: String?
     /// Set by `exit`: the next `runNext` ends the session.

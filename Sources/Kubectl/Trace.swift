@@ -2,8 +2,44 @@ import ClusterEngine
 import ClusterModel
 import Foundation
 
+/// One line of a trace or traffic report and what it says, so a screen can colour and shorten
+/// it without reading its words.
+public struct TraceLine: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case plain
+        /// A hop that only confirms the usual (a pod reached, a Service with ready endpoints, a
+        /// NXDOMAIN on the way to the right name): hidden first when room is short — lower
+        /// `tier` first.
+        case routine(tier: Int)
+        /// Something refused, dropped or unanswered.
+        case failure
+        /// The request was answered.
+        case success
+    }
+    public var text: String
+    public var kind: Kind
+    public init(_ text: String, _ kind: Kind = .plain) { self.text = text; self.kind = kind }
+}
+
+/// What `traffic` measured, as values: its rows and its summary.
+public struct TrafficReport: Equatable, Sendable {
+    public struct Row: Equatable, Sendable {
+        public var pod: String
+        public var node: String
+        public var endpoint: String
+        public var hits: Int
+        /// Percent of all requests, rounded.
+        public var share: Int
+    }
+    /// Busiest first.
+    public var rows: [Row]
+    public var summary: String
+    public var answered: Int
+}
+
 /// `trace [--from POD] URL` and `traffic [--from POD] [-n N] URL`: svclab's own words for
 /// seeing a request's route hop by hop (DESIGN.md §5) and how kube-proxy spreads many of them.
+/// Each run also leaves its lines as values (`Session.lastTrace`, `Session.lastTraffic`) for the lab.
 extension Session {
     func runTrace(_ args: [String], traffic: Bool) -> CommandOutput {
         var out = CommandOutput()
@@ -46,10 +82,12 @@ extension Session {
         }
         if traffic { return runTraffic(client: client, target: target, count: count) }
         let result = cluster.request(from: client, url: target)
-        for hop in result.hops { out.out(Self.format(hop)) }
-        out.out(Self.verdict(result))
-        if verbose { for line in verboseLines(result) { out.out(line) } }
-        if case .reply = result.outcome {} else { out.exitCode = 1 }
+        var lines = result.hops.map { hop in TraceLine(Self.format(hop), [HopVerdict.rejected, .dropped].contains(hop.verdict) ? .failure : .plain) }
+        if case .reply = result.outcome { lines.append(TraceLine(Self.verdict(result), .success)) }
+        else { lines.append(TraceLine(Self.verdict(result), .failure)); out.exitCode = 1 }
+        if verbose { lines += verboseLines(result).map { TraceLine($0) } }
+        for line in lines { out.out(line.text) }
+        lastTrace = lines
         return out
     }
 
@@ -106,8 +144,7 @@ extension Session {
 
     private func runTraffic(client: RequestClient, target: RequestTarget, count: Int) -> CommandOutput {
         var out = CommandOutput()
-        struct Row { var pod: String; var node: String; var endpoint: String; var hits = 0 }
-        var rows: [String: Row] = [:]
+        var rows: [String: TrafficReport.Row] = [:]
         var failures: [String: Int] = [:]
         var statuses: [Int: Int] = [:]
         let start = cluster.now
@@ -119,20 +156,26 @@ extension Session {
                 let podName = servedBy?.name ?? "?"
                 let node = servedBy.flatMap { cluster.pods.get($0)?.spec.nodeName } ?? ""
                 let endpoint = r.hops.last.map { "\($0.destinationIP):\($0.destination.split(separator: ":").last ?? "")" } ?? ""
-                rows[podName, default: Row(pod: podName, node: node, endpoint: endpoint)].hits += 1
+                rows[podName, default: TrafficReport.Row(pod: podName, node: node, endpoint: endpoint, hits: 0, share: 0)].hits += 1
             case .refused: failures["connection refused (curl exit 7)", default: 0] += 1
             case .timedOut: failures["timed out (curl exit 28)", default: 0] += 1
             case .unresolved: failures["could not resolve host (curl exit 6)", default: 0] += 1
             case .emptyReply: failures["empty reply (curl exit 52)", default: 0] += 1
             }
         }
-        if !rows.isEmpty {
+        let sorted = rows.values.sorted(by: { ($0.hits, $1.pod) > ($1.hits, $0.pod) }).map { row in
+            var row = row
+            row.share = Int((Double(row.hits) * 100 / Double(count)).rounded())
+            return row
+        }
+        var reportLines: [TraceLine] = []
+        if !sorted.isEmpty {
             var lines = ["POD\tNODE\tENDPOINT\tHITS\tSHARE"]
-            for row in rows.values.sorted(by: { ($0.hits, $1.pod) > ($1.hits, $0.pod) }) {
-                lines.append("\(row.pod)\t\(row.node)\t\(row.endpoint)\t\(row.hits)\t\(Int((Double(row.hits) * 100 / Double(count)).rounded()))%")
-            }
+            for row in sorted { lines.append("\(row.pod)\t\(row.node)\t\(row.endpoint)\t\(row.hits)\t\(row.share)%") }
             var tw = TabWriter()
-            out.outRaw(tw.format(lines.joined(separator: "\n") + "\n"))
+            let table = tw.format(lines.joined(separator: "\n") + "\n")
+            out.outRaw(table)
+            reportLines = table.split(separator: "\n").map { TraceLine(String($0)) }
         }
         let answered = statuses.values.reduce(0, +)
         let clientName: String
@@ -146,13 +189,18 @@ extension Session {
         for (k, v) in failures.sorted(by: { $0.key < $1.key }) { parts.append("\(v) \(k)") }
         summary += parts.joined(separator: ", ")
         out.out(summary)
+        reportLines.append(TraceLine(summary, answered > 0 ? .success : .failure))
         if case let .pod(pod) = client, let svc = serviceBehind(target, client: pod), svc.spec.sessionAffinity == "ClientIP" {
             let port = svc.spec.ports.first { $0.port == target.port } ?? svc.spec.ports.first
             if let port, let left = cluster.affinityRemaining(svc: svc, port: port, clientIP: pod.status.podIP, node: pod.spec.nodeName) {
-                out.out("sessionAffinity ClientIP: \(pod.status.podIP) is pinned for another \(left / 1000)s of quiet (timeoutSeconds \(svc.spec.sessionAffinityTimeout ?? 10800))")
+                let note = "sessionAffinity ClientIP: \(pod.status.podIP) is pinned for another \(left / 1000)s of quiet (timeoutSeconds \(svc.spec.sessionAffinityTimeout ?? 10800))"
+                out.out(note)
+                reportLines.append(TraceLine(note))
             }
         }
         if answered == 0 { out.exitCode = 1 }
+        lastTrace = reportLines
+        lastTraffic = TrafficReport(rows: sorted, summary: summary, answered: answered)
         return out
     }
 

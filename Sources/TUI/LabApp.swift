@@ -240,15 +240,18 @@ public final class LabApp {
             // lesson's own steps (ScenarioPlayer) stay inside its folder.
             let confinement = session.confinement
             session.confinement = nil
+            session.lastTrace = nil
+            session.lastTraffic = nil
             let out = run(line)
             session.confinement = confinement
             if session.cluster.interrupted { lastWall = wallClock() }
             let text = out.combined
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let trimmed = lines.last == "" ? Array(lines.dropLast()) : lines
-            if line.hasPrefix("trace") || line.hasPrefix("traffic") {
-                state.trace = trimmed.map(Self.compactTrace)
-                state.traceTitle = line.hasPrefix("trace") ? "Trace" : "Traffic"
+            if let traced = session.lastTrace {
+                // The namespace the lab shows goes without saying.
+                state.trace = traced.map { TraceLine($0.text.replacingOccurrences(of: "\(session.namespace)/", with: ""), $0.kind) }
+                state.traceTitle = session.lastTraffic != nil ? "Traffic" : "Trace"
             } else if trimmed.count <= 1 {
                 state.flash = trimmed.first ?? "(no output)"
             } else {
@@ -280,25 +283,29 @@ public final class LabApp {
         case let .fire(service):
             guard let (client, target, label) = requestTarget(service) else { return }
             let result = session.cluster.request(from: client, url: target, connectTimeout: 10_000)
-            state.trace = Self.traceLines(result)
+            state.trace = Self.traceLines(result, namespace: session.namespace)
             state.traceTitle = (state.realCluster == nil ? "Trace: " : "Trace (predicted from the API's view): ") + "\(label) → \(target.host):\(target.port)"
             state.lastEndpointChain = result.hops.lazy.compactMap { hop -> String? in
                 guard case let .choice(_, rules) = hop.reason else { return nil }
                 return rules.split(separator: " ").first { $0.hasPrefix("KUBE-SEP-") || $0.hasPrefix("endpoint-") }.map(String.init)
             }.first
             // The pane may have to hide routine hops; `o` shows every one.
-            state.lastOutput = LabState.Panel(title: state.traceTitle, lines: state.trace)
+            state.lastOutput = LabState.Panel(title: state.traceTitle, lines: state.trace.map(\.text))
         case let .burst(service):
             guard let (client, target, _) = requestTarget(service) else { return }
             let from: String
             if case let .pod(p) = client { from = p.metadata.name } else { from = "host" }
-            let out = run("traffic --from \(from) -n 100 http://\(target.host)\(target.port == 80 ? "" : ":\(target.port)")").combined
-            // The table's POD and HITS/SHARE columns fit the pane; the summary follows.
-            state.trace = out.split(separator: "\n").map { line in
-                let cols = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-                guard cols.count == 5, !line.hasPrefix("POD") else { return line.hasPrefix("POD") ? "POD".padding(toLength: 26, withPad: " ", startingAt: 0) + "HITS  SHARE" : String(line) }
-                return LabRender.fitName(cols[0], 24) + "  " + cols[3].padding(toLength: 5, withPad: " ", startingAt: 0) + " " + cols[4]
+            session.lastTraffic = nil
+            let result = run("traffic --from \(from) -n 100 http://\(target.host)\(target.port == 80 ? "" : ":\(target.port)")")
+            let out = result.combined
+            guard let report = session.lastTraffic else { flash(result); return }
+            // The report's POD and HITS/SHARE columns fit the pane; the summary follows.
+            var pane = report.rows.isEmpty ? [] : [TraceLine("POD".padding(toLength: 26, withPad: " ", startingAt: 0) + "HITS  SHARE")]
+            for row in report.rows {
+                pane.append(TraceLine(LabRender.fitName(row.pod, 24) + "  " + String(row.hits).padding(toLength: 5, withPad: " ", startingAt: 0) + " \(row.share)%"))
             }
+            pane.append(TraceLine(report.summary, report.answered > 0 ? .success : .failure))
+            state.trace = pane
             state.traceTitle = "Traffic: 100 × GET http://\(service)"
             state.lastOutput = LabState.Panel(title: state.traceTitle, lines: out.split(separator: "\n").map(String.init))
         case let .step(ms):
@@ -328,6 +335,7 @@ public final class LabApp {
             guard let player else { return }
             switch action {
             case .next, .skip:
+                session.lastTrace = nil
                 let (lesson, output) = player.next(skip: action == .skip)
                 state.lesson = lesson
                 showWholeNarrationIfClipped()
@@ -336,7 +344,12 @@ public final class LabApp {
                 if let focus = lesson.focus { select(focus) }
                 if var output {
                     while output.last?.isEmpty == true { output.removeLast() }
-                    state.trace = output; state.traceTitle = "Output"
+                    // A step that traced keeps its lines' kinds (their colours).
+                    let traced = session.lastTrace ?? []
+                    let plain = output.count - traced.count
+                    let kinds = plain >= 0 && Array(output.suffix(traced.count)) == traced.map(\.text) ? traced : []
+                    state.trace = output.prefix(output.count - kinds.count).map { TraceLine($0) } + kinds
+                    state.traceTitle = "Output"
                     if let panel = player.outputPanel(output) {
                         state.lastOutput = panel
                         // A manifest, or output wider or longer than the strip: the full view.
@@ -397,18 +410,20 @@ public final class LabApp {
     private func clientPod() -> Pod? { session.cluster.defaultClientPod(namespace: session.namespace) }
 
     /// A trace short enough for the pane: one line per hop, the reason in a few words.
-    static func traceLines(_ r: RequestResult) -> [String] {
-        func short(_ name: String) -> String { name.replacingOccurrences(of: "default/", with: "") }
-        var lines: [String] = []
+    static func traceLines(_ r: RequestResult, namespace: String = "default") -> [TraceLine] {
+        // The namespace the lab shows goes without saying.
+        func short(_ name: String) -> String { name.replacingOccurrences(of: "\(namespace)/", with: "") }
+        var lines: [TraceLine] = []
+        func add(_ text: String, _ kind: TraceLine.Kind = .plain) { lines.append(TraceLine(text, kind)) }
         for hop in r.hops {
             switch hop.reason {
             case let .dns(q):
                 let answer = q.answer.addresses.isEmpty ? q.answer.code.rawValue : q.answer.addresses.joined(separator: ",")
-                lines.append("DNS  \(q.name) → \(answer)")
+                add("DNS  \(q.name) → \(answer)", q.answer.addresses.isEmpty ? .routine(tier: 2) : .plain)
             case let .service(name, node, ready, terminatingOnly):
-                lines.append("SVC  \(short(name)): " + (terminatingOnly ? "no ready, using terminating" : "\(ready) ready") + " (node \(node))")
+                add("SVC  \(short(name)): " + (terminatingOnly ? "no ready, using terminating" : "\(ready) ready") + " (node \(node))", terminatingOnly ? .plain : .routine(tier: 1))
             case let .topology(zone, _, kept, ready):
-                lines.append("SVC  PreferClose: \(kept) of \(ready) in zone \(zone)")
+                add("SVC  PreferClose: \(kept) of \(ready) in zone \(zone)")
             case let .choice(choice, _):
                 let why: String
                 switch choice {
@@ -416,27 +431,27 @@ public final class LabApp {
                 case let .affinity(ms): why = "ClientIP affinity (\(ms / 1000)s)"
                 case let .terminatingFallback(i, n): why = "terminating \(i + 1) of \(n)"
                 }
-                lines.append("NAT  → \(hop.destinationIP):\(hop.destination.split(separator: ":").last ?? "") \(why)")
-            case let .nodePort(node, port, policy, _): lines.append("NODE \(node):\(port) (\(policy))")
-            case let .loadBalancer(ip, node, _): lines.append("LB   \(ip) via \(node)")
-            case .direct: lines.append("POD  direct to \(hop.destinationIP)")
-            case let .onNode(node): lines.append("POD  \(short(hop.destination.split(separator: ":").first.map(String.init) ?? "")) on \(node)")
-            case let .httpReply(status, reason, bytes): lines.append("←    \(status) \(reason), \(bytes) bytes")
-            case .closedWithoutReply: lines.append("←    closed without an HTTP reply")
-            case let .noEndpoints(comment): lines.append("SVC  REJECT: \(short(comment))")
-            case let .noLocalEndpoints(comment): lines.append("SVC  DROP: \(short(comment))")
-            case let .sourceRangeDrop(_, ranges, _): lines.append("SVC  DROP: source not in \(ranges.joined(separator: ","))")
-            case let .portNotInService(service, port, ports): lines.append("SVC  \(short(service)) has no port \(port) (\(ports.map(String.init).joined(separator: ","))): no rule")
-            case let .notListening(pod, port, listening): lines.append("POD  \(pod): nothing on :\(port)" + (listening.isEmpty ? "" : " (listens \(listening.map(String.init).joined(separator: ",")))"))
-            case let .podNotRunning(pod, phase): lines.append("POD  \(pod) is \(phase)")
-            case let .noRoute(ip): lines.append("NET  no route to \(ip)")
-            case let .nothingOnNodePort(node, port): lines.append("NODE \(node):\(port): no such NodePort")
-            case let .healthCheck(service, node, local): lines.append("HC   \(short(service)) on \(node): \(local) local")
+                add("NAT  → \(hop.destinationIP):\(hop.destination.split(separator: ":").last ?? "") \(why)")
+            case let .nodePort(node, port, policy, _): add("NODE \(node):\(port) (\(policy))")
+            case let .loadBalancer(ip, node, _): add("LB   \(ip) via \(node)")
+            case .direct: add("POD  direct to \(hop.destinationIP)", .routine(tier: 0))
+            case let .onNode(node): add("POD  \(short(hop.destination.split(separator: ":").first.map(String.init) ?? "")) on \(node)", .routine(tier: 0))
+            case let .httpReply(status, reason, bytes): add("←    \(status) \(reason), \(bytes) bytes", .routine(tier: 0))
+            case .closedWithoutReply: add("←    closed without an HTTP reply", .routine(tier: 0))
+            case let .noEndpoints(comment): add("SVC  REJECT: \(short(comment))", .failure)
+            case let .noLocalEndpoints(comment): add("SVC  DROP: \(short(comment))", .failure)
+            case let .sourceRangeDrop(_, ranges, _): add("SVC  DROP: source not in \(ranges.joined(separator: ","))", .failure)
+            case let .portNotInService(service, port, ports): add("SVC  \(short(service)) has no port \(port) (\(ports.map(String.init).joined(separator: ","))): no rule")
+            case let .notListening(pod, port, listening): add("POD  \(pod): nothing on :\(port)" + (listening.isEmpty ? "" : " (listens \(listening.map(String.init).joined(separator: ",")))"))
+            case let .podNotRunning(pod, phase): add("POD  \(pod) is \(phase)")
+            case let .noRoute(ip): add("NET  no route to \(ip)")
+            case let .nothingOnNodePort(node, port): add("NODE \(node):\(port): no such NodePort")
+            case let .healthCheck(service, node, local): add("HC   \(short(service)) on \(node): \(local) local")
             }
         }
         switch r.outcome {
-        case let .reply(reply, servedBy): lines.append("=    \(reply.status) \(reply.reason) from \(servedBy.map { LabRender.fitName($0.name, 22).trimmingCharacters(in: .whitespaces) } ?? "?") in \(r.elapsed) ms")
-        default: lines.append(short(Session.verdict(r)))
+        case let .reply(reply, servedBy): add("=    \(reply.status) \(reply.reason) from \(servedBy.map { LabRender.fitName($0.name, 22).trimmingCharacters(in: .whitespaces) } ?? "?") in \(r.elapsed) ms", .success)
+        default: add(short(Session.verdict(r)), .failure)
         }
         return lines
     }
@@ -446,7 +461,4 @@ public final class LabApp {
     }
 
     /// Trace lines without the date-free clock's milliseconds noise kept; pods' namespaces dropped.
-    static func compactTrace(_ line: String) -> String {
-        line.replacingOccurrences(of: "default/", with: "")
-    }
 }

@@ -70,8 +70,13 @@ public struct LabView: Equatable, Sendable {
     public static let rowLimit = 2_000
     public var endpoints: [EndpointRow]
     public var leftOut: [LeftOut]
-    /// What `why svc/NAME` would say is wrong (empty when nothing is).
-    public var findings: [String]
+    /// What `why svc/NAME` would say is wrong (empty when nothing is), and its advice.
+    public var findings: [Finding]
+    public struct Finding: Equatable, Sendable {
+        public var text: String
+        /// Worth knowing, nothing wrong (a single endpoint): shown as a warning, not an error.
+        public var advice: Bool
+    }
     public var events: [String]
 
     public static func build(cluster: Cluster, namespace: String, serviceName: String?, filter: String) -> LabView {
@@ -109,7 +114,7 @@ public struct LabView: Equatable, Sendable {
 
         var endpoints: [EndpointRow] = []
         var leftOut: [LeftOut] = []
-        var findings: [String] = []
+        var findings: [Finding] = []
         if let svc {
             var inSlices = Set<String>()
             for slice in cluster.slices(ofService: ObjectKey(namespace, svc.metadata.name)) {
@@ -135,9 +140,10 @@ public struct LabView: Equatable, Sendable {
                 case .otherNamespace: leftOut.append(LeftOut(pod: name, reason: "labels match, but it is in namespace \(p.namespace)"))
                 }
             }
-            findings = (diagnosis.findings + diagnosis.advice).map { "\($0.kind.rawValue): \($0.message)" }
-            if diagnosis.pods.isEmpty, let f = diagnosis.findings.first { findings = [f.message] }
-            if svc.spec.type == "ExternalName" { findings = [diagnosis.verdict] }
+            findings = diagnosis.findings.map { Finding(text: "\($0.kind.rawValue): \($0.message)", advice: false) }
+                + diagnosis.advice.map { Finding(text: "\($0.kind.rawValue): \($0.message)", advice: true) }
+            if diagnosis.pods.isEmpty, let f = diagnosis.findings.first { findings = [Finding(text: f.message, advice: false)] }
+            if svc.spec.type == "ExternalName" { findings = [Finding(text: diagnosis.verdict, advice: false)] }
         }
         let now = cluster.now
         let events = cluster.recentEvents(namespace: namespace, limit: 20).map { e in

@@ -1,4 +1,5 @@
 import ClusterModel
+import Kubectl
 import ClusterEngine
 import Foundation
 import TextLayout
@@ -212,7 +213,7 @@ public enum LabRender {
         // A challenge with `diagnostics: off` is open: no finding, no reason a pod is left out.
         let hide = s.lesson?.hideDiagnostics == true
         for f in v.findings where !hide {
-            for w in wrap("! " + f, inner.w, indent: "  ") { lines.append((w, f.hasPrefix("single endpoint") ? .warn : .error)) }
+            for w in wrap("! " + f.text, inner.w, indent: "  ") { lines.append((w, f.advice ? .warn : .error)) }
         }
         if !v.leftOut.isEmpty {
             lines.append(("left out:", .dim))
@@ -234,29 +235,33 @@ public enum LabRender {
     static func tracePane(_ g: inout Grid, _ s: LabState, _ v: LabView, x: Int, y: Int, w: Int, h: Int, glyphs: Glyphs) {
         let showingTrace = !s.trace.isEmpty
         let inner = g.box(x, y, w, h, title: showingTrace ? s.traceTitle : "Events", focused: false, glyphs: glyphs)
-        var raw = showingTrace ? s.trace : Array(v.events.suffix(inner.h))
-        let wrapAll: ([String]) -> [String] = { $0.flatMap { wrap($0, inner.w, indent: "    ") } }
+        var raw = showingTrace ? s.trace : v.events.suffix(inner.h).map { TraceLine($0) }
+        // Each line wraps under its own kind, so a continuation keeps the first row's colour.
+        let wrapAll: ([TraceLine]) -> [TraceLine] = { $0.flatMap { line in wrap(line.text, inner.w, indent: "    ").map { TraceLine($0, line.kind) } } }
         var lines = wrapAll(raw)
+        var hiddenNote: Int?
         if showingTrace && lines.count > inner.h, let verdict = raw.last {
-            // Short of room: drop the routine hops first, then the Service lookup, then earlier
-            // DNS queries; the choice of endpoint and the verdict always stay.
+            // Short of room: drop the routine hops first (tier 0: pods reached and replies; 1: a
+            // Service's ready count; 2: NXDOMAINs on the way), the verdict always stays.
             raw.removeLast()
-            let droppable: [(String) -> Bool] = [
-                { ($0.hasPrefix("POD ") && !$0.contains("nothing") && !$0.contains(" is ")) || $0.hasPrefix("←") },
-                { $0.hasPrefix("SVC ") && $0.contains(" ready") },
-                { $0.hasPrefix("DNS ") && $0.contains("NXDOMAIN") },
-            ]
             // One row says what is hidden and where it is whole: nothing leaves silently.
             let whole = lines.count
-            for rule in droppable where wrapAll(raw + [verdict]).count > inner.h - 1 { raw.removeAll(where: rule) }
+            for tier in 0...2 where wrapAll(raw + [verdict]).count > inner.h - 1 { raw.removeAll { $0.kind == .routine(tier: tier) } }
             let tail = wrapAll([verdict])
             let kept = Array(wrapAll(raw).prefix(max(0, inner.h - 1 - tail.count)))
-            lines = kept + ["… \(whole - kept.count - tail.count) lines hidden: o shows all"] + tail
+            hiddenNote = kept.count
+            lines = kept + [TraceLine("… \(whole - kept.count - tail.count) lines hidden: o shows all")] + tail
         }
-        for (i, line) in lines.suffix(inner.h).enumerated() {
-            let role: Role = line.hasPrefix("… ") ? .dim : line.contains("REJECT") || line.contains("DROP") || line.hasPrefix("=> no") || line.hasPrefix("=> conn") || line.hasPrefix("=> could") ? .error
-                : line.hasPrefix("=>") ? .ok : .normal
-            g.putFitted(inner.x, inner.y + i, line, role, width: inner.w)
+        let shown = lines.suffix(inner.h)
+        for (i, line) in shown.enumerated() {
+            let role: Role
+            switch line.kind {
+            case _ where hiddenNote.map({ shown.startIndex + i == $0 }) == true: role = .dim
+            case .failure: role = .error
+            case .success: role = .ok
+            case .plain, .routine: role = .normal
+            }
+            g.putFitted(inner.x, inner.y + i, line.text, role, width: inner.w)
         }
     }
 

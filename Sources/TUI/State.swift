@@ -1,5 +1,6 @@
 import TextLayout
 import ClusterModel
+import Kubectl
 import ClusterEngine
 import Scenario
 
@@ -79,7 +80,9 @@ public struct LabState: Equatable, Sendable {
     /// cannot be mistaken for the simulation; and why it is reconnecting, while it is.
     public var realCluster: String?
     public var realClusterProblem: String?
-    public var trace: [String] = []
+    /// The trace pane: lines with what each says (`TraceLine.Kind`), so the pane colours and
+    /// shortens them without reading their words.
+    public var trace: [TraceLine] = []
     public var traceTitle = "Events"
     public var flash: String?
     public var speed: Speed = .normal

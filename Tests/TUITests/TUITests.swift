@@ -134,6 +134,33 @@ struct SnapshotTests {
         #expect(app.state.panel == nil)
     }
 
+    /// The trace pane takes each line's kind from the trace itself (Session.lastTrace), never
+    /// from its words; the traffic pane from the report's rows, not from re-cut table columns.
+    @Test func thePaneReadsTracesAndTrafficAsValues() throws {
+        let app = Self.lab()
+        keys(app, [.char(":")])
+        type(app, "trace http://nope")
+        keys(app, [.enter])
+        #expect(app.state.traceTitle == "Trace")
+        #expect(app.state.trace.last?.kind == .failure)
+        #expect(app.state.trace.last?.text.contains("could not resolve host nope") == true)
+        keys(app, [.char(":")])
+        type(app, "trace http://my-app")
+        keys(app, [.enter])
+        #expect(app.state.trace.last?.kind == .success)
+        #expect(app.state.trace.dropLast().allSatisfy { $0.kind == .plain })
+        #expect(!app.state.trace.contains { $0.text.contains("default/") }, "the lab's namespace goes without saying")
+        keys(app, [.char("b")])
+        let report = try #require(app.session.lastTraffic)
+        #expect(app.state.traceTitle.hasPrefix("Traffic"))
+        #expect(app.state.trace.count == report.rows.count + 2)
+        #expect(report.rows.map(\.hits).reduce(0, +) == 100)
+        for (line, row) in zip(app.state.trace.dropFirst(), report.rows) {
+            #expect(line.text.hasPrefix(row.pod) && line.text.hasSuffix(" \(row.share)%"))
+        }
+        #expect(app.state.trace.last == TraceLine(report.summary, .success))
+    }
+
     @Test func tooSmall() throws {
         let app = Self.lab()
         try Self.check("small-60x20", Self.frame(app, 60, 20))
@@ -285,7 +312,8 @@ struct KeyTableTests {
         _ = app.session.runScript("kubectl patch svc my-app -p '{\"spec\":{\"type\":\"NodePort\"}}'")
         app.handle(.key(.char("f")))
         #expect(app.state.traceTitle.hasPrefix("Trace: host → 172.18.0.3:3"))
-        #expect(app.state.trace.last?.hasPrefix("=    200 OK") == true)
+        #expect(app.state.trace.last?.text.hasPrefix("=    200 OK") == true)
+        #expect(app.state.trace.last?.kind == .success)
     }
 
     @Test func recordToggleWritesAScenario() throws {
@@ -393,11 +421,11 @@ struct KeyTableTests {
         let fired = app.state.trace
         #expect(fired.count >= 5)
         app.handle(.key(.char("o")))
-        #expect(app.state.panel?.lines == fired, "o shows the whole trace")
+        #expect(app.state.panel?.lines == fired.map(\.text), "o shows the whole trace")
         app.handle(.key(.escape))
         // A trace longer than the pane: 30 hops and a verdict.
         var state = app.state
-        state.trace = (1...30).map { "POD  hop \($0) on svclab-worker" } + ["=>   200 OK from my-app-x in 4 ms"]
+        state.trace = (1...30).map { TraceLine("POD  hop \($0) on svclab-worker", .routine(tier: 0)) } + [TraceLine("=>   200 OK from my-app-x in 4 ms", .success)]
         let frame = LabRender.render(state, app.view, width: 80, height: 24)
         let rows = frame.text.split(separator: "\n").map(String.init)
         let shown = rows.filter { $0.contains("POD  hop ") }.count
@@ -705,7 +733,7 @@ struct PlayTests {
         #expect(lab.state.lesson?.lines == ["web has no endpoints."])
         #expect(lab.state.lesson?.progress == "step 1 of 3")
         lab.handle(.key(.char("n")))
-        #expect(lab.state.trace.contains { $0.hasPrefix("web") })
+        #expect(lab.state.trace.contains { $0.text.hasPrefix("web") })
         // Looking back shows step 1 again; n comes forward without running anything twice.
         lab.handle(.key(.char("p")))
         #expect(lab.state.lesson?.lines == ["web has no endpoints."])
