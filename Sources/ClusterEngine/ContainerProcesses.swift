@@ -93,7 +93,7 @@ extension Kubelet {
             let stillRunning = pod.status.containerStatuses.contains { if case .running = $0.state { return true }; return false }
             if !stillRunning {
                 let failed = pod.status.containerStatuses.contains { if case let .terminated(_, code, _, _) = $0.state { return code != 0 }; return false }
-                pod.status.phase = failed ? "Failed" : "Succeeded"
+                pod.status.phase = failed ? .failed : .succeeded
                 let reason = failed ? "PodFailed" : "PodCompleted"
                 setPodCondition(&pod, "PodReadyToStartContainers", "False")
                 setPodCondition(&pod, "Ready", "False", reason: reason)

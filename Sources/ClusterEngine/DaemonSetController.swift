@@ -149,8 +149,8 @@ final class DaemonSetController: Controller {
             }
             desired += 1
             // A failed daemon pod is deleted; the next sync creates its replacement.
-            delete += existing.filter { $0.status.phase == "Failed" }
-            let running = existing.filter { $0.status.phase != "Failed" }
+            delete += existing.filter { $0.status.phase == .failed }
+            let running = existing.filter { $0.status.phase != .failed }
             if existing.isEmpty { create.append(name) }
             delete += running.dropFirst()
             if let pod = running.first {

@@ -104,7 +104,7 @@ final class Kubelet: Controller {
             if !ready { allReady = false }
             return ContainerStatus(name: c.name, image: c.image, ready: ready, started: true, state: .running(startedAt: now))
         }
-        pod.status.phase = "Running"
+        pod.status.phase = .running
         runtime[key]?.serviceEnv = cluster.serviceEnvironment(for: pod)
         setPodCondition(&pod, "PodReadyToStartContainers", "True")
         if allReady { markReady(&pod, true) }
@@ -280,7 +280,7 @@ final class Kubelet: Controller {
         setPodCondition(&pod, "PodReadyToStartContainers", "False")
         // Since 1.27 the kubelet moves a deleted pod to a terminal phase before it goes away
         // (exit 0 → Succeeded), which `kubectl get pods -w` shows as `Completed`.
-        pod.status.phase = "Succeeded"
+        pod.status.phase = .succeeded
         cluster.putPod(pod)
         schedule(after: jitter(150...400, key), .kubelet(key, uid: pod.metadata.uid, step: .removePod))
     }

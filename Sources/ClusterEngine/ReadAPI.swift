@@ -6,7 +6,7 @@ import ClusterModel
 extension Cluster {
     /// Whether a pod can send a request: it runs, has an IP and is not being deleted.
     public static func canSendRequests(_ pod: Pod) -> Bool {
-        pod.status.phase == "Running" && !pod.status.podIP.isEmpty && !pod.isTerminating
+        pod.status.phase == .running && !pod.status.podIP.isEmpty && !pod.isTerminating
     }
 
     /// The pod a request comes from when none is named: `my-pod` (the seed's client) if it can

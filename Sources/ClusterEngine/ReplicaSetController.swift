@@ -196,7 +196,7 @@ final class ReplicaSetController: Controller {
             if let p = cluster.pods.get(k), !p.isTerminal, !p.isTerminating, !p.spec.nodeName.isEmpty { perNode[p.spec.nodeName, default: 0] += 1 }
         }
         let now = cluster.now
-        func phaseRank(_ p: Pod) -> Int { ["Pending": 0, "Unknown": 1, "Running": 2][p.status.phase] ?? 0 }
+        func phaseRank(_ p: Pod) -> Int { [PodPhase.pending: 0, .unknown: 1, .running: 2][p.status.phase] ?? 0 }
         func cost(_ p: Pod) -> Int { Int(p.metadata.annotations["controller.kubernetes.io/pod-deletion-cost"] ?? "") ?? 0 }
         func readyTime(_ p: Pod) -> Millis? { p.status.condition("Ready").flatMap { $0.status == "True" ? $0.lastTransitionTime : nil } }
         func restarts(_ p: Pod) -> Int { p.status.containerStatuses.map(\.restartCount).max() ?? 0 }

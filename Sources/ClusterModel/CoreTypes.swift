@@ -240,8 +240,15 @@ public struct PodCondition: Equatable, Sendable {
     }
 }
 
+/// A pod's phase (core/v1 PodPhase): the five values the API defines.
+public enum PodPhase: String, Sendable, CaseIterable, CustomStringConvertible {
+    case pending = "Pending", running = "Running", succeeded = "Succeeded", failed = "Failed", unknown = "Unknown"
+    /// As the API writes it ("Running"), also in string interpolation.
+    public var description: String { rawValue }
+}
+
 public struct PodStatus: Equatable, Sendable {
-    public var phase: String = "Pending"
+    public var phase: PodPhase = .pending
     public var conditions: [PodCondition] = []
     public var podIP: String = ""
     public var hostIP: String = ""
@@ -286,7 +293,7 @@ public struct Pod: KubeResource {
     }
     public init() {}
 
-    public var isTerminal: Bool { status.phase == "Succeeded" || status.phase == "Failed" }
+    public var isTerminal: Bool { status.phase == .succeeded || status.phase == .failed }
     public var isTerminating: Bool { metadata.deletionTimestamp != nil }
 }
 

@@ -165,7 +165,7 @@ public enum ObjectEncoder {
                                 ("restartCount", .int(Int64(cs.restartCount))), ("started", .bool(cs.started)), ("state", state(cs.state))])
                 })),
                 ("hostIP", nonEmpty(st.hostIP)), ("hostIPs", st.hostIP.isEmpty ? nil : .array([obj([("ip", .string(st.hostIP))])])),
-                ("phase", .string(st.phase)),
+                ("phase", .string(st.phase.rawValue)),
                 ("podIP", nonEmpty(st.podIP)), ("podIPs", st.podIP.isEmpty ? nil : .array([obj([("ip", .string(st.podIP))])])),
                 ("qosClass", .string(st.qosClass)),
                 ("startTime", st.startTime.map { .string(Timestamps.rfc3339($0)) }),

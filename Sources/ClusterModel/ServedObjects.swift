@@ -9,7 +9,7 @@ public enum ServedObjects {
         pod.metadata = metadata(v, over: pod.metadata)
         let s = v["status"]
         var status = PodStatus()
-        status.phase = s?["phase"]?.stringValue ?? "Pending"
+        status.phase = s?["phase"]?.stringValue.map { PodPhase(rawValue: $0) ?? .unknown } ?? .pending
         status.conditions = ManifestDecoder.podConditions(s?["conditions"])
         status.podIP = s?["podIP"]?.stringValue ?? ""
         status.hostIP = s?["hostIP"]?.stringValue ?? ""

@@ -145,7 +145,7 @@ struct Describer {
 
     /// getPodStatusForController's line: Pending counts as Waiting.
     func podsStatus(_ w: inout DescribeWriter, _ pods: [Pod]) {
-        let counts = ["Running", "Pending", "Succeeded", "Failed"].map { phase in pods.filter { $0.status.phase == phase }.count }
+        let counts = [PodPhase.running, .pending, .succeeded, .failed].map { phase in pods.filter { $0.status.phase == phase }.count }
         w.line(0, "Pods Status:\t\(counts[0]) Running / \(counts[1]) Waiting / \(counts[2]) Succeeded / \(counts[3]) Failed")
     }
 

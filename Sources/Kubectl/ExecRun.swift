@@ -247,7 +247,7 @@ struct RunCommand: KubectlCommand {
         let driver = ClockDriver(ctx: ctx)
         let outcome = driver.run(limit: limit) {
             guard let p = ctx.cluster.pods.get(key) else { return true }
-            return (p.status.phase == "Running" && p.status.isReady) || p.isTerminal
+            return (p.status.phase == .running && p.status.isReady) || p.isTerminal
         }
         out.chunks += driver.output.chunks
         func cleanup() {
@@ -293,7 +293,7 @@ struct RunCommand: KubectlCommand {
         guard restart != "Always" else { cleanup(); return out }
         let finished = ClockDriver(ctx: ctx).run(limit: limit) {
             guard let p = ctx.cluster.pods.get(key) else { return true }
-            return restart == "Never" ? p.isTerminal : p.status.phase == "Succeeded"
+            return restart == "Never" ? p.isTerminal : p.status.phase == .succeeded
         }
         let final = ctx.cluster.pods.get(key)
         cleanup()
@@ -301,7 +301,7 @@ struct RunCommand: KubectlCommand {
             out.fail("error: timed out waiting for the condition")
             return out
         }
-        if final.status.phase == "Failed" {
+        if final.status.phase == .failed {
             if case let .terminated(reason, code, _, _)? = final.status.containerStatuses.first?.state, code != 0 {
                 out.err("pod \(ctx.namespace)/\(name) terminated (\(reason))")
                 out.exitCode = Int32(truncatingIfNeeded: code)
@@ -359,7 +359,7 @@ struct PortForwardCommand: KubectlCommand {
                     containerPort = pod.spec.containers.flatMap(\.ports).first { $0.name == n }.map { "\($0.containerPort)" } ?? n
                 }
             }
-            guard pod.status.phase == "Running" else {
+            guard pod.status.phase == .running else {
                 out.fail("error: unable to forward port because pod is not running. Current status=\(pod.status.phase)")
                 return out
             }

@@ -132,7 +132,7 @@ extension Session {
 
     /// `--from POD` (or `--from host`: outside the cluster), else `my-pod`, else the first running pod of the namespace.
     private func clientPod(_ name: String?) -> Result<Pod, KubectlFailure> {
-        let running: (Pod) -> Bool = { $0.status.phase == "Running" && !$0.status.podIP.isEmpty }
+        let running: (Pod) -> Bool = { $0.status.phase == .running && !$0.status.podIP.isEmpty }
         if let name {
             guard let p = cluster.pods.get(namespace, name) else { return .failure(KubectlFailure("pod \(goQuote(name)) not found in namespace \(goQuote(namespace))")) }
             guard running(p) else { return .failure(KubectlFailure("pod \(goQuote(name)) is not running (\(p.status.phase))")) }

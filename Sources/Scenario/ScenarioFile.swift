@@ -504,7 +504,7 @@ public enum ScenarioParser {
                     case "count": count = try int(value, "count")
                     case "phase":
                         phase = try string(value, "phase")
-                        guard ["Pending", "Running", "Succeeded", "Failed", "Unknown"].contains(phase!) else {
+                        guard PodPhase(rawValue: phase!) != nil else {
                             throw fail(value, "phase must be one of Pending, Running, Succeeded, Failed, Unknown")
                         }
                     default: ready = try int(value, "ready")

@@ -75,7 +75,7 @@ public final class ScenarioRunner {
             let ns = namespace ?? session.namespace
             let sel = (try? LabelSelectorExpression.parse(selector)) ?? .everything
             var pods = cluster.pods.list(namespace: ns).filter { sel.matches($0.metadata.labels) && !$0.isTerminating }
-            if let phase { pods = pods.filter { $0.status.phase == phase } }
+            if let phase { pods = pods.filter { $0.status.phase.rawValue == phase } }
             let readyCount = pods.filter { $0.status.isReady }.count
             var ok = true
             var wanted: [String] = []

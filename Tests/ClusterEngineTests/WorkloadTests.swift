@@ -31,7 +31,7 @@ struct WorkloadTests {
         let c = makeCluster()
         try create(c, deployment("web", replicas: 1))
         var pod = c.pods.list(namespace: "default")[0]
-        #expect(pod.status.phase == "Pending")
+        #expect(pod.status.phase == .pending)
         #expect(!pod.spec.nodeName.isEmpty)
         c.advance(bySeconds: 0.5)
         pod = c.pods.list(namespace: "default")[0]
@@ -39,7 +39,7 @@ struct WorkloadTests {
         #expect(pod.status.podIP.isEmpty)
         c.advance(bySeconds: 5)
         pod = c.pods.list(namespace: "default")[0]
-        #expect(pod.status.phase == "Running")
+        #expect(pod.status.phase == .running)
         #expect(pod.status.isReady)
         #expect(!pod.status.podIP.isEmpty)
         let reasons = c.events(for: c.reference("Pod", pod.metadata)).map(\.reason)
@@ -88,7 +88,7 @@ struct WorkloadTests {
 
     @Test func rankingOrder() {
         let c = makeCluster()
-        func pod(_ name: String, node: String = "n1", phase: String = "Running", ready: Bool = true, created: Millis = 0, readyAt: Millis = 0, restarts: Int = 0, cost: Int? = nil) -> Pod {
+        func pod(_ name: String, node: String = "n1", phase: PodPhase = .running, ready: Bool = true, created: Millis = 0, readyAt: Millis = 0, restarts: Int = 0, cost: Int? = nil) -> Pod {
             var p = Pod()
             p.metadata.name = name
             p.metadata.uid = name
@@ -104,8 +104,8 @@ struct WorkloadTests {
         let hour: Millis = 3_600_000
         let ranked = c.replicaSetController.rankForDeletion([
             pod("old-ready", created: 10 * hour, readyAt: 10 * hour),
-            pod("unassigned", node: "", phase: "Pending", ready: false),
-            pod("pending", phase: "Pending", ready: false),
+            pod("unassigned", node: "", phase: .pending, ready: false),
+            pod("pending", phase: .pending, ready: false),
             pod("not-ready", ready: false),
             pod("young-ready", created: 60_000, readyAt: 60_000),
             pod("cheap", created: 10 * hour, readyAt: 10 * hour, cost: -5),

@@ -328,7 +328,7 @@ extension Cluster {
         }
         let running = pod.status.containerStatuses.contains { if case .running = $0.state { return true }; return false }
         guard running else {
-            hop(.toEndpoint, .rejected, podLabel(podKey, endpoint.port), endpoint.ip, .podNotRunning(pod: pod.metadata.name, phase: pod.status.phase))
+            hop(.toEndpoint, .rejected, podLabel(podKey, endpoint.port), endpoint.ip, .podNotRunning(pod: pod.metadata.name, phase: pod.status.phase.rawValue))
             return finish(.refused)
         }
         let profiles = pod.spec.containers.map(AppProfile.init(container:))
