@@ -112,11 +112,11 @@ let package = Package(
         ),
         .executableTarget(name: "svclab-fuzz", dependencies: ["ClusterEngine", "FuzzTargets"], path: "Fuzz/Parsers"),
         .testTarget(name: "ClusterModelTests", dependencies: [
-            "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
+            "ClusterModel", "Kubectl", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         // ProxyRules/ holds upstream's expected kube-proxy rules, read from the source tree.
         .testTarget(name: "ClusterEngineTests", dependencies: [
-            "ClusterEngine", "ClusterModel", .product(name: "PropertyBased", package: "swift-property-based"),
+            "ClusterEngine", "ClusterModel", "Kubectl", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["ProxyRules"]),
         // Transcripts/ holds the transcript files, read from the source tree by TranscriptTests.
         // What several test targets share: running the real binary with a deadline.

@@ -1,6 +1,6 @@
 import ClusterModel
 
-/// What the API server answers instead of an object. `kubectlMessage` is how kubectl prints it.
+/// What the API server answers instead of an object: a value (reason, code, causes). kubectl's words for it are in Kubectl (ErrorText.swift); serve's Status in APIServer.
 public enum APIError: Error, Equatable, Sendable {
     case notFound(resource: String, name: String)
     case alreadyExists(resource: String, name: String)
@@ -31,13 +31,6 @@ public enum APIError: Error, Equatable, Sendable {
         }
     }
 
-    /// kubectl's CheckErr rendering; `source` adds `error when creating "FILE": ` as apply does.
-    public func kubectlMessage(verb: String? = nil, source: String? = nil) -> String {
-        if case let .invalid(e) = self { return e.kubectlMessage }
-        var m = message
-        if let verb, let source { m = "error when \(verb) \(goQuote(source)): " + m }
-        return "Error from server (\(reason)): " + m
-    }
 }
 
 /// The API surface the shell, the TUI and scenarios use. Objects arrive decoded and defaulted;

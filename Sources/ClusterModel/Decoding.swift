@@ -566,28 +566,6 @@ public enum ManifestError: Error, Equatable, Sendable {
     /// Strict decoding or type error from the server (400 BadRequest).
     case badRequest(source: String, kind: String, version: String, detail: String)
 
-    /// The server's words without kubectl's "error when creating FILE" wrapper (patch, edit).
-    public var detailText: String {
-        switch self {
-        case let .badRequest(_, kind, version, detail):
-            return "\(kind) in version \(goQuote(version.split(separator: "/").last.map(String.init) ?? version)) cannot be handled as a \(kind): \(detail)"
-        default: return kubectlMessage
-        }
-    }
-
-    public var kubectlMessage: String {
-        switch self {
-        case let .syntax(source, message): return "error: error parsing \(source): \(message)"
-        case let .kindNotSet(source):
-            return "error: error validating \(goQuote(source)): error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false"
-        case let .apiVersionNotSet(source):
-            return "error: error validating \(goQuote(source)): error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false"
-        case let .noMatch(name, namespace, source, kind, version):
-            return "error: resource mapping not found for name: \(goQuote(name)) namespace: \(goQuote(namespace)) from \(goQuote(source)): no matches for kind \(goQuote(kind)) in version \(goQuote(version))\nensure CRDs are installed first"
-        case let .badRequest(source, kind, version, detail):
-            return "Error from server (BadRequest): error when creating \(goQuote(source)): \(kind) in version \(goQuote(version.split(separator: "/").last.map(String.init) ?? version)) cannot be handled as a \(kind): \(detail)"
-        }
-    }
 }
 
 public enum Manifest {

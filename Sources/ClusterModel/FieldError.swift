@@ -129,12 +129,6 @@ public struct InvalidObjectError: Error, Equatable, Sendable {
         self.kind = kind; self.name = name; self.causes = causes
     }
 
-    /// kubectl's rendering (cmdutil.CheckErr + MultilineError), without trailing newline.
-    public var kubectlMessage: String {
-        let prefix = "The \(kind) \(goQuote(name)) is invalid: "
-        if causes.count == 1 { return prefix + causes[0].description }
-        return prefix + "\n" + causes.map { "* \($0)" }.joined(separator: "\n")
-    }
 
     /// The raw server message (what `kubectl create <generator>` wraps): `Service "x" is invalid: [a, b]`.
     public var serverMessage: String {

@@ -2,6 +2,7 @@ import PropertyBased
 import Testing
 import ClusterModel
 @testable import ClusterEngine
+import Kubectl
 
 struct AllocatorTests {
     @Test func wellKnownServiceIPs() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ClusterModel
+import Kubectl
 
 /// Decoding, strict field validation, defaults and the API server's validation messages.
 struct ManifestTests {

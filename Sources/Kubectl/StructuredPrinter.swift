@@ -1,3 +1,4 @@
+import ClusterModel
 import Yams
 
 /// kubectl's structured printers: `-o json` is Go's json.MarshalIndent (4 spaces, keys sorted,
