@@ -117,15 +117,30 @@ extension Cluster {
     public func recentEvents(namespace: String, limit: Int) -> [Event] {
         guard limit > 0 else { return [] }
         let recent = recentEventWrites[namespace] ?? RecentEventWrites()
+        // The lab asks every time it rebuilds its view (at least once a simulated second): while
+        // no event of the namespace was written since, the answer is the same events. (A second
+        // in which 40,000 pods became ready holds 40,000 writes; walking them made nine tenths of
+        // a 150,000-pod frame.)
+        if let last = recent.lastAnswer, last.written == recent.written, last.limit == limit {
+            let events = last.keys.compactMap { self.events.get($0) }
+            if events.count == last.keys.count { return events }
+        }
+        let shown = newestEvents(namespace: namespace, limit: limit, recent)
+        recentEventWrites[namespace]?.lastAnswer = (recent.written, limit, shown.map { ObjectKey($0.storeNamespace, $0.storeName) })
+        return shown
+    }
+
+    private func newestEvents(namespace: String, limit: Int, _ recent: RecentEventWrites) -> [Event] {
         // Newest writes first, each event once (its newest write carries its lastTimestamp); stop
         // after the second in which `limit` events were reached: ties in it are ordered by name.
-        var seen = Set<ObjectKey>()
+        // (One namespace's writes: the name alone tells them apart.)
+        var seen = Set<String>()
         var newest = Heap<EventOrder>()   // the `limit` largest by (lastTimestamp, name) so far
         var collected = 0
         var boundary: Millis?
         for write in recent.writes.reversed() {
             if let b = boundary, write.stamp < b { break }
-            guard seen.insert(write.key).inserted, let event = events.get(write.key) else { continue }
+            guard seen.insert(write.key.name).inserted, let event = events.get(write.key) else { continue }
             newest.insert(EventOrder(event: event))
             if newest.count > limit { _ = newest.removeMin() }
             collected += 1
@@ -175,8 +190,12 @@ extension Cluster {
 struct RecentEventWrites {
     var writes = Deque<(key: ObjectKey, stamp: Millis)>()
     var forgottenUpTo: Millis?
+    /// Writes remembered so far, and `recentEvents`' last answer with the count it was made at.
+    var written = 0
+    var lastAnswer: (written: Int, limit: Int, keys: [ObjectKey])?
 
     mutating func remember(_ key: ObjectKey, at stamp: Millis) {
+        written += 1
         writes.append((key, stamp))
         let window = Cluster.recentEventWindow
         while writes.count > window, writes[0].stamp < writes[writes.count - window].stamp {

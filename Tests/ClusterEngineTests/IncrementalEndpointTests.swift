@@ -128,6 +128,8 @@ struct RecentEventsTests {
             let all = c.events.list(namespace: "default").sorted { ($0.lastTimestamp, $0.metadata.name) < ($1.lastTimestamp, $1.metadata.name) }
             for limit in [1, 20, 100] {
                 #expect(c.recentEvents(namespace: "default", limit: limit) == Array(all.suffix(limit)), "\(when), limit \(limit)")
+                // Asked again with nothing written since: the remembered answer, still right.
+                #expect(c.recentEvents(namespace: "default", limit: limit) == Array(all.suffix(limit)), "\(when), limit \(limit), again")
             }
         }
         check("after create")
@@ -139,5 +141,12 @@ struct RecentEventsTests {
         check("after scale down")
         c.advance(bySeconds: 40)
         check("after 40 s")
+        // Events expire after an hour without a write to the namespace: a remembered answer
+        // naming expired events is not reused.
+        _ = c.recentEvents(namespace: "default", limit: 20)
+        c.advance(bySeconds: 3 * 3600)
+        check("after the events' TTL")
+        try c.scale(kind: "Deployment", namespace: "default", name: "big", replicas: 3)
+        check("after a scale up, once events expired")
     }
 }
