@@ -25,6 +25,20 @@ extension Cluster {
         return ready
     }
 
+    /// How many addresses `readyEndpointAddresses` has, without ordering the slices or growing
+    /// a set as it goes (the lab asks it for up to 2,000 Services a frame).
+    public func readyEndpointCount(service: ObjectKey) -> Int {
+        let keys = slicesByService.get("\(service.namespace)/\(service.name)")
+        var total = 0
+        for key in keys { total += endpointSlices.get(key)?.endpoints.count ?? 0 }
+        var ready = Set<String>(minimumCapacity: total)
+        for key in keys {
+            guard let slice = endpointSlices.get(key) else { continue }
+            for e in slice.endpoints where e.conditions.countsAsReady { if let ip = e.addresses.first { ready.insert(ip) } }
+        }
+        return ready.count
+    }
+
     public func daemonSetObject(_ namespace: String, _ name: String) -> StoredObject? { daemonSet(ObjectKey(namespace, name)) }
 
     /// The pods bound to a node, by namespace and name (the node index, not a scan).

@@ -86,7 +86,7 @@ public struct LabView: Equatable, Sendable {
                        clusterIP: svc.spec.type == "ExternalName" ? svc.spec.externalName : svc.spec.clusterIP,
                        ports: svc.spec.ports.map { p in "\(p.port)" + (p.nodePort != 0 ? ":\(p.nodePort)" : "") + "/\(p.proto)" }.joined(separator: ","),
                        selector: (svc.spec.selector ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
-                       readyEndpoints: cluster.readyEndpointAddresses(service: ObjectKey(namespace, svc.metadata.name)).count)
+                       readyEndpoints: cluster.readyEndpointCount(service: ObjectKey(namespace, svc.metadata.name)))
         }
         let svc = serviceName.flatMap { cluster.services.get(namespace, $0) }
         let selector = svc?.spec.selector ?? [:]

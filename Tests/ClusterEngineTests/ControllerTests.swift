@@ -72,6 +72,8 @@ struct ControllerTests {
         #expect(c.slices(ofService: ObjectKey("default", "web")).flatMap(\.endpoints).compactMap(\.addresses.first).sorted() == ready)
         #expect(!c.endpointController.runQueued(batching: false))
         #expect(c.controllerDrift().isEmpty)
+        #expect(c.readyEndpointCount(service: ObjectKey("default", "web")) == c.readyEndpointAddresses(service: ObjectKey("default", "web")).count)
+        #expect(c.readyEndpointCount(service: ObjectKey("default", "web")) == 2)
     }
 
     @Test func everyControllerIsToldOfAChangeAndRunsInTheListedOrder() {
