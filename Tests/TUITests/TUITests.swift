@@ -366,12 +366,25 @@ struct KeyTableTests {
               - name: web
                 image: ghcr.io/svclab/slow:1.0
                 readinessProbe: {httpGet: {path: /healthz, port: 9999}, periodSeconds: 5}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: gated}
+        spec:
+          readinessGates: [{conditionType: example.com/feature}]
+          containers: [{name: c, image: nginx:1.27}]
         EOF
         kubectl scale deployment my-app --replicas=5
         kubectl delete pod my-app-d9dfc86bc-b57ng --wait=false
         """)
         var statuses = Set<String>()
-        for _ in 0..<40 {
+        var gatedReady = Set<String>()
+        for step in 0..<40 {
+            if step == 20 {
+                // The readiness gate's condition comes true half-way (what an ingress controller writes).
+                let patched = session.runScript("kubectl patch pod gated --subresource=status --type=merge -p '{\"status\":{\"conditions\":[{\"type\":\"example.com/feature\",\"status\":\"True\"}]}}'")
+                #expect(patched.exitCode == 0, "\(patched.combined)")
+            }
             let view = LabView.build(cluster: session.cluster, namespace: "default", serviceName: "my-app", filter: "")
             let table = session.runScript("kubectl get pods --no-headers").stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
             #expect(table.count == view.pods.count)
@@ -379,11 +392,13 @@ struct KeyTableTests {
                 guard let pane = view.pods.first(where: { $0.name == row[0] }) else { Issue.record("\(row[0]) is not in the pane"); continue }
                 #expect(pane.ready == row[1] && pane.status == row[2], "\(row[0]): pane \(pane.ready) \(pane.status), kubectl \(row[1]) \(row[2])")
                 statuses.insert(row[2])
+                if row[0] == "gated" { gatedReady.insert(session.cluster.pods.get("default", "gated")?.status.isReady == true ? "ready" : "gated") }
             }
             session.cluster.advance(byMillis: 1500)
         }
         // The minute went through the states the test is about.
         #expect(statuses.isSuperset(of: ["Pending", "ContainerCreating", "Running", "Terminating"]), "\(statuses.sorted())")
+        #expect(gatedReady == ["gated", "ready"], "the gated pod was held back by its gate, then ready")
     }
 
     /// The output view wraps prose and cuts table rows: a trace's reason ("random: endpoint 1
