@@ -44,3 +44,19 @@ class Controller {
     /// How many entries its queues and caches hold (see `Cluster.footprint`).
     var footprint: [String: Int] { [:] }
 }
+
+/// The usual shape: one work queue, one key synced per `runQueued` (upstream's processNextWorkItem).
+class QueueController: Controller {
+    var queue = WorkQueue()
+
+    /// Reconciles one queued key with what is stored.
+    func sync(_ key: ObjectKey) {}
+
+    override func runQueued(batching: Bool) -> Bool {
+        guard let key = queue.popFirst() else { return false }
+        sync(key)
+        return true
+    }
+
+    override func dropQueuedWork() { queue.removeAll() }
+}

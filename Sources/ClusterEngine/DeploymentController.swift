@@ -3,8 +3,7 @@ import Foundation
 
 /// The Deployment controller (pkg/controller/deployment): each Deployment's ReplicaSets — one
 /// per template, found by its pod-template-hash — sized at the pace its strategy allows.
-final class DeploymentController: Controller {
-    private var queue = WorkQueue()
+final class DeploymentController: QueueController {
 
     /// A Deployment written (by anyone, its own status included: upstream's informer sees those too).
     override func deploymentChanged(old: Deployment?, new: Deployment?, _ key: ObjectKey) {
@@ -24,18 +23,10 @@ final class DeploymentController: Controller {
         queue.append(ObjectKey(key.namespace, d.metadata.name))
     }
 
-    override func runQueued(batching: Bool) -> Bool {
-        guard let key = queue.popFirst() else { return false }
-        sync(key)
-        return true
-    }
-
-    override func dropQueuedWork() { queue.removeAll() }
-
     /// `syncDeployment` of pkg/controller/deployment: find or create the ReplicaSet for the
     /// current template, then move replicas from old ReplicaSets to it at the pace the strategy
     /// allows (rolling.go / recreate.go), re-entered whenever a ReplicaSet's status changes.
-    private func sync(_ key: ObjectKey) {
+    override func sync(_ key: ObjectKey) {
         guard var d = cluster.deployments.get(key) else { return }
         let ref = cluster.reference(Deployment.kind, d.metadata, apiVersion: Deployment.apiVersion)
         // Oldest first, as controller.ReplicaSetsByCreationTimestamp orders them.

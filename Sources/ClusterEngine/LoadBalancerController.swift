@@ -3,8 +3,7 @@ import ClusterModel
 /// The LoadBalancer address controller kind's cloud-provider-kind or MetalLB runs: assigns an
 /// address from the pool to each `type: LoadBalancer` Service (its `loadBalancerIP` if asked
 /// and free), and releases it when the Service changes type or goes (MetalLB's events).
-final class LoadBalancerController: Controller {
-    private var queue = WorkQueue()
+final class LoadBalancerController: QueueController {
     /// The addresses it hands out (nil range: a bare cluster, EXTERNAL-IP stays `<pending>`).
     private lazy var pool = LoadBalancerPool(range: cluster.config.loadBalancerPool)
 
@@ -16,15 +15,7 @@ final class LoadBalancerController: Controller {
         if svc.spec.type == "LoadBalancer" || !svc.loadBalancerIngress.isEmpty { queue.append(key) }
     }
 
-    override func runQueued(batching: Bool) -> Bool {
-        guard let key = queue.popFirst() else { return false }
-        sync(key)
-        return true
-    }
-
-    override func dropQueuedWork() { queue.removeAll() }
-
-    private func sync(_ key: ObjectKey) {
+    override func sync(_ key: ObjectKey) {
         guard var svc = cluster.services.get(key) else { return }
         let ref = cluster.reference(Service.kind, svc.metadata)
         if svc.spec.type == "LoadBalancer" {

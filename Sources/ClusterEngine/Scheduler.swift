@@ -3,9 +3,7 @@ import ClusterModel
 /// kube-scheduler, reduced to what decides placement here: node readiness, cordons, taints and
 /// tolerations, nodeSelector, the 110-pod capacity; among feasible nodes replicas of one owner
 /// are spread round-robin (what PodTopologySpread's default constraints achieve).
-final class Scheduler: Controller {
-    /// Pods to place, in the order they came.
-    private var queue = WorkQueue()
+final class Scheduler: QueueController {
     /// Pods it could not place; tried again when a node or the capacity changes.
     private(set) var unschedulable = WorkQueue()
     /// Where the next round-robin search starts: the user's pods, and the system components
@@ -31,16 +29,10 @@ final class Scheduler: Controller {
         unschedulable.removeAll()
     }
 
-    override func runQueued(batching: Bool) -> Bool {
-        guard let key = queue.popFirst() else { return false }
-        schedule(key)
-        return true
-    }
-
-    override func dropQueuedWork() { queue.removeAll(); unschedulable.removeAll() }
+    override func dropQueuedWork() { super.dropQueuedWork(); unschedulable.removeAll() }
     override var footprint: [String: Int] { ["unschedulable": unschedulable.count] }
 
-    private func schedule(_ key: ObjectKey) {
+    override func sync(_ key: ObjectKey) {
         guard var pod = cluster.pods.get(key), pod.spec.nodeName.isEmpty, !pod.isTerminating, !pod.isTerminal else { return }
         var reasons: [String: Int] = [:]
         func feasible(_ node: Node) -> Bool {
