@@ -300,9 +300,9 @@ public final class LabApp {
             let out = result.combined
             guard let report = session.lastTraffic else { flash(result); return }
             // The report's POD and HITS/SHARE columns fit the pane; the summary follows.
-            var pane = report.rows.isEmpty ? [] : [TraceLine("POD".padding(toLength: 26, withPad: " ", startingAt: 0) + "HITS  SHARE")]
+            var pane = report.rows.isEmpty ? [] : [TraceLine("POD".padding(toLength: 24, withPad: " ", startingAt: 0) + "HITS  SHARE")]
             for row in report.rows {
-                pane.append(TraceLine(LabRender.fitName(row.pod, 24) + "  " + String(row.hits).padding(toLength: 5, withPad: " ", startingAt: 0) + " \(row.share)%"))
+                pane.append(TraceLine(LabRender.fitName(row.pod, 22) + "  " + String(row.hits).padding(toLength: 5, withPad: " ", startingAt: 0) + " \(row.share)%"))
             }
             pane.append(TraceLine(report.summary, report.answered > 0 ? .success : .failure))
             state.trace = pane

@@ -159,6 +159,10 @@ struct SnapshotTests {
             #expect(line.text.hasPrefix(row.pod) && line.text.hasSuffix(" \(row.share)%"))
         }
         #expect(app.state.trace.last == TraceLine(report.summary, .success))
+        // At 80 columns the header and every row fit the pane on one line each.
+        let frame = Self.frame(app, 80, 24).text
+        #expect(frame.contains("POD                     HITS  SHARE"), "\(frame)")
+        for row in report.rows { #expect(frame.contains("\(row.pod)  \(row.hits)"), "\(frame)") }
     }
 
     @Test func tooSmall() throws {
