@@ -17,11 +17,7 @@ public struct CopyOnWrite<Fields: Equatable & Sendable>: Equatable, @unchecked S
     // garbage — the "swift_release in outlined destroy of PodTemplateSpec" crash in
     // syncDeployment (deterministic under -sanitize=thread, now and then in plain debug tests).
     @usableFromInline final class Box {
-        // No dynamic exclusivity check: a box is written only through `fields`' _modify after
-        // isKnownUniquelyReferenced, so no read of it can overlap a write, and every read of a
-        // stored object (150,000 pods listed, each pod change's handlers) paid a
-        // swift_beginAccess/endAccess pair for nothing.
-        @exclusivity(unchecked) @usableFromInline var fields: Fields
+        @usableFromInline var fields: Fields
         @usableFromInline init(_ fields: Fields) { self.fields = fields }
     }
     @usableFromInline var box: Box
