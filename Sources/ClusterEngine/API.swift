@@ -452,9 +452,9 @@ extension Cluster {
     /// and externalTrafficPolicy instead of failing validation; a nodePort the user changed
     /// in the same update is kept, and validation then refuses it as the API server does.
     static func dropTypeDependentFields(_ new: inout ServiceSpec, old: ServiceSpec) {
-        func needsClusterIP(_ s: ServiceSpec) -> Bool { s.type != "ExternalName" }
-        func needsNodePort(_ s: ServiceSpec) -> Bool { s.type == "NodePort" || s.type == "LoadBalancer" }
-        func needsHealthCheckNodePort(_ s: ServiceSpec) -> Bool { s.type == "LoadBalancer" && s.externalTrafficPolicy == "Local" }
+        func needsClusterIP(_ s: ServiceSpec) -> Bool { s.type != .externalName }
+        func needsNodePort(_ s: ServiceSpec) -> Bool { s.type == .nodePort || s.type == .loadBalancer }
+        func needsHealthCheckNodePort(_ s: ServiceSpec) -> Bool { s.type == .loadBalancer && s.externalTrafficPolicy == "Local" }
         if needsClusterIP(old) && !needsClusterIP(new) {
             if new.clusterIP == old.clusterIP && new.clusterIPs == old.clusterIPs { new.clusterIP = ""; new.clusterIPs = [] }
             if new.ipFamilies == old.ipFamilies { new.ipFamilies = [] }
@@ -472,7 +472,7 @@ extension Cluster {
         if needsHealthCheckNodePort(old) && !needsHealthCheckNodePort(new) && new.healthCheckNodePort == old.healthCheckNodePort {
             new.healthCheckNodePort = 0
         }
-        if old.type == "LoadBalancer" && new.type != "LoadBalancer" {
+        if old.type == .loadBalancer && new.type != .loadBalancer {
             if new.allocateLoadBalancerNodePorts != nil, new.allocateLoadBalancerNodePorts == old.allocateLoadBalancerNodePorts { new.allocateLoadBalancerNodePorts = nil }
             if new.loadBalancerClass == old.loadBalancerClass { new.loadBalancerClass = nil }
         }

@@ -104,13 +104,13 @@ extension Cluster {
         let name = svc.metadata.name
         func invalid(_ e: FieldError) -> APIError { .invalid(InvalidObjectError(kind: "Service", name: name, causes: [e])) }
 
-        if spec.type != "ExternalName" {
+        if spec.type != .externalName {
             spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? "SingleStack"
             if spec.ipFamilies.isEmpty { spec.ipFamilies = ["IPv4"] }
         }
 
         var newIP: UInt32?
-        if spec.type == "ExternalName" {
+        if spec.type == .externalName {
             spec.clusterIP = ""; spec.clusterIPs = []
         } else if let previous, !previous.spec.clusterIP.isEmpty {
             if spec.clusterIP.isEmpty { spec.clusterIP = previous.spec.clusterIP; spec.clusterIPs = previous.spec.clusterIPs }
@@ -146,7 +146,7 @@ extension Cluster {
             for (p, proto) in taken { nodePortAllocator.release(p, proto: proto) }
             if let ip = newIP { clusterIPAllocator.release(ip) }
         }
-        let wantsNodePorts = spec.type == "NodePort" || (spec.type == "LoadBalancer" && spec.allocateLoadBalancerNodePorts != false)
+        let wantsNodePorts = spec.type == .nodePort || (spec.type == .loadBalancer && spec.allocateLoadBalancerNodePorts != false)
         let previousPorts = Dictionary((previous?.spec.ports ?? []).filter { $0.nodePort != 0 }.map { ("\($0.proto)/\($0.port)", $0.nodePort) }, uniquingKeysWith: { a, _ in a })
         let previouslyHeld = Set((previous?.spec.ports ?? []).filter { $0.nodePort != 0 }.map { "\($0.proto)/\($0.nodePort)" })
         for i in spec.ports.indices {
@@ -182,9 +182,9 @@ extension Cluster {
             for p in previous.spec.ports where p.nodePort != 0 && !kept.contains("\(p.proto)/\(p.nodePort)") {
                 nodePortAllocator.release(p.nodePort, proto: p.proto)
             }
-            if spec.type == "ExternalName", let ip = IPv4.parse(previous.spec.clusterIP) { clusterIPAllocator.release(ip) }
+            if spec.type == .externalName, let ip = IPv4.parse(previous.spec.clusterIP) { clusterIPAllocator.release(ip) }
         }
-        if spec.type == "LoadBalancer", spec.externalTrafficPolicy == "Local", spec.healthCheckNodePort == 0 {
+        if spec.type == .loadBalancer, spec.externalTrafficPolicy == "Local", spec.healthCheckNodePort == 0 {
             spec.healthCheckNodePort = previous?.spec.healthCheckNodePort ?? 0
             if spec.healthCheckNodePort == 0, let p = try? nodePortAllocator.allocateNext(proto: "TCP", using: &rng) {
                 spec.healthCheckNodePort = p

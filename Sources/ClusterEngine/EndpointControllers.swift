@@ -121,7 +121,7 @@ final class EndpointController: Controller {
         // Selector-less Services get nothing from these controllers; the mirroring controller
         // turns their hand-written Endpoints into slices. ExternalName Services get neither.
         guard let selector = svc.spec.selector, !selector.isEmpty else { mirrorEndpoints(svc, key); return }
-        guard svc.spec.type != "ExternalName" else { return }
+        guard svc.spec.type != .externalName else { return }
         // After a pod event only that pod's entries are revisited (what the upstream controllers
         // compute in full comes out the same, see `EndpointWork`); anything unusual goes the full way.
         var changed: [(name: String, pod: Pod?)] = []
@@ -621,7 +621,7 @@ extension Cluster {
     public func controllerDrift() -> [String] {
         var drift: [String] = []
         for svc in services.list() {
-            guard svc.spec.type != "ExternalName", let selector = svc.spec.selector, !selector.isEmpty else { continue }
+            guard svc.spec.type != .externalName, let selector = svc.spec.selector, !selector.isEmpty else { continue }
             let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
             let selected = podsMatching(selector, in: key.namespace).compactMap { pods.get($0) }
             var wantedEndpoints = Endpoints()

@@ -12,13 +12,13 @@ final class LoadBalancerController: QueueController {
             for i in old?.loadBalancerIngress ?? [] { if let ip = i.ip { pool.release(ip) } }
             return
         }
-        if svc.spec.type == "LoadBalancer" || !svc.loadBalancerIngress.isEmpty { queue.append(key) }
+        if svc.spec.type == .loadBalancer || !svc.loadBalancerIngress.isEmpty { queue.append(key) }
     }
 
     override func sync(_ key: ObjectKey) {
         guard var svc = cluster.services.get(key) else { return }
         let ref = cluster.reference(Service.kind, svc.metadata)
-        if svc.spec.type == "LoadBalancer" {
+        if svc.spec.type == .loadBalancer {
             guard svc.loadBalancerIngress.isEmpty, svc.spec.loadBalancerClass == nil else { return }
             let wanted = svc.spec.loadBalancerIP
             let ip: String?

@@ -318,8 +318,42 @@ public struct LoadBalancerIngress: Equatable, Hashable, Sendable {
     public init(ip: String? = nil, hostname: String? = nil, ipMode: String? = nil) { self.ip = ip; self.hostname = hostname; self.ipMode = ipMode }
 }
 
+/// A Service's `spec.type` (core/v1 ServiceType). What a manifest says is kept even when the
+/// API does not define it (`other`, "" when unset), so validation can name it as the API server
+/// does (`Unsupported value: "Foo"`).
+public enum ServiceType: Hashable, Sendable, CustomStringConvertible {
+    case clusterIP, nodePort, loadBalancer, externalName
+    case other(String)
+
+    public init(_ raw: String) {
+        switch raw {
+        case "ClusterIP": self = .clusterIP
+        case "NodePort": self = .nodePort
+        case "LoadBalancer": self = .loadBalancer
+        case "ExternalName": self = .externalName
+        default: self = .other(raw)
+        }
+    }
+
+    /// As the API writes it.
+    public var rawValue: String {
+        switch self {
+        case .clusterIP: return "ClusterIP"
+        case .nodePort: return "NodePort"
+        case .loadBalancer: return "LoadBalancer"
+        case .externalName: return "ExternalName"
+        case let .other(raw): return raw
+        }
+    }
+    public var description: String { rawValue }
+    /// The values the API defines, in its order for "supported values".
+    public static let supported: [ServiceType] = [.clusterIP, .externalName, .loadBalancer, .nodePort]
+    /// NodePort and LoadBalancer Services get node ports.
+    public var hasNodePorts: Bool { self == .nodePort || self == .loadBalancer }
+}
+
 public struct ServiceSpec: Equatable, Sendable {
-    public var type: String = "ClusterIP"
+    public var type: ServiceType = .clusterIP
     /// nil and empty both mean "no selector": the controllers leave such Services alone.
     public var selector: [String: String]? = nil
     public var ports: [ServicePort] = []

@@ -307,7 +307,7 @@ public enum ManifestDecoder {
             svc.metadata = metadata(&r)
             if var s = r.object("spec", "ServiceSpec") {
                 var spec = ServiceSpec()
-                spec.type = s.string("type") ?? ""
+                spec.type = ServiceType(s.string("type") ?? "")
                 spec.selector = s.stringMap("selector")
                 for var p in s.objects("ports", "ServicePort") ?? [] {
                     var sp = ServicePort()

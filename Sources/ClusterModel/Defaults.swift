@@ -33,7 +33,7 @@ public enum Defaults {
 
     public static func apply(_ svc: inout Service) {
         var s = svc.spec
-        if s.type.isEmpty { s.type = "ClusterIP" }
+        if s.type == .other("") { s.type = .clusterIP }
         if s.sessionAffinity.isEmpty { s.sessionAffinity = "None" }
         if s.sessionAffinity == "ClientIP" {
             if !s.sessionAffinityConfigSet || s.sessionAffinityTimeout == nil {
@@ -49,13 +49,13 @@ public enum Defaults {
                 s.ports[i].targetPort = .int(s.ports[i].port)
             }
         }
-        if s.type != "ExternalName" {
+        if s.type != .externalName {
             if s.internalTrafficPolicy == nil { s.internalTrafficPolicy = "Cluster" }
         }
-        if s.type == "NodePort" || s.type == "LoadBalancer" || !s.externalIPs.isEmpty {
+        if s.type == .nodePort || s.type == .loadBalancer || !s.externalIPs.isEmpty {
             if s.externalTrafficPolicy == nil { s.externalTrafficPolicy = "Cluster" }
         }
-        if s.type == "LoadBalancer", s.allocateLoadBalancerNodePorts == nil { s.allocateLoadBalancerNodePorts = true }
+        if s.type == .loadBalancer, s.allocateLoadBalancerNodePorts == nil { s.allocateLoadBalancerNodePorts = true }
         if !s.clusterIP.isEmpty && s.clusterIPs.isEmpty { s.clusterIPs = [s.clusterIP] }
         if s.clusterIP.isEmpty && !s.clusterIPs.isEmpty { s.clusterIP = s.clusterIPs[0] }
         svc.spec = s

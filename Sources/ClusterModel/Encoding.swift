@@ -196,7 +196,7 @@ public enum ObjectEncoder {
                 ("selector", sp.selector.flatMap(map)),
                 ("sessionAffinity", .string(sp.sessionAffinity)),
                 ("sessionAffinityConfig", sp.sessionAffinityConfigSet ? obj([("clientIP", obj([("timeoutSeconds", int(sp.sessionAffinityTimeout))]))]) : nil),
-                ("type", .string(sp.type)),
+                ("type", .string(sp.type.rawValue)),
             ])),
             ("status", obj([("loadBalancer", s.loadBalancerIngress.isEmpty ? .object([]) : obj([("ingress", .array(s.loadBalancerIngress.map { obj([("hostname", str($0.hostname)), ("ip", str($0.ip)), ("ipMode", str($0.ipMode))]) }))]))])),
         ])

@@ -37,9 +37,9 @@ public struct TableConvertor {
 
     public static func externalIP(_ svc: Service, wide: Bool) -> String {
         switch svc.spec.type {
-        case "ClusterIP", "NodePort":
+        case .clusterIP, .nodePort:
             return svc.spec.externalIPs.isEmpty ? "<none>" : svc.spec.externalIPs.joined(separator: ",")
-        case "LoadBalancer":
+        case .loadBalancer:
             // getServiceExternalIP + loadBalancerStatusStringer (printers.go, v1.33): only the
             // ingress part is cut to 16 characters; externalIPs are appended after it, whole.
             var ingress = Set(svc.loadBalancerIngress.compactMap { i in i.ip.flatMap { $0.isEmpty ? nil : $0 } ?? i.hostname.flatMap { $0.isEmpty ? nil : $0 } })
@@ -49,7 +49,7 @@ public struct TableConvertor {
                 return ((ingress.isEmpty ? [] : ingress.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) + svc.spec.externalIPs).joined(separator: ",")
             }
             return ingress.isEmpty ? "<pending>" : ingress
-        case "ExternalName":
+        case .externalName:
             return svc.spec.externalName
         default:
             return "<unknown>"
@@ -58,7 +58,7 @@ public struct TableConvertor {
 
     public func serviceRow(_ svc: Service, wide: Bool) -> [String] {
         let clusterIP = svc.spec.clusterIPs.first ?? (svc.spec.clusterIP.isEmpty ? "<none>" : svc.spec.clusterIP)
-        var row = [svc.metadata.name, svc.spec.type, clusterIP.isEmpty ? "<none>" : clusterIP,
+        var row = [svc.metadata.name, svc.spec.type.rawValue, clusterIP.isEmpty ? "<none>" : clusterIP,
                    Self.externalIP(svc, wide: wide), Self.servicePorts(svc), age(svc.metadata.creationTimestamp)]
         if wide { row.append(svc.spec.selector.map { formatLabels($0) } ?? "<none>") }
         return row

@@ -53,18 +53,18 @@ public enum Validation {
         let spec = svc.spec
         let specPath = FieldPath("spec")
         let headless = spec.isHeadless
-        if spec.ports.isEmpty && !headless && spec.type != "ExternalName" {
+        if spec.ports.isEmpty && !headless && spec.type != .externalName {
             errs.append(.required(specPath.child("ports")))
         }
         switch spec.type {
-        case "LoadBalancer":
+        case .loadBalancer:
             if headless { errs.append(.invalid(specPath.child("clusterIPs").index(0), "None", "may not be set to 'None' for LoadBalancer services")) }
             for (i, p) in spec.ports.enumerated() where p.port == 10250 {
                 errs.append(.invalid(specPath.child("ports").index(i), p.port, "may not expose port 10250 externally since it is used by kubelet"))
             }
-        case "NodePort":
+        case .nodePort:
             if headless { errs.append(.invalid(specPath.child("clusterIPs").index(0), "None", "may not be set to 'None' for NodePort services")) }
-        case "ExternalName":
+        case .externalName:
             if !spec.clusterIPs.isEmpty { errs.append(.forbidden(specPath.child("clusterIPs"), "may not be set for ExternalName services")) }
             if !spec.ipFamilies.isEmpty { errs.append(.forbidden(specPath.child("ipFamilies"), "may not be set for ExternalName services")) }
             if spec.ipFamilyPolicy != nil { errs.append(.forbidden(specPath.child("ipFamilyPolicy"), "may not be set for ExternalName services")) }
@@ -119,11 +119,11 @@ public enum Validation {
             errs.append(contentsOf: NameRules.ipAddress(ip).map { .invalid(specPath.child("externalIPs").index(i), ip, $0) })
         }
 
-        if spec.type.isEmpty { errs.append(.required(specPath.child("type"))) }
-        else if !["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"].contains(spec.type) {
-            errs.append(.notSupported(specPath.child("type"), spec.type, ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]))
+        if spec.type == .other("") { errs.append(.required(specPath.child("type"))) }
+        else if case let .other(raw) = spec.type {
+            errs.append(.notSupported(specPath.child("type"), raw, ServiceType.supported.map(\.rawValue)))
         }
-        if spec.type == "ClusterIP" {
+        if spec.type == .clusterIP {
             for (i, p) in spec.ports.enumerated() where p.nodePort != 0 {
                 errs.append(.forbidden(specPath.child("ports").index(i).child("nodePort"), "may not be used when `type` is 'ClusterIP'"))
             }
@@ -144,7 +144,7 @@ public enum Validation {
             seen.insert(key)
         }
         if let etp = spec.externalTrafficPolicy {
-            if spec.type != "NodePort" && spec.type != "LoadBalancer" && spec.externalIPs.isEmpty {
+            if spec.type != .nodePort && spec.type != .loadBalancer && spec.externalIPs.isEmpty {
                 errs.append(.invalid(specPath.child("externalTrafficPolicy"), etp, "may only be set for externally-accessible services"))
             } else if !["Cluster", "Local"].contains(etp) {
                 errs.append(.notSupported(specPath.child("externalTrafficPolicy"), etp, ["Cluster", "Local"]))
@@ -162,7 +162,7 @@ public enum Validation {
 
     static func clusterIPFields(_ spec: ServiceSpec, at specPath: FieldPath) -> [FieldError] {
         var errs: [FieldError] = []
-        if spec.type == "ExternalName" { return errs }
+        if spec.type == .externalName { return errs }
         if !spec.clusterIPs.isEmpty, spec.clusterIP != spec.clusterIPs[0] {
             errs.append(.invalid(specPath.child("clusterIPs"), .goSyntax(goStringSlice(spec.clusterIPs)), "element [0] must match clusterIP"))
         }

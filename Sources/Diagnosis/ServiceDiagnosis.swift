@@ -120,7 +120,7 @@ public enum Diagnose {
         var findings: [ServiceDiagnosis.Finding] = []
         var rows: [ServiceDiagnosis.PodRow] = []
 
-        if svc.spec.type == "ExternalName" {
+        if svc.spec.type == .externalName {
             return ServiceDiagnosis(service: svc, pods: [], findings: [], verdict: "Service \(name) is an ExternalName for \(svc.spec.externalName) (DNS answers a CNAME; no endpoints by design): nothing wrong")
         }
         guard let selector = svc.spec.selector, !selector.isEmpty else {
@@ -354,7 +354,7 @@ public enum Diagnose {
             let without = nodes.filter { cluster.localReadyEndpointCount(svc, node: $0) == 0 }
             let with = nodes.filter { !without.contains($0) }
             if !without.isEmpty {
-                let externallyReachable = svc.spec.type == "NodePort" || svc.spec.type == "LoadBalancer"
+                let externallyReachable = svc.spec.type == .nodePort || svc.spec.type == .loadBalancer
                 if externallyReachable && svc.spec.externalTrafficPolicy == "Local" {
                     advice.append(.init(kind: .localTrafficPolicy,
                                         message: "externalTrafficPolicy: Local keeps the client's source IP but only \(with.joined(separator: ", ")) answer\(with.count == 1 ? "s" : "") from outside; kube-proxy on \(without.joined(separator: ", ")) drops external traffic (no local endpoint)",

@@ -110,8 +110,8 @@ struct CreateCommand: KubectlCommand {
             var svc = Service()
             svc.metadata = ObjectMeta(name: name, namespace: ctx.namespace, labels: ["app": name])
             svc.spec.selector = ["app": name]
-            let typeName = ["clusterip": "ClusterIP", "nodeport": "NodePort", "loadbalancer": "LoadBalancer", "externalname": "ExternalName"][kind]!
-            svc.spec.type = typeName
+            let type: ServiceType = ["clusterip": .clusterIP, "nodeport": .nodePort, "loadbalancer": .loadBalancer, "externalname": .externalName][kind]!
+            svc.spec.type = type
             if kind == "externalname" {
                 guard let ext = externalName else { out.fail("error: required flag(s) \"external-name\" not set"); return out }
                 svc.spec.externalName = ext
@@ -135,7 +135,7 @@ struct CreateCommand: KubectlCommand {
                 return out
             }
             do { printCreated(try submit(.service(svc), ctx: ctx, dryRun: dryRun), prefix: "service", dryRun: dryRun, into: &out) }
-            catch { out.fail("error: failed to create \(typeName) service: \(error.message)") }
+            catch { out.fail("error: failed to create \(type) service: \(error.message)") }
         case "configmap", "cm":
             return createConfigMap(rest, ctx: ctx, dryRun: dryRun)
         case "secret":
@@ -348,7 +348,7 @@ struct ExposeCommand: KubectlCommand {
             var svc = Service()
             svc.metadata = ObjectMeta(name: name ?? objName, namespace: ns, labels: labels)
             svc.spec.selector = sel
-            if let type { svc.spec.type = type }
+            if let type { svc.spec.type = ServiceType(type) }
             // The generator's fields (kubectl's expose: ServiceGeneratorV2).
             if let clusterIP, !clusterIP.isEmpty { svc.spec.clusterIP = clusterIP }
             if let sessionAffinity, !sessionAffinity.isEmpty { svc.spec.sessionAffinity = sessionAffinity }
@@ -372,7 +372,7 @@ struct ExposeCommand: KubectlCommand {
                 // The generator's object, unsent (no namespace unless -n was given, as kubectl).
                 var generated = svc
                 generated.metadata.namespace = ctx.explicitNamespace ?? ""
-                generated.spec.type = type ?? ""
+                generated.spec.type = ServiceType(type ?? "")
                 GeneratedObject.print(GeneratedObject.service(generated, namespace: ctx.explicitNamespace), prefix: "service", name: svc.metadata.name,
                                       output: output, dryRun: dryRun, into: &out, verb: "exposed")
             case .server:

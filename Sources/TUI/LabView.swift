@@ -7,7 +7,7 @@ import Diagnosis
 public struct LabView: Equatable, Sendable {
     public struct ServiceRow: Equatable, Sendable {
         public var name: String
-        public var type: String
+        public var type: ServiceType
         public var clusterIP: String
         public var ports: String
         public var selector: String
@@ -83,7 +83,7 @@ public struct LabView: Equatable, Sendable {
         let services = cluster.services.list(namespace: namespace, limit: rowLimit)
         let rows = services.map { svc in
             ServiceRow(name: svc.metadata.name, type: svc.spec.type,
-                       clusterIP: svc.spec.type == "ExternalName" ? svc.spec.externalName : svc.spec.clusterIP,
+                       clusterIP: svc.spec.type == .externalName ? svc.spec.externalName : svc.spec.clusterIP,
                        ports: svc.spec.ports.map { p in "\(p.port)" + (p.nodePort != 0 ? ":\(p.nodePort)" : "") + "/\(p.proto)" }.joined(separator: ","),
                        selector: (svc.spec.selector ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
                        readyEndpoints: cluster.readyEndpointCount(service: ObjectKey(namespace, svc.metadata.name)))
@@ -143,7 +143,7 @@ public struct LabView: Equatable, Sendable {
             findings = diagnosis.findings.map { Finding(text: "\($0.kind.rawValue): \($0.message)", advice: false) }
                 + diagnosis.advice.map { Finding(text: "\($0.kind.rawValue): \($0.message)", advice: true) }
             if diagnosis.pods.isEmpty, let f = diagnosis.findings.first { findings = [Finding(text: f.message, advice: false)] }
-            if svc.spec.type == "ExternalName" { findings = [Finding(text: diagnosis.verdict, advice: false)] }
+            if svc.spec.type == .externalName { findings = [Finding(text: diagnosis.verdict, advice: false)] }
         }
         let now = cluster.now
         let events = cluster.recentEvents(namespace: namespace, limit: 20).map { e in

@@ -113,9 +113,9 @@ public enum LabRender {
         lines.append((head + (wide ? column("CLUSTER-IP", 16) + column("PORTS", 13) + "SELECTOR" : portsInRow ? column("CLUSTER-IP", 16) + "PORTS" : "CLUSTER-IP"), .dim))
         for (i, svc) in v.services.enumerated() {
             let selected = i == s.serviceIndex
-            let role: Role = selected ? .selected : (svc.readyEndpoints == 0 && svc.type != "ExternalName" ? .warn : .normal)
+            let role: Role = selected ? .selected : (svc.readyEndpoints == 0 && svc.type != .externalName ? .warn : .normal)
             let selector = svc.selector.isEmpty ? "<none>" : svc.selector
-            let row = column(svc.name, wide ? 16 : 13) + column(svc.type, 13) + (wide || portsInRow ? column(svc.clusterIP, 16) : svc.clusterIP)
+            let row = column(svc.name, wide ? 16 : 13) + column(svc.type.rawValue, 13) + (wide || portsInRow ? column(svc.clusterIP, 16) : svc.clusterIP)
             if wide {
                 lines.append((row + column(svc.ports, 13) + selector, role))
                 if selected { selectedLine = lines.count - 1 }

@@ -33,7 +33,7 @@ struct ManifestTests {
         guard case var .success(object) = decode(yaml), case .service = object else { Issue.record("not a service"); return }
         Defaults.apply(&object)
         guard case let .service(svc) = object else { return }
-        #expect(svc.spec.type == "ClusterIP")
+        #expect(svc.spec.type == .clusterIP)
         #expect(svc.spec.sessionAffinity == "None")
         #expect(svc.spec.ports[0].proto == "TCP")
         #expect(svc.spec.ports[0].targetPort == .int(80))

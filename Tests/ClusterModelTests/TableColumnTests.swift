@@ -6,7 +6,7 @@ import Testing
     func loadBalancer(ingress: [LoadBalancerIngress], externalIPs: [String] = []) -> Service {
         var svc = Service()
         svc.metadata.name = "lb"
-        svc.spec.type = "LoadBalancer"
+        svc.spec.type = .loadBalancer
         svc.spec.externalIPs = externalIPs
         svc.loadBalancerIngress = ingress
         return svc

@@ -101,7 +101,7 @@ extension Cluster {
         guard let svc = services.get(ns, svcName) else { return .nx() }
         let prefix = Array(labels.dropLast(2))
         let svcFQDN = "\(svcName).\(ns).svc.\(Self.clusterDomain)"
-        if svc.spec.type == "ExternalName" {
+        if svc.spec.type == .externalName {
             guard prefix.isEmpty else { return .nx() }
             return DNSAnswer(code: .noError, records: [.cname(name: fqdn, target: svc.spec.externalName)], authoritative: true)
         }

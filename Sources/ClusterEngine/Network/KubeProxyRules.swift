@@ -10,21 +10,21 @@ extension Cluster {
     /// Headless and ExternalName Services get no rules (no cluster IP to capture).
     func kubeProxyInputs(node: String) -> [(IPTablesProxier.ServicePortInfo, [IPTablesProxier.Endpoint])] {
         var out: [(IPTablesProxier.ServicePortInfo, [IPTablesProxier.Endpoint])] = []
-        for svc in services.list(namespace: nil) where svc.spec.type != "ExternalName" && !svc.spec.clusterIP.isEmpty && !svc.spec.isHeadless {
-            let external = svc.spec.type == "NodePort" || svc.spec.type == "LoadBalancer"
+        for svc in services.list(namespace: nil) where svc.spec.type != .externalName && !svc.spec.clusterIP.isEmpty && !svc.spec.isHeadless {
+            let external = svc.spec.type == .nodePort || svc.spec.type == .loadBalancer
             for port in svc.spec.ports {
                 var info = IPTablesProxier.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
                                                           proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
                 if external { info.nodePort = port.nodePort }
                 info.externalIPs = svc.spec.externalIPs
-                if svc.spec.type == "LoadBalancer" {
+                if svc.spec.type == .loadBalancer {
                     info.loadBalancerIPs = svc.loadBalancerIngress.compactMap(\.ip)
                     info.loadBalancerSourceRanges = svc.spec.loadBalancerSourceRanges
                 }
                 if svc.spec.sessionAffinity == "ClientIP" { info.stickyMaxAgeSeconds = svc.spec.sessionAffinityTimeout ?? 10800 }
                 info.internalPolicyLocal = svc.spec.internalTrafficPolicy == "Local"
                 info.externalPolicyLocal = info.externallyAccessible && svc.spec.externalTrafficPolicy == "Local"
-                if info.externalPolicyLocal && svc.spec.type == "LoadBalancer" { info.healthCheckNodePort = svc.spec.healthCheckNodePort }
+                if info.externalPolicyLocal && svc.spec.type == .loadBalancer { info.healthCheckNodePort = svc.spec.healthCheckNodePort }
                 let endpoints = proxyEndpoints(svc, port).map { $0.proxyInput(node: node) }
                 out.append((info, endpoints))
             }
@@ -137,7 +137,7 @@ extension Cluster {
 
     /// The Service whose healthCheckNodePort this is (a LoadBalancer with externalTrafficPolicy Local).
     func healthCheckService(port: Int) -> Service? {
-        services.list(namespace: nil).first { $0.spec.healthCheckNodePort == port && $0.spec.type == "LoadBalancer" && $0.spec.externalTrafficPolicy == "Local" }
+        services.list(namespace: nil).first { $0.spec.healthCheckNodePort == port && $0.spec.type == .loadBalancer && $0.spec.externalTrafficPolicy == "Local" }
     }
 
     /// EndpointsMap.LocalReadyEndpoints: the Service's ready endpoints on `node` (all its ports

@@ -28,7 +28,7 @@ extension Cluster {
     }
 
     static func linkable(_ svc: Service) -> Bool {
-        !svc.spec.isHeadless && !svc.spec.clusterIP.isEmpty && svc.spec.type != "ExternalName"
+        !svc.spec.isHeadless && !svc.spec.clusterIP.isEmpty && svc.spec.type != .externalName
     }
 
     static func links(_ svc: Service) -> [(String, String)] {
