@@ -49,14 +49,14 @@ struct NodePortAllocator: Sendable {
 
     enum Failure: Error, Equatable { case alreadyAllocated, notInRange, full }
 
-    mutating func allocate(_ port: Int, proto: String) throws(Failure) {
+    mutating func allocate(_ port: Int, proto: PortProtocol) throws(Failure) {
         guard Self.range.contains(port) else { throw .notInRange }
         guard allocated.insert("\(proto)/\(port)").inserted else { throw .alreadyAllocated }
     }
 
-    func isFree(_ port: Int, proto: String) -> Bool { !allocated.contains("\(proto)/\(port)") }
+    func isFree(_ port: Int, proto: PortProtocol) -> Bool { !allocated.contains("\(proto)/\(port)") }
 
-    mutating func allocateNext(proto: String, using rng: inout SeededRandom) throws(Failure) -> Int {
+    mutating func allocateNext(proto: PortProtocol, using rng: inout SeededRandom) throws(Failure) -> Int {
         let lower = Self.range.lowerBound...(Self.range.lowerBound + Self.offset - 1)
         let upper = (Self.range.lowerBound + Self.offset)...Self.range.upperBound
         for band in [upper, lower] {
@@ -69,7 +69,7 @@ struct NodePortAllocator: Sendable {
         throw .full
     }
 
-    mutating func release(_ port: Int, proto: String) { allocated.remove("\(proto)/\(port)") }
+    mutating func release(_ port: Int, proto: PortProtocol) { allocated.remove("\(proto)/\(port)") }
 }
 
 /// A node's pod CIDR (`10.244.N.0/24`), handed out like CNI host-local: the next free address
@@ -141,7 +141,7 @@ extension Cluster {
         }
 
         // NodePorts: keep the ones a previous version had, honour explicit ones, allocate the rest.
-        var taken: [(Int, String)] = []
+        var taken: [(Int, PortProtocol)] = []
         func rollback() {
             for (p, proto) in taken { nodePortAllocator.release(p, proto: proto) }
             if let ip = newIP { clusterIPAllocator.release(ip) }
@@ -186,7 +186,7 @@ extension Cluster {
         }
         if spec.type == .loadBalancer, spec.externalTrafficPolicy == "Local", spec.healthCheckNodePort == 0 {
             spec.healthCheckNodePort = previous?.spec.healthCheckNodePort ?? 0
-            if spec.healthCheckNodePort == 0, let p = try? nodePortAllocator.allocateNext(proto: "TCP", using: &rng) {
+            if spec.healthCheckNodePort == 0, let p = try? nodePortAllocator.allocateNext(proto: .tcp, using: &rng) {
                 spec.healthCheckNodePort = p
             }
         }
@@ -196,6 +196,6 @@ extension Cluster {
     func releaseAllocations(of svc: Service) {
         if let ip = IPv4.parse(svc.spec.clusterIP) { clusterIPAllocator.release(ip) }
         for p in svc.spec.ports where p.nodePort != 0 { nodePortAllocator.release(p.nodePort, proto: p.proto) }
-        if svc.spec.healthCheckNodePort != 0 { nodePortAllocator.release(svc.spec.healthCheckNodePort, proto: "TCP") }
+        if svc.spec.healthCheckNodePort != 0 { nodePortAllocator.release(svc.spec.healthCheckNodePort, proto: .tcp) }
     }
 }

@@ -28,13 +28,13 @@ extension Cluster {
         _ = try? create(.service(k))
         var ep = Endpoints()
         ep.metadata = ObjectMeta(name: "kubernetes", namespace: "default", labels: ["endpointslice.kubernetes.io/skip-mirror": "true"])
-        ep.subsets = [EndpointSubset(addresses: [EndpointAddress(ip: controlPlaneIP)], ports: [EndpointPort(name: "https", port: 6443, proto: "TCP")])]
+        ep.subsets = [EndpointSubset(addresses: [EndpointAddress(ip: controlPlaneIP)], ports: [EndpointPort(name: "https", port: 6443, proto: .tcp)])]
         _ = try? create(.endpoints(ep))
         var slice = EndpointSlice()
         slice.metadata = ObjectMeta(name: "kubernetes", namespace: "default", labels: ["kubernetes.io/service-name": "kubernetes"])
         stampNew(&slice.metadata)
         slice.endpoints = [SliceEndpoint(addresses: [controlPlaneIP], conditions: EndpointConditions(ready: true, serving: true, terminating: false))]
-        slice.ports = [SlicePort(name: "https", port: 6443, proto: "TCP")]
+        slice.ports = [SlicePort(name: "https", port: 6443, proto: .tcp)]
         putSlice(slice, service: "kubernetes")
 
         // CoreDNS, as kubeadm installs it.
@@ -44,7 +44,7 @@ extension Cluster {
         dns.metadata.annotations = ["prometheus.io/port": "9153", "prometheus.io/scrape": "true"]
         dns.spec.clusterIP = "10.96.0.10"
         dns.spec.selector = ["k8s-app": "kube-dns"]
-        dns.spec.ports = [ServicePort(name: "dns", proto: "UDP", port: 53), ServicePort(name: "dns-tcp", port: 53), ServicePort(name: "metrics", port: 9153)]
+        dns.spec.ports = [ServicePort(name: "dns", proto: .udp, port: 53), ServicePort(name: "dns-tcp", port: 53), ServicePort(name: "metrics", port: 9153)]
         _ = try? create(.service(dns))
 
         var coredns = Deployment()
@@ -54,7 +54,7 @@ extension Cluster {
         coredns.spec.strategy.maxUnavailable = .int(1)
         coredns.spec.template.metadata.labels = ["k8s-app": "kube-dns"]
         var c = Container(name: "coredns", image: "registry.k8s.io/coredns/coredns:v1.12.0",
-                          ports: [ContainerPort(name: "dns", containerPort: 53, proto: "UDP"),
+                          ports: [ContainerPort(name: "dns", containerPort: 53, proto: .udp),
                                   ContainerPort(name: "dns-tcp", containerPort: 53),
                                   ContainerPort(name: "metrics", containerPort: 9153)])
         c.args = ["-conf", "/etc/coredns/Corefile"]

@@ -185,9 +185,9 @@ public struct SliceEndpoint: Equatable, Hashable, Sendable {
 public struct SlicePort: Equatable, Hashable, Sendable {
     public var name: String?
     public var port: Int?
-    public var proto: String?
+    public var proto: PortProtocol?
     public var appProtocol: String?
-    public init(name: String?, port: Int?, proto: String?, appProtocol: String? = nil) {
+    public init(name: String?, port: Int?, proto: PortProtocol?, appProtocol: String? = nil) {
         self.name = name; self.port = port; self.proto = proto; self.appProtocol = appProtocol
     }
 }

@@ -61,12 +61,43 @@ public struct Node: KubeResource {
     public init() {}
 }
 
+/// A port's protocol (core/v1 Protocol). What a manifest says is kept even when the API does
+/// not define it (`other`), so validation can name it as the API server does.
+public enum PortProtocol: Hashable, Comparable, Sendable, CustomStringConvertible {
+    case tcp, udp, sctp
+    case other(String)
+
+    public init(_ raw: String) {
+        switch raw {
+        case "TCP": self = .tcp
+        case "UDP": self = .udp
+        case "SCTP": self = .sctp
+        default: self = .other(raw)
+        }
+    }
+
+    /// As the API writes it ("TCP").
+    public var rawValue: String {
+        switch self {
+        case .tcp: return "TCP"
+        case .udp: return "UDP"
+        case .sctp: return "SCTP"
+        case let .other(raw): return raw
+        }
+    }
+    public var description: String { rawValue }
+    /// The values the API defines, in its order for "supported values".
+    public static let supported: [PortProtocol] = [.sctp, .tcp, .udp]
+    /// Ordered as their names are (the controllers sort ports by name, number, protocol).
+    public static func < (a: PortProtocol, b: PortProtocol) -> Bool { a.rawValue < b.rawValue }
+}
+
 public struct ContainerPort: Equatable, Hashable, Sendable {
     public var name: String?
     public var containerPort: Int
-    public var proto: String = "TCP"
+    public var proto: PortProtocol = .tcp
     public var hostPort: Int?
-    public init(name: String? = nil, containerPort: Int, proto: String = "TCP", hostPort: Int? = nil) {
+    public init(name: String? = nil, containerPort: Int, proto: PortProtocol = .tcp, hostPort: Int? = nil) {
         self.name = name; self.containerPort = containerPort; self.proto = proto; self.hostPort = hostPort
     }
 }
@@ -299,13 +330,13 @@ public struct Pod: KubeResource {
 
 public struct ServicePort: Equatable, Hashable, Sendable {
     public var name: String = ""
-    public var proto: String = "TCP"
+    public var proto: PortProtocol = .tcp
     public var appProtocol: String? = nil
     public var port: Int = 0
     public var targetPort: IntOrString = .int(0)
     public var nodePort: Int = 0
     public init() {}
-    public init(name: String = "", proto: String = "TCP", port: Int, targetPort: IntOrString? = nil, nodePort: Int = 0) {
+    public init(name: String = "", proto: PortProtocol = .tcp, port: Int, targetPort: IntOrString? = nil, nodePort: Int = 0) {
         self.name = name; self.proto = proto; self.port = port; self.targetPort = targetPort ?? .int(port); self.nodePort = nodePort
     }
 }
@@ -497,9 +528,9 @@ public struct EndpointAddress: Equatable, Hashable, Sendable {
 public struct EndpointPort: Equatable, Hashable, Sendable {
     public var name: String
     public var port: Int
-    public var proto: String
+    public var proto: PortProtocol
     public var appProtocol: String?
-    public init(name: String, port: Int, proto: String, appProtocol: String? = nil) {
+    public init(name: String, port: Int, proto: PortProtocol, appProtocol: String? = nil) {
         self.name = name; self.port = port; self.proto = proto; self.appProtocol = appProtocol
     }
 }

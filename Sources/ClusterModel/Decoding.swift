@@ -208,7 +208,7 @@ public enum ManifestDecoder {
             var cp = ContainerPort(containerPort: 0)
             cp.name = p.string("name")
             cp.containerPort = p.int("containerPort") ?? 0
-            cp.proto = p.string("protocol") ?? "TCP"
+            cp.proto = PortProtocol(p.string("protocol") ?? "TCP")
             cp.hostPort = p.int("hostPort")
             _ = p.string("hostIP")
             p.finish()
@@ -312,7 +312,7 @@ public enum ManifestDecoder {
                 for var p in s.objects("ports", "ServicePort") ?? [] {
                     var sp = ServicePort()
                     sp.name = p.string("name") ?? ""
-                    sp.proto = p.string("protocol") ?? ""
+                    sp.proto = PortProtocol(p.string("protocol") ?? "")
                     sp.appProtocol = p.string("appProtocol")
                     sp.port = p.int("port") ?? 0
                     sp.targetPort = p.intOrString("targetPort") ?? .int(0)
@@ -439,7 +439,7 @@ public enum ManifestDecoder {
                 subset.notReadyAddresses = addresses(s.objects("notReadyAddresses", "EndpointAddress"))
                 for var p in s.objects("ports", "EndpointPort") ?? [] {
                     subset.ports.append(EndpointPort(name: p.string("name") ?? "", port: p.int("port") ?? 0,
-                                                     proto: p.string("protocol") ?? "TCP", appProtocol: p.string("appProtocol")))
+                                                     proto: PortProtocol(p.string("protocol") ?? "TCP"), appProtocol: p.string("appProtocol")))
                     p.finish()
                 }
                 s.finish()
@@ -489,7 +489,7 @@ extension ManifestDecoder {
                 slice.endpoints.append(endpoint)
             }
             for var p in r.objects("ports", "EndpointPort") ?? [] {
-                slice.ports.append(SlicePort(name: p.string("name"), port: p.int("port"), proto: p.string("protocol"), appProtocol: p.string("appProtocol")))
+                slice.ports.append(SlicePort(name: p.string("name"), port: p.int("port"), proto: p.string("protocol").map(PortProtocol.init), appProtocol: p.string("appProtocol")))
                 p.finish()
             }
             return slice

@@ -44,7 +44,7 @@ public enum Defaults {
             }
         }
         for i in s.ports.indices {
-            if s.ports[i].proto.isEmpty { s.ports[i].proto = "TCP" }
+            if s.ports[i].proto == .other("") { s.ports[i].proto = .tcp }
             if s.ports[i].targetPort == .int(0) || s.ports[i].targetPort == .string("") {
                 s.ports[i].targetPort = .int(s.ports[i].port)
             }
@@ -67,7 +67,7 @@ public enum Defaults {
     }
 
     static func apply(_ c: inout Container) {
-        for j in c.ports.indices where c.ports[j].proto.isEmpty { c.ports[j].proto = "TCP" }
+        for j in c.ports.indices where c.ports[j].proto == .other("") { c.ports[j].proto = .tcp }
         if c.imagePullPolicy.isEmpty {
             let tag = imageTag(c.image)
             c.imagePullPolicy = (tag == nil || tag == "latest") ? "Always" : "IfNotPresent"
@@ -105,7 +105,7 @@ public enum Defaults {
             // SetDefaults_EndpointPort (pkg/apis/discovery/v1/defaults.go): name "", protocol TCP.
             for i in e.ports.indices {
                 if e.ports[i].name == nil { e.ports[i].name = "" }
-                if e.ports[i].proto == nil { e.ports[i].proto = "TCP" }
+                if e.ports[i].proto == nil { e.ports[i].proto = .tcp }
             }
             object = .endpointSlice(e)
         case .namespace, .endpoints, .stored: break

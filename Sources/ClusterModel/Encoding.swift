@@ -59,7 +59,7 @@ public enum ObjectEncoder {
         var pairs: [(String, Value?)] = [
             ("name", .string(c.name)), ("image", .string(c.image)), ("imagePullPolicy", nonEmpty(c.imagePullPolicy)),
             ("command", c.command.map { .array($0.map(Value.string)) }), ("args", c.args.map { .array($0.map(Value.string)) }),
-            ("ports", list(c.ports.map { p in obj([("containerPort", int(p.containerPort)), ("hostPort", p.hostPort.map { .int(Int64($0)) }), ("name", str(p.name)), ("protocol", .string(p.proto))]) })),
+            ("ports", list(c.ports.map { p in obj([("containerPort", int(p.containerPort)), ("hostPort", p.hostPort.map { .int(Int64($0)) }), ("name", str(p.name)), ("protocol", .string(p.proto.rawValue))]) })),
             ("env", list(c.env.map { e in obj([("name", .string(e.name)), ("value", str(e.value)), ("valueFrom", e.valueFrom)]) })),
             ("readinessProbe", c.readinessProbe.map(probe)), ("livenessProbe", c.livenessProbe.map(probe)), ("startupProbe", c.startupProbe.map(probe)),
             ("resources", c.extra["resources"] ?? .object([])),
@@ -190,7 +190,7 @@ public enum ObjectEncoder {
                 ("loadBalancerIP", nonEmpty(sp.loadBalancerIP)),
                 ("ports", list(sp.ports.map { p in
                     obj([("appProtocol", str(p.appProtocol)), ("name", nonEmpty(p.name)), ("nodePort", p.nodePort == 0 ? nil : int(p.nodePort)),
-                         ("port", int(p.port)), ("protocol", .string(p.proto)), ("targetPort", p.targetPort.value)])
+                         ("port", int(p.port)), ("protocol", .string(p.proto.rawValue)), ("targetPort", p.targetPort.value)])
                 })),
                 ("publishNotReadyAddresses", sp.publishNotReadyAddresses ? .bool(true) : nil),
                 ("selector", sp.selector.flatMap(map)),
@@ -269,7 +269,7 @@ public enum ObjectEncoder {
             ("metadata", metadata(e.metadata)),
             ("subsets", list(e.subsets.map { s in
                 obj([("addresses", list(s.addresses.map(addr))), ("notReadyAddresses", list(s.notReadyAddresses.map(addr))),
-                     ("ports", list(s.ports.map { p in obj([("name", nonEmpty(p.name)), ("port", int(p.port)), ("protocol", .string(p.proto))]) }))])
+                     ("ports", list(s.ports.map { p in obj([("name", nonEmpty(p.name)), ("port", int(p.port)), ("protocol", .string(p.proto.rawValue))]) }))])
             })),
         ])
     }
@@ -284,7 +284,7 @@ public enum ObjectEncoder {
                      ("hostname", str(e.hostname)), ("nodeName", str(e.nodeName)), ("targetRef", reference(e.targetRef)), ("zone", str(e.zone))])
             })),
             ("metadata", metadata(s.metadata)),
-            ("ports", .array(s.ports.map { p in obj([("appProtocol", str(p.appProtocol)), ("name", str(p.name)), ("port", int(p.port)), ("protocol", str(p.proto))]) })),
+            ("ports", .array(s.ports.map { p in obj([("appProtocol", str(p.appProtocol)), ("name", str(p.name)), ("port", int(p.port)), ("protocol", str(p.proto?.rawValue))]) })),
         ])
     }
 

@@ -46,7 +46,7 @@ public enum Validation {
 
     // MARK: Service
 
-    static let supportedProtocols = ["SCTP", "TCP", "UDP"]
+    static let supportedProtocols = PortProtocol.supported.map(\.rawValue)
 
     public static func service(_ svc: Service) -> [FieldError] {
         var errs = objectMeta(svc.metadata, kind: "Service", namespaced: true)
@@ -84,8 +84,8 @@ public enum Validation {
                 if names.contains(p.name) { errs.append(.duplicate(pp.child("name"), .string(p.name))) } else { names.insert(p.name) }
             }
             errs.append(contentsOf: NameRules.portNumber(p.port).map { .invalid(pp.child("port"), p.port, $0) })
-            if p.proto.isEmpty { errs.append(.required(pp.child("protocol"))) }
-            else if !supportedProtocols.contains(p.proto) { errs.append(.notSupported(pp.child("protocol"), p.proto, supportedProtocols)) }
+            if p.proto == .other("") { errs.append(.required(pp.child("protocol"))) }
+            else if case let .other(raw) = p.proto { errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
             errs.append(contentsOf: portNumOrName(p.targetPort, at: pp.child("targetPort")))
             if let ap = p.appProtocol { errs.append(contentsOf: NameRules.qualifiedName(ap).map { .invalid(pp.child("appProtocol"), ap, $0) }) }
         }
@@ -138,7 +138,7 @@ public enum Validation {
         for (i, p) in spec.ports.enumerated() {
             let key = "\(p.proto)/\(p.port)"
             if seen.contains(key) {
-                let rendered = "core.ServicePort{Name:\"\", Protocol:\(goQuote(p.proto)), AppProtocol:(*string)(nil), Port:\(p.port), TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"
+                let rendered = "core.ServicePort{Name:\"\", Protocol:\(goQuote(p.proto.rawValue)), AppProtocol:(*string)(nil), Port:\(p.port), TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"
                 errs.append(.duplicate(specPath.child("ports").index(i), .goSyntax(rendered)))
             }
             seen.insert(key)
@@ -232,8 +232,8 @@ public enum Validation {
                 if port.containerPort == 0 { errs.append(.required(pp.child("containerPort"))) }
                 else { errs.append(contentsOf: NameRules.portNumber(port.containerPort).map { .invalid(pp.child("containerPort"), port.containerPort, $0) }) }
                 if let hp = port.hostPort, hp != 0 { errs.append(contentsOf: NameRules.portNumber(hp).map { .invalid(pp.child("hostPort"), hp, $0) }) }
-                if port.proto.isEmpty { errs.append(.required(pp.child("protocol"))) }
-                else if !supportedProtocols.contains(port.proto) { errs.append(.notSupported(pp.child("protocol"), port.proto, supportedProtocols)) }
+                if port.proto == .other("") { errs.append(.required(pp.child("protocol"))) }
+                else if case let .other(raw) = port.proto { errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
             }
             for (j, e) in c.env.enumerated() where e.name.isEmpty {
                 errs.append(.required(cp.child("env").index(j).child("name")))
@@ -423,7 +423,7 @@ public enum Validation {
             if !name.isEmpty { errs.append(contentsOf: NameRules.dns1123Label(name).map { .invalid(path.child("name"), name, $0) }) }
             if !names.insert(name).inserted { errs.append(.duplicate(path.child("name"), .string(name))) }
             if let proto = p.proto {
-                if !["SCTP", "TCP", "UDP"].contains(proto) { errs.append(.notSupported(path.child("protocol"), proto, ["SCTP", "TCP", "UDP"])) }
+                if case let .other(raw) = proto { errs.append(.notSupported(path.child("protocol"), raw, supportedProtocols)) }
             } else { errs.append(.required(path.child("protocol"))) }
             if let app = p.appProtocol {
                 errs.append(contentsOf: NameRules.qualifiedName(app).map { .invalid(path.child("appProtocol"), app, $0) })

@@ -273,7 +273,7 @@ public enum Diagnose {
                     let free = declared.first { $0.proto == port.proto && !otherTargets.contains($0.containerPort) }
                     let fix = misspelled.flatMap { $0.name }.map { retarget("\"\($0)\"") } ?? free.map { retarget(String($0.containerPort)) }
                     findings.append(.init(kind: tcpNamed ? .protocolMismatch : .namedTargetPortMissing,
-                                          message: tcpNamed ? "port \(portName) is \(port.proto) but the pods' port \(goQuote(target)) is \(port.proto == "TCP" ? "UDP" : "TCP")"
+                                          message: tcpNamed ? "port \(portName) is \(port.proto) but the pods' port \(goQuote(target)) is \(port.proto == .tcp ? "UDP" : "TCP")"
                                               : "port \(portName): targetPort \(goQuote(target)) is not declared by \(lacking.count) selected pod\(lacking.count == 1 ? "" : "s") (they declare \(offered.isEmpty ? "no ports" : offered.joined(separator: ", ")))",
                                           fix: fix))
                 } else {
@@ -287,8 +287,8 @@ public enum Diagnose {
                 let protoMismatch = selected.filter { p in p.spec.containers.contains { c in c.ports.contains { $0.containerPort == target && $0.proto != port.proto } } && !p.spec.containers.contains { c in c.ports.contains { $0.containerPort == target && $0.proto == port.proto } } }
                 if !protoMismatch.isEmpty {
                     findings.append(.init(kind: .protocolMismatch,
-                                          message: "port \(portName) is \(port.proto), but the pods declare \(target) as \(port.proto == "TCP" ? "UDP" : "TCP")",
-                                          fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(portIndex)/protocol\",\"value\":\"\(port.proto == "TCP" ? "UDP" : "TCP")\"}]'"))
+                                          message: "port \(portName) is \(port.proto), but the pods declare \(target) as \(port.proto == .tcp ? "UDP" : "TCP")",
+                                          fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(portIndex)/protocol\",\"value\":\"\(port.proto == .tcp ? "UDP" : "TCP")\"}]'"))
                     continue
                 }
                 checkListening(port, portName: portName, fix: retarget, otherTargets: otherTargets) { _ in target }

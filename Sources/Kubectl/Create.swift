@@ -355,7 +355,7 @@ struct ExposeCommand: KubectlCommand {
             if let loadBalancerIP, !loadBalancerIP.isEmpty { svc.spec.loadBalancerIP = loadBalancerIP }
             if let externalIP, !externalIP.isEmpty { svc.spec.externalIPs = [externalIP] }
             if port > 0 {
-                var sp = ServicePort(proto: proto, port: port)
+                var sp = ServicePort(proto: PortProtocol(proto), port: port)
                 if let tp = targetPort { sp.targetPort = Int(tp).map(IntOrString.int) ?? .string(tp) }
                 svc.spec.ports = [sp]
             } else if !ports.isEmpty {

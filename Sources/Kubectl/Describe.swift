@@ -318,7 +318,7 @@ struct Describer {
             w.line(1, "----\t----\t--------")
             for p in s.ports {
                 let name = (p.name ?? "").isEmpty ? "<unset>" : p.name!
-                w.line(1, "\(name)\t\(p.port.map(String.init) ?? "<unset>")\t\(p.proto ?? "TCP")")
+                w.line(1, "\(name)\t\(p.port.map(String.init) ?? "<unset>")\t\(p.proto ?? .tcp)")
             }
         }
         if s.endpoints.isEmpty {

@@ -70,7 +70,7 @@ enum GeneratedObject {
     static func port(_ p: ServicePort) -> Value {
         // ServicePort.Name is omitempty: a single unnamed port (expose --port) has none.
         var pairs: [(String, Value)] = p.name.isEmpty ? [] : [("name", .string(p.name))]
-        pairs += [("protocol", .string(p.proto)), ("port", .int(Int64(p.port)))]
+        pairs += [("protocol", .string(p.proto.rawValue)), ("port", .int(Int64(p.port)))]
         let target: Value
         switch p.targetPort {
         case let .int(i): target = .int(Int64(i == 0 ? p.port : i))

@@ -113,7 +113,7 @@ extension Session {
             let service = r.connectIP.flatMap { cluster.owner(of: $0) }.flatMap { owner -> Service? in
                 switch owner {
                 case let .service(k): return cluster.services.get(k)
-                case .node: return cluster.service(nodePort: r.target.port, proto: "TCP")
+                case .node: return cluster.service(nodePort: r.target.port, proto: .tcp)
                 case .pod: return nil
                 }
             }

@@ -148,7 +148,7 @@ extension Session {
     private func localPolicyReason(_ r: RequestResult, target: RequestTarget, clientNode: String?) -> String {
         var service: Service?
         if case let .service(key)? = r.connectIP.flatMap({ cluster.owner(of: $0) }) { service = cluster.services.get(key) }
-        if service == nil { service = cluster.service(nodePort: target.port, proto: "TCP") }
+        if service == nil { service = cluster.service(nodePort: target.port, proto: .tcp) }
         guard let svc = service else { return "The traffic policy is Local and this node runs none of the Service's pods." }
         let key = ObjectKey(svc.metadata.namespace, svc.metadata.name)
         let node = r.hops.lazy.compactMap { hop -> String? in

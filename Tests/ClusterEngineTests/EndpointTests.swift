@@ -14,7 +14,7 @@ struct EndpointTests {
         #expect(ips == ips.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         #expect(ips.first!.hasSuffix(".10") || ips.first!.hasSuffix(".11") || ips.first!.hasSuffix(".12"))
         #expect(c.endpoints.get("default", "web")?.subsets.count == 1)
-        #expect(c.endpoints.get("default", "web")?.subsets[0].ports == [EndpointPort(name: "http", port: 8080, proto: "TCP")])
+        #expect(c.endpoints.get("default", "web")?.subsets[0].ports == [EndpointPort(name: "http", port: 8080, proto: .tcp)])
     }
 
     @Test func namedTargetPortResolvedPerPod() throws {
@@ -29,13 +29,13 @@ struct EndpointTests {
         let http = subsets.first { $0.ports.map(\.name) == ["http"] }!
         let metrics = subsets.first { $0.ports.map(\.name) == ["metrics"] }!
         #expect(http.addresses.count == 2)
-        #expect(http.ports == [EndpointPort(name: "http", port: 8080, proto: "TCP")])
+        #expect(http.ports == [EndpointPort(name: "http", port: 8080, proto: .tcp)])
         #expect(metrics.addresses.count == 3)
         // Slices group pods by their resolved port list.
         let slices = c.slices(ofService: ObjectKey("default", "api"))
         #expect(slices.count == 2)
         #expect(Set(slices.map(\.endpoints.count)) == [2, 1])
-        #expect(slices.first { $0.endpoints.count == 1 }!.ports == [SlicePort(name: "metrics", port: 9090, proto: "TCP")])
+        #expect(slices.first { $0.endpoints.count == 1 }!.ports == [SlicePort(name: "metrics", port: 9090, proto: .tcp)])
     }
 
     @Test func singlePortServiceLeavesOutPodsWithoutTheNamedPort() throws {
@@ -65,7 +65,7 @@ struct EndpointTests {
         let after = c.slices(ofService: ObjectKey("default", "web"))
         #expect(after.map(\.metadata.name) == placeholder.map(\.metadata.name))
         #expect(after[0].endpoints.count == 3)
-        #expect(after[0].ports == [SlicePort(name: "http", port: 8080, proto: "TCP")])
+        #expect(after[0].ports == [SlicePort(name: "http", port: 8080, proto: .tcp)])
         // Back to zero: the slice becomes the placeholder again, under the same name.
         try c.scale(kind: "Deployment", namespace: "default", name: "web", replicas: 0)
         c.advance(bySeconds: 60)

@@ -35,7 +35,7 @@ struct ManifestTests {
         guard case let .service(svc) = object else { return }
         #expect(svc.spec.type == .clusterIP)
         #expect(svc.spec.sessionAffinity == "None")
-        #expect(svc.spec.ports[0].proto == "TCP")
+        #expect(svc.spec.ports[0].proto == .tcp)
         #expect(svc.spec.ports[0].targetPort == .int(80))
         #expect(svc.spec.internalTrafficPolicy == "Cluster")
         #expect(svc.spec.externalTrafficPolicy == nil)

@@ -16,8 +16,8 @@ struct AddressBook {
 
     mutating func set(_ ip: String, _ owner: AddressOwner) { if !ip.isEmpty && ip != "None" { owners[ip] = owner } }
     mutating func clear(_ ip: String, _ owner: AddressOwner) { if owners[ip] == owner { owners[ip] = nil } }
-    mutating func setNodePort(_ port: Int, _ proto: String, _ key: ObjectKey) { if port != 0 { nodePorts["\(port)/\(proto)"] = key } }
-    mutating func clearNodePort(_ port: Int, _ proto: String, _ key: ObjectKey) {
+    mutating func setNodePort(_ port: Int, _ proto: PortProtocol, _ key: ObjectKey) { if port != 0 { nodePorts["\(port)/\(proto)"] = key } }
+    mutating func clearNodePort(_ port: Int, _ proto: PortProtocol, _ key: ObjectKey) {
         if nodePorts["\(port)/\(proto)"] == key { nodePorts["\(port)/\(proto)"] = nil }
     }
 
@@ -41,7 +41,7 @@ extension Cluster {
     public func owner(of ip: String) -> AddressOwner? { addressBook.owners[ip] }
 
     /// The Service that holds a NodePort.
-    public func service(nodePort: Int, proto: String) -> Service? {
+    public func service(nodePort: Int, proto: PortProtocol) -> Service? {
         addressBook.nodePorts["\(nodePort)/\(proto)"].flatMap { services.get($0) }
     }
 }

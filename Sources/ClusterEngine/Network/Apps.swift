@@ -59,7 +59,7 @@ public struct AppProfile: Equatable, Sendable {
         let (repo, tag) = Self.split(c.image)
         let base = repo.split(separator: "/").last.map(String.init) ?? repo
         let args = (c.command ?? []) + (c.args ?? [])
-        let declared = c.ports.filter { $0.proto == "TCP" }.map(\.containerPort)
+        let declared = c.ports.filter { $0.proto == .tcp }.map(\.containerPort)
         switch base {
         case "nginx", "nginx-unprivileged":
             let version = tag.first?.isNumber == true ? (tag.split(separator: ".").count >= 3 ? tag : "\(tag).\(tag == "1.27" ? "5" : "0")") : "1.29.1"

@@ -111,7 +111,7 @@ extension Cluster {
         case 0:
             if type == .srv {
                 let records = svc.spec.ports.filter { !$0.name.isEmpty }.flatMap { p -> [DNSRecord] in
-                    srvRecords(svc, port: p, ready: ready, svcFQDN: svcFQDN, owner: "_\(p.name)._\(p.proto.lowercased()).\(svcFQDN)")
+                    srvRecords(svc, port: p, ready: ready, svcFQDN: svcFQDN, owner: "_\(p.name)._\(p.proto.rawValue.lowercased()).\(svcFQDN)")
                 }
                 return records.isEmpty ? .noData : DNSAnswer(code: .noError, records: records, authoritative: true)
             }
@@ -127,7 +127,7 @@ extension Cluster {
         case 2:
             // _<port>._<proto>.<svc>…
             guard prefix[0].hasPrefix("_"), prefix[1].hasPrefix("_"),
-                  let p = svc.spec.ports.first(where: { "_\($0.name)" == prefix[0] && "_\($0.proto.lowercased())" == prefix[1] && !$0.name.isEmpty }) else { return .nx() }
+                  let p = svc.spec.ports.first(where: { "_\($0.name)" == prefix[0] && "_\($0.proto.rawValue.lowercased())" == prefix[1] && !$0.name.isEmpty }) else { return .nx() }
             if type != .srv { return .noData }
             return DNSAnswer(code: .noError, records: srvRecords(svc, port: p, ready: ready, svcFQDN: svcFQDN, owner: fqdn), authoritative: true)
         default:

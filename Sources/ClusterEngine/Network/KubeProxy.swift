@@ -112,7 +112,7 @@ final class KubeProxy: Controller {
     private func programProxyEndpoints(_ svc: Service, _ port: ServicePort) -> [ServiceEndpoint] {
         var out: [ServiceEndpoint] = []
         for slice in cluster.slicesByService.get("\(svc.metadata.namespace)/\(svc.metadata.name)").compactMap({ cluster.endpointSlices.get($0) }) {
-            guard let sp = slice.ports.first(where: { ($0.name ?? "") == port.name && ($0.proto ?? "TCP") == port.proto }),
+            guard let sp = slice.ports.first(where: { ($0.name ?? "") == port.name && ($0.proto ?? .tcp) == port.proto }),
                   let number = sp.port else { continue }
             for e in slice.endpoints {
                 guard let ip = e.addresses.first else { continue }
@@ -170,7 +170,7 @@ final class KubeProxy: Controller {
     /// connection is under.
     private func proxyPort(_ svc: Service, _ port: ServicePort, local: Bool) -> KubeProxyInputs.ServicePortInfo {
         var info = KubeProxyInputs.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
-                                                   proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+                                                   proto: port.proto.rawValue, clusterIP: svc.spec.clusterIP, port: port.port)
         info.internalPolicyLocal = local
         return info
     }

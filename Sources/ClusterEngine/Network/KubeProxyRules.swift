@@ -14,7 +14,7 @@ extension Cluster {
             let external = svc.spec.type == .nodePort || svc.spec.type == .loadBalancer
             for port in svc.spec.ports {
                 var info = IPTablesProxier.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
-                                                          proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+                                                          proto: port.proto.rawValue, clusterIP: svc.spec.clusterIP, port: port.port)
                 if external { info.nodePort = port.nodePort }
                 info.externalIPs = svc.spec.externalIPs
                 if svc.spec.type == .loadBalancer {
@@ -39,14 +39,14 @@ extension Cluster {
     /// the endpoint chain.
     func rulePath(_ svc: Service, _ port: ServicePort, _ e: ServiceEndpoint, _ choice: EndpointChoice, entry: KubeProxyEntry, fromPod: Bool) -> String {
         let info = KubeProxyInputs.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
-                                                   proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+                                                   proto: port.proto.rawValue, clusterIP: svc.spec.clusterIP, port: port.port)
         let endpoint = KubeProxyInputs.Endpoint(ip: e.ip, port: e.port, isLocal: false)
         let external = entry != .clusterIP
         // Local policy chains: internalTrafficPolicy for the cluster IP; externalTrafficPolicy
         // for outside traffic (a pod's own traffic short-circuits to the cluster-wide chain).
         let local = external ? (svc.spec.externalTrafficPolicy == "Local" && !fromPod) : svc.spec.internalTrafficPolicy == "Local"
         if proxyMode == .nftables {
-            let proto = port.proto.lowercased()
+            let proto = port.proto.rawValue.lowercased()
             var chains = [entry == .nodePort ? "services: @service-nodeports \(proto) . \(port.nodePort)" : "services: @service-ips"]
             // loadBalancerSourceRanges: filter-prerouting's firewall-check let the client through first.
             if entry == .loadBalancer && !svc.spec.loadBalancerSourceRanges.isEmpty {

@@ -207,7 +207,7 @@ extension Cluster {
             guard let svc = services.get(key) else { return timedOut() }
             let svcName = "\(key.namespace)/\(key.name)"
             let isLB = svc.loadBalancerIngress.contains { $0.ip == ip } || svc.spec.externalIPs.contains(ip)
-            guard let port = svc.spec.ports.first(where: { $0.port == target.port && $0.proto == "TCP" }) else {
+            guard let port = svc.spec.ports.first(where: { $0.port == target.port && $0.proto == .tcp }) else {
                 hop(.svcLookup, .dropped, "\(svcName):\(target.port)", ip, .portNotInService(service: svcName, port: target.port, ports: svc.spec.ports.map(\.port)))
                 return timedOut()
             }
@@ -231,7 +231,7 @@ extension Cluster {
                proxyEndpoints(svc, port).contains(where: { $0.ready || ($0.serving && $0.terminating) }),
                !ranges.contains(where: { IPv4.cidrContains($0, clientIP) }) {
                 let info = KubeProxyInputs.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
-                                                           proto: port.proto, clusterIP: svc.spec.clusterIP, port: port.port)
+                                                           proto: port.proto.rawValue, clusterIP: svc.spec.clusterIP, port: port.port)
                 let rule = proxyMode == .nftables ? "\(NFTablesProxier.firewallChain(info)): ip saddr != { \(ranges.joined(separator: ", ")) } drop"
                     : "KUBE-PROXY-FIREWALL: \"\(info.nameString) traffic not accepted by \(IPTablesProxier.firewallChain(info))\" -j DROP"
                 hop(.svcLookup, .dropped, "\(svcName):\(target.port)", ip, .sourceRangeDrop(service: svcName, ranges: ranges, rule: rule))
@@ -268,7 +268,7 @@ extension Cluster {
                 tracked = (node, natEntry(clientIP: clientIP, clientPort: clientPort, dst: ip, dport: target.port, endpoint: e, masqueradeAs: masquerade ? nodes.get("", node)?.internalIP : nil))
             }
         case let .node(nodeName)?:
-            if service(nodePort: target.port, proto: "TCP") == nil, let svc = healthCheckService(port: target.port) {
+            if service(nodePort: target.port, proto: .tcp) == nil, let svc = healthCheckService(port: target.port) {
                 let name = "\(svc.metadata.namespace)/\(svc.metadata.name)"
                 let local = localReadyEndpoints(svc, node: nodeName)
                 hop(.toNetwork, .traced, "\(nodeName):\(target.port)", ip, .healthCheck(service: name, node: nodeName, localEndpoints: local))
@@ -277,7 +277,7 @@ extension Cluster {
                 hop(.reply, .forwarded, "\(nodeName):\(target.port)", ip, .httpReply(status: reply.status, reason: reply.reason, bytes: reply.body.utf8.count))
                 return finish(.reply(reply, servedBy: nil))
             }
-            guard let svc = service(nodePort: target.port, proto: "TCP"), let port = svc.spec.ports.first(where: { $0.nodePort == target.port && $0.proto == "TCP" }) else {
+            guard let svc = service(nodePort: target.port, proto: .tcp), let port = svc.spec.ports.first(where: { $0.nodePort == target.port && $0.proto == .tcp }) else {
                 hop(.toNetwork, .rejected, "\(nodeName):\(target.port)", ip, .nothingOnNodePort(node: nodeName, port: target.port))
                 step(0...2)
                 return finish(.refused)
@@ -369,7 +369,7 @@ extension Cluster {
     /// CoreDNS's endpoints (which one follows from the query's port; no random draw, so traces
     /// stay as they were).
     private func trackDNSQuery(from pod: Pod, sport: Int, at t: Millis) {
-        guard let dns = services.get("kube-system", "kube-dns"), let port = dns.spec.ports.first(where: { $0.proto == "UDP" }) else { return }
+        guard let dns = services.get("kube-system", "kube-dns"), let port = dns.spec.ports.first(where: { $0.proto == .udp }) else { return }
         let ready = proxyEndpoints(dns, port).filter(\.ready)
         guard !ready.isEmpty else { return }
         let e = ready[sport % ready.count]

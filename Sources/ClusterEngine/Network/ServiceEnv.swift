@@ -40,10 +40,10 @@ extension Cluster {
         for p in svc.spec.ports where !p.name.isEmpty {
             env.append(("\(prefix)_SERVICE_PORT_\(p.name.uppercased().replacingOccurrences(of: "-", with: "_"))", "\(p.port)"))
         }
-        env.append(("\(prefix)_PORT", "\(first.proto.lowercased())://\(ip):\(first.port)"))
+        env.append(("\(prefix)_PORT", "\(first.proto.rawValue.lowercased())://\(ip):\(first.port)"))
         for p in svc.spec.ports {
             let base = "\(prefix)_PORT_\(p.port)_\(p.proto)"
-            env += [(base, "\(p.proto.lowercased())://\(ip):\(p.port)"), ("\(base)_PROTO", p.proto.lowercased()),
+            env += [(base, "\(p.proto.rawValue.lowercased())://\(ip):\(p.port)"), ("\(base)_PROTO", p.proto.rawValue.lowercased()),
                     ("\(base)_PORT", "\(p.port)"), ("\(base)_ADDR", ip)]
         }
         return env
