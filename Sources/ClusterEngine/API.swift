@@ -410,7 +410,7 @@ extension Cluster {
         }
         if next == pod.status.conditions { return }
         pod.status.conditions = next
-        if pod.status.condition("ContainersReady")?.status == "True" { kubelet.setReadyFromGates(&pod) }
+        if pod.status.condition("ContainersReady")?.status == .true { kubelet.setReadyFromGates(&pod) }
         defer { settle() }
         putPod(pod)
     }

@@ -95,9 +95,9 @@ extension Kubelet {
                 let failed = pod.status.containerStatuses.contains { if case let .terminated(_, code, _, _) = $0.state { return code != 0 }; return false }
                 pod.status.phase = failed ? .failed : .succeeded
                 let reason = failed ? "PodFailed" : "PodCompleted"
-                setPodCondition(&pod, "PodReadyToStartContainers", "False")
-                setPodCondition(&pod, "Ready", "False", reason: reason)
-                setPodCondition(&pod, "ContainersReady", "False", reason: reason)
+                setPodCondition(&pod, "PodReadyToStartContainers", .false)
+                setPodCondition(&pod, "Ready", .false, reason: reason)
+                setPodCondition(&pod, "ContainersReady", .false, reason: reason)
             } else {
                 markReady(&pod, false)
             }

@@ -289,13 +289,13 @@ final class DeploymentController: QueueController {
         let now = (cluster.now / 1000) * 1000
         let available = st.availableReplicas >= d.desiredReplicas - maxUnavailable(d)
         setCondition(&st.conditions, DeploymentCondition(
-            type: "Available", status: available ? "True" : "False",
+            type: "Available", status: ConditionStatus(available),
             reason: available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
             message: available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", at: now))
         if let rs = newRS {
             let complete = st.updatedReplicas == d.desiredReplicas && st.availableReplicas == d.desiredReplicas && st.replicas == d.desiredReplicas
             setCondition(&st.conditions, DeploymentCondition(
-                type: "Progressing", status: "True",
+                type: "Progressing", status: .true,
                 reason: complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
                 message: complete ? "ReplicaSet \"\(rs.metadata.name)\" has successfully progressed." : "ReplicaSet \"\(rs.metadata.name)\" is progressing.", at: now))
         }

@@ -68,14 +68,14 @@ final class Kubelet: Controller {
         pod.status.hostIP = node?.internalIP ?? ""
         pod.status.startTime = now
         pod.status.conditions = [
-            PodCondition(type: "PodReadyToStartContainers", status: "False", lastTransitionTime: now),
-            PodCondition(type: "Initialized", status: "True", lastTransitionTime: now),
-            PodCondition(type: "Ready", status: "False", lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
-            PodCondition(type: "ContainersReady", status: "False", lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
+            PodCondition(type: "PodReadyToStartContainers", status: .false, lastTransitionTime: now),
+            PodCondition(type: "Initialized", status: .true, lastTransitionTime: now),
+            PodCondition(type: "Ready", status: .false, lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
+            PodCondition(type: "ContainersReady", status: .false, lastTransitionTime: now, reason: "ContainersNotReady", message: "containers with unready status: \(containerNames(pod))"),
         ]
         // A pod bound at creation was never scheduled: the kubelet reports PodScheduled itself.
         let scheduled = pod.status.conditions.filter { $0.type == "PodScheduled" }
-        pod.status.conditions += scheduled.isEmpty ? [PodCondition(type: "PodScheduled", status: "True", lastTransitionTime: now)] : scheduled
+        pod.status.conditions += scheduled.isEmpty ? [PodCondition(type: "PodScheduled", status: .true, lastTransitionTime: now)] : scheduled
         pod.status.containerStatuses = pod.spec.containers.map {
             ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating"))
         }
@@ -106,7 +106,7 @@ final class Kubelet: Controller {
         }
         pod.status.phase = .running
         runtime[key]?.serviceEnv = cluster.serviceEnvironment(for: pod)
-        setPodCondition(&pod, "PodReadyToStartContainers", "True")
+        setPodCondition(&pod, "PodReadyToStartContainers", .true)
         if allReady { markReady(&pod, true) }
         cluster.putPod(pod)
         for c in pod.spec.containers {
@@ -123,7 +123,7 @@ final class Kubelet: Controller {
         }
     }
 
-    func setPodCondition(_ pod: inout Pod, _ type: String, _ status: String, reason: String? = nil, message: String? = nil) {
+    func setPodCondition(_ pod: inout Pod, _ type: String, _ status: ConditionStatus, reason: String? = nil, message: String? = nil) {
         let now = (cluster.clock.now / 1000) * 1000
         if let i = pod.status.conditions.firstIndex(where: { $0.type == type }) {
             if pod.status.conditions[i].status != status { pod.status.conditions[i].lastTransitionTime = now }
@@ -140,12 +140,12 @@ final class Kubelet: Controller {
             if case .running = pod.status.containerStatuses[i].state { pod.status.containerStatuses[i].ready = ready }
         }
         if ready {
-            setPodCondition(&pod, "ContainersReady", "True")
+            setPodCondition(&pod, "ContainersReady", .true)
             setReadyFromGates(&pod)
         } else {
             let msg = "containers with unready status: \(containerNames(pod))"
-            setPodCondition(&pod, "ContainersReady", "False", reason: "ContainersNotReady", message: msg)
-            setPodCondition(&pod, "Ready", "False", reason: "ContainersNotReady", message: msg)
+            setPodCondition(&pod, "ContainersReady", .false, reason: "ContainersNotReady", message: msg)
+            setPodCondition(&pod, "Ready", .false, reason: "ContainersNotReady", message: msg)
         }
     }
 
@@ -155,13 +155,13 @@ final class Kubelet: Controller {
         var unready: [String] = []
         for gate in pod.spec.readinessGateTypes {
             if let c = pod.status.condition(gate) {
-                if c.status != "True" { unready.append("the status of pod readiness gate \(goQuote(gate)) is not \"True\", but \(c.status)") }
+                if c.status != .true { unready.append("the status of pod readiness gate \(goQuote(gate)) is not \"True\", but \(c.status)") }
             } else {
                 unready.append("corresponding condition of pod readiness gate \(goQuote(gate)) does not exist.")
             }
         }
-        if unready.isEmpty { setPodCondition(&pod, "Ready", "True") }
-        else { setPodCondition(&pod, "Ready", "False", reason: "ReadinessGatesNotReady", message: unready.joined(separator: ", ")) }
+        if unready.isEmpty { setPodCondition(&pod, "Ready", .true) }
+        else { setPodCondition(&pod, "Ready", .false, reason: "ReadinessGatesNotReady", message: unready.joined(separator: ", ")) }
     }
 
     /// One readiness probe round. Probing continues every period while the outcome can still change
@@ -277,7 +277,7 @@ final class Kubelet: Controller {
             return s
         }
         markReady(&pod, false)
-        setPodCondition(&pod, "PodReadyToStartContainers", "False")
+        setPodCondition(&pod, "PodReadyToStartContainers", .false)
         // Since 1.27 the kubelet moves a deleted pod to a terminal phase before it goes away
         // (exit 0 → Succeeded), which `kubectl get pods -w` shows as `Completed`.
         pod.status.phase = .succeeded

@@ -154,7 +154,7 @@ final class ReplicaSetController: Controller {
     }
 
     private func isAvailable(_ pod: Pod, minReadySeconds: Int) -> Bool {
-        guard let ready = pod.status.condition("Ready"), ready.status == "True" else { return false }
+        guard let ready = pod.status.condition("Ready"), ready.status == .true else { return false }
         if minReadySeconds == 0 { return true }
         guard let t = ready.lastTransitionTime else { return false }
         return cluster.now - t >= Millis(minReadySeconds) * 1000
@@ -198,7 +198,7 @@ final class ReplicaSetController: Controller {
         let now = cluster.now
         func phaseRank(_ p: Pod) -> Int { [PodPhase.pending: 0, .unknown: 1, .running: 2][p.status.phase] ?? 0 }
         func cost(_ p: Pod) -> Int { Int(p.metadata.annotations["controller.kubernetes.io/pod-deletion-cost"] ?? "") ?? 0 }
-        func readyTime(_ p: Pod) -> Millis? { p.status.condition("Ready").flatMap { $0.status == "True" ? $0.lastTransitionTime : nil } }
+        func readyTime(_ p: Pod) -> Millis? { p.status.condition("Ready").flatMap { $0.status == .true ? $0.lastTransitionTime : nil } }
         func restarts(_ p: Pod) -> Int { p.status.containerStatuses.map(\.restartCount).max() ?? 0 }
         func logRank(_ t: Millis) -> Int64 {
             let d = (now - t) * 1_000_000

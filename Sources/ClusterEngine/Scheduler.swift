@@ -80,7 +80,7 @@ final class Scheduler: QueueController {
         guard let node = chosen else {
             let detail = reasons.keys.sorted().map { "\(reasons[$0]!) \($0)" }.joined(separator: ", ")
             let message = "0/\(count) nodes are available: \(detail). preemption: 0/\(count) nodes are available: \(count) Preemption is not helpful for scheduling."
-            let cond = PodCondition(type: "PodScheduled", status: "False", lastTransitionTime: (cluster.clock.now / 1000) * 1000, reason: "Unschedulable", message: message)
+            let cond = PodCondition(type: "PodScheduled", status: .false, lastTransitionTime: (cluster.clock.now / 1000) * 1000, reason: "Unschedulable", message: message)
             if pod.status.condition("PodScheduled")?.message != message {
                 pod.status.conditions.removeAll { $0.type == "PodScheduled" }
                 pod.status.conditions.append(cond)
@@ -92,7 +92,7 @@ final class Scheduler: QueueController {
         }
         pod.spec.nodeName = node.metadata.name
         pod.status.conditions.removeAll { $0.type == "PodScheduled" }
-        pod.status.conditions.append(PodCondition(type: "PodScheduled", status: "True", lastTransitionTime: (cluster.clock.now / 1000) * 1000))
+        pod.status.conditions.append(PodCondition(type: "PodScheduled", status: .true, lastTransitionTime: (cluster.clock.now / 1000) * 1000))
         cluster.putPod(pod)
         cluster.recordEvent(ref, reason: "Scheduled", message: "Successfully assigned \(key.namespace)/\(key.name) to \(node.metadata.name)", component: "default-scheduler")
         cluster.kubelet.admit(pod)

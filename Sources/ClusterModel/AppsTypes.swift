@@ -9,12 +9,12 @@ public struct DeploymentStrategy: Equatable, Sendable {
 
 public struct DeploymentCondition: Equatable, Sendable {
     public var type: String
-    public var status: String
+    public var status: ConditionStatus
     public var reason: String
     public var message: String
     public var lastUpdateTime: Millis
     public var lastTransitionTime: Millis
-    public init(type: String, status: String, reason: String, message: String, at time: Millis) {
+    public init(type: String, status: ConditionStatus, reason: String, message: String, at time: Millis) {
         self.type = type; self.status = status; self.reason = reason; self.message = message
         self.lastUpdateTime = time; self.lastTransitionTime = time
     }

@@ -260,13 +260,41 @@ public struct ContainerStatus: Equatable, Sendable {
     }
 }
 
+/// A condition's status (metav1/core ConditionStatus): True, False, Unknown — and `.other(raw)`
+/// for what a client wrote that the API does not define, kept so validation can name it.
+public enum ConditionStatus: Hashable, Sendable, CustomStringConvertible {
+    case `true`, `false`, unknown
+    case other(String)
+
+    public init(_ raw: String) {
+        switch raw {
+        case "True": self = .true
+        case "False": self = .false
+        case "Unknown": self = .unknown
+        default: self = .other(raw)
+        }
+    }
+    public init(_ value: Bool) { self = value ? .true : .false }
+
+    /// As the API writes it ("True").
+    public var rawValue: String {
+        switch self {
+        case .true: return "True"
+        case .false: return "False"
+        case .unknown: return "Unknown"
+        case let .other(raw): return raw
+        }
+    }
+    public var description: String { rawValue }
+}
+
 public struct PodCondition: Equatable, Sendable {
     public var type: String
-    public var status: String
+    public var status: ConditionStatus
     public var lastTransitionTime: Millis?
     public var reason: String?
     public var message: String?
-    public init(type: String, status: String, lastTransitionTime: Millis? = nil, reason: String? = nil, message: String? = nil) {
+    public init(type: String, status: ConditionStatus, lastTransitionTime: Millis? = nil, reason: String? = nil, message: String? = nil) {
         self.type = type; self.status = status; self.lastTransitionTime = lastTransitionTime; self.reason = reason; self.message = message
     }
 }
@@ -292,7 +320,7 @@ public struct PodStatus: Equatable, Sendable {
     public init() {}
 
     public func condition(_ type: String) -> PodCondition? { conditions.first { $0.type == type } }
-    public var isReady: Bool { condition("Ready")?.status == "True" }
+    public var isReady: Bool { condition("Ready")?.status == .true }
 }
 
 public struct Pod: KubeResource {

@@ -454,7 +454,7 @@ extension ManifestDecoder {
     /// `status.conditions` of a pod as a status write sends them (readiness gates are set so).
     public static func podConditions(_ v: Value?) -> [PodCondition] {
         (v?.arrayValue ?? []).map { c in
-            PodCondition(type: c["type"]?.stringValue ?? "", status: c["status"]?.stringValue ?? "",
+            PodCondition(type: c["type"]?.stringValue ?? "", status: ConditionStatus(c["status"]?.stringValue ?? ""),
                          lastTransitionTime: c["lastTransitionTime"]?.stringValue.flatMap(Timestamps.parse),
                          reason: c["reason"]?.stringValue, message: c["message"]?.stringValue)
         }

@@ -146,7 +146,7 @@ public enum ObjectEncoder {
             ("status", obj([
                 ("conditions", list(st.conditions.map { c in
                     obj([("lastProbeTime", .null), ("lastTransitionTime", time(c.lastTransitionTime)), ("message", str(c.message)),
-                         ("reason", str(c.reason)), ("status", .string(c.status)), ("type", .string(c.type))])
+                         ("reason", str(c.reason)), ("status", .string(c.status.rawValue)), ("type", .string(c.type))])
                 })),
                 ("containerStatuses", list(st.containerStatuses.map { cs in
                     func state(_ s: ContainerStatus.State) -> Value {
@@ -231,7 +231,7 @@ public enum ObjectEncoder {
                 ("availableReplicas", st.availableReplicas == 0 ? nil : int(st.availableReplicas)),
                 ("conditions", list(st.conditions.map { c in
                     obj([("lastTransitionTime", time(c.lastTransitionTime)), ("lastUpdateTime", time(c.lastUpdateTime)), ("message", .string(c.message)),
-                         ("reason", .string(c.reason)), ("status", .string(c.status)), ("type", .string(c.type))])
+                         ("reason", .string(c.reason)), ("status", .string(c.status.rawValue)), ("type", .string(c.type))])
                 })),
                 ("observedGeneration", st.observedGeneration == 0 ? nil : .int(st.observedGeneration)),
                 ("readyReplicas", st.readyReplicas == 0 ? nil : int(st.readyReplicas)),

@@ -6,7 +6,7 @@ public enum PodColumns {
     public static func readinessGates(_ pod: Pod) -> String {
         let gates = pod.spec.readinessGateTypes
         if gates.isEmpty { return "<none>" }
-        let satisfied = gates.filter { pod.status.condition($0)?.status == "True" }.count
+        let satisfied = gates.filter { pod.status.condition($0)?.status == .true }.count
         return "\(satisfied)/\(gates.count)"
     }
 

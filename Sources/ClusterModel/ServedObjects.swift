@@ -61,7 +61,7 @@ public enum ServedObjects {
         status.unavailableReplicas = int(s?["unavailableReplicas"])
         status.collisionCount = s?["collisionCount"]?.intValue.map(Int.init)
         status.conditions = (s?["conditions"]?.arrayValue ?? []).map { c in
-            var condition = DeploymentCondition(type: c["type"]?.stringValue ?? "", status: c["status"]?.stringValue ?? "",
+            var condition = DeploymentCondition(type: c["type"]?.stringValue ?? "", status: ConditionStatus(c["status"]?.stringValue ?? ""),
                                                 reason: c["reason"]?.stringValue ?? "", message: c["message"]?.stringValue ?? "",
                                                 at: time(c["lastUpdateTime"]) ?? 0)
             condition.lastTransitionTime = time(c["lastTransitionTime"]) ?? condition.lastUpdateTime

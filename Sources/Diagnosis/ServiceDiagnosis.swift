@@ -336,7 +336,7 @@ public enum Diagnose {
                                   fix: notReady.first.map { row in
                                       // A readiness gate is set by whoever owns it (a load balancer controller), through the status subresource.
                                       if case let .notReady(reason) = row.state, reason.hasPrefix("readiness gate: "),
-                                         let pod = cluster.pods.get(ns, row.name), let gate = pod.spec.readinessGateTypes.first(where: { pod.status.condition($0)?.status != "True" }) {
+                                         let pod = cluster.pods.get(ns, row.name), let gate = pod.spec.readinessGateTypes.first(where: { pod.status.condition($0)?.status != .true }) {
                                           return "kubectl patch pod \(row.name) --subresource=status -p '{\"status\":{\"conditions\":[{\"type\":\"\(gate)\",\"status\":\"True\"}]}}'   # what the gate's controller would do"
                                       }
                                       return "kubectl describe pod \(row.name)   # see the Readiness line and the Unhealthy events"

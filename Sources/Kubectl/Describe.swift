@@ -536,7 +536,7 @@ struct Describer {
         if !gates.isEmpty {
             w.line(0, "Readiness Gates:")
             w.line(1, "Type\tStatus")
-            for g in gates { w.line(1, "\(g) \t\(p.status.condition(g)?.status ?? "<none>") ") }
+            for g in gates { w.line(1, "\(g) \t\(p.status.condition(g)?.status.rawValue ?? "<none>") ") }
         }
         if !p.status.conditions.isEmpty {
             w.line(0, "Conditions:")

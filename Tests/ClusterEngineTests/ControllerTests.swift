@@ -55,7 +55,7 @@ struct ControllerTests {
         #expect(!c.scheduler.runQueued(batching: false))
         let pods = c.pods.list(namespace: "default")
         #expect(Set(pods.map(\.spec.nodeName)).count == 2, "spread over the workers")
-        #expect(pods.allSatisfy { $0.status.condition("PodScheduled")?.status == "True" })
+        #expect(pods.allSatisfy { $0.status.condition("PodScheduled")?.status == .true })
         // Nothing but the scheduler ran: the kubelet's first step is only a timer.
         #expect(pods.allSatisfy { $0.status.containerStatuses.isEmpty })
     }

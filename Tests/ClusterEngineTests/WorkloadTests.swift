@@ -96,7 +96,7 @@ struct WorkloadTests {
             if let cost { p.metadata.annotations["controller.kubernetes.io/pod-deletion-cost"] = String(cost) }
             p.spec.nodeName = node
             p.status.phase = phase
-            p.status.conditions = [PodCondition(type: "Ready", status: ready ? "True" : "False", lastTransitionTime: c.now - readyAt)]
+            p.status.conditions = [PodCondition(type: "Ready", status: ConditionStatus(ready), lastTransitionTime: c.now - readyAt)]
             p.status.containerStatuses = [ContainerStatus(name: "c", image: "i", ready: ready, restartCount: restarts, state: .running(startedAt: 0))]
             return p
         }
