@@ -61,37 +61,6 @@ public struct Node: KubeResource {
     public init() {}
 }
 
-/// A port's protocol (core/v1 Protocol). What a manifest says is kept even when the API does
-/// not define it (`other`), so validation can name it as the API server does.
-public enum PortProtocol: Hashable, Comparable, Sendable, CustomStringConvertible {
-    case tcp, udp, sctp
-    case other(String)
-
-    public init(_ raw: String) {
-        switch raw {
-        case "TCP": self = .tcp
-        case "UDP": self = .udp
-        case "SCTP": self = .sctp
-        default: self = .other(raw)
-        }
-    }
-
-    /// As the API writes it ("TCP").
-    public var rawValue: String {
-        switch self {
-        case .tcp: return "TCP"
-        case .udp: return "UDP"
-        case .sctp: return "SCTP"
-        case let .other(raw): return raw
-        }
-    }
-    public var description: String { rawValue }
-    /// The values the API defines, in its order for "supported values".
-    public static let supported: [PortProtocol] = [.sctp, .tcp, .udp]
-    /// Ordered as their names are (the controllers sort ports by name, number, protocol).
-    public static func < (a: PortProtocol, b: PortProtocol) -> Bool { a.rawValue < b.rawValue }
-}
-
 public struct ContainerPort: Equatable, Hashable, Sendable {
     public var name: String?
     public var containerPort: Int
@@ -260,34 +229,6 @@ public struct ContainerStatus: Equatable, Sendable {
     }
 }
 
-/// A condition's status (metav1/core ConditionStatus): True, False, Unknown — and `.other(raw)`
-/// for what a client wrote that the API does not define, kept so validation can name it.
-public enum ConditionStatus: Hashable, Sendable, CustomStringConvertible {
-    case `true`, `false`, unknown
-    case other(String)
-
-    public init(_ raw: String) {
-        switch raw {
-        case "True": self = .true
-        case "False": self = .false
-        case "Unknown": self = .unknown
-        default: self = .other(raw)
-        }
-    }
-    public init(_ value: Bool) { self = value ? .true : .false }
-
-    /// As the API writes it ("True").
-    public var rawValue: String {
-        switch self {
-        case .true: return "True"
-        case .false: return "False"
-        case .unknown: return "Unknown"
-        case let .other(raw): return raw
-        }
-    }
-    public var description: String { rawValue }
-}
-
 public struct PodCondition: Equatable, Sendable {
     public var type: String
     public var status: ConditionStatus
@@ -375,40 +316,6 @@ public struct LoadBalancerIngress: Equatable, Hashable, Sendable {
     /// `VIP` (the default the API server fills in for an IP since LoadBalancerIPMode) or `Proxy`.
     public var ipMode: String?
     public init(ip: String? = nil, hostname: String? = nil, ipMode: String? = nil) { self.ip = ip; self.hostname = hostname; self.ipMode = ipMode }
-}
-
-/// A Service's `spec.type` (core/v1 ServiceType). What a manifest says is kept even when the
-/// API does not define it (`other`, "" when unset), so validation can name it as the API server
-/// does (`Unsupported value: "Foo"`).
-public enum ServiceType: Hashable, Sendable, CustomStringConvertible {
-    case clusterIP, nodePort, loadBalancer, externalName
-    case other(String)
-
-    public init(_ raw: String) {
-        switch raw {
-        case "ClusterIP": self = .clusterIP
-        case "NodePort": self = .nodePort
-        case "LoadBalancer": self = .loadBalancer
-        case "ExternalName": self = .externalName
-        default: self = .other(raw)
-        }
-    }
-
-    /// As the API writes it.
-    public var rawValue: String {
-        switch self {
-        case .clusterIP: return "ClusterIP"
-        case .nodePort: return "NodePort"
-        case .loadBalancer: return "LoadBalancer"
-        case .externalName: return "ExternalName"
-        case let .other(raw): return raw
-        }
-    }
-    public var description: String { rawValue }
-    /// The values the API defines, in its order for "supported values".
-    public static let supported: [ServiceType] = [.clusterIP, .externalName, .loadBalancer, .nodePort]
-    /// NodePort and LoadBalancer Services get node ports.
-    public var hasNodePorts: Bool { self == .nodePort || self == .loadBalancer }
 }
 
 public struct ServiceSpec: Equatable, Sendable {

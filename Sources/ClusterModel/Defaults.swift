@@ -33,7 +33,7 @@ public enum Defaults {
 
     public static func apply(_ svc: inout Service) {
         var s = svc.spec
-        if s.type == .other("") { s.type = .clusterIP }
+        if s.type.isEmpty { s.type = .clusterIP }
         if s.sessionAffinity.isEmpty { s.sessionAffinity = "None" }
         if s.sessionAffinity == "ClientIP" {
             if !s.sessionAffinityConfigSet || s.sessionAffinityTimeout == nil {
@@ -44,7 +44,7 @@ public enum Defaults {
             }
         }
         for i in s.ports.indices {
-            if s.ports[i].proto == .other("") { s.ports[i].proto = .tcp }
+            if s.ports[i].proto.isEmpty { s.ports[i].proto = .tcp }
             if s.ports[i].targetPort == .int(0) || s.ports[i].targetPort == .string("") {
                 s.ports[i].targetPort = .int(s.ports[i].port)
             }
@@ -67,7 +67,7 @@ public enum Defaults {
     }
 
     static func apply(_ c: inout Container) {
-        for j in c.ports.indices where c.ports[j].proto == .other("") { c.ports[j].proto = .tcp }
+        for j in c.ports.indices where c.ports[j].proto.isEmpty { c.ports[j].proto = .tcp }
         if c.imagePullPolicy.isEmpty {
             let tag = imageTag(c.image)
             c.imagePullPolicy = (tag == nil || tag == "latest") ? "Always" : "IfNotPresent"

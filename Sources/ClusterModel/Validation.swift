@@ -46,7 +46,7 @@ public enum Validation {
 
     // MARK: Service
 
-    static let supportedProtocols = PortProtocol.supported.map(\.rawValue)
+    static let supportedProtocols = PortProtocol.supported
 
     public static func service(_ svc: Service) -> [FieldError] {
         var errs = objectMeta(svc.metadata, kind: "Service", namespaced: true)
@@ -84,8 +84,8 @@ public enum Validation {
                 if names.contains(p.name) { errs.append(.duplicate(pp.child("name"), .string(p.name))) } else { names.insert(p.name) }
             }
             errs.append(contentsOf: NameRules.portNumber(p.port).map { .invalid(pp.child("port"), p.port, $0) })
-            if p.proto == .other("") { errs.append(.required(pp.child("protocol"))) }
-            else if case let .other(raw) = p.proto { errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
+            if p.proto.isEmpty { errs.append(.required(pp.child("protocol"))) }
+            else if !p.proto.isKnown { let raw = p.proto.rawValue; errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
             errs.append(contentsOf: portNumOrName(p.targetPort, at: pp.child("targetPort")))
             if let ap = p.appProtocol { errs.append(contentsOf: NameRules.qualifiedName(ap).map { .invalid(pp.child("appProtocol"), ap, $0) }) }
         }
@@ -119,9 +119,9 @@ public enum Validation {
             errs.append(contentsOf: NameRules.ipAddress(ip).map { .invalid(specPath.child("externalIPs").index(i), ip, $0) })
         }
 
-        if spec.type == .other("") { errs.append(.required(specPath.child("type"))) }
-        else if case let .other(raw) = spec.type {
-            errs.append(.notSupported(specPath.child("type"), raw, ServiceType.supported.map(\.rawValue)))
+        if spec.type.isEmpty { errs.append(.required(specPath.child("type"))) }
+        else if !spec.type.isKnown { let raw = spec.type.rawValue;
+            errs.append(.notSupported(specPath.child("type"), raw, ServiceType.supported))
         }
         if spec.type == .clusterIP {
             for (i, p) in spec.ports.enumerated() where p.nodePort != 0 {
@@ -232,8 +232,8 @@ public enum Validation {
                 if port.containerPort == 0 { errs.append(.required(pp.child("containerPort"))) }
                 else { errs.append(contentsOf: NameRules.portNumber(port.containerPort).map { .invalid(pp.child("containerPort"), port.containerPort, $0) }) }
                 if let hp = port.hostPort, hp != 0 { errs.append(contentsOf: NameRules.portNumber(hp).map { .invalid(pp.child("hostPort"), hp, $0) }) }
-                if port.proto == .other("") { errs.append(.required(pp.child("protocol"))) }
-                else if case let .other(raw) = port.proto { errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
+                if port.proto.isEmpty { errs.append(.required(pp.child("protocol"))) }
+                else if !port.proto.isKnown { let raw = port.proto.rawValue; errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
             }
             for (j, e) in c.env.enumerated() where e.name.isEmpty {
                 errs.append(.required(cp.child("env").index(j).child("name")))
@@ -423,7 +423,7 @@ public enum Validation {
             if !name.isEmpty { errs.append(contentsOf: NameRules.dns1123Label(name).map { .invalid(path.child("name"), name, $0) }) }
             if !names.insert(name).inserted { errs.append(.duplicate(path.child("name"), .string(name))) }
             if let proto = p.proto {
-                if case let .other(raw) = proto { errs.append(.notSupported(path.child("protocol"), raw, supportedProtocols)) }
+                if !proto.isKnown { let raw = proto.rawValue; errs.append(.notSupported(path.child("protocol"), raw, supportedProtocols)) }
             } else { errs.append(.required(path.child("protocol"))) }
             if let app = p.appProtocol {
                 errs.append(contentsOf: NameRules.qualifiedName(app).map { .invalid(path.child("appProtocol"), app, $0) })

@@ -60,7 +60,7 @@ enum GeneratedObject {
         if let selector = svc.spec.selector { spec.append(("selector", .object(selector.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
         if !svc.spec.clusterIP.isEmpty { spec.append(("clusterIP", .string(svc.spec.clusterIP))) }
         // kubectl's generators leave type out unless it was asked for (expose without --type).
-        if svc.spec.type != .other("") { spec.append(("type", .string(svc.spec.type.rawValue))) }
+        if !svc.spec.type.isEmpty { spec.append(("type", .string(svc.spec.type.rawValue))) }
         if !svc.spec.externalName.isEmpty { spec.append(("externalName", .string(svc.spec.externalName))) }
         return .object([("kind", .string("Service")), ("apiVersion", .string("v1")),
                         ("metadata", meta(svc.metadata.name, namespace: namespace, labels: svc.metadata.labels)),
