@@ -107,8 +107,7 @@ public final class Cluster {
     var internedMessages = Set<String>()
     var internedOrigins = Set<EventOrigin>()
     var internedEventObjects = Set<ObjectReference>()
-    /// Endpoints batching (see `endpointBatchMillis`).
-    /// The earliest batch-ending timer already set, if any.
+    /// The earliest batch-ending timer already set, if any (see `mayRunBatch`).
     var flushTimerAt: Millis?
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
     var eventsByObject = EventsByObject()
@@ -268,15 +267,9 @@ public final class Cluster {
     func settle(batchingEndpoints: Bool) {
         // A mirror's controllers are the real cluster's: what the write path queued is dropped.
         if config.mirrorsRealCluster { dropControllerWork(); return }
-        while true {
-            if replicaSetController.runQueued(batching: batchingEndpoints) { continue }
-            if deploymentController.runQueued(batching: batchingEndpoints) { continue }
-            if daemonSetController.runQueued(batching: batchingEndpoints) { continue }
-            if scheduler.runQueued(batching: batchingEndpoints) { continue }
-            if endpointController.runQueued(batching: batchingEndpoints) { continue }
-            if loadBalancerController.runQueued(batching: batchingEndpoints) { continue }
-            break
-        }
+        // In `controllers`' order; after any work, from the first again (a ReplicaSet acts on its
+        // new size before its Deployment looks again).
+        while controllers.contains(where: { $0.runQueued(batching: batchingEndpoints) }) {}
     }
 }
 

@@ -249,8 +249,7 @@ public final class LabApp {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let trimmed = lines.last == "" ? Array(lines.dropLast()) : lines
             if let traced = session.lastTrace {
-                // The namespace the lab shows goes without saying.
-                state.trace = traced.map { TraceLine($0.text.replacingOccurrences(of: "\(session.namespace)/", with: ""), $0.kind) }
+                state.trace = traced.map { TraceLine(Self.withoutNamespace($0.text, session.namespace), $0.kind) }
                 state.traceTitle = session.lastTraffic != nil ? "Traffic" : "Trace"
             } else if trimmed.count <= 1 {
                 state.flash = trimmed.first ?? "(no output)"
@@ -346,8 +345,7 @@ public final class LabApp {
                     while output.last?.isEmpty == true { output.removeLast() }
                     // A step that traced keeps its lines' kinds (their colours).
                     let traced = session.lastTrace ?? []
-                    let plain = output.count - traced.count
-                    let kinds = plain >= 0 && Array(output.suffix(traced.count)) == traced.map(\.text) ? traced : []
+                    let kinds = Array(output.suffix(traced.count)) == traced.map(\.text) ? traced : []
                     state.trace = output.prefix(output.count - kinds.count).map { TraceLine($0) } + kinds
                     state.traceTitle = "Output"
                     if let panel = player.outputPanel(output) {
@@ -411,8 +409,7 @@ public final class LabApp {
 
     /// A trace short enough for the pane: one line per hop, the reason in a few words.
     static func traceLines(_ r: RequestResult, namespace: String = "default") -> [TraceLine] {
-        // The namespace the lab shows goes without saying.
-        func short(_ name: String) -> String { name.replacingOccurrences(of: "\(namespace)/", with: "") }
+        func short(_ name: String) -> String { withoutNamespace(name, namespace) }
         var lines: [TraceLine] = []
         func add(_ text: String, _ kind: TraceLine.Kind = .plain) { lines.append(TraceLine(text, kind)) }
         for hop in r.hops {
@@ -460,5 +457,8 @@ public final class LabApp {
         state.flash = out.combined.split(separator: "\n").first.map(String.init) ?? ""
     }
 
-    /// Trace lines without the date-free clock's milliseconds noise kept; pods' namespaces dropped.
+    /// Names in the lab's own namespace without it: the namespace it shows goes without saying.
+    static func withoutNamespace(_ text: String, _ namespace: String) -> String {
+        text.replacingOccurrences(of: "\(namespace)/", with: "")
+    }
 }
