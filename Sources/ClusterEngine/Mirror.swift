@@ -110,7 +110,7 @@ extension Cluster {
     public func mirroredVersions(kind: String, only key: ObjectKey? = nil) -> [ObjectKey: String] {
         struct Versions: StoreVisitor {
             let key: ObjectKey?
-            func visit<T: KubeResource>(_ store: TypedStore<T>, row: @escaping (T, Bool) -> [String], encode: @escaping (T) -> Value) -> [ObjectKey: String] {
+            func visit<T: KubeResource>(_ store: TypedStore<T>, cells: @escaping Cells<T>, encode: @escaping (T) -> Value) -> [ObjectKey: String] {
                 if let key { return store.get(key).map { [key: $0.metadata.resourceVersion] } ?? [:] }
                 return Dictionary(store.list().map { (ObjectKey($0.storeNamespace, $0.storeName), $0.metadata.resourceVersion) },
                                   uniquingKeysWith: { a, _ in a })

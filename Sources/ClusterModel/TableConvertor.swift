@@ -14,14 +14,25 @@ public struct TableConvertor {
     // MARK: Pods
 
     public func podRow(_ pod: Pod, wide: Bool) -> [String] {
-        var row = [pod.metadata.name, PodColumns.ready(pod), PodColumns.status(pod), PodColumns.restartsText(pod, now: now), age(pod.metadata.creationTimestamp)]
+        var table = CellTable(columns: Self.podHeader.count + (wide ? Self.podWide.count : 0), reservingRows: 1)
+        podCells(pod, wide: wide, into: &table)
+        return table.row(0)
+    }
+
+    /// The pod's cells written straight into a table: the kind a cluster holds 150,000 of
+    /// makes no array per row.
+    public func podCells(_ pod: Pod, wide: Bool, into table: inout CellTable) {
+        table.append(pod.metadata.name)
+        table.append(PodColumns.ready(pod))
+        table.append(PodColumns.status(pod))
+        table.append(PodColumns.restartsText(pod, now: now))
+        table.append(age(pod.metadata.creationTimestamp))
         if wide {
-            row += [pod.status.podIP.isEmpty ? "<none>" : pod.status.podIP,
-                    pod.spec.nodeName.isEmpty ? "<none>" : pod.spec.nodeName,
-                    pod.status.nominatedNodeName.isEmpty ? "<none>" : pod.status.nominatedNodeName,
-                    PodColumns.readinessGates(pod)]
+            table.append(pod.status.podIP.isEmpty ? "<none>" : pod.status.podIP)
+            table.append(pod.spec.nodeName.isEmpty ? "<none>" : pod.spec.nodeName)
+            table.append(pod.status.nominatedNodeName.isEmpty ? "<none>" : pod.status.nominatedNodeName)
+            table.append(PodColumns.readinessGates(pod))
         }
-        return row
     }
     public static let podHeader = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
     public static let podWide = ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]

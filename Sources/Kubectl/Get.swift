@@ -149,12 +149,29 @@ struct GetCommand: KubectlCommand {
         }
         var printedTables = 0
         var errors: [String] = []
+        let extraKeys = labelColumns.flatMap { $0.split(separator: ",").map(String.init) }
         for req in requests {
             let t = req.type
             let ns: String? = (allNamespaces || !t.namespaced) && req.names.isEmpty ? nil : (t.namespaced ? ctx.namespace : "")
+            let withNamespace = allNamespaces && t.namespaced && req.names.isEmpty
+            // A plain table of a kind (`get pods`, `-A`, `-l`, `-o wide`): written by the store
+            // straight into one buffer, nothing per object kept.
+            if req.names.isEmpty && columns == nil && sortKey == nil && !namesOnly && !multi && extraKeys.isEmpty && !showLabels
+                && ((try? FieldSelector(fieldSelector, for: t))?.isEmpty ?? false) {
+                var header = TableConvertor.header(for: t, wide: wide)
+                if withNamespace { header.insert("NAMESPACE", at: 0) }
+                let selector = parsedSelector
+                let table = ctx.cluster.catalogTable(t, namespace: ns, wide: wide, header: noHeaders ? nil : header, namespaceColumn: withNamespace,
+                                                     selecting: selector.isEmpty ? nil : { selector.matches($0) })
+                guard table.rowCount > (noHeaders ? 0 : 1) else { continue }
+                if printedTables > 0 { out.outRaw("\n") }
+                out.outRaw(TabWriter().format(table: table))
+                printedTables += 1
+                continue
+            }
             var items: [ListedObject]
             if req.names.isEmpty {
-                items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide, needsValues: columns != nil || sortKey != nil)
+                items = list(t, namespace: ns, ctx: ctx, printer: printer, wide: wide)
                 if !parsedSelector.isEmpty { items = items.filter { parsedSelector.matches($0.labels) } }
                 if let sortKey {
                     if let sorted = Self.sortedIfAnyHas(items, by: sortKey) { items = sorted }
@@ -187,7 +204,6 @@ struct GetCommand: KubectlCommand {
                 printedTables += 1
                 continue
             }
-            let withNamespace = allNamespaces && t.namespaced && req.names.isEmpty
             if let columns {
                 // Custom columns: one jsonpath per column, several results comma-joined, none `<none>`.
                 var lines: [String] = noHeaders ? [] : [columns.map(\.header).joined(separator: "\t")]
@@ -206,30 +222,20 @@ struct GetCommand: KubectlCommand {
             }
             var header = TableConvertor.header(for: t, wide: wide)
             if withNamespace { header.insert("NAMESPACE", at: 0) }
-            let extraKeys = labelColumns.flatMap { $0.split(separator: ",").map(String.init) }
             // -L KEY adds a column named after the key's last path segment, upper-cased.
             header += extraKeys.map { ($0.split(separator: "/").last.map(String.init) ?? $0).uppercased() }
             if showLabels { header.append("LABELS") }
-            var rows: [[String]] = noHeaders ? [] : [header]
-            rows.reserveCapacity(items.count + 1)
-            let plain = !multi && !withNamespace && extraKeys.isEmpty && !showLabels
+            var table = CellTable(columns: header.count, reservingRows: items.count + 1)
+            if !noHeaders { table.append(row: header) }
             for o in items {
-                // The rows as listed when nothing is added (shared, not copied); otherwise one
-                // array made to its final size (inserting NAMESPACE in front re-allocated every
-                // row of a 150,000-pod `get pods -A`).
-                if plain { rows.append(o.row); continue }
-                var row: [String] = []
-                row.reserveCapacity(header.count)
-                if withNamespace { row.append(o.namespace) }
-                row.append(contentsOf: o.row)
-                if multi && t.kind != "Event" { let i = withNamespace ? 1 : 0; row[i] = "\(t.prefix)/\(row[i])" }
-                for key in extraKeys { row.append(o.labels[key] ?? "") }
-                if showLabels { row.append(formatLabels(o.labels)) }
-                rows.append(row)
+                if withNamespace { table.append(o.namespace) }
+                if multi && t.kind != "Event" { table.append("\(t.prefix)/\(o.row[0])"); table.append(row: Array(o.row.dropFirst())) }
+                else { table.append(row: o.row) }
+                for key in extraKeys { table.append(o.labels[key] ?? "") }
+                if showLabels { table.append(formatLabels(o.labels)) }
             }
             if printedTables > 0 { out.outRaw("\n") }
-            var tw = TabWriter()
-            out.outRaw(tw.format(cells: rows))
+            out.outRaw(TabWriter().format(table: table))
             printedTables += 1
         }
         for e in errors { out.err(e) }
@@ -354,14 +360,8 @@ struct GetCommand: KubectlCommand {
         }
     }
 
-    func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer _: TableConvertor, wide: Bool, name: String? = nil, needsValues: Bool = true) -> [ListedObject] {
+    func list(_ t: ResourceType, namespace: String?, ctx: KubectlContext, printer _: TableConvertor, wide: Bool, name: String? = nil) -> [ListedObject] {
         let fields = (try? FieldSelector(fieldSelector, for: t)) ?? FieldSelector()
-        // A whole table needs rows only: one pass over the store (no objects kept to encode).
-        if name == nil && fields.isEmpty && !needsValues {
-            return ctx.cluster.catalogRows(t, namespace: namespace, wide: wide).map { r in
-                ListedObject(namespace: r.namespace, name: r.name, labels: r.labels, row: r.cells)
-            }
-        }
         // The cluster's catalog: the rows and JSON the HTTP API serves too (AGE as of now).
         return ctx.cluster.catalog(t, namespace: namespace, name: name).filter { fields.isEmpty || fields.matches($0) }.map { e in
             ListedObject(namespace: e.metadata.namespace, name: e.metadata.name, labels: e.metadata.labels, row: e.row(wide), value: e.value)

@@ -1,6 +1,8 @@
 /// Go's tabwriter as kubectl configures it. Cells are separated by TAB; the last cell of a line
 /// is trailing text and never padded. `get` tables: minwidth 6, padding 3. `describe`: minwidth 0,
 /// padding 2. Column blocks (consecutive lines having a cell at that index) align together.
+import ClusterModel
+
 public struct TabWriter {
     public var minWidth: Int
     public var padding: Int
@@ -33,7 +35,9 @@ public struct TabWriter {
     public mutating func format(cells: [[String]], trailingNewline: Bool = true) -> String {
         // Every row with the same number of cells (a get table): each column is one block.
         if let count = cells.first?.count, !rememberWidths, cells.allSatisfy({ $0.count == count }) {
-            return formatUniform(cells, columns: count, trailingNewline: trailingNewline)
+            var table = CellTable(columns: count, reservingRows: cells.count)
+            for row in cells { table.append(row: row) }
+            return format(table: table, trailingNewline: trailingNewline)
         }
         let measured = cells.map { $0.map(TabWriter.width) }
         var widths = cells.map { Array(repeating: 0, count: max(0, $0.count - 1)) }
@@ -56,36 +60,34 @@ public struct TabWriter {
         return out
     }
 
-    private func formatUniform(_ cells: [[String]], columns: Int, trailingNewline: Bool) -> String {
-        var widths = Array(repeating: minWidth, count: max(0, columns - 1))
-        var bytes = 0
-        for row in cells {
-            for c in 0..<row.count {
-                bytes += row[c].utf8.count
-                if c < columns - 1 { widths[c] = max(widths[c], TabWriter.width(row[c]) + padding) }
-            }
-        }
+    /// A table whose rows all have the same cells (a `get` table): each column is one block,
+    /// as wide as its widest cell plus padding (at least minWidth); the last column is not padded.
+    public func format(table: CellTable, trailingNewline: Bool = true) -> String {
+        let columns = table.columns, rows = table.rowCount
+        guard columns > 0, rows > 0 else { return "" }
+        let widths = table.widths.dropLast().map { max(minWidth, $0 + padding) }
         // Every padded cell ends at its column's width, so this bounds the output from above.
-        let capacity = bytes + (widths.reduce(0, +) + 1) * cells.count + 1
-        // One buffer written byte by byte (150,000 rows: appending Strings and padding slices
-        // was most of `kubectl get pods -A`'s formatting time).
-        return String(unsafeUninitializedCapacity: capacity) { buffer in
-            var at = 0
-            for (r, row) in cells.enumerated() {
-                if r > 0 { buffer[at] = 0x0A; at += 1 }
-                for c in 0..<row.count {
-                    var runes = 0
-                    for b in row[c].utf8 {
-                        buffer[at] = b; at += 1
-                        if b & 0xC0 != 0x80 { runes += 1 }
-                    }
-                    if c < columns - 1 {
-                        for _ in 0..<max(0, widths[c] - runes) { buffer[at] = 0x20; at += 1 }
+        let capacity = table.bytes.count + (widths.reduce(0, +) + 1) * rows + 1
+        return table.bytes.withUnsafeBufferPointer { cells in
+            String(unsafeUninitializedCapacity: capacity) { buffer in
+                var at = 0
+                for r in 0..<rows {
+                    if r > 0 { buffer[at] = 0x0A; at += 1 }
+                    for c in 0..<columns {
+                        let cell = table.cell(r, c)
+                        let n = cell.bytes.count
+                        if n > 0 {
+                            (buffer.baseAddress! + at).update(from: cells.baseAddress! + cell.bytes.lowerBound, count: n)
+                            at += n
+                        }
+                        if c < columns - 1 {
+                            for _ in 0..<max(0, widths[c] - cell.runes) { buffer[at] = 0x20; at += 1 }
+                        }
                     }
                 }
+                if trailingNewline { buffer[at] = 0x0A; at += 1 }
+                return at
             }
-            if trailingNewline { buffer[at] = 0x0A; at += 1 }
-            return at
         }
     }
 

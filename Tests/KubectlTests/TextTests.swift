@@ -22,6 +22,23 @@ struct TextTests {
         #expect(describe.format("Name:\tmy-app\nInternal Traffic Policy:\tCluster\nEvents:\n") == "Name:                     my-app\nInternal Traffic Policy:  Cluster\nEvents:\n")
     }
 
+    /// A get table from its one buffer: widths in runes (Go pads by rune count, so "→" is one
+    /// column), empty cells padded, the last column never, and a row made of Strings reads back.
+    @Test func aCellTableFormatsAsTabwriterDoes() {
+        var table = CellTable(columns: 3)
+        table.append(row: ["NAME", "NOTE", "AGE"])
+        table.append(row: ["pod→a", "", "5m"])
+        table.append(row: ["b", "long note", "10d"])
+        #expect(table.rowCount == 3)
+        #expect(table.widths == [5, 9, 3])
+        #expect(table.row(1) == ["pod→a", "", "5m"])
+        let text = TabWriter().format(table: table)
+        #expect(text == "NAME    NOTE        AGE\npod→a               5m\nb       long note   10d\n")
+        var tw = TabWriter()
+        #expect(tw.format("NAME\tNOTE\tAGE\npod→a\t\t5m\nb\tlong note\t10d\n") == text)
+        #expect(TabWriter().format(table: CellTable(columns: 3)) == "")
+    }
+
     @Test func rememberedWidthsOnlyGrow() {
         var tw = TabWriter(rememberWidths: true)
         #expect(tw.format("NAME\tENDPOINTS\nmy-app\t10.0.0.1:80\n") == "NAME     ENDPOINTS\nmy-app   10.0.0.1:80\n")
