@@ -73,29 +73,40 @@ extension Cluster {
     }
 
     /// A kind's table as `kubectl get` prints it, in one pass over the store and into one
-    /// buffer: the header (when given), then for each object whose labels `selecting` accepts,
-    /// its namespace (with `namespaceColumn`) and its cells. No closure, copy or array per
-    /// object (what `kubectl get pods -A` at 150,000 pods spent its time on).
+    /// buffer: the header (when given), then for each object `selector` matches, its namespace
+    /// (with `namespaceColumn`) and its cells. No closure, copy or array per object (what
+    /// `kubectl get pods -A` at 150,000 pods spent its time on); pods a selector narrows
+    /// through the label index are the only ones visited.
     public func catalogTable(_ t: ResourceDescription, namespace: String?, wide: Bool, header: [String]?,
-                             namespaceColumn: Bool, selecting: ((_ labels: [String: String]) -> Bool)? = nil) -> CellTable {
+                             namespaceColumn: Bool, selector: LabelSelectorExpression = .everything) -> CellTable {
         struct Table: StoreVisitor {
             let t: ResourceDescription, namespace: String?, wide: Bool, header: [String]?, namespaceColumn: Bool
-            let selecting: (([String: String]) -> Bool)?
+            let selector: LabelSelectorExpression, candidates: [ObjectKey]?
             func visit<T: KubeResource>(_ store: TypedStore<T>, cells: @escaping Cells<T>, encode: @escaping (T) -> Value) -> CellTable {
                 let columns = TableConvertor.header(for: t, wide: wide).count + (namespaceColumn ? 1 : 0)
-                var table = CellTable(columns: columns, reservingRows: store.count(namespace: namespace, after: ObjectKey("", "")) + 1)
+                let rows = candidates?.count ?? store.count(namespace: namespace, after: ObjectKey("", ""))
+                var table = CellTable(columns: columns, reservingRows: rows + 1)
                 if let header { table.append(row: header) }
-                store.forEach(namespace: namespace, after: nil) { o in
-                    if let selecting, !selecting(o.metadata.labels) { return true }
+                func add(_ o: T) {
                     if namespaceColumn { table.append(o.metadata.namespace) }
                     cells(o, wide, &table)
+                }
+                if let candidates {
+                    for key in candidates { if let o = store.get(key) { add(o) } }
+                    return table
+                }
+                let all = selector.isEmpty
+                store.forEach(namespace: namespace, after: nil) { o in
+                    if all || selector.matches(o.metadata.labels) { add(o) }
                     return true
                 }
                 return table
             }
         }
-        let visitor = Table(t: t, namespace: t.namespaced ? namespace : nil, wide: wide, header: header,
-                            namespaceColumn: namespaceColumn, selecting: selecting)
+        let namespace = t.namespaced ? namespace : nil
+        let candidates = t.kind == Pod.kind && !selector.isEmpty ? podKeys(matching: selector, namespace: namespace) : nil
+        let visitor = Table(t: t, namespace: namespace, wide: wide, header: header, namespaceColumn: namespaceColumn,
+                            selector: selector, candidates: candidates)
         return visitStore(t, visitor) ?? CellTable(columns: 0)
     }
 

@@ -160,9 +160,8 @@ struct GetCommand: KubectlCommand {
                 && ((try? FieldSelector(fieldSelector, for: t))?.isEmpty ?? false) {
                 var header = TableConvertor.header(for: t, wide: wide)
                 if withNamespace { header.insert("NAMESPACE", at: 0) }
-                let selector = parsedSelector
-                let table = ctx.cluster.catalogTable(t, namespace: ns, wide: wide, header: noHeaders ? nil : header, namespaceColumn: withNamespace,
-                                                     selecting: selector.isEmpty ? nil : { selector.matches($0) })
+                let table = ctx.cluster.catalogTable(t, namespace: ns, wide: wide, header: noHeaders ? nil : header,
+                                                     namespaceColumn: withNamespace, selector: parsedSelector)
                 guard table.rowCount > (noHeaders ? 0 : 1) else { continue }
                 if printedTables > 0 { out.outRaw("\n") }
                 out.outRaw(TabWriter().format(table: table))
