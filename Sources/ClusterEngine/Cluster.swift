@@ -97,16 +97,10 @@ public final class Cluster {
     /// exec probes (the same simulated tools as `kubectl exec`). Without one an exec probe
     /// succeeds, as the command's outcome is unknown.
     public var execRunner: ((Cluster, Pod, Container, [String]) -> ProcessRun)?
-    /// Stored events by the hash of their aggregation key (see `recordEvent`); the rare second
-    /// event with the same hash goes to `eventIndexCollisions`.
-    /// (The event's name alone: names are unique across namespaces, as the resourceVersion is
-    /// part of each; 16 bytes an entry less than a key with its namespace.)
-    var eventIndex: [Int: String] = [:]
-    var eventIndexCollisions: [Int: [ObjectKey]] = [:]
     /// Event message texts shared between events (see `internedMessage`).
     var internedMessages = Set<String>()
     var internedOrigins = Set<EventOrigin>()
-    var internedEventObjects = Set<ObjectReference>()
+    var internedEventObjects = Set<EventSubject>()
     /// The earliest batch-ending timer already set, if any (see `mayRunBatch`).
     var flushTimerAt: Millis?
     /// Events by involved object ("Kind\0ns\0name"), so `describe` and diagnosis do not scan.
@@ -303,7 +297,7 @@ extension Cluster {
     public func footprint() -> [String: Int] {
         controllers.reduce(into: [
             "pods": pods.count, "services": services.count, "replicaSets": replicaSets.count, "endpointSlices": endpointSlices.count,
-            "events": events.count, "eventIndex": eventIndex.count, "eventIndexCollisions": eventIndexCollisions.count,
+            "events": events.count,
             "eventExpiry": eventExpiry.count, "recentEventWrites": recentEventWrites.values.reduce(0) { $0 + $1.writes.count },
             "containerLogs": containerLogs.count, "timers": timers.count,
             "podCountsByOwner": podCountsByOwner.count,

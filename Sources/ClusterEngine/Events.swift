@@ -2,9 +2,15 @@ import ClusterModel
 import DequeModule
 import HeapModule
 
-/// client-go's event recorder, simplified: identical events (same object, reason, message and
-/// source) are aggregated into one Event whose count and lastTimestamp grow. Names are
+/// client-go's event recorder and its EventCorrelator (tools/record/events_cache.go): an event
+/// identical to one stored (same object and field path, source, type, reason and message) is
+/// counted on it; the tenth different message of the same object, source, type and reason
+/// within ten minutes starts one "(combined from similar events): …" event that takes every
+/// further one (a ReplicaSet scaled to 150 keeps ten "Created pod" events, not 150). Both are
+/// found among the object's own events, so the correlator keeps no state of its own. Names are
 /// `<object>.<hex UnixNano>`, which is why `kubectl get events` lists them grouped by object.
+/// (client-go's spam filter — 25 events per object and source, then one per five minutes — is
+/// not modelled: counts keep growing where a real recorder stops.)
 extension Cluster {
     public func reference(_ kind: String, _ meta: ObjectMeta, apiVersion: String = "v1", fieldPath: String = "") -> ObjectReference {
         // A static pod's UID is its manifest's hash; the kubelet's events name that, not the
@@ -13,56 +19,57 @@ extension Cluster {
         return ObjectReference(kind: kind, namespace: meta.namespace, name: meta.name, uid: uid, apiVersion: apiVersion, fieldPath: fieldPath)
     }
 
-    /// client-go's aggregation key (object, reason, message, source) of an event, as a hash; the
-    /// stored event is compared field by field, so a collision only costs a second lookup.
-    private static func aggregateHash(_ e: Event) -> Int {
-        var h = Hasher()   // field by field: this runs for every event recorded
-        h.combine(e.involvedObject.kind); h.combine(e.storeNamespace); h.combine(e.involvedObject.name)
-        h.combine(e.involvedObject.uid); h.combine(e.involvedObject.fieldPath); h.combine(e.reason)
-        h.combine(e.message); h.combine(e.source.component); h.combine(e.source.host)
-        return h.finalize()
-    }
+    /// client-go's defaultAggregateMaxEvents and defaultAggregateIntervalInSeconds.
+    static let aggregateMaxEvents = 10
+    static let aggregateInterval: Millis = 600_000
+    static let combinedPrefix = "(combined from similar events): "
 
-    private static func sameAggregate(_ a: Event, _ b: Event) -> Bool {
-        a.involvedObject.kind == b.involvedObject.kind && a.storeNamespace == b.storeNamespace && a.involvedObject.name == b.involvedObject.name
-            && a.involvedObject.uid == b.involvedObject.uid && a.involvedObject.fieldPath == b.involvedObject.fieldPath && a.reason == b.reason
-            && a.message == b.message && a.source.component == b.source.component && a.source.host == b.source.host
-    }
-
-    /// The stored event `probe` would be aggregated into, if any.
-    private func aggregateOf(_ probe: Event, hash: Int) -> ObjectKey? {
-        if let name = eventIndex[hash], let e = events.get(probe.storeNamespace, name), Self.sameAggregate(e, probe) {
-            return ObjectKey(probe.storeNamespace, name)
-        }
-        return eventIndexCollisions[hash]?.first { events.get($0).map { Self.sameAggregate($0, probe) } ?? false }
+    /// EventAggregatorByReasonFunc's key: source, object (not its field path), type and reason.
+    private static func similar(_ a: Event, _ subject: ObjectReference, _ origin: EventOrigin) -> Bool {
+        let o = a.involvedObject
+        return a.origin == origin && o.kind == subject.kind && o.name == subject.name && o.uid == subject.uid && o.apiVersion == subject.apiVersion
     }
 
     func recordEvent(_ object: ObjectReference, type: String = "Normal", reason: String, message: String, component: String, host: String = "") {
         let namespace = object.namespace.isEmpty ? "default" : object.namespace
         let stamp = (clock.now / 1000) * 1000
-        var event = Event(involvedObject: interned(object), origin: internedOrigin(EventOrigin(reason: reason, type: type, source: EventSource(component: component, host: host))),
-                          message: internedMessage(message), at: stamp)
-        var meta = ObjectMeta()
-        meta.namespace = namespace
-        event.metadata = meta
-        let hash = Self.aggregateHash(event)
-        if let key = aggregateOf(event, hash: hash), var existing = events.get(key) {
-            existing.count += 1
-            existing.lastTimestamp = (clock.now / 1000) * 1000
-            write(existing, into: \.events)
-            noteRecentEvent(key, at: existing.lastTimestamp)
-            eventExpiry.insert(EventExpiry(due: existing.lastTimestamp + Self.eventTTL, key: key))
-            return
+        let subject = interned(object)
+        let origin = internedOrigin(EventOrigin(reason: reason, type: type, source: EventSource(component: component, host: host)))
+        let filed = EventObject(object.kind, namespace, object.name)
+        let related = eventsByObject.names(filed).compactMap { events.get(namespace, $0) }
+            .filter { Self.similar($0, object, origin) }
+        func count(_ existing: Event, message: String) {
+            var e = existing
+            e.count += 1
+            e.lastTimestamp = stamp
+            if e.message != message { e.message = message }
+            let key = ObjectKey(namespace, e.storeName)
+            write(e, into: \.events)
+            noteRecentEvent(key, at: stamp)
+            eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
         }
+        // The same event again (client-go's eventLogger): counted on the stored one.
+        if let same = related.first(where: { $0.message == message && $0.involvedObject.fieldPath == object.fieldPath }) {
+            return count(same, message: message)
+        }
+        // The EventAggregator: similar events within the interval, by message.
+        let recent = related.filter { stamp - $0.lastTimestamp <= Self.aggregateInterval }
+        var stored = internedMessage(message)
+        if let combined = recent.first(where: { $0.message.hasPrefix(Self.combinedPrefix) }) {
+            return count(combined, message: Self.combinedPrefix + message)
+        }
+        if Set(recent.map(\.message)).count >= Self.aggregateMaxEvents - 1 { stored = Self.combinedPrefix + message }
+        var event = Event(subject: subject, origin: origin, message: stored, at: stamp)
         // UnixNano with a sequence in the low digits keeps names unique within one millisecond.
         let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
+        var meta = ObjectMeta()
+        meta.namespace = namespace
         meta.name = "\(object.name).\(String(nanos, radix: 16))"
         meta.uid = newUID(for: meta)
         meta.creationTimestamp = stamp
         event.metadata = meta
         write(event, into: \.events) { _, key in
-            if eventIndex[hash] == nil { eventIndex[hash] = key.name } else { eventIndexCollisions[hash, default: []].append(key) }
-            eventsByObject.insert(EventObject(object.kind, namespace, object.name), key.name)
+            eventsByObject.insert(filed, key.name)
             eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
         }
         noteRecentEvent(ObjectKey(namespace, meta.name), at: stamp)
@@ -90,11 +97,12 @@ extension Cluster {
     /// One stored copy of each recently named object: a container's Pulling, Pulled, Created and
     /// Started share one reference (112 bytes each otherwise). Bounded like the messages, but
     /// wider, since a big scale starts thousands of containers in the same second.
-    private func interned(_ object: ObjectReference) -> ObjectReference {
-        if let i = internedEventObjects.firstIndex(of: object) { return internedEventObjects[i] }
+    private func interned(_ object: ObjectReference) -> EventSubject {
+        let subject = EventSubject(object)
+        if let i = internedEventObjects.firstIndex(of: subject) { return internedEventObjects[i] }
         if internedEventObjects.count >= Self.internedObjectLimit { internedEventObjects.removeAll(keepingCapacity: true) }
-        internedEventObjects.insert(object)
-        return object
+        internedEventObjects.insert(subject)
+        return subject
     }
     static let internedObjectLimit = 65_536
 
@@ -163,13 +171,6 @@ extension Cluster {
             _ = eventExpiry.removeMin()
             guard let e = events.get(top.key), e.lastTimestamp + Self.eventTTL <= clock.now else { continue }
             erase(top.key, from: \.events) { old in
-                let hash = Self.aggregateHash(old)
-                if eventIndex[hash] == top.key.name {
-                    eventIndex[hash] = eventIndexCollisions[hash]?.removeFirst().name
-                } else {
-                    eventIndexCollisions[hash]?.removeAll { $0 == top.key }
-                }
-                if eventIndexCollisions[hash]?.isEmpty == true { eventIndexCollisions[hash] = nil }
                 eventsByObject.remove(EventObject(old.involvedObject.kind, top.key.namespace, old.involvedObject.name), top.key.name)
             }
         }

@@ -16,6 +16,16 @@ public final class EventOrigin: Hashable, Sendable {
     public func hash(into h: inout Hasher) { h.combine(reason); h.combine(type); h.combine(source) }
 }
 
+/// The object an event is about, shared: a container's Pulling, Pulled, Created and Started
+/// point at one of these (the reference's six strings are 96 bytes inline in every event
+/// otherwise). The recorder interns them; an event made elsewhere gets its own.
+public final class EventSubject: Hashable, Sendable {
+    public let reference: ObjectReference
+    public init(_ reference: ObjectReference) { self.reference = reference }
+    public static func == (a: EventSubject, b: EventSubject) -> Bool { a === b || a.reference == b.reference }
+    public func hash(into h: inout Hasher) { h.combine(reference) }
+}
+
 /// An object's UID as its 16 bytes, printed as the canonical lower-case 8-4-4-4-12 text
 /// (the 36-character string was an 80-byte heap block per event).
 @usableFromInline struct CompactUID: Equatable, Sendable {
@@ -81,7 +91,7 @@ public struct Event: KubeResource {
         @usableFromInline var creationTimestamp: Millis?
         /// The whole metadata, when it holds more than the fields above can say.
         @usableFromInline var wholeMetadata: WholeMetadata?
-        @usableFromInline var involvedObject: ObjectReference
+        @usableFromInline var subject: EventSubject
         @usableFromInline var origin: EventOrigin
         @usableFromInline var message: String
         @usableFromInline var firstTimestamp: Millis
@@ -129,7 +139,7 @@ public struct Event: KubeResource {
         @usableFromInline static func == (a: Fields, b: Fields) -> Bool {
             a.name == b.name && a.namespace == b.namespace && a.uid == b.uid && a.resourceVersion == b.resourceVersion
                 && a.creationTimestamp == b.creationTimestamp && a.wholeMetadata?.metadata == b.wholeMetadata?.metadata
-                && a.involvedObject == b.involvedObject && a.origin == b.origin && a.message == b.message
+                && a.subject == b.subject && a.origin == b.origin && a.message == b.message
                 && a.firstTimestamp == b.firstTimestamp && a.lastTimestamp == b.lastTimestamp && a.count == b.count
         }
     }
@@ -150,9 +160,10 @@ public struct Event: KubeResource {
     public mutating func stampResourceVersion(_ text: String) { storage.fields.setResourceVersion(text) }
 
     @inlinable public var involvedObject: ObjectReference {
-        get { storage.box.fields.involvedObject }
-        set { storage.fields.involvedObject = newValue }
+        get { storage.box.fields.subject.reference }
+        set { storage.fields.subject = EventSubject(newValue) }
     }
+    public var subject: EventSubject { storage.box.fields.subject }
     public var origin: EventOrigin {
         get { storage.box.fields.origin }
         set { storage.fields.origin = newValue }
@@ -186,13 +197,13 @@ public struct Event: KubeResource {
         set { storage.fields.count = newValue }
     }
 
-    public init(involvedObject: ObjectReference, origin: EventOrigin, message: String, at time: Millis) {
+    public init(subject: EventSubject, origin: EventOrigin, message: String, at time: Millis) {
         storage = CopyOnWrite(Fields(name: "", namespace: "", uid: .empty, resourceVersion: 0, creationTimestamp: nil, wholeMetadata: nil,
-                                     involvedObject: involvedObject, origin: origin, message: message,
+                                     subject: subject, origin: origin, message: message,
                                      firstTimestamp: time, lastTimestamp: time, count: 1))
     }
 
     public init(involvedObject: ObjectReference, reason: String, message: String, type: String, source: EventSource, at time: Millis) {
-        self.init(involvedObject: involvedObject, origin: EventOrigin(reason: reason, type: type, source: source), message: message, at: time)
+        self.init(subject: EventSubject(involvedObject), origin: EventOrigin(reason: reason, type: type, source: source), message: message, at: time)
     }
 }

@@ -59,6 +59,30 @@ struct WorkloadTests {
         #expect(messages == ["Scaled up replica set \(rs) from 0 to 3", "Scaled up replica set \(rs) from 3 to 5", "Scaled down replica set \(rs) from 5 to 2"])
     }
 
+    /// client-go's EventCorrelator: nine different "Created pod" messages stand alone, the tenth
+    /// and every later one within ten minutes go into one combined event whose count grows and
+    /// whose message is the newest; a repeated identical event is counted on its own entry.
+    @Test func similarEventsAreCombinedAfterNine() throws {
+        let c = makeCluster()
+        try create(c, deployment("web", replicas: 15))
+        c.advance(bySeconds: 30)
+        let rs = c.replicaSets.list(namespace: "default")[0]
+        let created = c.events(for: c.reference("ReplicaSet", rs.metadata, apiVersion: "apps/v1")).filter { $0.reason == "SuccessfulCreate" }
+        #expect(created.count == 10)
+        #expect(created.prefix(9).allSatisfy { $0.count == 1 && $0.message.hasPrefix("Created pod: web-") })
+        let combined = try #require(created.last)
+        #expect(combined.count == 6)
+        #expect(combined.message.hasPrefix("(combined from similar events): Created pod: web-"))
+        let pods = Set(c.pods.list(namespace: "default").map(\.metadata.name))
+        #expect(pods.contains(String(combined.message.dropFirst("(combined from similar events): Created pod: ".count))))
+        // Ten minutes later the aggregate is forgotten: the next pods' events stand alone again.
+        c.advance(bySeconds: 700)
+        try c.scale(kind: "Deployment", namespace: "default", name: "web", replicas: 17)
+        let after = c.events(for: c.reference("ReplicaSet", rs.metadata, apiVersion: "apps/v1")).filter { $0.reason == "SuccessfulCreate" }
+        #expect(after.count == 12)
+        #expect(after.suffix(2).allSatisfy { $0.count == 1 && $0.message.hasPrefix("Created pod: ") })
+    }
+
     /// Scale-down takes pending pods before running ones.
     @Test func scaleDownDeletesPendingPodsFirst() throws {
         let c = makeCluster()

@@ -21,12 +21,14 @@ struct MemoryBudgetTests {
     @Test(.enabled(if: getenv("SVCLAB_MEMORY") != nil)) func bytesPerPod() {
         print("sizes: Pod \(MemoryLayout<Pod>.size) Event \(MemoryLayout<Event>.size) EndpointAddress \(MemoryLayout<EndpointAddress>.size) SliceEndpoint \(MemoryLayout<SliceEndpoint>.size) ObjectMeta \(MemoryLayout<ObjectMeta>.size) Service \(MemoryLayout<Service>.size)")
         let before = heapBytes()
-        let c = GeneratedCluster.make(nodes: 500, deployments: 100, replicas: 150, servicesPer: 10, probePeriodSeconds: 10)
+        // SVCLAB_MEMORY_DEPLOYMENTS=N sizes the cluster (what grows with pods shows as N changes).
+        let deployments = getenv("SVCLAB_MEMORY_DEPLOYMENTS").flatMap { Int(String(cString: $0)) } ?? 100
+        let c = GeneratedCluster.make(nodes: 500, deployments: deployments, replicas: 150, servicesPer: 10, probePeriodSeconds: 10)
         let built = heapBytes()
         let pods = c.pods.count
         print("pods \(pods) events \(c.events.count) slices \(c.endpointSlices.count) total in use \((built - before) / 1_000_000) MB = \((built - before) / pods) B/pod")
         // Events and their indexes.
-        c.eventIndex = [:]; c.eventsByObject = EventsByObject(); c.internedOrigins = []; c.internedEventObjects = []; c.eventExpiry = .init(); c.recentEventWrites = [:]; c.internedMessages = []
+        c.eventsByObject = EventsByObject(); c.internedOrigins = []; c.internedEventObjects = []; c.eventExpiry = .init(); c.recentEventWrites = [:]; c.internedMessages = []
         let noEventIndexes = heapBytes()
         for e in c.events.list() { c.erase(ObjectKey(e.metadata.namespace, e.metadata.name), from: \.events) }
         let noEvents = heapBytes()
