@@ -83,7 +83,7 @@ final class Scheduler: QueueController {
             let cond = PodCondition(type: "PodScheduled", status: .false, lastTransitionTime: (cluster.clock.now / 1000) * 1000, reason: "Unschedulable", message: message)
             if pod.status.condition("PodScheduled")?.message != message {
                 pod.status.conditions.removeAll { $0.type == "PodScheduled" }
-                pod.status.conditions.append(cond)
+                pod.status.conditions.appendKeepingSize(cond)
                 cluster.putPod(pod)
                 cluster.recordEvent(ref, type: "Warning", reason: "FailedScheduling", message: message, component: "default-scheduler")
             }
@@ -92,7 +92,7 @@ final class Scheduler: QueueController {
         }
         pod.spec.nodeName = node.metadata.name
         pod.status.conditions.removeAll { $0.type == "PodScheduled" }
-        pod.status.conditions.append(PodCondition(type: "PodScheduled", status: .true, lastTransitionTime: (cluster.clock.now / 1000) * 1000))
+        pod.status.conditions.appendKeepingSize(PodCondition(type: "PodScheduled", status: .true, lastTransitionTime: (cluster.clock.now / 1000) * 1000))
         cluster.putPod(pod)
         cluster.recordEvent(ref, reason: "Scheduled", message: "Successfully assigned \(key.namespace)/\(key.name) to \(node.metadata.name)", component: "default-scheduler")
         cluster.kubelet.admit(pod)

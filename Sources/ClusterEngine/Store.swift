@@ -165,6 +165,9 @@ struct WorkQueue: Sequence {
     mutating func popFirst() -> ObjectKey? {
         guard let key = order.popFirst() else { return nil }
         members.remove(key)
+        // Emptied: give back what a burst grew (the scheduler's queue held every pod of the
+        // envelope once; a Deque and a Set never shrink by themselves).
+        if order.isEmpty && members.capacity > 1024 { removeAll() }
         return key
     }
 

@@ -34,3 +34,17 @@ public struct CopyOnWrite<Fields: Equatable & Sendable>: Equatable, @unchecked S
 
     @inlinable public static func == (a: CopyOnWrite, b: CopyOnWrite) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
 }
+
+extension Array {
+    /// Appends without the spare capacity `append` reserves when it grows (it doubles): for the
+    /// short arrays every pod keeps for good (conditions), where 150,000 pods would each hold
+    /// the slack.
+    public mutating func appendKeepingSize(_ element: Element) {
+        if capacity > count { append(element); return }
+        var grown: [Element] = []
+        grown.reserveCapacity(count + 1)
+        grown.append(contentsOf: self)
+        grown.append(element)
+        self = grown
+    }
+}
