@@ -108,7 +108,7 @@ public final class Cluster {
     /// The last event writes per namespace, oldest first (see `recentEvents`).
     var recentEventWrites: [String: RecentEventWrites] = [:]
     /// When events may expire (the API server's --event-ttl, 1 h), earliest first.
-    var eventExpiry = Heap<EventExpiry>()
+    var eventExpiry = EventExpiryQueue()
 
     private var watchers: [Int: (ClusterChange) -> Void] = [:]
     private var nextWatcher = 0
@@ -267,10 +267,34 @@ public final class Cluster {
     }
 }
 
-struct EventExpiry: Comparable {
-    var due: Millis
-    var key: ObjectKey
-    static func < (a: EventExpiry, b: EventExpiry) -> Bool { (a.due, a.key) < (b.due, b.key) }
+/// When events fall due for expiry, oldest first. Events are written in clock order and live a
+/// fixed TTL after their last write, so due times only grow: a FIFO of each second's writes
+/// (per namespace) replaces a heap of (due, key) — a name of 16 bytes per write instead of 40,
+/// and no heap doubling (42 MB at the envelope's 800,000 events).
+struct EventExpiryQueue {
+    private struct Second { var due: Millis; var namespace: String; var names: [String] }
+    private var seconds = Deque<Second>()
+    private(set) var count = 0
+
+    mutating func insert(_ key: ObjectKey, due: Millis) {
+        count += 1
+        if let last = seconds.last, last.due == due, last.namespace == key.namespace {
+            seconds[seconds.count - 1].names.append(key.name)
+        } else {
+            seconds.append(Second(due: due, namespace: key.namespace, names: [key.name]))
+        }
+    }
+
+    /// The writes due at or before `now`, taken off the queue, in (due, key) order.
+    mutating func takeDue(at now: Millis) -> [(due: Millis, key: ObjectKey)] {
+        var due: [(due: Millis, key: ObjectKey)] = []
+        while let first = seconds.first, first.due <= now {
+            seconds.removeFirst()
+            count -= first.names.count
+            due += first.names.map { (first.due, ObjectKey(first.namespace, $0)) }
+        }
+        return due.sorted { ($0.due, $0.key) < ($1.due, $1.key) }
+    }
 }
 
 struct Timer: Comparable {

@@ -46,7 +46,7 @@ extension Cluster {
             let key = ObjectKey(namespace, e.storeName)
             write(e, into: \.events)
             noteRecentEvent(key, at: stamp)
-            eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
+            eventExpiry.insert(key, due: stamp + Self.eventTTL)
         }
         // The same event again (client-go's eventLogger): counted on the stored one.
         if let same = related.first(where: { $0.message == message && $0.involvedObject.fieldPath == object.fieldPath }) {
@@ -70,7 +70,7 @@ extension Cluster {
         event.metadata = meta
         write(event, into: \.events) { _, key in
             eventsByObject.insert(filed, key.name)
-            eventExpiry.insert(EventExpiry(due: stamp + Self.eventTTL, key: key))
+            eventExpiry.insert(key, due: stamp + Self.eventTTL)
         }
         noteRecentEvent(ObjectKey(namespace, meta.name), at: stamp)
     }
@@ -165,10 +165,10 @@ extension Cluster {
     static let eventTTL: Millis = 3_600_000
 
 
-    /// Drops events whose last occurrence is older than the TTL (each check is O(log n)).
+    /// Drops events whose last occurrence is older than the TTL (a write counted again later
+    /// was queued again, so its first entry finds it still fresh).
     func expireEvents() {
-        while let top = eventExpiry.min, top.due <= clock.now {
-            _ = eventExpiry.removeMin()
+        for top in eventExpiry.takeDue(at: clock.now) {
             guard let e = events.get(top.key), e.lastTimestamp + Self.eventTTL <= clock.now else { continue }
             erase(top.key, from: \.events) { old in
                 eventsByObject.remove(EventObject(old.involvedObject.kind, top.key.namespace, old.involvedObject.name), top.key.name)
@@ -238,7 +238,7 @@ struct EventsByObject {
     mutating func insert(_ object: EventObject, _ name: String) {
         switch map.removeValue(forKey: object) {
         case var .few(names)?:
-            names.append(name)
+            names.appendKeepingSize(name)
             map[object] = names.count > Self.fewLimit ? .many(Set(names)) : .few(names)
         case var .many(names)?:
             names.insert(name)

@@ -83,6 +83,26 @@ struct WorkloadTests {
         #expect(after.suffix(2).allSatisfy { $0.count == 1 && $0.message.hasPrefix("Created pod: ") })
     }
 
+    /// kube-apiserver's --event-ttl (one hour after an event's last write): an event counted
+    /// again lives on from that write, the others go, and their index with them.
+    @Test func eventsExpireAnHourAfterTheirLastWrite() throws {
+        let c = makeCluster()
+        let node = c.nodes.list()[0]
+        let ref = c.reference("Node", node.metadata)
+        c.recordEvent(ref, reason: "Once", message: "said once", component: "test")
+        c.recordEvent(ref, reason: "Again", message: "said twice", component: "test")
+        c.advance(bySeconds: 1800)
+        c.recordEvent(ref, reason: "Again", message: "said twice", component: "test")
+        c.advance(bySeconds: 1799)
+        #expect(Set(c.events(for: ref).map(\.reason)).isSuperset(of: ["Once", "Again"]))
+        c.advance(bySeconds: 2)
+        #expect(!c.events(for: ref).map(\.reason).contains("Once"))
+        #expect(c.events(for: ref).first { $0.reason == "Again" }?.count == 2)
+        c.advance(bySeconds: 1800)
+        #expect(c.events(for: ref).filter { $0.reason == "Once" || $0.reason == "Again" }.isEmpty)
+        #expect(c.events.list().allSatisfy { c.now - $0.lastTimestamp < 3_600_000 })
+    }
+
     /// Scale-down takes pending pods before running ones.
     @Test func scaleDownDeletesPendingPodsFirst() throws {
         let c = makeCluster()
