@@ -199,10 +199,20 @@ struct RecentEventWrites {
         written += 1
         writes.append((key, stamp))
         let window = Cluster.recentEventWindow
+        var forgot = false
         while writes.count > window, writes[0].stamp < writes[writes.count - window].stamp {
             forgottenUpTo = writes.removeFirst().stamp
+            forgot = true
         }
+        // A second of 100,000 writes grew the buffer; a Deque never gives that back by itself.
+        if forgot && writes.count <= window && lastBurst > 4 * window {
+            writes = Deque(writes)
+            lastBurst = writes.count
+        }
+        lastBurst = max(lastBurst, writes.count)
     }
+    /// The most writes held since the buffer was last made to measure.
+    private var lastBurst = 0
 }
 
 /// An event ordered as `kubectl get events` lists them: lastTimestamp, then name.

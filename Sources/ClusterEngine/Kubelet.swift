@@ -131,8 +131,7 @@ final class Kubelet: Controller {
         if let i = pod.status.conditions.firstIndex(where: { $0.type == type }) {
             if pod.status.conditions[i].status != status { pod.status.conditions[i].lastTransitionTime = now }
             pod.status.conditions[i].status = status
-            pod.status.conditions[i].reason = reason
-            pod.status.conditions[i].message = message
+            pod.status.conditions[i].set(reason: reason, message: message)
         } else {
             pod.status.conditions.appendKeepingSize(PodCondition(type: type, status: status, lastTransitionTime: now, reason: reason, message: message))
         }

@@ -88,7 +88,8 @@ public struct Event: KubeResource {
         @usableFromInline var uid: CompactUID
         /// 0 for none; otherwise the decimal resourceVersion.
         @usableFromInline var resourceVersion: Int64
-        @usableFromInline var creationTimestamp: Millis?
+        // No creationTimestamp: the recorder creates an event when it first happens, so it is
+        // firstTimestamp (an event where it is not keeps its whole metadata).
         /// The whole metadata, when it holds more than the fields above can say.
         @usableFromInline var wholeMetadata: WholeMetadata?
         @usableFromInline var subject: EventSubject
@@ -104,13 +105,13 @@ public struct Event: KubeResource {
                 var m = ObjectMeta()
                 m.name = name; m.namespace = namespace; m.uid = uid.description
                 m.resourceVersion = resourceVersion == 0 ? "" : String(resourceVersion)
-                m.creationTimestamp = creationTimestamp
+                m.creationTimestamp = firstTimestamp
                 return m
             }
             set {
-                name = newValue.name; namespace = newValue.namespace; creationTimestamp = newValue.creationTimestamp
+                name = newValue.name; namespace = newValue.namespace
                 if let uid = CompactUID(newValue.uid), let rv = Self.compactResourceVersion(newValue.resourceVersion),
-                   Self.onlyCompactFields(newValue) {
+                   Self.onlyCompactFields(newValue), newValue.creationTimestamp == firstTimestamp {
                     self.uid = uid; resourceVersion = rv; wholeMetadata = nil
                 } else {
                     uid = .empty; resourceVersion = 0; wholeMetadata = WholeMetadata(newValue)
@@ -136,9 +137,15 @@ public struct Event: KubeResource {
             metadata = m
         }
 
+        /// Changes firstTimestamp; compact metadata, whose creationTimestamp it was, is kept whole first.
+        @usableFromInline mutating func setFirstTimestamp(_ time: Millis) {
+            if wholeMetadata == nil && time != firstTimestamp { wholeMetadata = WholeMetadata(metadata) }
+            firstTimestamp = time
+        }
+
         @usableFromInline static func == (a: Fields, b: Fields) -> Bool {
             a.name == b.name && a.namespace == b.namespace && a.uid == b.uid && a.resourceVersion == b.resourceVersion
-                && a.creationTimestamp == b.creationTimestamp && a.wholeMetadata?.metadata == b.wholeMetadata?.metadata
+                && a.wholeMetadata?.metadata == b.wholeMetadata?.metadata
                 && a.subject == b.subject && a.origin == b.origin && a.message == b.message
                 && a.firstTimestamp == b.firstTimestamp && a.lastTimestamp == b.lastTimestamp && a.count == b.count
         }
@@ -186,7 +193,7 @@ public struct Event: KubeResource {
     }
     @inlinable public var firstTimestamp: Millis {
         get { storage.box.fields.firstTimestamp }
-        set { storage.fields.firstTimestamp = newValue }
+        set { storage.fields.setFirstTimestamp(newValue) }
     }
     @inlinable public var lastTimestamp: Millis {
         get { storage.box.fields.lastTimestamp }
@@ -198,7 +205,7 @@ public struct Event: KubeResource {
     }
 
     public init(subject: EventSubject, origin: EventOrigin, message: String, at time: Millis) {
-        storage = CopyOnWrite(Fields(name: "", namespace: "", uid: .empty, resourceVersion: 0, creationTimestamp: nil, wholeMetadata: nil,
+        storage = CopyOnWrite(Fields(name: "", namespace: "", uid: .empty, resourceVersion: 0, wholeMetadata: nil,
                                      subject: subject, origin: origin, message: message,
                                      firstTimestamp: time, lastTimestamp: time, count: 1))
     }

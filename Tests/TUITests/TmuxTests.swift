@@ -253,7 +253,13 @@ struct TmuxTests {
         #expect(waitFor("EXITED=0"))
         // A new run resumes at the first unfinished lesson.
         _ = tmux("kill-server")
-        _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+        // The old server can still be going away: start again until the new session exists
+        // (once, under load, the second session never came up and the screen stayed empty).
+        for _ in 0..<50 {
+            _ = tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+            if Subprocess.run("/usr/bin/tmux", ["-L", name, "has-session", "-t", name], timeout: 10).status == 0 { break }
+            usleep(100_000)
+        }
         #expect(waitFor("1 of 2 done"), "screen:\n\(screen())")
         #expect(screen().contains("→  02-second  Second lesson"), "screen:\n\(screen())")
         _ = tmux("send-keys", "-t", name, "q")
