@@ -39,6 +39,13 @@ extension APIValue where Tag == PortProtocolTag {
     public static let tcp = PortProtocol("TCP"), udp = PortProtocol("UDP"), sctp = PortProtocol("SCTP")
 }
 
+public enum SessionAffinityTag: APIValueTag { public static let known = ["ClientIP", "None"] }
+/// A Service's `spec.sessionAffinity` (core/v1 ServiceAffinity).
+public typealias SessionAffinity = APIValue<SessionAffinityTag>
+extension APIValue where Tag == SessionAffinityTag {
+    public static let clientIP = SessionAffinity("ClientIP"), none = SessionAffinity("None")
+}
+
 public enum ConditionStatusTag: APIValueTag { public static let known = ["False", "True", "Unknown"] }
 /// A condition's status (ConditionStatus).
 public typealias ConditionStatus = APIValue<ConditionStatusTag>

@@ -359,7 +359,7 @@ public struct ServiceSpec: Equatable, Sendable {
     public var clusterIPs: [String] = []
     public var externalIPs: [String] = []
     public var externalName: String = ""
-    public var sessionAffinity: String = "None"
+    public var sessionAffinity: SessionAffinity = .none
     /// `sessionAffinityConfig.clientIP.timeoutSeconds`; nil when no config is set.
     public var sessionAffinityTimeout: Int? = nil
     public var sessionAffinityConfigSet: Bool = false

@@ -324,7 +324,7 @@ public enum ManifestDecoder {
                 spec.clusterIPs = s.stringList("clusterIPs") ?? []
                 spec.externalIPs = s.stringList("externalIPs") ?? []
                 spec.externalName = s.string("externalName") ?? ""
-                spec.sessionAffinity = s.string("sessionAffinity") ?? ""
+                spec.sessionAffinity = SessionAffinity(s.string("sessionAffinity") ?? "")
                 if var c = s.object("sessionAffinityConfig", "SessionAffinityConfig") {
                     spec.sessionAffinityConfigSet = true
                     if var ip = c.object("clientIP", "ClientIPConfig") {

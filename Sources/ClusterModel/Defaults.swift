@@ -34,8 +34,8 @@ public enum Defaults {
     public static func apply(_ svc: inout Service) {
         var s = svc.spec
         if s.type.isEmpty { s.type = .clusterIP }
-        if s.sessionAffinity.isEmpty { s.sessionAffinity = "None" }
-        if s.sessionAffinity == "ClientIP" {
+        if s.sessionAffinity.isEmpty { s.sessionAffinity = .none }
+        if s.sessionAffinity == .clientIP {
             if !s.sessionAffinityConfigSet || s.sessionAffinityTimeout == nil {
                 if !s.sessionAffinityConfigSet {
                     s.sessionAffinityConfigSet = true

@@ -194,7 +194,7 @@ public enum ObjectEncoder {
                 })),
                 ("publishNotReadyAddresses", sp.publishNotReadyAddresses ? .bool(true) : nil),
                 ("selector", sp.selector.flatMap(map)),
-                ("sessionAffinity", .string(sp.sessionAffinity)),
+                ("sessionAffinity", .string(sp.sessionAffinity.rawValue)),
                 ("sessionAffinityConfig", sp.sessionAffinityConfigSet ? obj([("clientIP", obj([("timeoutSeconds", int(sp.sessionAffinityTimeout))]))]) : nil),
                 ("type", .string(sp.type.rawValue)),
             ])),
@@ -309,7 +309,7 @@ public enum ObjectEncoder {
                 ("capacity", .object(NodeStatus.capacity(n).map { ($0.0, .string($0.1)) })),
                 ("conditions", .array(NodeStatus.conditions(n, now: now).map { c in
                     obj([("lastHeartbeatTime", time(c.heartbeat)), ("lastTransitionTime", time(c.transition)), ("message", .string(c.message)),
-                         ("reason", .string(c.reason)), ("status", .string(c.status)), ("type", .string(c.type))])
+                         ("reason", .string(c.reason)), ("status", .string(c.status.rawValue)), ("type", .string(c.type))])
                 })),
                 ("daemonEndpoints", obj([("kubeletEndpoint", obj([("Port", .int(10250))]))])),
                 ("nodeInfo", obj([("architecture", .string("amd64")), ("bootID", .string(NodeStatus.bootID(n))), ("containerRuntimeVersion", .string(n.containerRuntime)),

@@ -6,17 +6,17 @@ public enum NodeStatus {
         [("cpu", "8"), ("ephemeral-storage", "102626232Ki"), ("hugepages-1Gi", "0"), ("hugepages-2Mi", "0"), ("memory", "16314508Ki"), ("pods", String(n.podCapacity))]
     }
 
-    public struct Condition { public var type, status, reason, message: String; public var heartbeat, transition: Millis }
+    public struct Condition { public var type: String; public var status: ConditionStatus; public var reason, message: String; public var heartbeat, transition: Millis }
 
     /// The last heartbeat before `now` (the kubelet posts status every 30 s... as seen on read).
     public static func conditions(_ n: Node, now: Millis) -> [Condition] {
         let since = n.metadata.creationTimestamp ?? 0
         let beat = max(since, now - 30_000)
         return [
-            Condition(type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available", heartbeat: beat, transition: since),
-            Condition(type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure", heartbeat: beat, transition: since),
-            Condition(type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", heartbeat: beat, transition: since),
-            Condition(type: "Ready", status: n.ready ? "True" : "False", reason: n.ready ? "KubeletReady" : "KubeletNotReady",
+            Condition(type: "MemoryPressure", status: .false, reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available", heartbeat: beat, transition: since),
+            Condition(type: "DiskPressure", status: .false, reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure", heartbeat: beat, transition: since),
+            Condition(type: "PIDPressure", status: .false, reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", heartbeat: beat, transition: since),
+            Condition(type: "Ready", status: ConditionStatus(n.ready), reason: n.ready ? "KubeletReady" : "KubeletNotReady",
                       message: n.ready ? "kubelet is posting ready status" : "container runtime network not ready", heartbeat: beat, transition: since),
         ]
     }

@@ -114,7 +114,7 @@ public enum ServedObjects {
             Taint(key: $0["key"]?.stringValue ?? "", value: $0["value"]?.stringValue, effect: $0["effect"]?.stringValue ?? "")
         }
         let ready = (status?["conditions"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "Ready" }
-        node.ready = ready?["status"]?.stringValue == "True"
+        node.ready = ConditionStatus(ready?["status"]?.stringValue ?? "") == .true
         node.internalIP = (status?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue ?? ""
         let info = status?["nodeInfo"]
         node.kubeletVersion = info?["kubeletVersion"]?.stringValue ?? ""

@@ -93,11 +93,11 @@ public enum Validation {
         if let sel = spec.selector { errs.append(contentsOf: labels(sel, at: specPath.child("selector"))) }
 
         if spec.sessionAffinity.isEmpty { errs.append(.required(specPath.child("sessionAffinity"))) }
-        else if !["ClientIP", "None"].contains(spec.sessionAffinity) {
-            errs.append(.notSupported(specPath.child("sessionAffinity"), spec.sessionAffinity, ["ClientIP", "None"]))
+        else if !spec.sessionAffinity.isKnown {
+            errs.append(.notSupported(specPath.child("sessionAffinity"), spec.sessionAffinity.rawValue, SessionAffinity.supported))
         }
         let cfg = specPath.child("sessionAffinityConfig")
-        if spec.sessionAffinity == "ClientIP" {
+        if spec.sessionAffinity == .clientIP {
             if !spec.sessionAffinityConfigSet {
                 errs.append(.required(cfg, "when session affinity type is ClientIP"))
             } else if let t = spec.sessionAffinityTimeout {
@@ -109,7 +109,7 @@ public enum Validation {
             } else {
                 errs.append(.required(cfg.child("clientIP"), "when session affinity type is ClientIP"))
             }
-        } else if spec.sessionAffinity == "None", spec.sessionAffinityConfigSet {
+        } else if spec.sessionAffinity == .none, spec.sessionAffinityConfigSet {
             errs.append(.forbidden(cfg, "must not be set when session affinity is None"))
         }
 

@@ -301,7 +301,7 @@ struct ExposeCommand: KubectlCommand {
         case let .failure(f): out.fail(f.message); return out
         case let .success(d): dryRun = d
         }
-        if let sessionAffinity, !["", "None", "ClientIP"].contains(sessionAffinity) {
+        if let sessionAffinity, !sessionAffinity.isEmpty, !SessionAffinity(sessionAffinity).isKnown {
             out.fail("error: unknown session affinity: \(sessionAffinity)")
             return out
         }
@@ -351,7 +351,7 @@ struct ExposeCommand: KubectlCommand {
             if let type { svc.spec.type = ServiceType(type) }
             // The generator's fields (kubectl's expose: ServiceGeneratorV2).
             if let clusterIP, !clusterIP.isEmpty { svc.spec.clusterIP = clusterIP }
-            if let sessionAffinity, !sessionAffinity.isEmpty { svc.spec.sessionAffinity = sessionAffinity }
+            if let sessionAffinity, !sessionAffinity.isEmpty { svc.spec.sessionAffinity = SessionAffinity(sessionAffinity) }
             if let loadBalancerIP, !loadBalancerIP.isEmpty { svc.spec.loadBalancerIP = loadBalancerIP }
             if let externalIP, !externalIP.isEmpty { svc.spec.externalIPs = [externalIP] }
             if port > 0 {

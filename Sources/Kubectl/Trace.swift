@@ -117,7 +117,7 @@ extension Session {
                 case .pod: return nil
                 }
             }
-            guard let svc = service, svc.spec.sessionAffinity == "ClientIP" else { continue }
+            guard let svc = service, svc.spec.sessionAffinity == .clientIP else { continue }
             let seconds = svc.spec.sessionAffinityTimeout ?? 10800
             let verb: String
             if case .affinity = choice { verb = "matched and refreshed" } else { verb = "added" }
@@ -190,7 +190,7 @@ extension Session {
         summary += parts.joined(separator: ", ")
         out.out(summary)
         reportLines.append(TraceLine(summary, answered > 0 ? .success : .failure))
-        if case let .pod(pod) = client, let svc = serviceBehind(target, client: pod), svc.spec.sessionAffinity == "ClientIP" {
+        if case let .pod(pod) = client, let svc = serviceBehind(target, client: pod), svc.spec.sessionAffinity == .clientIP {
             let port = svc.spec.ports.first { $0.port == target.port } ?? svc.spec.ports.first
             if let port, let left = cluster.affinityRemaining(svc: svc, port: port, clientIP: pod.status.podIP, node: pod.spec.nodeName) {
                 let note = "sessionAffinity ClientIP: \(pod.status.podIP) is pinned for another \(left / 1000)s of quiet (timeoutSeconds \(svc.spec.sessionAffinityTimeout ?? 10800))"

@@ -113,7 +113,7 @@ struct NetworkTests {
     @Test func clientIPAffinityPinsUntilTheTimeoutPasses() throws {
         let c = try lab()
         var svc = c.services.get("default", "web")!
-        svc.spec.sessionAffinity = "ClientIP"
+        svc.spec.sessionAffinity = .clientIP
         svc.spec.sessionAffinityConfigSet = true
         svc.spec.sessionAffinityTimeout = 60
         try c.update(.service(svc))

@@ -34,7 +34,7 @@ struct ManifestTests {
         Defaults.apply(&object)
         guard case let .service(svc) = object else { return }
         #expect(svc.spec.type == .clusterIP)
-        #expect(svc.spec.sessionAffinity == "None")
+        #expect(svc.spec.sessionAffinity == .none)
         #expect(svc.spec.ports[0].proto == .tcp)
         #expect(svc.spec.ports[0].targetPort == .int(80))
         #expect(svc.spec.internalTrafficPolicy == "Cluster")

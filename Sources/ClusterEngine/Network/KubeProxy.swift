@@ -147,7 +147,7 @@ final class KubeProxy: Controller {
         // ClientIP affinity: the `recent` rules come before the random ones.
         let affinityKey = AffinityKey(node: node, servicePort: name, clientIP: clientIP)
         let timeout = Millis(svc.spec.sessionAffinityTimeout ?? 10800) * 1000
-        if svc.spec.sessionAffinity == "ClientIP", let entry = affinity[affinityKey], cluster.clock.now - entry.lastUsed < timeout,
+        if svc.spec.sessionAffinity == .clientIP, let entry = affinity[affinityKey], cluster.clock.now - entry.lastUsed < timeout,
            let pinned = candidates.first(where: { $0.address == entry.endpoint }) {
             affinity[affinityKey] = AffinityEntry(endpoint: pinned.address, lastUsed: cluster.clock.now)
             return .forwarded(pinned, .affinity(expiresIn: timeout))
@@ -160,7 +160,7 @@ final class KubeProxy: Controller {
             break
         }
         let endpoint = candidates[chosen]
-        if svc.spec.sessionAffinity == "ClientIP" {
+        if svc.spec.sessionAffinity == .clientIP {
             affinity[affinityKey] = AffinityEntry(endpoint: endpoint.address, lastUsed: cluster.clock.now)
         }
         return .forwarded(endpoint, fallback ? .terminatingFallback(index: chosen, count: n) : .random(index: chosen, count: n))
@@ -187,7 +187,7 @@ final class KubeProxy: Controller {
     /// How long the client's pin to `endpoint` still holds, if it does.
     func affinityRemaining(svc: Service, port: ServicePort, clientIP: String, node: String) -> Millis? {
         let key = AffinityKey(node: node, servicePort: Cluster.servicePortName(svc, port), clientIP: clientIP)
-        guard svc.spec.sessionAffinity == "ClientIP", let e = affinity[key] else { return nil }
+        guard svc.spec.sessionAffinity == .clientIP, let e = affinity[key] else { return nil }
         let left = Millis(svc.spec.sessionAffinityTimeout ?? 10800) * 1000 - (cluster.clock.now - e.lastUsed)
         return left > 0 ? left : nil
     }

@@ -21,7 +21,7 @@ extension Cluster {
                     info.loadBalancerIPs = svc.loadBalancerIngress.compactMap(\.ip)
                     info.loadBalancerSourceRanges = svc.spec.loadBalancerSourceRanges
                 }
-                if svc.spec.sessionAffinity == "ClientIP" { info.stickyMaxAgeSeconds = svc.spec.sessionAffinityTimeout ?? 10800 }
+                if svc.spec.sessionAffinity == .clientIP { info.stickyMaxAgeSeconds = svc.spec.sessionAffinityTimeout ?? 10800 }
                 info.internalPolicyLocal = svc.spec.internalTrafficPolicy == "Local"
                 info.externalPolicyLocal = info.externallyAccessible && svc.spec.externalTrafficPolicy == "Local"
                 if info.externalPolicyLocal && svc.spec.type == .loadBalancer { info.healthCheckNodePort = svc.spec.healthCheckNodePort }
