@@ -112,27 +112,110 @@ public struct Container: Equatable, Sendable {
     public init(name: String, image: String, ports: [ContainerPort] = []) { self.name = name; self.image = image; self.ports = ports }
 }
 
+/// A pod's spec. What a pod shares with its template and every replica (containers, policies,
+/// volumes…) sits in one box the copies share; what the scheduler and admission set on each
+/// pod (its node, its token volume's name) sits beside it, so binding a pod copies nothing.
+/// (Inline, the spec was 216 bytes of every pod's storage.)
 public struct PodSpec: Equatable, Sendable {
-    public var containers: [Container] = []
-    public var initContainers: [Container] = []
+    @usableFromInline struct Shared: Equatable, Sendable {
+        @usableFromInline var containers: [Container] = []
+        @usableFromInline var initContainers: [Container] = []
+        @usableFromInline var nodeSelector: [String: String] = [:]
+        @usableFromInline var tolerations: [Toleration] = []
+        @usableFromInline var hostname: String = ""
+        @usableFromInline var subdomain: String = ""
+        @usableFromInline var restartPolicy: String = "Always"
+        @usableFromInline var terminationGracePeriodSeconds: Int64 = 30
+        @usableFromInline var activeDeadlineSeconds: Int64? = nil
+        @usableFromInline var dnsPolicy: String = "ClusterFirst"
+        @usableFromInline var enableServiceLinks: Bool = true
+        @usableFromInline var hostNetwork: Bool = false
+        @usableFromInline var serviceAccountName: String = "default"
+        @usableFromInline var schedulerName: String = "default-scheduler"
+        @usableFromInline var extra: [String: Value] = [:]
+    }
+    @usableFromInline var shared = CopyOnWrite(Shared())
     public var nodeName: String = ""
-    public var nodeSelector: [String: String] = [:]
-    public var tolerations: [Toleration] = []
-    public var hostname: String = ""
-    public var subdomain: String = ""
-    public var restartPolicy: String = "Always"
-    public var terminationGracePeriodSeconds: Int64 = 30
-    public var activeDeadlineSeconds: Int64? = nil
-    public var dnsPolicy: String = "ClusterFirst"
-    public var enableServiceLinks: Bool = true
-    public var hostNetwork: Bool = false
-    public var serviceAccountName: String = "default"
-    public var schedulerName: String = "default-scheduler"
-    public var extra: [String: Value] = [:]
     /// The five-character suffix of the `kube-api-access-…` volume the ServiceAccount admission
     /// plugin added, kept instead of the volume and its mounts (a copy of the containers and two
     /// small trees per pod: ~880 bytes); readers of volumes and mounts take `admitted`.
     public var tokenVolumeSuffix: String = ""
+
+    @inlinable public var containers: [Container] {
+        get { shared.box.fields.containers }
+        set { shared.fields.containers = newValue }
+        _modify { yield &shared.fields.containers }
+    }
+    @inlinable public var initContainers: [Container] {
+        get { shared.box.fields.initContainers }
+        set { shared.fields.initContainers = newValue }
+        _modify { yield &shared.fields.initContainers }
+    }
+    @inlinable public var nodeSelector: [String: String] {
+        get { shared.box.fields.nodeSelector }
+        set { shared.fields.nodeSelector = newValue }
+        _modify { yield &shared.fields.nodeSelector }
+    }
+    @inlinable public var tolerations: [Toleration] {
+        get { shared.box.fields.tolerations }
+        set { shared.fields.tolerations = newValue }
+        _modify { yield &shared.fields.tolerations }
+    }
+    @inlinable public var hostname: String {
+        get { shared.box.fields.hostname }
+        set { shared.fields.hostname = newValue }
+        _modify { yield &shared.fields.hostname }
+    }
+    @inlinable public var subdomain: String {
+        get { shared.box.fields.subdomain }
+        set { shared.fields.subdomain = newValue }
+        _modify { yield &shared.fields.subdomain }
+    }
+    @inlinable public var restartPolicy: String {
+        get { shared.box.fields.restartPolicy }
+        set { shared.fields.restartPolicy = newValue }
+        _modify { yield &shared.fields.restartPolicy }
+    }
+    @inlinable public var terminationGracePeriodSeconds: Int64 {
+        get { shared.box.fields.terminationGracePeriodSeconds }
+        set { shared.fields.terminationGracePeriodSeconds = newValue }
+        _modify { yield &shared.fields.terminationGracePeriodSeconds }
+    }
+    @inlinable public var activeDeadlineSeconds: Int64? {
+        get { shared.box.fields.activeDeadlineSeconds }
+        set { shared.fields.activeDeadlineSeconds = newValue }
+        _modify { yield &shared.fields.activeDeadlineSeconds }
+    }
+    @inlinable public var dnsPolicy: String {
+        get { shared.box.fields.dnsPolicy }
+        set { shared.fields.dnsPolicy = newValue }
+        _modify { yield &shared.fields.dnsPolicy }
+    }
+    @inlinable public var enableServiceLinks: Bool {
+        get { shared.box.fields.enableServiceLinks }
+        set { shared.fields.enableServiceLinks = newValue }
+        _modify { yield &shared.fields.enableServiceLinks }
+    }
+    @inlinable public var hostNetwork: Bool {
+        get { shared.box.fields.hostNetwork }
+        set { shared.fields.hostNetwork = newValue }
+        _modify { yield &shared.fields.hostNetwork }
+    }
+    @inlinable public var serviceAccountName: String {
+        get { shared.box.fields.serviceAccountName }
+        set { shared.fields.serviceAccountName = newValue }
+        _modify { yield &shared.fields.serviceAccountName }
+    }
+    @inlinable public var schedulerName: String {
+        get { shared.box.fields.schedulerName }
+        set { shared.fields.schedulerName = newValue }
+        _modify { yield &shared.fields.schedulerName }
+    }
+    @inlinable public var extra: [String: Value] {
+        get { shared.box.fields.extra }
+        set { shared.fields.extra = newValue }
+        _modify { yield &shared.fields.extra }
+    }
     public init() {}
 }
 
