@@ -41,7 +41,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         let timeHi = (a & 0x0fff) | 0x4000
         let clock = ((b >> 48) & 0x3fff) | 0x8000
         let node = b & 0xffff_ffff_ffff
-        return "\(hex(timeLow, 8))-\(hex(timeMid, 4))-\(hex(timeHi, 4))-\(hex(clock, 4))-\(hex(node, 12))"
+        return "\(hex(timeLow, 8))-\(hex(timeMid, 4))-\(hex(timeHi, 4))-\(hex(clock, 4))-\(hex(node, 12))".compacted
     }
 }
 

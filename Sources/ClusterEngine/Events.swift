@@ -64,7 +64,7 @@ extension Cluster {
         let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
         var meta = ObjectMeta()
         meta.namespace = namespace
-        meta.name = "\(object.name).\(String(nanos, radix: 16))"
+        meta.name = "\(object.name).\(String(nanos, radix: 16))".compacted
         meta.uid = newUID(for: meta)
         meta.creationTimestamp = stamp
         event.metadata = meta
@@ -81,6 +81,7 @@ extension Cluster {
     private func internedMessage(_ message: String) -> String {
         if let i = internedMessages.firstIndex(of: message) { return internedMessages[i] }
         if internedMessages.count >= Self.internedMessageLimit { internedMessages.removeAll(keepingCapacity: true) }
+        let message = message.compacted
         internedMessages.insert(message)
         return message
     }

@@ -48,3 +48,17 @@ extension Array {
         self = grown
     }
 }
+
+extension String {
+    /// The same text in storage of its own size. An interpolated string keeps the room its
+    /// buffer grew to (up to twice the text); a name or UID kept for every pod and event is
+    /// worth the copy. Texts of 15 bytes or less are stored inline and returned as they are.
+    public var compacted: String {
+        let count = utf8.count
+        guard count > 15 else { return self }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            _ = buffer.initialize(from: utf8)
+            return count
+        }
+    }
+}
