@@ -34,7 +34,11 @@ extension Cluster {
         let namespace = object.namespace.isEmpty ? "default" : object.namespace
         let stamp = (clock.now / 1000) * 1000
         let subject = interned(object)
-        let origin = internedOrigin(EventOrigin(reason: reason, type: type, source: EventSource(component: component, host: host)))
+        // The scheduler's messages are kept as the node's name (EventMessageTemplate).
+        let template: EventMessageTemplate? = reason == "Scheduled" && component == "default-scheduler" ? .assignedToNode : nil
+        let word = template?.word(in: message, about: object)
+        let origin = internedOrigin(EventOrigin(reason: reason, type: type, source: EventSource(component: component, host: host),
+                                                template: word == nil ? nil : template))
         let filed = EventObject(object.kind, namespace, object.name)
         let related = eventsByObject.names(filed).compactMap { events.get(namespace, $0) }
             .filter { Self.similar($0, object, origin) }
@@ -54,12 +58,12 @@ extension Cluster {
         }
         // The EventAggregator: similar events within the interval, by message.
         let recent = related.filter { stamp - $0.lastTimestamp <= Self.aggregateInterval }
-        var stored = internedMessage(message)
+        let stored = internedMessage(word ?? message)
         if let combined = recent.first(where: { $0.message.hasPrefix(Self.combinedPrefix) }) {
             return count(combined, message: Self.combinedPrefix + message)
         }
-        if Set(recent.map(\.message)).count >= Self.aggregateMaxEvents - 1 { stored = Self.combinedPrefix + message }
         var event = Event(subject: subject, origin: origin, message: stored, at: stamp)
+        if Set(recent.map(\.message)).count >= Self.aggregateMaxEvents - 1 { event.message = Self.combinedPrefix + message }
         // UnixNano with a sequence in the low digits keeps names unique within one millisecond.
         let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
         var meta = ObjectMeta()

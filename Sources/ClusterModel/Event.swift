@@ -11,9 +11,41 @@ public final class EventOrigin: Hashable, Sendable {
     public let reason: String
     public let type: String
     public let source: EventSource
-    public init(reason: String, type: String, source: EventSource) { self.reason = reason; self.type = type; self.source = source }
-    public static func == (a: EventOrigin, b: EventOrigin) -> Bool { a === b || (a.reason == b.reason && a.type == b.type && a.source == b.source) }
-    public func hash(into h: inout Hasher) { h.combine(reason); h.combine(type); h.combine(source) }
+    /// How its events' messages are kept, when they are all one sentence around one word.
+    public let template: EventMessageTemplate?
+    public init(reason: String, type: String, source: EventSource, template: EventMessageTemplate? = nil) {
+        self.reason = reason; self.type = type; self.source = source; self.template = template
+    }
+    public static func == (a: EventOrigin, b: EventOrigin) -> Bool {
+        a === b || (a.reason == b.reason && a.type == b.type && a.source == b.source && a.template == b.template)
+    }
+    public func hash(into h: inout Hasher) { h.combine(reason); h.combine(type); h.combine(source); h.combine(template) }
+    /// The same origin without a template (for an event whose message is set to other words).
+    var plain: EventOrigin { template == nil ? self : EventOrigin(reason: reason, type: type, source: source) }
+}
+
+/// A message an origin writes for every object the same way but for one word, kept as that
+/// word: the scheduler's "Successfully assigned NAMESPACE/NAME to NODE" names a different pod
+/// each time (~110 bytes per pod), and the node's name is shared.
+public enum EventMessageTemplate: Hashable, Sendable {
+    case assignedToNode
+
+    public func expand(_ word: String, about subject: ObjectReference) -> String {
+        switch self {
+        case .assignedToNode: return "Successfully assigned \(subject.namespace)/\(subject.name) to \(word)"
+        }
+    }
+
+    /// The word `message` was made around, when it reads exactly as `expand` would write it.
+    public func word(in message: String, about subject: ObjectReference) -> String? {
+        switch self {
+        case .assignedToNode:
+            let prefix = "Successfully assigned \(subject.namespace)/\(subject.name) to "
+            guard message.hasPrefix(prefix) else { return nil }
+            let node = String(message.dropFirst(prefix.count))
+            return node.isEmpty ? nil : node
+        }
+    }
 }
 
 /// The object an event is about, shared: a container's Pulling, Pulled, Created and Started
@@ -177,19 +209,26 @@ public struct Event: KubeResource {
     }
     @inlinable public var reason: String {
         get { storage.box.fields.origin.reason }
-        set { let o = origin; origin = EventOrigin(reason: newValue, type: o.type, source: o.source) }
+        set { let (o, m) = (origin, message); origin = EventOrigin(reason: newValue, type: o.type, source: o.source); message = m }
     }
     @inlinable public var type: String {
         get { storage.box.fields.origin.type }
-        set { let o = origin; origin = EventOrigin(reason: o.reason, type: newValue, source: o.source) }
+        set { let (o, m) = (origin, message); origin = EventOrigin(reason: o.reason, type: newValue, source: o.source); message = m }
     }
     @inlinable public var source: EventSource {
         get { storage.box.fields.origin.source }
-        set { let o = origin; origin = EventOrigin(reason: o.reason, type: o.type, source: newValue) }
+        set { let (o, m) = (origin, message); origin = EventOrigin(reason: o.reason, type: o.type, source: newValue); message = m }
     }
-    @inlinable public var message: String {
-        get { storage.box.fields.message }
-        set { storage.fields.message = newValue }
+    /// The text (expanded from its origin's template when it has one).
+    public var message: String {
+        get {
+            let f = storage.box.fields
+            return f.origin.template?.expand(f.message, about: f.subject.reference) ?? f.message
+        }
+        set {
+            if storage.box.fields.origin.template != nil { storage.fields.origin = storage.box.fields.origin.plain }
+            storage.fields.message = newValue
+        }
     }
     @inlinable public var firstTimestamp: Millis {
         get { storage.box.fields.firstTimestamp }

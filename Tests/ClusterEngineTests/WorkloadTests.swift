@@ -103,6 +103,24 @@ struct WorkloadTests {
         #expect(c.events.list().allSatisfy { c.now - $0.lastTimestamp < 3_600_000 })
     }
 
+    /// The scheduler's message is kept as the node's name and reads back whole — through the
+    /// API's JSON too, and after another field of the event changes.
+    @Test func aScheduledMessageIsKeptAsItsNodeAndReadsWhole() throws {
+        let c = makeCluster()
+        try create(c, deployment("web", replicas: 1))
+        c.advance(bySeconds: 5)
+        let pod = c.pods.list(namespace: "default")[0]
+        var scheduled = try #require(c.events(for: c.reference("Pod", pod.metadata)).first { $0.reason == "Scheduled" })
+        let whole = "Successfully assigned default/\(pod.metadata.name) to \(pod.spec.nodeName)"
+        #expect(scheduled.origin.template == .assignedToNode)
+        #expect(scheduled.message == whole)
+        #expect(ObjectEncoder.event(scheduled)["message"] == .string(whole))
+        scheduled.type = "Warning"
+        #expect(scheduled.message == whole && scheduled.origin.template == nil)
+        scheduled.message = "moved"
+        #expect(scheduled.message == "moved")
+    }
+
     /// Scale-down takes pending pods before running ones.
     @Test func scaleDownDeletesPendingPodsFirst() throws {
         let c = makeCluster()
