@@ -2,8 +2,9 @@ import ClusterEngine
 import ClusterModel
 
 /// Why a Service selects what it does (DESIGN.md §6): every pod of the cluster classified
-/// against the Service, the findings that explain missing or useless endpoints, and the fix
-/// as a command. `why`, the lab's endpoints pane and request explanations all read this model.
+/// against the Service, the findings that explain missing or useless endpoints, the objects
+/// each is about and its fix as a value (`Fix`; kubectl prints it as a command). `why`, the
+/// lab's endpoints pane and request explanations all read this model.
 public struct ServiceDiagnosis: Sendable {
     public enum FindingClass: String, Sendable, CaseIterable {
         case noMatch = "selector matches no pods"
@@ -23,7 +24,12 @@ public struct ServiceDiagnosis: Sendable {
     public struct Finding: Sendable, Equatable {
         public var kind: FindingClass
         public var message: String
-        public var fix: String?
+        /// The objects it is about, the Service first.
+        public var subjects: [Subject]
+        public var fix: Fix?
+        init(kind: FindingClass, message: String, subjects: [Subject], fix: Fix?) {
+            self.kind = kind; self.message = message; self.subjects = subjects; self.fix = fix
+        }
     }
 
     public enum PodState: Sendable, Equatable {
@@ -119,6 +125,8 @@ public enum Diagnose {
         let name = "\(ns)/\(svc.metadata.name)"
         var findings: [ServiceDiagnosis.Finding] = []
         var rows: [ServiceDiagnosis.PodRow] = []
+        let service = Subject(Service.kind, ns, svc.metadata.name)
+        func pods(_ names: [String], in namespace: String = ns) -> [Subject] { [service] + names.map { Subject(Pod.kind, namespace, $0) } }
 
         if svc.spec.type == .externalName {
             return ServiceDiagnosis(service: svc, pods: [], findings: [], verdict: "Service \(name) is an ExternalName for \(svc.spec.externalName) (DNS answers a CNAME; no endpoints by design): nothing wrong")
@@ -140,7 +148,7 @@ public enum Diagnose {
                                         verdict: "Service \(name) has no selector; \(sliceReady) ready endpoint\(sliceReady == 1 ? "" : "s") from its hand-written EndpointSlice\(writtenSlices.count == 1 ? "" : "s"): nothing wrong")
             }
             findings.append(.init(kind: .noSelector, message: "Service \(name) has no selector: Kubernetes does not manage its endpoints; " + (manual > 0 ? "\(manual) address(es) come from a hand-written Endpoints object." : "no Endpoints object or EndpointSlice lists a ready address, so it has no endpoints."),
-                                  fix: "kubectl patch svc \(svc.metadata.name) -p '{\"spec\":{\"selector\":{\"app\":\"<your-app>\"}}}'"))
+                                  subjects: [service], fix: .addSelector(service: svc.metadata.name, key: "app", value: nil)))
             return ServiceDiagnosis(service: svc, pods: [], findings: findings, verdict: findings[0].message)
         }
         let terms = selector.sorted { $0.key < $1.key }
@@ -207,16 +215,18 @@ public enum Diagnose {
                 let suggestion = miss.key == miss.wantedKey ? miss.value : "\(miss.key)=\(miss.value)"
                 findings.append(.init(kind: .nearMiss,
                                       message: "selector \(selectorText); pods have \(others.sorted().joined(separator: ", ")) — did you mean \(suggestion)?",
-                                      fix: fixSelector(svc, replacing: miss.wantedKey, with: miss.key, value: miss.value)))
+                                      subjects: pods(Array(Set(nearMisses.map(\.pod))).sorted()),
+                                      fix: .replaceSelectorTerm(service: svc.metadata.name, key: miss.wantedKey, newKey: miss.key, value: miss.value)))
             } else if !elsewhere.isEmpty {
                 let namespaces = Set(elsewhere.map(\.metadata.namespace)).sorted()
                 findings.append(.init(kind: .otherNamespace,
                                       message: "no pods found matching service labels in namespace \(ns); \(elsewhere.count) matching pod\(elsewhere.count == 1 ? "" : "s") run in namespace \(namespaces.joined(separator: ", ")) — a Service only selects pods in its own namespace",
-                                      fix: "kubectl get svc \(svc.metadata.name) -n \(ns) -o yaml | sed 's/namespace: \(ns)/namespace: \(namespaces[0])/' | kubectl apply -f -"))
+                                      subjects: [service] + elsewhere.map { Subject(Pod.kind, $0.metadata.namespace, $0.metadata.name) },
+                                      fix: .moveService(service: svc.metadata.name, from: ns, to: namespaces[0])))
             } else {
                 findings.append(.init(kind: .noMatch,
                                       message: "no pods found matching service labels: selector \(selectorText) matches none of the \(podsInNamespace.count) pods in namespace \(ns)",
-                                      fix: "kubectl get pods -n \(ns) --show-labels   # then fix the Service's selector or the pods' labels"))
+                                      subjects: [service], fix: .inspectPodLabels(namespace: ns)))
             }
         } else {
             // Label drift: pods that share all but one term with the selected ones.
@@ -233,11 +243,11 @@ public enum Diagnose {
                 // The durable fix is in the owner's template; a label on the pod is lost with the pod.
                 let owner = drifting.first.flatMap(cluster.owningDeployment(of:))
                 let parts = missing[0].split(separator: "=", maxSplits: 1).map(String.init)
-                let fix = owner.map { "kubectl patch deployment \($0) -p '{\"spec\":{\"template\":{\"metadata\":{\"labels\":{\"\(parts[0])\":\"\(parts.count > 1 ? parts[1] : "")\"}}}}}'" }
-                    ?? drifting.first.map { "kubectl label pod \($0.metadata.name) \(missing[0])" }
+                let fix = owner.map { Fix.addTemplateLabel(deployment: $0, key: parts[0], value: parts.count > 1 ? parts[1] : "") }
+                    ?? drifting.first.map { Fix.labelPod(pod: $0.metadata.name, label: missing[0]) }
                 findings.append(.init(kind: .partialMatch,
                                       message: "only \(selected.count) of \(selected.count + drifting.count) pods that look alike match: \(drifting.count) lack \(missing.joined(separator: ", ")) (all selector labels must match)",
-                                      fix: fix))
+                                      subjects: pods(drifting.map(\.metadata.name)) + (owner.map { [Subject(Deployment.kind, ns, $0)] } ?? []), fix: fix))
             }
         }
 
@@ -250,16 +260,14 @@ public enum Diagnose {
                 if case let .int(n) = e.element.targetPort { return n }
                 return nil
             })
-            func retarget(_ value: String) -> String {
-                "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(portIndex)/targetPort\",\"value\":\(value)}]'"
-            }
+            func retarget(_ target: IntOrString) -> Fix { .setTargetPort(service: svc.metadata.name, index: portIndex, to: target) }
             switch port.targetPort {
             case let .string(target) where Int(target) != nil:
                 let offering = selected.filter { p in p.spec.containers.contains { $0.ports.contains { $0.name == target } } }
                 if offering.isEmpty && !selected.isEmpty {
                     findings.append(.init(kind: .numericStringTargetPort,
                                           message: "port \(portName): targetPort \(goQuote(target)) is a string, so it names a container port — and no container port is named \(goQuote(target)); write it as a number",
-                                          fix: retarget(target)))
+                                          subjects: pods(selected.map(\.metadata.name)), fix: retarget(.int(Int(target) ?? 0))))
                 }
             case let .string(target):
                 let lacking = selected.filter { p in !p.spec.containers.contains { $0.ports.contains { $0.name == target && $0.proto == port.proto } } }
@@ -271,11 +279,11 @@ public enum Diagnose {
                     // a declared number no other Service port uses.
                     let misspelled = declared.first { ($0.name).map { looksLikeTypo($0, target) } ?? false }
                     let free = declared.first { $0.proto == port.proto && !otherTargets.contains($0.containerPort) }
-                    let fix = misspelled.flatMap { $0.name }.map { retarget("\"\($0)\"") } ?? free.map { retarget(String($0.containerPort)) }
+                    let fix = misspelled.flatMap { $0.name }.map { retarget(.string($0)) } ?? free.map { retarget(.int($0.containerPort)) }
                     findings.append(.init(kind: tcpNamed ? .protocolMismatch : .namedTargetPortMissing,
                                           message: tcpNamed ? "port \(portName) is \(port.proto) but the pods' port \(goQuote(target)) is \(port.proto == .tcp ? "UDP" : "TCP")"
                                               : "port \(portName): targetPort \(goQuote(target)) is not declared by \(lacking.count) selected pod\(lacking.count == 1 ? "" : "s") (they declare \(offered.isEmpty ? "no ports" : offered.joined(separator: ", ")))",
-                                          fix: fix))
+                                          subjects: pods(lacking.map(\.metadata.name)), fix: fix))
                 } else {
                     // Declared everywhere: what it names must be listened on, as for a number.
                     checkListening(port, portName: portName, fix: retarget, otherTargets: otherTargets) { p in
@@ -288,7 +296,8 @@ public enum Diagnose {
                 if !protoMismatch.isEmpty {
                     findings.append(.init(kind: .protocolMismatch,
                                           message: "port \(portName) is \(port.proto), but the pods declare \(target) as \(port.proto == .tcp ? "UDP" : "TCP")",
-                                          fix: "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/\(portIndex)/protocol\",\"value\":\"\(port.proto == .tcp ? "UDP" : "TCP")\"}]'"))
+                                          subjects: pods(protoMismatch.map(\.metadata.name)),
+                                          fix: .setPortProtocol(service: svc.metadata.name, index: portIndex, to: port.proto == .tcp ? .udp : .tcp)))
                     continue
                 }
                 checkListening(port, portName: portName, fix: retarget, otherTargets: otherTargets) { _ in target }
@@ -297,7 +306,7 @@ public enum Diagnose {
 
         /// Selected pods whose app does not listen on the port the Service sends to (`target`
         /// gives each pod's number: a named targetPort resolves per pod).
-        func checkListening(_ port: ServicePort, portName: String, fix retarget: (String) -> String, otherTargets: Set<Int>, target: (Pod) -> Int?) {
+        func checkListening(_ port: ServicePort, portName: String, fix retarget: (IntOrString) -> Fix, otherTargets: Set<Int>, target: (Pod) -> Int?) {
             let deaf = selected.filter { p in
                 guard let n = target(p) else { return false }
                 return !p.spec.containers.contains { AppProfile(container: $0).listens(on: n) }
@@ -325,7 +334,8 @@ public enum Diagnose {
             let free = listening.first { !otherTargets.contains($0) }
             findings.append(.init(kind: .targetPortNotListening,
                                   message: "port \(portName): nothing listens on \(named) in \(deaf.count) selected pod\(deaf.count == 1 ? "" : "s")" + what + ": connections are refused",
-                                  fix: free.map { retarget(String($0)) } ?? (listening.isEmpty ? "kubectl set image pod/\(first.metadata.name) \(first.spec.containers.first?.name ?? "")=<an image that serves on \(number)>" : nil)))
+                                  subjects: pods(deaf.map(\.metadata.name)),
+                                  fix: free.map { retarget(.int($0)) } ?? (listening.isEmpty ? .replaceImage(pod: first.metadata.name, container: first.spec.containers.first?.name ?? "", servingOn: number) : nil)))
         }
 
         let notReady = rows.filter { if case .notReady = $0.state { return $0.namespace == ns }; return false }
@@ -333,20 +343,22 @@ public enum Diagnose {
             let reasons = Set(notReady.compactMap { row -> String? in if case let .notReady(r) = row.state { return r }; return nil }).sorted()
             findings.append(.init(kind: .notReady,
                                   message: "\(notReady.count) selected pod\(notReady.count == 1 ? " is" : "s are") not ready (\(reasons.joined(separator: "; "))): not-ready pods get no traffic",
+                                  subjects: pods(notReady.map(\.name)),
                                   fix: notReady.first.map { row in
                                       // A readiness gate is set by whoever owns it (a load balancer controller), through the status subresource.
                                       if case let .notReady(reason) = row.state, reason.hasPrefix("readiness gate: "),
                                          let pod = cluster.pods.get(ns, row.name), let gate = pod.spec.readinessGateTypes.first(where: { pod.status.condition($0)?.status != .true }) {
-                                          return "kubectl patch pod \(row.name) --subresource=status -p '{\"status\":{\"conditions\":[{\"type\":\"\(gate)\",\"status\":\"True\"}]}}'   # what the gate's controller would do"
+                                          return .satisfyReadinessGate(pod: row.name, gate: gate)
                                       }
-                                      return "kubectl describe pod \(row.name)   # see the Readiness line and the Unhealthy events"
+                                      return .describePod(pod: row.name)
                                   }))
         }
         // One replica is a normal setup (a database, a dev cluster), not a fault: advice only.
         var advice: [ServiceDiagnosis.Finding] = []
         if readyCount == 1 && findings.isEmpty {
             advice.append(.init(kind: .singleEndpoint, message: "only one ready endpoint: no redundancy; a restart of that pod interrupts the Service",
-                                fix: selected.first.flatMap(cluster.owningDeployment(of:)).map { "kubectl scale deployment \($0) --replicas=2" }))
+                                subjects: pods(selected.map(\.metadata.name)),
+                                fix: selected.first.flatMap(cluster.owningDeployment(of:)).map { .scale(deployment: $0, replicas: 2) }))
         }
         // A Local traffic policy is a choice, not a fault: say which nodes' rules drop traffic.
         if readyCount > 0 && findings.isEmpty {
@@ -358,12 +370,12 @@ public enum Diagnose {
                 if externallyReachable && svc.spec.externalTrafficPolicy == "Local" {
                     advice.append(.init(kind: .localTrafficPolicy,
                                         message: "externalTrafficPolicy: Local keeps the client's source IP but only \(with.joined(separator: ", ")) answer\(with.count == 1 ? "s" : "") from outside; kube-proxy on \(without.joined(separator: ", ")) drops external traffic (no local endpoint)",
-                                        fix: nil))
+                                        subjects: [service] + without.map { Subject(Node.kind, "", $0) }, fix: nil))
                 }
                 if svc.spec.internalTrafficPolicy == "Local" {
                     advice.append(.init(kind: .localTrafficPolicy,
                                         message: "internalTrafficPolicy: Local: pods on \(without.joined(separator: ", ")) get no answer from the cluster IP (their node runs no ready endpoint)",
-                                        fix: nil))
+                                        subjects: [service] + without.map { Subject(Node.kind, "", $0) }, fix: nil))
                 }
             }
         }
@@ -377,17 +389,6 @@ public enum Diagnose {
                 + (advice.contains { $0.kind == .singleEndpoint } ? " (no redundancy: a restart of that pod interrupts the Service)" : "") + ": nothing wrong"
         }
         return ServiceDiagnosis(service: svc, pods: rows, findings: findings, verdict: verdict, advice: advice)
-    }
-
-    /// The selector with one term swapped for what the pods actually carry.
-    static func fixSelector(_ svc: Service, replacing key: String, with newKey: String, value: String) -> String {
-        if key == newKey {
-            return "kubectl patch svc \(svc.metadata.name) -p '{\"spec\":{\"selector\":{\"\(key)\":\"\(value)\"}}}'"
-        }
-        // One JSON patch renames the key (a merge patch cannot remove and add in one go).
-        let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-        let newEscaped = newKey.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-        return "kubectl patch svc \(svc.metadata.name) --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/selector/\(escaped)\"},{\"op\":\"add\",\"path\":\"/spec/selector/\(newEscaped)\",\"value\":\"\(value)\"}]'"
     }
 
     /// A Service port's targetPort against one pod: nil when the pod offers it.

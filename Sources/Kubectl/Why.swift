@@ -74,11 +74,11 @@ extension Session {
         if problems.count > 1 || (problems.count == 1 && !d.verdict.hasSuffix(problems[0].message)) {
             text += "\nFindings:\n" + problems.map { "  - \($0.kind.rawValue): \($0.message)\n" }.joined()
         }
-        let fixes = d.findings.compactMap(\.fix)
+        let fixes = d.findings.compactMap(\.fix).map(FixCommand.text)
         if !fixes.isEmpty { text += "\nFix:\n" + fixes.map { "  \($0)\n" }.joined() }
         let notes = d.advice.filter { $0.kind == .localTrafficPolicy }
         if !notes.isEmpty { text += "\nNotes:\n" + notes.map { "  - \($0.message)\n" }.joined() }
-        let tips = d.advice.compactMap(\.fix)
+        let tips = d.advice.compactMap(\.fix).map(FixCommand.text)
         if !tips.isEmpty { text += "\nTip:\n" + tips.map { "  \($0)\n" }.joined() }
         return text
     }

@@ -211,7 +211,10 @@ struct DiagnosisCorpus {
         let c = Case(name: "prefer", manifests: Self.deployment("api-web", labels: ["app": "webb"]) + Self.deployment("web", labels: ["app": "wbe"])
                      + Self.service("web", selector: ["app": "web"]), service: "web")
         let d = try Self.diagnose(c)
-        #expect(d.findings.first?.kind == .nearMiss && d.findings.first?.fix?.contains("\"wbe\"") == true, "\(d.verdict) — \(d.findings.map { $0.fix ?? "" })")
+        #expect(d.findings.first?.kind == .nearMiss, "\(d.verdict)")
+        #expect(d.findings.first?.fix == .replaceSelectorTerm(service: "web", key: "app", newKey: "app", value: "wbe"), "\(d.findings.map(\.fix))")
+        #expect(d.findings.first?.subjects.first == Subject("Service", "default", "web"))
+        #expect(d.findings.first.map(\.subjects)?.contains { $0.kind == "Pod" && $0.name.hasPrefix("web-") } == true)
     }
 
     /// A fix never moves a port onto a number another port of the Service already targets: a
@@ -221,7 +224,8 @@ struct DiagnosisCorpus {
                      + Self.service("api", selector: ["app": "api"], ports: "[{name: web, port: 80, targetPort: htp}, {name: direct, port: 8080, targetPort: 8080}]"), service: "api")
         let d = try Self.diagnose(c)
         let fix = try #require(d.findings.first?.fix)
-        #expect(d.findings.first?.kind == .namedTargetPortMissing && fix.contains("\"value\":\"http\"") && !fix.contains("\"value\":8080"), "\(fix)")
+        #expect(d.findings.first?.kind == .namedTargetPortMissing && fix == .setTargetPort(service: "api", index: 0, to: .string("http")), "\(fix)")
+        #expect(FixCommand.text(fix) == "kubectl patch svc api --type=json -p '[{\"op\":\"replace\",\"path\":\"/spec/ports/0/targetPort\",\"value\":\"http\"}]'")
     }
 
     /// The fix, applied, makes the finding go away (for the classes with a one-command fix).
@@ -231,7 +235,7 @@ struct DiagnosisCorpus {
             _ = session.apply([(c.manifests, "\(c.name).yaml")], explicitNamespace: nil, defaultNamespace: "default")
             session.cluster.advance(bySeconds: 90)
             let before = Diagnose.service(session.cluster.services.get(c.namespace, c.service)!, cluster: session.cluster)
-            let fix = try #require(before.findings.first?.fix, "\(c.name)")
+            let fix = FixCommand.text(try #require(before.findings.first?.fix, "\(c.name)"))
             let out = session.runScript(fix)
             #expect(out.exitCode == 0, "\(c.name): \(fix) → \(out.stderr)")
             session.cluster.advance(bySeconds: 90)
