@@ -15,11 +15,8 @@ extension Session {
         guard first == "kubectl" else { return [] }
         let positional = words.dropFirst().filter { !$0.hasPrefix("-") }
         guard let command = positional.first else { return matching(CommandTable.entries.map(\.name)) }
-        let entry = CommandTable.byName[command]
-        if word.hasPrefix("-") {
-            let flags = (entry?.options ?? []) + [CommandTable.namespaceOption]
-            return matching(flags.flatMap { $0.flags.components(separatedBy: ", ") }.filter { $0.hasPrefix("--") })
-        }
+        // Every flag the command's parser declares (kubectl completes its global flags too).
+        if word.hasPrefix("-") { return matching(CommandDeclarations.longNames(command)) }
         // `-n NAMESPACE` completes namespace names.
         if let last = words.last, last == "-n" || last == "--namespace" {
             return matching(cluster.namespaces.list(namespace: nil).map(\.metadata.name))
