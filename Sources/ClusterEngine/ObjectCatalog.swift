@@ -44,7 +44,7 @@ extension Cluster {
         case ReplicaSet.kind: return v.visit(replicaSets, cells: { $2.append(row: tables.replicaSetRow($0, wide: $1)) }, encode: ObjectEncoder.replicaSet)
         case Node.kind: let now = self.now; return v.visit(nodes, cells: { $2.append(row: tables.nodeRow($0, wide: $1)) }, encode: { ObjectEncoder.node($0, now: now) })
         case Namespace.kind: return v.visit(namespaces, cells: { o, _, t in t.append(row: tables.namespaceRow(o)) }, encode: ObjectEncoder.namespace)
-        case Event.kind: return v.visit(events, cells: { $2.append(row: tables.eventRow($0, wide: $1)) }, encode: ObjectEncoder.event)
+        case Event.kind: return v.visit(events, cells: { tables.eventCells($0, wide: $1, into: &$2) }, encode: ObjectEncoder.event)
         default:
             // A kind the cluster only stores: its table comes from the registry.
             guard let stored = t.stored, let store = self.stored[t.kind] else { return nil }

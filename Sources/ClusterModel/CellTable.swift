@@ -27,19 +27,32 @@ public struct CellTable {
 
     /// Appends the next cell; a row is complete after `columns` of them.
     public mutating func append(_ cell: String) {
+        appendPiece(cell)
+        endCell()
+    }
+
+    /// Part of the next cell (a cell made of pieces — `pod/NAME` — needs no String of its own);
+    /// `endCell` closes it.
+    public mutating func appendPiece(_ piece: String) {
         var count: UInt32 = 0
-        let copied: Void? = cell.utf8.withContiguousStorageIfAvailable { utf8 in
+        let copied: Void? = piece.utf8.withContiguousStorageIfAvailable { utf8 in
             bytes.append(contentsOf: utf8)
             for b in utf8 where b & 0xC0 != 0x80 { count += 1 }
         }
         if copied == nil {
-            for b in cell.utf8 { bytes.append(b); if b & 0xC0 != 0x80 { count += 1 } }
+            for b in piece.utf8 { bytes.append(b); if b & 0xC0 != 0x80 { count += 1 } }
         }
+        pendingRunes += count
+    }
+
+    public mutating func endCell() {
         let column = ends.count % columns
         ends.append(UInt32(bytes.count))
-        runes.append(count)
-        if Int(count) > widths[column] { widths[column] = Int(count) }
+        runes.append(pendingRunes)
+        if Int(pendingRunes) > widths[column] { widths[column] = Int(pendingRunes) }
+        pendingRunes = 0
     }
+    private var pendingRunes: UInt32 = 0
 
     public mutating func append(row: [String]) {
         for cell in row { append(cell) }
