@@ -150,18 +150,28 @@ struct GetCommand: KubectlCommand {
         var printedTables = 0
         var errors: [String] = []
         let extraKeys = labelColumns.flatMap { $0.split(separator: ",").map(String.init) }
+        func tableHeader(_ t: ResourceType, withNamespace: Bool) -> [String] {
+            var header = TableConvertor.header(for: t, wide: wide)
+            if withNamespace { header.insert("NAMESPACE", at: 0) }
+            // -L KEY adds a column named after the key's last path segment, upper-cased.
+            header += extraKeys.map { ($0.split(separator: "/").last.map(String.init) ?? $0).uppercased() }
+            if showLabels { header.append("LABELS") }
+            return header
+        }
         for req in requests {
             let t = req.type
             let ns: String? = (allNamespaces || !t.namespaced) && req.names.isEmpty ? nil : (t.namespaced ? ctx.namespace : "")
             let withNamespace = allNamespaces && t.namespaced && req.names.isEmpty
-            // A plain table of a kind (`get pods`, `-A`, `-l`, `-o wide`): written by the store
-            // straight into one buffer, nothing per object kept.
-            if req.names.isEmpty && columns == nil && sortKey == nil && !namesOnly && !multi && extraKeys.isEmpty && !showLabels
+            // A kind's table (`get pods`, `-A`, `-l`, `-o wide`, `-L`, `--show-labels`, several
+            // kinds): written by the store straight into one buffer, nothing per object kept.
+            // Names, custom columns, --sort-by and field selectors list objects first (below).
+            if req.names.isEmpty && columns == nil && sortKey == nil && !namesOnly
                 && ((try? FieldSelector(fieldSelector, for: t))?.isEmpty ?? false) {
-                var header = TableConvertor.header(for: t, wide: wide)
-                if withNamespace { header.insert("NAMESPACE", at: 0) }
+                let header = tableHeader(t, withNamespace: withNamespace)
                 let table = ctx.cluster.catalogTable(t, namespace: ns, wide: wide, header: noHeaders ? nil : header,
-                                                     namespaceColumn: withNamespace, selector: parsedSelector)
+                                                     namespaceColumn: withNamespace, selector: parsedSelector,
+                                                     namePrefix: multi && t.kind != "Event" ? t.prefix + "/" : nil,
+                                                     labelColumns: extraKeys, showLabels: showLabels)
                 guard table.rowCount > (noHeaders ? 0 : 1) else { continue }
                 if printedTables > 0 { out.outRaw("\n") }
                 out.outRaw(TabWriter().format(table: table))
@@ -219,11 +229,7 @@ struct GetCommand: KubectlCommand {
                 printedTables += 1
                 continue
             }
-            var header = TableConvertor.header(for: t, wide: wide)
-            if withNamespace { header.insert("NAMESPACE", at: 0) }
-            // -L KEY adds a column named after the key's last path segment, upper-cased.
-            header += extraKeys.map { ($0.split(separator: "/").last.map(String.init) ?? $0).uppercased() }
-            if showLabels { header.append("LABELS") }
+            let header = tableHeader(t, withNamespace: withNamespace)
             var table = CellTable(columns: header.count, reservingRows: items.count + 1)
             if !noHeaders { table.append(row: header) }
             for o in items {
