@@ -8,9 +8,9 @@ import OrderedCollections
 /// endpointslicemirroring-controller.k8s.io`, one group per address type and port list. kube-proxy
 /// and DNS read those slices as they read any other, so traffic to such a Service reaches the
 /// hand-written addresses. Endpoints labelled `endpointslice.kubernetes.io/skip-mirror: "true"`
-/// are not mirrored. It shares the Endpoints controllers' queue: a Service's sync mirrors when
-/// the Service has no selector.
-extension EndpointController {
+/// are not mirrored. It runs from the EndpointController's queue as part of the slice
+/// reconciler: a Service's sync mirrors when the Service has no selector.
+extension EndpointSliceReconciler {
     static let mirroringManagedBy = "endpointslicemirroring-controller.k8s.io"
     /// The mirroring controller's maxEndpointsPerSubset default.
     static let maxMirroredEndpointsPerSubset = 1000

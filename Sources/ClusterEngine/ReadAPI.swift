@@ -34,7 +34,7 @@ extension Cluster {
             // The EndpointSlice controller files each endpoint in exactly one slice of the
             // Service: its slices' ready endpoints can be counted without comparing addresses.
             // Any other slice may repeat an address: then the addresses are compared.
-            guard slice.metadata.labels["endpointslice.kubernetes.io/managed-by"] == EndpointController.managedBy else {
+            guard slice.metadata.labels["endpointslice.kubernetes.io/managed-by"] == EndpointSliceReconciler.managedBy else {
                 return readyEndpointAddresses(service: service).count
             }
             for e in slice.endpoints where e.conditions.countsAsReady && !e.addresses.isEmpty { counted += 1 }

@@ -76,6 +76,27 @@ struct ControllerTests {
         #expect(c.readyEndpointCount(service: ObjectKey("default", "web")) == 2)
     }
 
+    /// The controller's two reconcilers each write only their own object, and they share one
+    /// targetRef per pod between them.
+    @Test func theEndpointsAndSliceReconcilersEachWriteTheirOwnObject() throws {
+        let c = makeCluster()
+        try create(c, deployment("web", replicas: 2))
+        c.advance(bySeconds: 30)
+        try write(c, service("web", selector: "{app: web}"))
+        let key = ObjectKey("default", "web")
+        let svc = try #require(c.services.get(key))
+        let selected = c.pods.list(namespace: "default").filter { $0.metadata.labels["app"] == "web" }
+        c.endpointController.endpointsReconciler.syncEndpointsObject(svc, key, selected)
+        #expect(c.readyIPs("web").count == 2)
+        #expect(c.slices(ofService: key).isEmpty, "the Endpoints reconciler writes no slice")
+        c.endpointController.sliceReconciler.syncSlices(svc, key, selected)
+        let sliceRefs = c.slices(ofService: key).flatMap(\.endpoints).compactMap(\.targetRef)
+        #expect(sliceRefs.count == 2)
+        let addressRefs = try #require(c.endpoints.get(key)).subsets.flatMap(\.addresses).compactMap(\.targetRef)
+        #expect(Set(sliceRefs.map(\.name)) == Set(addressRefs.map(\.name)))
+        #expect(c.endpointController.sharing.count >= 2, "one shared entry per pod")
+    }
+
     @Test func everyControllerIsToldOfAChangeAndRunsInTheListedOrder() {
         let c = makeCluster()
         #expect(c.controllers.map { String(describing: type(of: $0)) } == [
