@@ -334,8 +334,15 @@ enum CommandTable {
         text += e.examples.map { "  # \($0.comment)\n  \($0.command)" }.joined(separator: "\n\n") + "\n\nOptions:\n"
         // Sorted by long name, as cobra prints them.
         func longName(_ flags: String) -> String { flags.components(separatedBy: "--").last ?? flags }
+        // The names come from the parser's declaration of the option (CommandDeclarations), the
+        // default and the sentence from kubectl's help; CommandTableTests holds the two together.
+        let declared = CommandDeclarations.byCommand[e.name] ?? []
         for o in (e.options + [namespaceOption]).sorted(by: { longName($0.flags) < longName($1.flags) }) {
-            text += "    \(o.flags)=\(o.value):\n\t\(o.help)\n\n"
+            let long = o.flags.components(separatedBy: ", ").first { $0.hasPrefix("--") } ?? o.flags
+            let names = declared.first { $0.names.contains(long) }.map { d in
+                (d.names.filter { !$0.hasPrefix("--") } + d.names.filter { $0.hasPrefix("--") }).joined(separator: ", ")
+            } ?? o.flags
+            text += "    \(names)=\(o.value):\n\t\(o.help)\n\n"
         }
         text += "Usage:\n  \(e.usage)\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"
         return text
