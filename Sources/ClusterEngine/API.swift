@@ -30,7 +30,6 @@ public enum APIError: Error, Equatable, Sendable {
         case let .internalError(m): return "Internal error occurred: \(m)"
         }
     }
-
 }
 
 /// The API surface the shell, the TUI and scenarios use. Objects arrive decoded and defaulted;
@@ -453,7 +452,7 @@ extension Cluster {
     /// in the same update is kept, and validation then refuses it as the API server does.
     static func dropTypeDependentFields(_ new: inout ServiceSpec, old: ServiceSpec) {
         func needsClusterIP(_ s: ServiceSpec) -> Bool { s.type != .externalName }
-        func needsNodePort(_ s: ServiceSpec) -> Bool { s.type == .nodePort || s.type == .loadBalancer }
+        func needsNodePort(_ s: ServiceSpec) -> Bool { s.type.hasNodePorts }
         func needsHealthCheckNodePort(_ s: ServiceSpec) -> Bool { s.type == .loadBalancer && s.externalTrafficPolicy == "Local" }
         if needsClusterIP(old) && !needsClusterIP(new) {
             if new.clusterIP == old.clusterIP && new.clusterIPs == old.clusterIPs { new.clusterIP = ""; new.clusterIPs = [] }

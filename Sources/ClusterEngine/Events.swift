@@ -58,12 +58,14 @@ extension Cluster {
         }
         // The EventAggregator: similar events within the interval, by message.
         let recent = related.filter { stamp - $0.lastTimestamp <= Self.aggregateInterval }
-        let stored = internedMessage(word ?? message)
         if let combined = recent.first(where: { $0.message.hasPrefix(Self.combinedPrefix) }) {
             return count(combined, message: Self.combinedPrefix + message)
         }
-        var event = Event(subject: subject, origin: origin, message: stored, at: stamp)
-        if Set(recent.map(\.message)).count >= Self.aggregateMaxEvents - 1 { event.message = Self.combinedPrefix + message }
+        var event = Event(subject: subject, origin: origin, message: internedMessage(word ?? message), at: stamp)
+        // (Nine different messages need nine events: most objects have one or two.)
+        if recent.count >= Self.aggregateMaxEvents - 1, Set(recent.map(\.message)).count >= Self.aggregateMaxEvents - 1 {
+            event.message = Self.combinedPrefix + message
+        }
         // UnixNano with a sequence in the low digits keeps names unique within one millisecond.
         let nanos = UInt64(clock.now) * 1_000_000 + UInt64(resourceVersion % 1_000_000)
         var meta = ObjectMeta()

@@ -23,7 +23,6 @@ public struct CellTable {
     }
 
     public var rowCount: Int { ends.count / max(columns, 1) }
-    public var isEmpty: Bool { ends.isEmpty }
 
     /// Appends the next cell; a row is complete after `columns` of them.
     public mutating func append(_ cell: String) {

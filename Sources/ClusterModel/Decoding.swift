@@ -565,7 +565,6 @@ public enum ManifestError: Error, Equatable, Sendable {
     case noMatch(name: String, namespace: String, source: String, kind: String, version: String)
     /// Strict decoding or type error from the server (400 BadRequest).
     case badRequest(source: String, kind: String, version: String, detail: String)
-
 }
 
 public enum Manifest {

@@ -52,7 +52,7 @@ public enum Defaults {
         if s.type != .externalName {
             if s.internalTrafficPolicy == nil { s.internalTrafficPolicy = "Cluster" }
         }
-        if s.type == .nodePort || s.type == .loadBalancer || !s.externalIPs.isEmpty {
+        if s.type.hasNodePorts || !s.externalIPs.isEmpty {
             if s.externalTrafficPolicy == nil { s.externalTrafficPolicy = "Cluster" }
         }
         if s.type == .loadBalancer, s.allocateLoadBalancerNodePorts == nil { s.allocateLoadBalancerNodePorts = true }

@@ -169,6 +169,14 @@ public struct Event: KubeResource {
             metadata = m
         }
 
+        /// Writes a templated message out whole and drops the template: what it expands from
+        /// (the subject, the origin) is about to change, or the message itself.
+        @usableFromInline mutating func dropTemplate() {
+            guard let template = origin.template else { return }
+            message = template.expand(message, about: subject.reference)
+            origin = origin.plain
+        }
+
         /// Changes firstTimestamp; compact metadata, whose creationTimestamp it was, is kept whole first.
         @usableFromInline mutating func setFirstTimestamp(_ time: Millis) {
             if wholeMetadata == nil && time != firstTimestamp { wholeMetadata = WholeMetadata(metadata) }
@@ -200,7 +208,7 @@ public struct Event: KubeResource {
 
     @inlinable public var involvedObject: ObjectReference {
         get { storage.box.fields.subject.reference }
-        set { storage.fields.subject = EventSubject(newValue) }
+        set { storage.fields.dropTemplate(); storage.fields.subject = EventSubject(newValue) }
     }
     public var subject: EventSubject { storage.box.fields.subject }
     public var origin: EventOrigin {
@@ -209,15 +217,15 @@ public struct Event: KubeResource {
     }
     @inlinable public var reason: String {
         get { storage.box.fields.origin.reason }
-        set { let (o, m) = (origin, message); origin = EventOrigin(reason: newValue, type: o.type, source: o.source); message = m }
+        set { storage.fields.dropTemplate(); let o = origin; origin = EventOrigin(reason: newValue, type: o.type, source: o.source) }
     }
     @inlinable public var type: String {
         get { storage.box.fields.origin.type }
-        set { let (o, m) = (origin, message); origin = EventOrigin(reason: o.reason, type: newValue, source: o.source); message = m }
+        set { storage.fields.dropTemplate(); let o = origin; origin = EventOrigin(reason: o.reason, type: newValue, source: o.source) }
     }
     @inlinable public var source: EventSource {
         get { storage.box.fields.origin.source }
-        set { let (o, m) = (origin, message); origin = EventOrigin(reason: o.reason, type: o.type, source: newValue); message = m }
+        set { storage.fields.dropTemplate(); let o = origin; origin = EventOrigin(reason: o.reason, type: o.type, source: newValue) }
     }
     /// The text (expanded from its origin's template when it has one).
     public var message: String {

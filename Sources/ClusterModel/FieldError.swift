@@ -129,7 +129,6 @@ public struct InvalidObjectError: Error, Equatable, Sendable {
         self.kind = kind; self.name = name; self.causes = causes
     }
 
-
     /// The raw server message (what `kubectl create <generator>` wraps): `Service "x" is invalid: [a, b]`.
     public var serverMessage: String {
         let list = causes.count == 1 ? causes[0].description : "[" + causes.map(\.description).joined(separator: ", ") + "]"

@@ -85,7 +85,7 @@ public enum Validation {
             }
             errs.append(contentsOf: NameRules.portNumber(p.port).map { .invalid(pp.child("port"), p.port, $0) })
             if p.proto.isEmpty { errs.append(.required(pp.child("protocol"))) }
-            else if !p.proto.isKnown { let raw = p.proto.rawValue; errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
+            else if !p.proto.isKnown { errs.append(.notSupported(pp.child("protocol"), p.proto.rawValue, supportedProtocols)) }
             errs.append(contentsOf: portNumOrName(p.targetPort, at: pp.child("targetPort")))
             if let ap = p.appProtocol { errs.append(contentsOf: NameRules.qualifiedName(ap).map { .invalid(pp.child("appProtocol"), ap, $0) }) }
         }
@@ -120,8 +120,8 @@ public enum Validation {
         }
 
         if spec.type.isEmpty { errs.append(.required(specPath.child("type"))) }
-        else if !spec.type.isKnown { let raw = spec.type.rawValue;
-            errs.append(.notSupported(specPath.child("type"), raw, ServiceType.supported))
+        else if !spec.type.isKnown {
+            errs.append(.notSupported(specPath.child("type"), spec.type.rawValue, ServiceType.supported))
         }
         if spec.type == .clusterIP {
             for (i, p) in spec.ports.enumerated() where p.nodePort != 0 {
@@ -144,7 +144,7 @@ public enum Validation {
             seen.insert(key)
         }
         if let etp = spec.externalTrafficPolicy {
-            if spec.type != .nodePort && spec.type != .loadBalancer && spec.externalIPs.isEmpty {
+            if !spec.type.hasNodePorts && spec.externalIPs.isEmpty {
                 errs.append(.invalid(specPath.child("externalTrafficPolicy"), etp, "may only be set for externally-accessible services"))
             } else if !["Cluster", "Local"].contains(etp) {
                 errs.append(.notSupported(specPath.child("externalTrafficPolicy"), etp, ["Cluster", "Local"]))
@@ -233,7 +233,7 @@ public enum Validation {
                 else { errs.append(contentsOf: NameRules.portNumber(port.containerPort).map { .invalid(pp.child("containerPort"), port.containerPort, $0) }) }
                 if let hp = port.hostPort, hp != 0 { errs.append(contentsOf: NameRules.portNumber(hp).map { .invalid(pp.child("hostPort"), hp, $0) }) }
                 if port.proto.isEmpty { errs.append(.required(pp.child("protocol"))) }
-                else if !port.proto.isKnown { let raw = port.proto.rawValue; errs.append(.notSupported(pp.child("protocol"), raw, supportedProtocols)) }
+                else if !port.proto.isKnown { errs.append(.notSupported(pp.child("protocol"), port.proto.rawValue, supportedProtocols)) }
             }
             for (j, e) in c.env.enumerated() where e.name.isEmpty {
                 errs.append(.required(cp.child("env").index(j).child("name")))
@@ -423,7 +423,7 @@ public enum Validation {
             if !name.isEmpty { errs.append(contentsOf: NameRules.dns1123Label(name).map { .invalid(path.child("name"), name, $0) }) }
             if !names.insert(name).inserted { errs.append(.duplicate(path.child("name"), .string(name))) }
             if let proto = p.proto {
-                if !proto.isKnown { let raw = proto.rawValue; errs.append(.notSupported(path.child("protocol"), raw, supportedProtocols)) }
+                if !proto.isKnown { errs.append(.notSupported(path.child("protocol"), proto.rawValue, supportedProtocols)) }
             } else { errs.append(.required(path.child("protocol"))) }
             if let app = p.appProtocol {
                 errs.append(contentsOf: NameRules.qualifiedName(app).map { .invalid(path.child("appProtocol"), app, $0) })

@@ -366,7 +366,7 @@ public enum Diagnose {
             let without = nodes.filter { cluster.localReadyEndpointCount(svc, node: $0) == 0 }
             let with = nodes.filter { !without.contains($0) }
             if !without.isEmpty {
-                let externallyReachable = svc.spec.type == .nodePort || svc.spec.type == .loadBalancer
+                let externallyReachable = svc.spec.type.hasNodePorts
                 if externallyReachable && svc.spec.externalTrafficPolicy == "Local" {
                     advice.append(.init(kind: .localTrafficPolicy,
                                         message: "externalTrafficPolicy: Local keeps the client's source IP but only \(with.joined(separator: ", ")) answer\(with.count == 1 ? "s" : "") from outside; kube-proxy on \(without.joined(separator: ", ")) drops external traffic (no local endpoint)",

@@ -1,8 +1,8 @@
+import ClusterModel
+
 /// Go's tabwriter as kubectl configures it. Cells are separated by TAB; the last cell of a line
 /// is trailing text and never padded. `get` tables: minwidth 6, padding 3. `describe`: minwidth 0,
 /// padding 2. Column blocks (consecutive lines having a cell at that index) align together.
-import ClusterModel
-
 public struct TabWriter {
     public var minWidth: Int
     public var padding: Int

@@ -115,6 +115,10 @@ struct WorkloadTests {
         #expect(scheduled.origin.template == .assignedToNode)
         #expect(scheduled.message == whole)
         #expect(ObjectEncoder.event(scheduled)["message"] == .string(whole))
+        // The message expands from the event's object: changing the object keeps the words.
+        var moved = scheduled
+        moved.involvedObject = ObjectReference(kind: "Pod", namespace: "default", name: "another", uid: "", apiVersion: "v1", fieldPath: "")
+        #expect(moved.message == whole && moved.origin.template == nil)
         scheduled.type = "Warning"
         #expect(scheduled.message == whole && scheduled.origin.template == nil)
         scheduled.message = "moved"

@@ -11,7 +11,7 @@ extension Cluster {
     func kubeProxyInputs(node: String) -> [(IPTablesProxier.ServicePortInfo, [IPTablesProxier.Endpoint])] {
         var out: [(IPTablesProxier.ServicePortInfo, [IPTablesProxier.Endpoint])] = []
         for svc in services.list(namespace: nil) where svc.spec.type != .externalName && !svc.spec.clusterIP.isEmpty && !svc.spec.isHeadless {
-            let external = svc.spec.type == .nodePort || svc.spec.type == .loadBalancer
+            let external = svc.spec.type.hasNodePorts
             for port in svc.spec.ports {
                 var info = IPTablesProxier.ServicePortInfo(namespace: svc.metadata.namespace, name: svc.metadata.name, portName: port.name,
                                                           proto: port.proto.rawValue, clusterIP: svc.spec.clusterIP, port: port.port)
